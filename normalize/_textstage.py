@@ -1,0 +1,92 @@
+"""Repair-text stage: script, pinyin annotations, punctuation, whitespace, paragraphs.
+
+Every string field of every article and every body goes through
+:mod:`normalize.text`; each change is logged with the record property it
+touched as its target (``headline``, ``author/0/name``, ``articleBody`` ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import text as textrules
+from ._document import Article, Block, Change, Document
+
+# fields holding one line of text, a list of lines, or a list of objects with a "name"
+_LINE_FIELDS = ("headline", "alternativeHeadline", "isBasedOnHeadline", "printSection", "dateline", "publisher",
+                "sourcePublisher", "name", "legislationType", "attachmentNote", "disclosure")
+_LIST_FIELDS = ("articleSection", "keywords", "addressee")
+_PERSON_FIELDS = ("author", "editor", "legislationPassedBy")
+
+
+def body_target(article: Article) -> str:
+    return "text" if article.fields.get("type") == "Legislation" else "articleBody"
+
+
+def run(doc: Document, options: textrules.TextOptions) -> None:
+    """Normalize every article of ``doc`` in place."""
+    for article in doc.articles:
+        _article(article, options)
+    doc.converters.update(textrules.converter_versions())
+
+
+def _field(article: Article, value: str, target: str, options: textrules.TextOptions) -> str:
+    new, changes = textrules.normalize_field(value, target, options)
+    article.changes.extend(changes)
+    return new
+
+
+def _article(article: Article, options: textrules.TextOptions) -> None:
+    f = article.fields
+    original_script = textrules.detect_script(
+        "\n".join([article.body] + [str(f.get(k, "")) for k in ("headline", "name")])
+    )
+    f["sourceScript"] = original_script
+    for key in _LINE_FIELDS:
+        if isinstance(f.get(key), str):
+            f[key] = _field(article, f[key], key, options)
+    for key in _LIST_FIELDS:
+        if isinstance(f.get(key), list):
+            f[key] = [_field(article, v, f"{key}/{i}", options) for i, v in enumerate(f[key])]
+    for key in _PERSON_FIELDS:
+        if isinstance(f.get(key), list):
+            f[key] = [_person(article, p, f"{key}/{i}", options) for i, p in enumerate(f[key])]
+    for key in ("attachments", "outline", "forwarded"):
+        if isinstance(f.get(key), list):
+            f[key] = [_obj(article, item, f"{key}/{i}", options) for i, item in enumerate(f[key])]
+    target = body_target(article)
+    body = article.body
+    if body:
+        new, changes = textrules.normalize_body(body, target, options)
+        article.changes.extend(changes)
+        article.blocks = [Block(t, "p") for t in new.split("\n")]
+
+
+def _person(article: Article, person: Any, target: str, options: textrules.TextOptions) -> Any:
+    if isinstance(person, str):
+        return _field(article, person, target, options)
+    if isinstance(person, dict):
+        return {k: (_field(article, v, f"{target}/{k}", options) if isinstance(v, str) else v)
+                for k, v in person.items()}
+    return person
+
+
+def _obj(article: Article, item: Any, target: str, options: textrules.TextOptions) -> Any:
+    if not isinstance(item, dict):
+        return item
+    out: dict[str, Any] = {}
+    for k, v in item.items():
+        if k == "text" and isinstance(v, str):
+            new, changes = textrules.normalize_body(v, f"{target}/{k}", options)
+            article.changes.extend(changes)
+            out[k] = new
+        elif isinstance(v, str) and k in ("name", "title", "legislationType"):
+            out[k] = _field(article, v, f"{target}/{k}", options)
+        elif isinstance(v, list) and k == "legislationPassedBy":
+            out[k] = [_person(article, p, f"{target}/{k}/{i}", options) for i, p in enumerate(v)]
+        else:
+            out[k] = v
+    return out
+
+
+__all__ = ["Change", "body_target", "run"]

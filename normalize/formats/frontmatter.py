@@ -1,0 +1,215 @@
+"""YAML front matter + HTML body (feed archives such as RSSHub → Hexo/Jekyll posts).
+
+The front matter gives title, date (RFC 2822 or ISO), categories, author (often
+the feed's name, not a person) and a thumbnail (sometimes only the promo image
+of the page).  The HTML body is cut into blocks with lxml; comments, styles,
+scripts, iframes and promo blocks (an image beside "scan the QR code / get the
+app" text) go, and the conventional news lines (``原标题``, ``来源``, bylines,
+``责任编辑``) become fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from typing import Any
+
+import frontmatter as fm
+import lxml.etree
+import lxml.html
+import yaml
+
+from .._document import Article, Block, Change, Document, NormalizeError
+from . import _newsbody
+from . import _newsmeta as nm
+
+_FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "svg", "template")
+_BLOCK_TAGS = {"p", "div", "section", "article", "li", "ul", "ol", "blockquote", "pre", "table", "tr", "td",
+               "th", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "header", "footer", "dl",
+               "dt", "dd", "center", "main", "aside", "nav", "br", "hr"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_IMAGE_KEYS = ("thumbnail", "headimg", "image", "cover", "banner")
+_URL_KEYS = ("url", "link", "permalink", "source_url", "original_url", "canonical")
+_FEED_SEP = re.compile(r"\s+[-|–—]\s+|\s*[|｜]\s*")
+
+
+class FrontMatterFormat:
+    name = "frontmatter"
+
+    def sniff(self, text: str) -> float:
+        m = _FM_START.match(text)
+        if not m:
+            return 0.0
+        end = text.find("\n---", m.end() - 1)
+        return 0.97 if end > 0 and re.search(r"^\s*\w+\s*:", text[m.end() : end], re.M) else 0.5
+
+    def parse(self, doc: Document) -> None:
+        try:
+            post = fm.loads(doc.text)
+        except yaml.YAMLError as exc:
+            raise NormalizeError(f"invalid YAML front matter: {_yaml_reason(exc)}", stage="parse") from exc
+        meta: dict[str, Any] = dict(post.metadata)
+        if not meta:
+            raise NormalizeError("front matter is empty or not a mapping", stage="parse")
+        doc.fields.update({k: _plain(v) for k, v in meta.items()})
+        body_at = doc.text.find(post.content[:50]) if post.content else len(doc.text)
+        doc.log(Change(kind="metadata.lifted", target="text", step="parse", start=0, end=max(body_at, 0),
+                       before=doc.text[: max(body_at, 0)], after="", note="front matter"))
+        art = Article(fields={"type": "NewsArticle"})
+        self._front_fields(doc, art, meta)
+        blocks, promo_images = self._html_blocks(doc, post.content)
+        image = art.fields.get("image")
+        if image and image in promo_images:
+            art.fields.pop("image")
+            doc.log(Change(kind="metadata.dropped", target="text", step="parse", start=0, end=0, before=image,
+                           after="", note="thumbnail is the page's promo image, not the article's"))
+        _newsbody.clean_article(doc, art, blocks)
+        alt = art.fields.get("alternativeHeadline")
+        if alt and alt == art.fields.get("headline"):
+            art.fields.pop("alternativeHeadline")
+            art.fields["isBasedOnHeadline"] = alt
+        if not art.blocks:
+            art.warnings.append("the HTML body holds no article text")
+        doc.articles.append(art)
+        doc.converters["lxml"] = ".".join(map(str, lxml.etree.LXML_VERSION[:3]))
+        doc.converters["python-frontmatter"] = getattr(fm, "__version__", "") or "1"
+
+    def _front_fields(self, doc: Document, art: Article, meta: dict[str, Any]) -> None:
+        f = art.fields
+        if isinstance(meta.get("title"), str) and meta["title"].strip():
+            f["headline"] = meta["title"].strip()
+        if "date" in meta:
+            iso = _iso_datetime(meta["date"])
+            if iso:
+                f["datePublished"] = iso
+            else:
+                doc.warnings.append(f"front matter date {meta['date']!r} is not a date; left out")
+        cats = meta.get("categories") or meta.get("category") or []
+        cats = [cats] if isinstance(cats, str) else [str(c) for c in cats if c]
+        author = meta.get("author")
+        publisher = None
+        if isinstance(author, str) and author.strip():
+            a = author.strip()
+            if nm.is_person_name(a):
+                f["author"] = [{"name": a}]
+            else:  # a feed or site name: "站点 - 站点－栏目"
+                parts = _FEED_SEP.split(a)
+                publisher = parts[0]
+                f["publisher"] = publisher
+        sections: list[str] = []
+        for c in cats:
+            parts = _FEED_SEP.split(c.strip())
+            if publisher and len(parts) > 1 and parts[0] == publisher:
+                parts = parts[1:]
+            for p in parts:
+                if p and p not in sections and p != publisher:
+                    sections.append(p)
+        if sections:
+            f["articleSection"] = sections
+        tags = meta.get("tags") or meta.get("keywords")
+        if tags:
+            f["keywords"] = [tags] if isinstance(tags, str) else [str(t) for t in tags]
+        for key in _IMAGE_KEYS:
+            if isinstance(meta.get(key), str) and meta[key].startswith(("http://", "https://")):
+                f["image"] = meta[key]
+                break
+        for key in _URL_KEYS:
+            if isinstance(meta.get(key), str) and meta[key].startswith(("http://", "https://")):
+                f["url"] = meta[key]
+                break
+
+    def _html_blocks(self, doc: Document, html: str) -> tuple[list[Block], set[str]]:
+        if not html.strip():
+            return [], set()
+        try:
+            root = lxml.html.fragment_fromstring(html, create_parent="div")
+        except (lxml.etree.ParserError, ValueError) as exc:
+            raise NormalizeError(f"unreadable HTML body: {exc}", stage="parse") from exc
+        for comment in root.xpath("//comment()"):
+            comment.drop_tree() if hasattr(comment, "drop_tree") else comment.getparent().remove(comment)
+        for el in root.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
+            text = el.text_content().strip() if el.tag != "style" else ""
+            if text:
+                _newsbody.log_removal(doc, Block(text), "boilerplate.removed", f"<{el.tag}>")
+            el.drop_tree()
+        promo_images: set[str] = set()
+        for el in list(root.iter("div", "section", "p", "aside")):
+            if el.getparent() is None:
+                continue
+            text = " ".join(el.text_content().split())
+            imgs = el.xpath(".//img/@src")
+            if imgs and len(text) <= 60 and (not text or nm.PROMO.search(text)):
+                promo_images.update(str(s) for s in imgs)
+                if text:
+                    _newsbody.log_removal(doc, Block(text), "boilerplate.removed", "promo block")
+                el.drop_tree()
+        blocks: list[Block] = []
+        _walk(root, blocks)
+        return blocks, promo_images
+
+
+def _walk(el: lxml.html.HtmlElement, out: list[Block]) -> None:
+    children = [c for c in el if isinstance(c.tag, str)]
+    if not any(c.tag in _BLOCK_TAGS for c in children):
+        text = _squash(el.text_content())
+        if text:
+            kind = "h" if el.tag in _HEADINGS else "p"
+            out.append(Block(text, kind))
+        return
+    if el.text and el.text.strip():
+        out.append(Block(_squash(el.text)))
+    for c in children:
+        if c.tag in _BLOCK_TAGS:
+            _walk(c, out)
+        else:
+            t = _squash(c.text_content())
+            if t:
+                out.append(Block(t))
+        if c.tail and c.tail.strip():
+            out.append(Block(_squash(c.tail)))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[ \t\r\n\u00a0]+", " ", text).strip(" \u3000")
+
+
+def _iso_datetime(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        d = value
+    elif isinstance(value, dt.date):
+        return value.isoformat()
+    elif isinstance(value, str):
+        s = value.strip()
+        try:
+            d = email.utils.parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            try:
+                d = dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+            except ValueError:
+                return None
+    else:
+        return None
+    if d.tzinfo is None:
+        return d.replace(microsecond=0).isoformat()
+    return d.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark else str(problem)
+
+
+FORMAT = FrontMatterFormat()

@@ -1,0 +1,255 @@
+"""Plain-text news copied from web or newspaper pages.
+
+A web copy is one article: an optional breadcrumb, a title line, metadata lines
+(``原标题``, ``来源``, bylines), the paragraphs and a ``相关阅读`` tail.
+
+A newspaper page holds several articles.  How such pages are made gives the
+cues used here:
+
+* an article opens with a headline followed by a byline line (``本报记者 某某``)
+  or by a paragraph opening with a dateline (``本报讯``, ``【某某报讯】``);
+* a short label right above such a headline names a column or sidebar
+  (``articleSection``/``printSection``) for the articles under it;
+* an article in a sidebar closes with a byline in parentheses (``（某某）``);
+  text after it that does not open a new article continues an earlier article
+  whose end had not been reached (the page layout moved it);
+* a pull quote is one short sentence repeating the article's own words, set
+  between paragraphs or inside a sentence; it is removed;
+* a fragment that starts mid-sentence (an unbalanced closing quote, leading
+  ``、``) continues the paragraph that ends mid-sentence; layout may have put it
+  elsewhere on the page, and it is moved back.
+
+Every split, move and removal is logged against ``Document.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .._document import Article, Block, Change, Document, NormalizeError
+from . import _newsbody
+from . import _newsmeta as nm
+
+_FINAL = "。！？；：…”’」』）)!?;.》"
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_ORPHAN_START = re.compile(r"^[、，。；：！？”’」』）)]")
+
+
+def _lines(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        line = raw.rstrip("\r\n")
+        stripped = line.strip(" \t\u3000\u00a0")
+        if stripped:
+            lead = len(line) - len(line.lstrip(" \t\u3000\u00a0"))
+            blocks.append(Block(stripped, "p", pos + lead, pos + lead + len(stripped)))
+        pos += len(raw)
+    return blocks
+
+
+def is_heading(text: str) -> bool:
+    """A short line that does not end a sentence: a headline, sub-heading or label."""
+    return len(text) <= 40 and not text.endswith(tuple("。！？；：!?;:，,")) and "。" not in text[:-1]
+
+
+def _dangling(text: str) -> bool:
+    return len(text) > 40 and not text.endswith(tuple(_FINAL))
+
+
+def _orphan(text: str) -> bool:
+    if _ORPHAN_START.match(text):
+        return True
+    close, open_ = text.find("”"), text.find("“")
+    return close >= 0 and (open_ < 0 or close < open_)
+
+
+def _opens_article(blocks: list[Block], i: int) -> bool:
+    """Is block ``i`` a headline followed by a byline line or a dateline paragraph?"""
+    if i + 1 >= len(blocks) or not is_heading(blocks[i].text) or nm.classify_line(blocks[i].text):
+        return False
+    nxt = blocks[i + 1].text
+    info = nm.classify_line(nxt)
+    if info is not None and info.kind == "reporter":
+        return True
+    return nm.dateline_prefix(nxt) is not None
+
+
+@dataclass
+class _Chunk:
+    start: int
+    end: int  # exclusive
+    opens: bool
+    section: str | None = None
+
+
+def _chunks(blocks: list[Block]) -> list[_Chunk]:
+    """Cut the page at article openings and after closing bylines."""
+    cuts: list[_Chunk] = []
+    cur = _Chunk(0, 0, True)
+    i = 0
+    section: str | None = None
+    while i < len(blocks):
+        if i > cur.start and _opens_article(blocks, i):
+            label_i = i - 1
+            # a short label right above the headline names the column for what follows
+            if label_i > cur.start and is_heading(blocks[label_i].text) and len(blocks[label_i].text) <= 10:
+                section = blocks[label_i].text
+                cur.end = label_i
+                cuts.append(cur)
+                cuts.append(_Chunk(label_i, i, False, section="\x00label"))
+            else:
+                cur.end = i
+                cuts.append(cur)
+            cur = _Chunk(i, i, True, section=section)
+        elif (
+            i > cur.start
+            and cur.opens
+            and cur.section is not None
+            and nm.closing_byline(blocks[i - 1].text)
+            and not _opens_article(blocks, i)
+        ):
+            # the sidebar article ended with its byline; what follows is not a new article
+            cur.end = i
+            cuts.append(cur)
+            section = None
+            cur = _Chunk(i, i, False)
+        i += 1
+    cur.end = len(blocks)
+    cuts.append(cur)
+    return [c for c in cuts if c.end > c.start]
+
+
+def _overlap(text: str, others: str, n: int = 6) -> float:
+    grams = [text[i : i + n] for i in range(max(0, len(text) - n + 1))]
+    if not grams:
+        return 0.0
+    return sum(g in others for g in grams) / len(grams)
+
+
+def _remove_pull_quotes(doc: Document, blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    for i, b in enumerate(blocks):
+        t = b.text
+        single_sentence = t.count("。") <= 1 and t.endswith(("。", "！", "？")) and len(t) <= 120
+        after_heading = i > 0 and (blocks[i - 1].kind == "h" or is_heading(blocks[i - 1].text))
+        if i >= 2 and single_sentence and not after_heading:
+            others = "\n".join(x.text for j, x in enumerate(blocks) if j != i)
+            if _overlap(t, others) >= 0.6:
+                _newsbody.log_removal(doc, b, "pullquote.removed", "repeats the article's own words")
+                continue
+        out.append(b)
+    return out
+
+
+def _stitch(doc: Document, blocks: list[Block]) -> list[Block]:
+    """Move a fragment that starts mid-sentence after the paragraph that ends mid-sentence."""
+    for _ in range(4):
+        orphan_i = next((i for i, b in enumerate(blocks) if i > 0 and _orphan(b.text)
+                         and not _dangling(blocks[i - 1].text)), None)
+        if orphan_i is None:
+            return blocks
+        dangling_i = next((i for i, b in enumerate(blocks) if _dangling(b.text) and i != orphan_i - 1
+                           and (i + 1 == len(blocks) or _orphan(blocks[i + 1].text) is False)
+                           and (i + 1 == len(blocks) or is_heading(blocks[i + 1].text)
+                                or not _continues(blocks[i + 1].text))), None)
+        if dangling_i is None:
+            return blocks
+        # the fragment runs until the next heading or the end
+        end = orphan_i + 1
+        while end < len(blocks) and end != dangling_i and not is_heading(blocks[end].text):
+            end += 1
+        run = blocks[orphan_i:end]
+        rest = blocks[:orphan_i] + blocks[end:]
+        at = rest.index(blocks[dangling_i]) + 1
+        moved = " / ".join(b.text[:12] for b in run)
+        first = run[0]
+        doc.log(Change(kind="fragment.moved", target="layout", step="layout", start=first.start,
+                       end=run[-1].end, before=doc.text[first.start:run[-1].end], after="",
+                       note=f"moved after block ending {blocks[dangling_i].text[-12:]!r}: {moved}",
+                       confidence=0.8))
+        blocks = rest[:at] + run + rest[at:]
+    return blocks
+
+
+def _continues(text: str) -> bool:
+    return bool(_HAN.match(text[:1])) and not is_heading(text)
+
+
+class PlainTextFormat:
+    name = "plaintext"
+
+    def sniff(self, text: str) -> float:
+        sample = text[:4000]
+        han = len(_HAN.findall(sample))
+        return 0.3 if han >= 10 else (0.1 if sample.strip() else 0.0)
+
+    def parse(self, doc: Document) -> None:
+        blocks = _lines(doc.text)
+        if not blocks:
+            raise NormalizeError("no text", stage="parse")
+        chunks = _chunks(blocks)
+        articles: list[tuple[Article, list[Block], bool]] = []  # article, blocks, closed by byline
+        pending: list[Change] = []
+        for chunk in chunks:
+            part = blocks[chunk.start : chunk.end]
+            if chunk.section == "\x00label":
+                pending += [Change(kind="metadata.lifted", target="text", step="parse", start=b.start, end=b.end,
+                                   before=b.text, after="", note="section label") for b in part]
+                continue
+            if chunk.opens or not articles:
+                art = Article(fields={"type": "NewsArticle"}, changes=pending)
+                pending = []
+                if chunk.section:
+                    art.fields["articleSection"] = [chunk.section]
+                    art.fields["printSection"] = chunk.section
+                if articles:
+                    art.changes.append(Change(kind="article.split", target="layout", step="layout",
+                                              start=part[0].start, end=part[0].start, before="", after="",
+                                              note=f"article {len(articles) + 1} starts here"))
+                articles.append((art, list(part), False))
+            else:
+                # continuation of the last article not closed by its own byline
+                host = next((a for a in reversed(articles) if not a[0].fields.get("printSection")), articles[0])
+                host[1].extend(part)
+                host[0].changes.append(Change(kind="fragment.attached", target="layout", step="layout",
+                                              start=part[0].start, end=part[-1].end,
+                                              before=doc.text[part[0].start : part[-1].end], after="",
+                                              note="continues an earlier article", confidence=0.8))
+        for art, part, _closed in articles:
+            mark = len(doc.changes)
+            self._article(doc, art, part)
+            # changes made while parsing one article belong to that article's record
+            art.changes[:0] = doc.changes[mark:]
+            del doc.changes[mark:]
+            if art.blocks or art.fields.get("headline"):
+                doc.articles.append(art)
+        if not doc.articles:
+            raise NormalizeError("no article text found", stage="parse")
+
+    def _article(self, doc: Document, art: Article, part: list[Block]) -> None:
+        # leading metadata (breadcrumb, date lines) may precede the headline
+        i = 0
+        lead: list[Block] = []
+        while i < len(part) and nm.classify_line(part[i].text) is not None:
+            lead.append(part[i])
+            i += 1
+        if i < len(part) and is_heading(part[i].text):
+            art.fields["headline"] = part[i].text
+            doc.log(Change(kind="metadata.lifted", target="text", step="parse", start=part[i].start,
+                           end=part[i].end, before=part[i].text, after="", note="headline"))
+            i += 1
+        else:
+            art.warnings.append("no headline line found")
+        body = [Block(b.text, "h" if is_heading(b.text) else "p", b.start, b.end) for b in part[i:]]
+        body = _remove_pull_quotes(doc, body)
+        body = _stitch(doc, body)
+        _newsbody.clean_article(doc, art, lead + body)
+        alt = art.fields.get("alternativeHeadline")
+        if alt and alt == art.fields.get("headline"):
+            art.fields.pop("alternativeHeadline")
+            art.fields["isBasedOnHeadline"] = alt
+
+
+FORMAT = PlainTextFormat()

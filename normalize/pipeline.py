@@ -1,0 +1,171 @@
+"""The pipeline: read → detect → decode → repair mojibake → sniff → parse → repair text
+→ extract metadata → build record → validate.
+
+Each stage is a function over one :class:`~normalize.Document`; :func:`process`
+runs them for one file and never raises for a bad document: failures come back
+in :attr:`Result.error` (the source bytes are always in the result, so they can
+still be archived).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import _extract, _read, _record, _textstage, encoding, formats
+from ._canonical import canonical_bytes, clean_value
+from ._document import Document, NormalizeError
+from .text import TextOptions
+from .validate import validate_record
+
+
+@dataclass(frozen=True)
+class Options:
+    """How documents are normalized."""
+
+    text: TextOptions = field(default_factory=TextOptions)
+    format: str | None = None
+    """Force a source format instead of sniffing (``frontmatter``, ``plaintext``, ``policy``)."""
+
+
+@dataclass
+class RecordOut:
+    id: str
+    data: dict[str, Any]
+    bytes: bytes
+    """The canonical bytes (JCS + newline)."""
+    filename: str
+    """A file name for the record, derived from the source name."""
+
+
+@dataclass
+class Result:
+    name: str
+    """Source path relative to the ingest root (POSIX)."""
+    source: bytes
+    records: list[RecordOut] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    document: Document | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.source).hexdigest()
+
+
+# --- stages -----------------------------------------------------------------------------------------
+
+def detect(doc: Document) -> Document:
+    if not doc.source:
+        raise NormalizeError("empty file", stage="detect")
+    doc.detection = encoding.detect(doc.source)
+    return doc
+
+
+def decode(doc: Document) -> Document:
+    assert doc.detection is not None
+    text, changes = encoding.decode(doc.source, doc.detection)
+    doc.log(*changes)
+    if not text.strip():
+        raise NormalizeError("no text after decoding", stage="decode")
+    if _looks_binary(text):
+        raise NormalizeError(
+            f"binary file (not text in any supported encoding; best guess {doc.detection.encoding})",
+            stage="decode",
+        )
+    doc.text = text
+    return doc
+
+
+def repair_mojibake(doc: Document) -> Document:
+    text, changes = encoding.repair(doc.text)
+    doc.log(*changes)
+    doc.text = text
+    return doc
+
+
+def sniff(doc: Document, forced: str | None = None) -> formats.Format:
+    if forced:
+        try:
+            fmt = formats.get(forced)
+        except KeyError:
+            raise NormalizeError(f"unknown format {forced!r}", stage="sniff") from None
+    else:
+        fmt, score = formats.sniff(doc.text)
+        if score <= 0:
+            raise NormalizeError("unknown layout: no format recognises this text", stage="sniff")
+    doc.format = fmt.name
+    return fmt
+
+
+def parse(doc: Document, fmt: formats.Format) -> Document:
+    fmt.parse(doc)
+    if not doc.articles:
+        raise NormalizeError(f"no {fmt.name} content found", stage="parse")
+    return doc
+
+
+def build_records(doc: Document, options: Options) -> list[RecordOut]:
+    language = _extract.language(options.text)
+    stem = doc.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "record"
+    prefix = doc.name.rsplit("/", 1)[0] + "/" if "/" in doc.name else ""
+    out: list[RecordOut] = []
+    many = len(doc.articles) > 1
+    for i, article in enumerate(doc.articles, 1):
+        data = clean_value(_record.build(doc, article, i, language=language))
+        problems = validate_record(data)
+        if problems:
+            raise NormalizeError(f"record {i} is invalid: " + "; ".join(problems[:5]), stage="validate")
+        filename = f"{prefix}{stem}{f'-{i}' if many else ''}.jsonld"
+        out.append(RecordOut(id=data["id"], data=data, bytes=canonical_bytes(data), filename=filename))
+    return out
+
+
+# --- driver -----------------------------------------------------------------------------------------
+
+def process_document(doc: Document, options: Options | None = None) -> Result:
+    """Run every stage on ``doc``; failures become ``Result.error``."""
+    options = options or Options()
+    result = Result(name=doc.name, source=doc.source, document=doc)
+    try:
+        detect(doc)
+        decode(doc)
+        repair_mojibake(doc)
+        fmt = sniff(doc, options.format)
+        parse(doc, fmt)
+        _textstage.run(doc, options.text)
+        _extract.run(doc)
+        result.records = build_records(doc, options)
+    except NormalizeError as exc:
+        where = f" ({exc.stage})" if exc.stage else ""
+        result.error = f"{exc}{where}"
+    result.warnings = list(doc.warnings) + [w for a in doc.articles for w in a.warnings]
+    result.fields = dict(doc.fields)
+    return result
+
+
+def process_bytes(data: bytes, name: str, options: Options | None = None) -> Result:
+    return process_document(Document(source=data, name=name), options)
+
+
+def process(path: Path, root: Path | None = None, options: Options | None = None) -> Result:
+    """Normalize one file; ``root`` is what its name is relative to (default: its folder)."""
+    try:
+        doc = _read.read(path, root)
+    except OSError as exc:
+        name = path.name
+        return Result(name=name, source=b"", error=f"cannot read: {exc.strerror or exc}")
+    return process_document(doc, options)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    return bad > max(8, len(sample) // 10)
