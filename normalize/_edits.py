@@ -92,3 +92,20 @@ def map_to_origin(changes: Sequence[Change], target: str) -> list[tuple[Change, 
             out.append((c, s, max(s, e)))
         maps.append(OffsetMap([(c.start, c.end, c.after) for c in group if c.applied]))
     return out
+
+
+def undo(final: str, changes: Sequence[Change], target: str) -> str:
+    """The text of ``target`` before any of ``changes``, rebuilt from its final form.
+
+    The inverse of :func:`replay`: each applied change is undone, last step first.
+    """
+    text = final
+    for _step, group in reversed(_steps([c for c in changes if c.target == target])):
+        edits = []
+        shift = 0
+        for c in sorted((c for c in group if c.applied), key=lambda c: (c.start, c.end)):
+            new_start = c.start + shift
+            edits.append((new_start, new_start + len(c.after), c.before))
+            shift += len(c.after) - (c.end - c.start)
+        text = apply_edits(text, edits)
+    return text

@@ -23,12 +23,18 @@ def run(doc: Document) -> Document:
             people = f.get(key)
             if isinstance(people, list):
                 seen: list[str] = []
-                unique = []
+                unique: list[dict[str, str]] = []
                 for p in people:
                     name = p.get("name") if isinstance(p, dict) else p
-                    if name and name not in seen:
-                        seen.append(name)
-                        unique.append(p)
+                    if not name:
+                        continue
+                    if name in seen:  # keep the fuller entry (with a job title) of the same person
+                        i = seen.index(name)
+                        if isinstance(p, dict) and p.get("jobTitle") and not unique[i].get("jobTitle"):
+                            unique[i] = p
+                        continue
+                    seen.append(name)
+                    unique.append(p if isinstance(p, dict) else {"name": p})
                 f[key] = unique
         if f.get("alternativeHeadline") and f.get("alternativeHeadline") == f.get("headline"):
             f["isBasedOnHeadline"] = f.pop("alternativeHeadline")

@@ -100,8 +100,14 @@ def _news(rec: dict[str, Any], f: dict[str, Any]) -> None:
 
 
 def _legislation(rec: dict[str, Any], f: dict[str, Any]) -> None:
-    for key in ("name", "legislationType", "legislationIdentifier", "legislationDate", "attachmentNote",
-                "disclosure"):
+    for key in (
+        "name",
+        "legislationType",
+        "legislationIdentifier",
+        "legislationDate",
+        "attachmentNote",
+        "disclosure",
+    ):
         if f.get(key):
             rec[key] = f[key]
     organs = _people(f.get("legislationPassedBy"), "GovernmentOrganization")
@@ -153,7 +159,9 @@ def _source(doc: Document) -> dict[str, Any]:
         if det.evidence:
             src["encodingEvidence"] = list(det.evidence)
         if det.regions:
-            src["encodingRegions"] = [{"start": s, "end": e, "detectedEncoding": enc} for s, e, enc in det.regions]
+            src["encodingRegions"] = [
+                {"start": s, "end": e, "detectedEncoding": enc} for s, e, enc in det.regions
+            ]
     return src
 
 
@@ -162,7 +170,11 @@ def _activity(doc: Document, article: Article) -> dict[str, Any]:
     counts = Counter(c.kind for c in changes)
     act: dict[str, Any] = {
         "type": "prov:Activity",
-        "wasAssociatedWith": {"type": "SoftwareApplication", "name": "normalize", "softwareVersion": __version__},
+        "wasAssociatedWith": {
+            "type": "SoftwareApplication",
+            "name": "normalize",
+            "softwareVersion": __version__,
+        },
         "converter": [
             {"type": "SoftwareApplication", "name": name, "softwareVersion": version}
             for name, version in sorted(doc.converters.items())

@@ -10,7 +10,12 @@ from typing import Any
 
 CONTEXT_URL = "https://w3id.org/normalize/context/v1.jsonld"
 SCHEMA_BASE = "https://w3id.org/normalize/schemas/"
-SCHEMA_FILES = ("defs.schema.json", "news-article.schema.json", "legislation.schema.json", "record.schema.json")
+SCHEMA_FILES = (
+    "defs.schema.json",
+    "news-article.schema.json",
+    "legislation.schema.json",
+    "record.schema.json",
+)
 
 
 @cache

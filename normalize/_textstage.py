@@ -13,8 +13,19 @@ from . import text as textrules
 from ._document import Article, Block, Change, Document
 
 # fields holding one line of text, a list of lines, or a list of objects with a "name"
-_LINE_FIELDS = ("headline", "alternativeHeadline", "isBasedOnHeadline", "printSection", "dateline", "publisher",
-                "sourcePublisher", "name", "legislationType", "attachmentNote", "disclosure")
+_LINE_FIELDS = (
+    "headline",
+    "alternativeHeadline",
+    "isBasedOnHeadline",
+    "printSection",
+    "dateline",
+    "publisher",
+    "sourcePublisher",
+    "name",
+    "legislationType",
+    "attachmentNote",
+    "disclosure",
+)
 _LIST_FIELDS = ("articleSection", "keywords", "addressee")
 _PERSON_FIELDS = ("author", "editor", "legislationPassedBy")
 
@@ -66,8 +77,10 @@ def _person(article: Article, person: Any, target: str, options: textrules.TextO
     if isinstance(person, str):
         return _field(article, person, target, options)
     if isinstance(person, dict):
-        return {k: (_field(article, v, f"{target}/{k}", options) if isinstance(v, str) else v)
-                for k, v in person.items()}
+        return {
+            k: (_field(article, v, f"{target}/{k}", options) if isinstance(v, str) else v)
+            for k, v in person.items()
+        }
     return person
 
 

@@ -62,6 +62,7 @@ class Result:
 
 # --- stages -----------------------------------------------------------------------------------------
 
+
 def detect(doc: Document) -> Document:
     if not doc.source:
         raise NormalizeError("empty file", stage="detect")
@@ -129,6 +130,7 @@ def build_records(doc: Document, options: Options) -> list[RecordOut]:
 
 
 # --- driver -----------------------------------------------------------------------------------------
+
 
 def process_document(doc: Document, options: Options | None = None) -> Result:
     """Run every stage on ``doc``; failures become ``Result.error``."""

@@ -21,7 +21,9 @@ def log_removal(doc: Document, block: Block, kind: str, note: str = "", text: st
     if start < 0:  # no exact span known (e.g. text from markup): locate it if it is literal
         found = doc.text.find(before)
         start, end = (found, found + len(before)) if found >= 0 else (0, 0)
-    change = Change(kind=kind, target="text", step="parse", start=start, end=end, before=before, after="", note=note)
+    change = Change(
+        kind=kind, target="text", step="parse", start=start, end=end, before=before, after="", note=note
+    )
     doc.log(change)
     return change
 
@@ -91,8 +93,16 @@ def _cut_prefix(doc: Document, blocks: list[Block], i: int, end: int, note: str)
     prefix = block.text[:end]
     start = block.start
     doc.log(
-        Change(kind="metadata.lifted", target="text", step="parse", start=start if start >= 0 else 0,
-               end=(start + end) if start >= 0 else 0, before=prefix, after="", note=note)
+        Change(
+            kind="metadata.lifted",
+            target="text",
+            step="parse",
+            start=start if start >= 0 else 0,
+            end=(start + end) if start >= 0 else 0,
+            before=prefix,
+            after="",
+            note=note,
+        )
     )
     rest = block.text[end:].lstrip()
     shift = len(block.text) - len(rest)
@@ -111,7 +121,17 @@ def _lift_closing_byline(doc: Document, article: Article, blocks: list[Block]) -
     merge_fields(article.fields, {"author": authors})
     start = last.start + at if last.start >= 0 else -1
     doc.log(
-        Change(kind="metadata.lifted", target="text", step="parse", start=max(start, 0),
-               end=(start + len(cut)) if start >= 0 else 0, before=cut, after="", note="closing byline")
+        Change(
+            kind="metadata.lifted",
+            target="text",
+            step="parse",
+            start=max(start, 0),
+            end=(start + len(cut)) if start >= 0 else 0,
+            before=cut,
+            after="",
+            note="closing byline",
+        )
     )
-    blocks[-1] = Block(last.text[:at].rstrip(), last.kind, last.start, last.start + at if last.start >= 0 else -1)
+    blocks[-1] = Block(
+        last.text[:at].rstrip(), last.kind, last.start, last.start + at if last.start >= 0 else -1
+    )

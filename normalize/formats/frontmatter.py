@@ -26,10 +26,47 @@ from . import _newsmeta as nm
 
 _FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "svg", "template")
-_BLOCK_TAGS = {"p", "div", "section", "article", "li", "ul", "ol", "blockquote", "pre", "table", "tr", "td",
-               "th", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "header", "footer", "dl",
-               "dt", "dd", "center", "main", "aside", "nav", "br", "hr"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "dl",
+    "dt",
+    "dd",
+    "center",
+    "main",
+    "aside",
+    "nav",
+    "br",
+    "hr",
+}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# class/id tokens of page furniture around an article (share bars, ads, QR promos, comment boxes ...)
+_FURNITURE = re.compile(
+    r"(^|[-_ ])(share|sharing|social|qr|qrcode|appendqr|ad|ads|advert|banner|promo|recommend|related|comment|"
+    r"comments|footer|copyright|toolbar|breadcrumb|nav|sidebar|subscribe|hot|rank)([-_ ]|$)",
+    re.I,
+)
 _IMAGE_KEYS = ("thumbnail", "headimg", "image", "cover", "banner")
 _URL_KEYS = ("url", "link", "permalink", "source_url", "original_url", "canonical")
 _FEED_SEP = re.compile(r"\s+[-|–—]\s+|\s*[|｜]\s*")
@@ -55,16 +92,36 @@ class FrontMatterFormat:
             raise NormalizeError("front matter is empty or not a mapping", stage="parse")
         doc.fields.update({k: _plain(v) for k, v in meta.items()})
         body_at = doc.text.find(post.content[:50]) if post.content else len(doc.text)
-        doc.log(Change(kind="metadata.lifted", target="text", step="parse", start=0, end=max(body_at, 0),
-                       before=doc.text[: max(body_at, 0)], after="", note="front matter"))
+        doc.log(
+            Change(
+                kind="metadata.lifted",
+                target="text",
+                step="parse",
+                start=0,
+                end=max(body_at, 0),
+                before=doc.text[: max(body_at, 0)],
+                after="",
+                note="front matter",
+            )
+        )
         art = Article(fields={"type": "NewsArticle"})
         self._front_fields(doc, art, meta)
         blocks, promo_images = self._html_blocks(doc, post.content)
         image = art.fields.get("image")
         if image and image in promo_images:
             art.fields.pop("image")
-            doc.log(Change(kind="metadata.dropped", target="text", step="parse", start=0, end=0, before=image,
-                           after="", note="thumbnail is the page's promo image, not the article's"))
+            doc.log(
+                Change(
+                    kind="metadata.dropped",
+                    target="text",
+                    step="parse",
+                    start=0,
+                    end=0,
+                    before=image,
+                    after="",
+                    note="thumbnail is the page's promo image, not the article's",
+                )
+            )
         _newsbody.clean_article(doc, art, blocks)
         alt = art.fields.get("alternativeHeadline")
         if alt and alt == art.fields.get("headline"):
@@ -135,6 +192,18 @@ class FrontMatterFormat:
                 _newsbody.log_removal(doc, Block(text), "boilerplate.removed", f"<{el.tag}>")
             el.drop_tree()
         promo_images: set[str] = set()
+        for el in list(root.iter("div", "section", "p", "aside", "ul", "span")):
+            if el.getparent() is None:
+                continue
+            marks = f"{el.get('class', '')} {el.get('id', '')}"
+            if _FURNITURE.search(marks):
+                text = " ".join(el.text_content().split())
+                promo_images.update(str(s) for s in el.xpath(".//img/@src"))
+                if text:
+                    _newsbody.log_removal(
+                        doc, Block(text), "boilerplate.removed", f"page furniture ({marks.strip()})"
+                    )
+                el.drop_tree()
         for el in list(root.iter("div", "section", "p", "aside")):
             if el.getparent() is None:
                 continue

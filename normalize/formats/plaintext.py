@@ -146,14 +146,31 @@ def _remove_pull_quotes(doc: Document, blocks: list[Block]) -> list[Block]:
 def _stitch(doc: Document, blocks: list[Block]) -> list[Block]:
     """Move a fragment that starts mid-sentence after the paragraph that ends mid-sentence."""
     for _ in range(4):
-        orphan_i = next((i for i, b in enumerate(blocks) if i > 0 and _orphan(b.text)
-                         and not _dangling(blocks[i - 1].text)), None)
+        orphan_i = next(
+            (
+                i
+                for i, b in enumerate(blocks)
+                if i > 0 and _orphan(b.text) and not _dangling(blocks[i - 1].text)
+            ),
+            None,
+        )
         if orphan_i is None:
             return blocks
-        dangling_i = next((i for i, b in enumerate(blocks) if _dangling(b.text) and i != orphan_i - 1
-                           and (i + 1 == len(blocks) or _orphan(blocks[i + 1].text) is False)
-                           and (i + 1 == len(blocks) or is_heading(blocks[i + 1].text)
-                                or not _continues(blocks[i + 1].text))), None)
+        dangling_i = next(
+            (
+                i
+                for i, b in enumerate(blocks)
+                if _dangling(b.text)
+                and i != orphan_i - 1
+                and (i + 1 == len(blocks) or _orphan(blocks[i + 1].text) is False)
+                and (
+                    i + 1 == len(blocks)
+                    or is_heading(blocks[i + 1].text)
+                    or not _continues(blocks[i + 1].text)
+                )
+            ),
+            None,
+        )
         if dangling_i is None:
             return blocks
         # the fragment runs until the next heading or the end
@@ -165,10 +182,19 @@ def _stitch(doc: Document, blocks: list[Block]) -> list[Block]:
         at = rest.index(blocks[dangling_i]) + 1
         moved = " / ".join(b.text[:12] for b in run)
         first = run[0]
-        doc.log(Change(kind="fragment.moved", target="layout", step="layout", start=first.start,
-                       end=run[-1].end, before=doc.text[first.start:run[-1].end], after="",
-                       note=f"moved after block ending {blocks[dangling_i].text[-12:]!r}: {moved}",
-                       confidence=0.8))
+        doc.log(
+            Change(
+                kind="fragment.moved",
+                target="layout",
+                step="layout",
+                start=first.start,
+                end=run[-1].end,
+                before=doc.text[first.start : run[-1].end],
+                after="",
+                note=f"moved after block ending {blocks[dangling_i].text[-12:]!r}: {moved}",
+                confidence=0.8,
+            )
+        )
         blocks = rest[:at] + run + rest[at:]
     return blocks
 
@@ -195,8 +221,19 @@ class PlainTextFormat:
         for chunk in chunks:
             part = blocks[chunk.start : chunk.end]
             if chunk.section == "\x00label":
-                pending += [Change(kind="metadata.lifted", target="text", step="parse", start=b.start, end=b.end,
-                                   before=b.text, after="", note="section label") for b in part]
+                pending += [
+                    Change(
+                        kind="metadata.lifted",
+                        target="text",
+                        step="parse",
+                        start=b.start,
+                        end=b.end,
+                        before=b.text,
+                        after="",
+                        note="section label",
+                    )
+                    for b in part
+                ]
                 continue
             if chunk.opens or not articles:
                 art = Article(fields={"type": "NewsArticle"}, changes=pending)
@@ -205,18 +242,38 @@ class PlainTextFormat:
                     art.fields["articleSection"] = [chunk.section]
                     art.fields["printSection"] = chunk.section
                 if articles:
-                    art.changes.append(Change(kind="article.split", target="layout", step="layout",
-                                              start=part[0].start, end=part[0].start, before="", after="",
-                                              note=f"article {len(articles) + 1} starts here"))
+                    art.changes.append(
+                        Change(
+                            kind="article.split",
+                            target="layout",
+                            step="layout",
+                            start=part[0].start,
+                            end=part[0].start,
+                            before="",
+                            after="",
+                            note=f"article {len(articles) + 1} starts here",
+                        )
+                    )
                 articles.append((art, list(part), False))
             else:
                 # continuation of the last article not closed by its own byline
-                host = next((a for a in reversed(articles) if not a[0].fields.get("printSection")), articles[0])
+                host = next(
+                    (a for a in reversed(articles) if not a[0].fields.get("printSection")), articles[0]
+                )
                 host[1].extend(part)
-                host[0].changes.append(Change(kind="fragment.attached", target="layout", step="layout",
-                                              start=part[0].start, end=part[-1].end,
-                                              before=doc.text[part[0].start : part[-1].end], after="",
-                                              note="continues an earlier article", confidence=0.8))
+                host[0].changes.append(
+                    Change(
+                        kind="fragment.attached",
+                        target="layout",
+                        step="layout",
+                        start=part[0].start,
+                        end=part[-1].end,
+                        before=doc.text[part[0].start : part[-1].end],
+                        after="",
+                        note="continues an earlier article",
+                        confidence=0.8,
+                    )
+                )
         for art, part, _closed in articles:
             mark = len(doc.changes)
             self._article(doc, art, part)
@@ -237,8 +294,18 @@ class PlainTextFormat:
             i += 1
         if i < len(part) and is_heading(part[i].text):
             art.fields["headline"] = part[i].text
-            doc.log(Change(kind="metadata.lifted", target="text", step="parse", start=part[i].start,
-                           end=part[i].end, before=part[i].text, after="", note="headline"))
+            doc.log(
+                Change(
+                    kind="metadata.lifted",
+                    target="text",
+                    step="parse",
+                    start=part[i].start,
+                    end=part[i].end,
+                    before=part[i].text,
+                    after="",
+                    note="headline",
+                )
+            )
             i += 1
         else:
             art.warnings.append("no headline line found")

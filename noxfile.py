@@ -1,0 +1,45 @@
+"""Developer tasks: ``nox -s tests lint typecheck`` (CI), ``nox -s eval``, ``nox -s bench``."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.reuse_existing_virtualenvs = True
+PYTHON = "3.11"
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The test suite (uses ../shared/external when present, skips those tests cleanly otherwise)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-n", "2", "-q", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    session.install("-e", ".[dev,test]")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def eval(session: nox.Session) -> None:
+    """Accuracy harnesses: encoding detection/repair vs peers, policy metadata on real gov.cn documents."""
+    session.install("-e", ".[eval]")
+    for script in ("eval/encoding.py", "eval/policy.py"):
+        session.run("python", script, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Throughput and archive benchmarks (figures printed as tables)."""
+    session.install("-e", ".[eval]")
+    session.run("python", "bench/pipeline.py")
+    session.run("python", "bench/archive.py", *session.posargs)
