@@ -107,9 +107,21 @@ def _legislation(rec: dict[str, Any], f: dict[str, Any]) -> None:
         "legislationDate",
         "attachmentNote",
         "disclosure",
+        "printingDate",
+        "urgency",
+        "securityClass",
+        "copyNumber",
+        "issuerBanner",
     ):
         if f.get(key):
             rec[key] = f[key]
+    if f.get("ccRecipient"):
+        rec["ccRecipient"] = list(f["ccRecipient"])
+    if f.get("issuingOffice"):
+        rec["issuingOffice"] = {"type": "GovernmentOrganization", "name": f["issuingOffice"]}
+    signatory = _people(f.get("signatory"))
+    if signatory:
+        rec["signatory"] = signatory
     organs = _people(f.get("legislationPassedBy"), "GovernmentOrganization")
     if organs:
         rec["legislationPassedBy"] = organs
@@ -131,9 +143,13 @@ def _legislation(rec: dict[str, Any], f: dict[str, Any]) -> None:
         rec["forwards"] = fw
     parts = []
     for i, att in enumerate(f.get("attachments") or [], 1):
-        part: dict[str, Any] = {"type": "Legislation", "position": i, "name": att.get("name") or f"附件{i}"}
-        if att.get("legislationType"):
-            part["legislationType"] = att["legislationType"]
+        part: dict[str, Any] = {"type": "Legislation", "position": i}
+        for key in ("name", "legislationType", "label", "legislationDate"):
+            if att.get(key):
+                part[key] = att[key]
+        organs = _people(att.get("legislationPassedBy"), "GovernmentOrganization")
+        if organs:
+            part["legislationPassedBy"] = organs
         if att.get("text"):
             part["text"] = att["text"]
         parts.append(part)

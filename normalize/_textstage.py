@@ -25,9 +25,14 @@ _LINE_FIELDS = (
     "legislationType",
     "attachmentNote",
     "disclosure",
+    "urgency",
+    "securityClass",
+    "copyNumber",
+    "issuerBanner",
+    "issuingOffice",
 )
-_LIST_FIELDS = ("articleSection", "keywords", "addressee")
-_PERSON_FIELDS = ("author", "editor", "legislationPassedBy")
+_LIST_FIELDS = ("articleSection", "keywords", "addressee", "ccRecipient")
+_PERSON_FIELDS = ("author", "editor", "legislationPassedBy", "signatory")
 
 
 def body_target(article: Article) -> str:
@@ -93,7 +98,7 @@ def _obj(article: Article, item: Any, target: str, options: textrules.TextOption
             new, changes = textrules.normalize_body(v, f"{target}/{k}", options)
             article.changes.extend(changes)
             out[k] = new
-        elif isinstance(v, str) and k in ("name", "title", "legislationType"):
+        elif isinstance(v, str) and k in ("name", "title", "legislationType", "label"):
             out[k] = _field(article, v, f"{target}/{k}", options)
         elif isinstance(v, list) and k == "legislationPassedBy":
             out[k] = [_person(article, p, f"{target}/{k}/{i}", options) for i, p in enumerate(v)]

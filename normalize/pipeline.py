@@ -10,6 +10,7 @@ still be archived).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,13 +61,21 @@ class Result:
         return hashlib.sha256(self.source).hexdigest()
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 # --- stages -----------------------------------------------------------------------------------------
 
 
 def detect(doc: Document) -> Document:
     if not doc.source:
         raise NormalizeError("empty file", stage="detect")
+    for magic, kind in _MAGIC.items():
+        if doc.source.startswith(magic):
+            raise NormalizeError(f"binary file ({kind}), not a text document", stage="detect")
     doc.detection = encoding.detect(doc.source)
+    if not doc.detection.encoding.startswith(("utf-16", "utf-32")) and _binary_bytes(doc.source):
+        raise NormalizeError("binary file (control bytes throughout), not a text document", stage="detect")
     return doc
 
 
@@ -100,8 +109,10 @@ def sniff(doc: Document, forced: str | None = None) -> formats.Format:
             raise NormalizeError(f"unknown format {forced!r}", stage="sniff") from None
     else:
         fmt, score = formats.sniff(doc.text)
-        if score <= 0:
-            raise NormalizeError("unknown layout: no format recognises this text", stage="sniff")
+        if score <= 0 or not _HAN.search(doc.text):
+            raise NormalizeError("unknown layout: no Chinese text in a known format", stage="sniff")
+        if score < 0.2:
+            doc.warnings.append(f"layout not recognised with confidence; read as {fmt.name}")
     doc.format = fmt.name
     return fmt
 
@@ -165,6 +176,25 @@ def process(path: Path, root: Path | None = None, options: Options | None = None
         name = path.name
         return Result(name=name, source=b"", error=f"cannot read: {exc.strerror or exc}")
     return process_document(doc, options)
+
+
+_MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"GIF8": "GIF image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"%PDF": "PDF",
+    b"PK\x03\x04": "ZIP archive or Office file",
+    b"\x1f\x8b": "gzip",
+    b"\x7fELF": "executable",
+    b"\xd0\xcf\x11\xe0": "OLE2 (old Office) file",
+}
+
+
+def _binary_bytes(data: bytes) -> bool:
+    """Control bytes (NUL and others) throughout a file read as an 8-bit or multi-byte encoding."""
+    head = data[:8192]
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return head.count(0) > max(2, len(head) // 100) or controls > max(8, len(head) // 10)
 
 
 def _looks_binary(text: str) -> bool:

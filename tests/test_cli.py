@@ -43,7 +43,7 @@ def test_failures_reported_others_processed(tmp_path: Path, capsys: pytest.Captu
     out = tmp_path / "out"
     assert main([str(src), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "binary.png: binary file" in err
+    assert "binary.png: binary file (PNG image)" in err
     assert "empty.txt: empty file" in err
     assert "fm_bad_yaml.md: invalid YAML front matter" in err
     assert "Traceback" not in err

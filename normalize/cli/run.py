@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
             for result in _results(args.paths, options, jobs):
                 summary.add(result)
                 if result.error:
-                    err.print(f"normalize: {result.name}: {result.error}", markup=False)
+                    print(f"normalize: {result.name}: {result.error}", file=sys.stderr, flush=True)
                 sink.write(result, summary)
                 progress.advance(task)
     finally:

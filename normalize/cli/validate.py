@@ -8,6 +8,7 @@ Exit 1 when any record is invalid.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             bad += 1
             for msg in problems:
-                err.print(f"{f}: {msg}", markup=False)
+                print(f"{f}: {msg}", file=sys.stderr)
     if not args.quiet:
         out.print(f"{len(files) - bad} valid, {bad} invalid ({len(files)} files)")
     return 1 if bad else 0

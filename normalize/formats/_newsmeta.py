@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+
+import opencc
 
 # The most common Chinese surnames (single and double), used to tell a closing
 # byline such as "（王小明）" from other short parenthesised text.
@@ -117,9 +120,32 @@ DATETIME_LINE = re.compile(
 )
 
 
+@cache
+def _t2s() -> Any:
+    return opencc.OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """``text`` in simplified script for matching the conventions above.
+
+    Copies in traditional script use the same conventions (``原標題``, ``本報記者``).
+    OpenCC's t2s keeps the length in nearly all cases, so match offsets in the
+    folded text are offsets in ``text``; when it does not, ``text`` is returned.
+    """
+    if text.isascii():
+        return text
+    folded: str = _t2s().convert(text)
+    return folded if len(folded) == len(text) else text
+
+
+def _group(m: re.Match[str], original: str, name: str) -> str:
+    """A named group of a match made on ``fold(original)``, taken from ``original``."""
+    return original[m.start(name) : m.end(name)]
+
+
 def is_person_name(text: str) -> bool:
     """True when ``text`` looks like a Chinese personal name (surname + 1-2 characters)."""
-    t = text.replace("·", "")
+    t = fold(text).replace("·", "")
     if not 2 <= len(t) <= 4 or not re.fullmatch(f"[{_HAN}]+", t):
         return False
     if t[:2] in _SURNAMES_2:
@@ -146,35 +172,38 @@ def classify_line(line: str) -> LineInfo | None:
     s = line.strip()
     if not s:
         return None
-    if BREADCRUMB.match(s):
+    f = fold(s)
+    if BREADCRUMB.match(f):
         parts = [p for p in _CRUMB_SPLIT.split(s) if p]
-        sections = [p for p in parts[1:] if p not in ("正文", "详情", "内容", "文章")]
+        sections = [p for p in parts[1:] if fold(p) not in ("正文", "详情", "内容", "文章")]
         return LineInfo("breadcrumb", {"articleSection": sections})
-    if m := ORIGINAL_TITLE.match(s):
-        return LineInfo("original-title", {"alternativeHeadline": m["v"]})
-    if m := SOURCE.match(s):
-        return LineInfo("source", {"sourcePublisher": m["v"]})
-    if m := EDITOR.match(s):
-        names = [n for n in split_names(m["v"]) if n]
-        return LineInfo("editor", {"editor": [{"name": n, "jobTitle": m["title"]} for n in names]})
-    if m := REPORTER_LINE.match(s):
-        names = split_names(m["v"])
+    if m := ORIGINAL_TITLE.match(f):
+        return LineInfo("original-title", {"alternativeHeadline": _group(m, s, "v")})
+    if m := SOURCE.match(f):
+        return LineInfo("source", {"sourcePublisher": _group(m, s, "v")})
+    if m := EDITOR.match(f):
+        names = split_names(_group(m, s, "v"))
+        title = _group(m, s, "title")
+        return LineInfo("editor", {"editor": [{"name": n, "jobTitle": title} for n in names]})
+    if m := REPORTER_LINE.match(f):
+        names = split_names(_group(m, s, "v"))
         if names and all(is_person_name(n) for n in names):
-            return LineInfo("reporter", {"author": [{"name": n, "jobTitle": m["title"]} for n in names]})
-    if RELATED.match(s):
+            title = _group(m, s, "title")
+            return LineInfo("reporter", {"author": [{"name": n, "jobTitle": title} for n in names]})
+    if RELATED.match(f):
         return LineInfo("related")
-    if len(s) <= 40 and PROMO.search(s):
+    if len(s) <= 40 and PROMO.search(f):
         return LineInfo("promo")
-    if END_MARK.fullmatch(s):
+    if END_MARK.fullmatch(f):
         return LineInfo("end-mark")
-    if (m := DATETIME_LINE.match(s)) and len(s) <= 60:
-        rest = m["rest"].strip()
+    if (m := DATETIME_LINE.match(f)) and len(s) <= 60:
+        rest = _group(m, s, "rest").strip()
         extra: dict[str, Any] = {"date": _iso_from_match(m)}
         if rest:
-            sm = SOURCE.match(rest)
+            sm = SOURCE.match(fold(rest))
             if not sm:
                 return None
-            extra["sourcePublisher"] = sm["v"]
+            extra["sourcePublisher"] = _group(sm, rest, "v")
         return LineInfo("datetime", extra)
     return None
 
@@ -186,21 +215,23 @@ def _iso_from_match(m: re.Match[str]) -> str:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+_REPORTER_PREFIX = re.compile(
+    rf"^\s*(?P<title>{_TITLE_ALT})\s*(?P<v>{_NAME}(?:{_SEP}{_NAME})*)\s*(?:报道|摄影|摄)?\s*[\n ]"
+)
+
+
 def reporter_prefix(text: str) -> tuple[int, list[dict[str, str]]] | None:
     """A byline at the start of a paragraph: ``本报记者 某某 报道`` not standing alone.
 
     Returns the length of the prefix and the authors.
     """
-    m = re.match(
-        rf"^\s*(?P<title>{_TITLE_ALT})\s*(?P<v>{_NAME}(?:{_SEP}{_NAME})*)\s*(?:报道|摄影|摄)?\s*[\n ]",
-        text,
-    )
+    m = _REPORTER_PREFIX.match(fold(text))
     if not m:
         return None
-    names = split_names(m["v"])
+    names = split_names(_group(m, text, "v"))
     if not names or not all(is_person_name(n) for n in names):
         return None
-    return m.end(), [{"name": n, "jobTitle": m["title"]} for n in names]
+    return m.end(), [{"name": n, "jobTitle": _group(m, text, "title")} for n in names]
 
 
 def dateline_prefix(text: str) -> tuple[int, str, list[dict[str, str]]] | None:
@@ -208,18 +239,23 @@ def dateline_prefix(text: str) -> tuple[int, str, list[dict[str, str]]] | None:
 
     Returns the prefix length, the dateline and any reporters named in it.
     """
-    m = DATELINE.match(text)
+    m = DATELINE.match(fold(text))
     if not m:
         return None
     authors: list[dict[str, str]] = []
     if m["who"]:
-        rm = REPORTER_LINE.match(f"（{m['who']}）")
-        if rm:
-            authors = [{"name": n, "jobTitle": rm["title"]} for n in split_names(rm["v"])]
-    dateline = m["v"]
-    if m["who"] and not authors:
-        return None
-    return m.end(), (dateline if not m["who"] else dateline[: dateline.find(m["who"]) - 1].strip()), authors
+        who = _group(m, text, "who")
+        rm = REPORTER_LINE.match(fold(f"（{who}）"))
+        if not rm:
+            return None
+        inner = f"（{who}）"
+        authors = [
+            {"name": n, "jobTitle": _group(rm, inner, "title")} for n in split_names(_group(rm, inner, "v"))
+        ]
+        dateline = text[m.start("v") : m.start("who") - 1].strip()
+    else:
+        dateline = _group(m, text, "v")
+    return m.end(), dateline, authors
 
 
 def closing_byline(paragraph: str) -> tuple[int, list[dict[str, str]]] | None:
@@ -228,12 +264,12 @@ def closing_byline(paragraph: str) -> tuple[int, list[dict[str, str]]] | None:
     Returns the offset where the byline starts and the authors.  Only names that
     look like personal names are accepted, so ``（完）`` or ``（共186天）`` are not bylines.
     """
-    m = CLOSING_BYLINE.search(paragraph)
+    m = CLOSING_BYLINE.search(fold(paragraph))
     if not m:
         return None
-    names = split_names(m["v"])
+    names = split_names(_group(m, paragraph, "v"))
     if not names or not all(is_person_name(n) for n in names):
         return None
-    title = m["title"] or ""
+    title = _group(m, paragraph, "title") if m["title"] else ""
     authors = [{"name": n, "jobTitle": title} if title else {"name": n} for n in names]
     return m.start("pre") + 1, authors

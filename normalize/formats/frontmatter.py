@@ -209,7 +209,7 @@ class FrontMatterFormat:
                 continue
             text = " ".join(el.text_content().split())
             imgs = el.xpath(".//img/@src")
-            if imgs and len(text) <= 60 and (not text or nm.PROMO.search(text)):
+            if imgs and len(text) <= 60 and (not text or nm.PROMO.search(nm.fold(text))):
                 promo_images.update(str(s) for s in imgs)
                 if text:
                     _newsbody.log_removal(doc, Block(text), "boilerplate.removed", "promo block")

@@ -1,0 +1,225 @@
+"""Policy format: the ``## 政策标题`` template and raw official documents (fixtures kept as data)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalize._document import Document, NormalizeError
+from normalize.formats import _gongwen as gw
+from normalize.formats import policy
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data" / "policy"
+EXPECTED: dict[str, Any] = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
+CORPUS = REPO.parent / "shared" / "external" / "corpus-policy"
+
+
+def _parse(path: Path) -> Document:
+    raw = path.read_bytes()
+    doc = Document(source=raw, name=path.name, text=raw.decode("utf-8"))
+    policy.FORMAT.parse(doc)
+    return doc
+
+
+def _check_offsets(doc: Document) -> None:
+    """Every block and every logged text change points at exactly its text."""
+    art = doc.articles[0]
+    for b in art.blocks:
+        assert doc.text[b.start : b.end] == b.text
+    spans = []
+    for c in doc.changes + art.changes:
+        if c.target == "text":
+            assert doc.text[c.start : c.end] == c.before, c
+            spans.append((c.start, c.end))
+    spans.sort()
+    for (_, e1), (s2, _) in itertools.pairwise(spans):
+        assert e1 <= s2, "changes of one step overlap"
+    lifted = [(c.start, c.end) for c in doc.changes + art.changes if c.target == "text"]
+    for b in art.blocks:  # nothing is both body and lifted
+        assert not any(s < b.end and b.start < e for s, e in lifted), b
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture(name: str) -> None:
+    want = EXPECTED[name]
+    path = DATA / name
+    text = path.read_text(encoding="utf-8")
+    score = policy.FORMAT.sniff(text)
+    if "sniff_min" in want:
+        assert score >= want["sniff_min"]
+    if "sniff_max" in want:
+        assert score <= want["sniff_max"]
+        return
+    if "error" in want:
+        with pytest.raises(NormalizeError, match=want["error"]) as exc:
+            _parse(path)
+        assert exc.value.stage == "parse"
+        return
+    doc = _parse(path)
+    assert len(doc.articles) == 1
+    art = doc.articles[0]
+    f = art.fields
+    assert f["type"] == "Legislation"
+    for key, value in want.get("fields", {}).items():
+        assert f.get(key) == value, key
+    for key in want.get("absent", []):
+        assert key not in f
+    if "outline_levels" in want:
+        assert [o["level"] for o in f["outline"] if "attachment" not in o] == want["outline_levels"]
+    for i, exp in enumerate(want.get("attachments", [])):
+        att = f["attachments"][i]
+        assert att["name"] == exp["name"]
+        if "legislationType" in exp:
+            assert att.get("legislationType") == exp["legislationType"]
+        assert att["text"].startswith(exp["text_starts"])
+    if "attachments" in want:
+        assert len(f["attachments"]) == len(want["attachments"])
+    body = art.body
+    if "body_starts" in want:
+        assert body.startswith(want["body_starts"])
+    for s in want.get("body_not", []):
+        assert s not in body
+    kinds = {c.kind for c in doc.changes + art.changes}
+    for k in want.get("change_kinds", []):
+        assert k in kinds
+    if "warning" in want:
+        assert any(want["warning"] in w for w in doc.warnings + art.warnings)
+    else:
+        assert not doc.warnings
+    _check_offsets(doc)
+
+
+def test_seed_002(seeds: Path) -> None:
+    path = next(seeds.glob("002_*.txt"))
+    text = path.read_text(encoding="utf-8")
+    assert policy.FORMAT.sniff(text) >= 0.9
+    doc = _parse(path)
+    assert doc.fields["templateTitle"] == "关于印发《山西省数字企业发展2022年行动计划》的通知"
+    assert doc.fields["publisher"] == "山西省工业和信息化厅"
+    f = doc.articles[0].fields
+    assert f["name"] == "关于印发《山西省数字企业发展2022年行动计划》的通知"
+    assert f["legislationType"] == "通知"
+    assert f["legislationPassedBy"] == ["山西省工业和信息化厅"]
+    assert f["legislationDate"] == "2022-02-28"
+    assert f["publisher"] == "山西省工业和信息化厅"
+    assert f["addressee"] == ["山西综改区管委会", "各市工信局", "有关市大数据局", "各相关单位"]
+    assert f["attachmentNote"] == "附件：山西省数字企业发展2022年行动计划"
+    assert "legislationIdentifier" not in f  # the copy carries no 发文字号: none is invented
+    [att] = f["attachments"]
+    assert att["name"] == "山西省数字企业发展2022年行动计划"
+    assert att["legislationType"] == "行动计划"
+    assert att["text"].startswith("为深入贯彻省第十二次党代会精神")
+    assert att["text"].rstrip().endswith("强化企业数据安全意识。")
+    levels = [(o["level"], o["marker"]) for o in f["outline"]]
+    assert levels[:5] == [(1, "一、"), (1, "二、"), (1, "三、"), (2, "（一）"), (3, "1.")]
+    assert {lvl for lvl, _ in levels} == {1, 2, 3}
+    assert f["outline"][0]["title"] == "指导思想"
+    body = doc.articles[0].body
+    assert body.startswith("为深入贯彻省第十二次党代会精神，加快落实")
+    assert body.endswith("请结合实际认真贯彻落实。")
+    kinds = [c.kind for c in doc.changes]
+    assert kinds[0] == "encoding-declaration.removed"
+    assert kinds.count("template.removed") == 3
+    _check_offsets(doc)
+
+
+@pytest.mark.parametrize("stem", ["000", "001", "003", "004"])
+def test_news_seeds_do_not_sniff_as_policy(seeds: Path, stem: str) -> None:
+    text = next(seeds.glob(f"{stem}_*.txt")).read_text(encoding="utf-8")
+    assert policy.FORMAT.sniff(text) < 0.3  # plaintext answers 0.3 and must win
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("一九九六年七月十七日", "1996-07-17"),
+        ("二〇一九年一月二十七日", "2019-01-27"),
+        ("二○○四年十二月三十日", "2004-12-30"),
+        ("2022年2月28日", "2022-02-28"),
+        ("2018 年 11 月 5 日", "2018-11-05"),
+        ("二〇一九年二月三十日", None),
+        ("2019年1月", None),
+        ("会议于2019年1月1日召开", None),
+    ],
+)
+def test_parse_date(line: str, iso: str | None) -> None:
+    assert gw.parse_date(line) == iso
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("国务院办公厅关于加快发展体育竞赛表演产业的指导意见", "意见"),
+        ("国务院办公厅关于科技节水建议的复函", "函"),
+        ("山西省数字企业发展2022年行动计划", "行动计划"),
+        ("国务院关于河北雄安新区总体规划（2018—2035年）的批复", "批复"),
+        ("某某管理办法（试行）", "办法"),
+        ("专利代理条例", "条例"),
+        ("数字经济,“点燃”山西经济发展新动能", None),
+    ],
+)
+def test_document_type(title: str, kind: str | None) -> None:
+    assert gw.document_type(title) == kind
+
+
+@pytest.mark.parametrize(
+    ("raw", "norm"),
+    [
+        ("国办发[2019]5号", "国办发〔2019〕5号"),
+        ("晋政发（2020） 12号", "晋政发〔2020〕12号"),
+        ("国发〔2019〕5号", "国发〔2019〕5号"),
+    ],
+)
+def test_normalize_identifier(raw: str, norm: str) -> None:
+    assert gw.normalize_identifier(raw) == norm
+
+
+def test_join_title_spacing() -> None:
+    assert gw.join_title(["国务院关于棉粮、糖粮挂钩奖售粮", "几 个 问 题 的 通 知"]) == (
+        "国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知"
+    )
+    assert gw.join_title(["中共中央办公厅 国务院办公厅关于印发"]) == "中共中央办公厅 国务院办公厅关于印发"
+
+
+@given(st.text(alphabet="政府关于通知。，、：\n 0123456789年月日〔〕号附件一二（）", max_size=300))
+def test_read_never_crashes_and_offsets_hold(text: str) -> None:
+    g = gw.read(text)
+    for ln, _ in g.body:
+        assert text[ln.start : ln.end] == ln.text
+    for lift in g.lifted:
+        assert text[lift.start : lift.end] == lift.before
+    assert 0.0 <= policy.FORMAT.sniff(text) <= 0.95
+
+
+def test_corpus_all_three_right() -> None:
+    """gov.cn corpus: title, organ(s) and 发文字号 right on at least 95% (detail: eval/policy.py)."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/external/corpus-policy not present")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("eval_policy", REPO / "eval" / "policy.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    golds = sorted(p for p in CORPUS.rglob("*.json") if p.with_suffix(".txt").exists())
+    right = 0
+    for gp in golds:
+        gold = json.loads(gp.read_text(encoding="utf-8"))
+        doc = _parse(gp.with_suffix(".txt"))
+        _check_offsets(doc)
+        f = doc.articles[0].fields
+        right += (
+            mod._norm(f.get("name", "")) == mod._norm(gold["title"])
+            and mod._organs(f.get("legislationPassedBy")) == mod._organs(gold["issuing_organ"])
+            and mod._same_identifier(f.get("legislationIdentifier", ""), gold["doc_number"])
+        )
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.get("legislationDate", "")), gp.name
+    assert golds and right / len(golds) >= 0.95
