@@ -1,0 +1,495 @@
+"""Encoding detection and mojibake repair: normalize vs chardet, charset-normalizer and ftfy.
+
+Run ``python eval/encoding.py`` (wired into ``nox -s eval``).  Uses the test files under
+``../shared/external`` (chardet, charset_normalizer, char-dataset, uchardet, ftfy); prints
+"skipped: ../shared/external not found" and exits 0 when they are absent.
+
+Sections: (a) real files with and without their charset declarations; (b) snippets of
+10/20/200/1000 characters per encoding; (c) synthetic mojibake per kind and clean snippets
+(false positives); (d) ftfy's own test cases; (e) throughput.  ``--quick`` uses fewer samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import random
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXTERNAL = ROOT.parent / "shared" / "external"
+sys.path.insert(0, str(ROOT))
+
+LABELS = {
+    "big5": "big5hkscs",
+    "gb18030": "gb18030",
+    "hz-gb-2312": "hz",
+    "euc-tw": "euc-tw",
+    "utf-8": "utf-8",
+    "utf-16": "utf-16",
+    "utf-16be": "utf-16-be",
+    "utf-16le": "utf-16-le",
+    "utf-32": "utf-32",
+    "utf-32be": "utf-32-be",
+    "utf-32le": "utf-32-le",
+    "utf_16_be": "utf-16-be",
+    "utf_16_le": "utf-16-le",
+    "utf_32_be": "utf-32-be",
+    "utf_32_le": "utf-32-le",
+}
+CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufeff]")
+DECL = re.compile(
+    rb"""\s*encoding\s*=\s*["'][^"']*["']|charset\s*=\s*["']?[A-Za-z0-9_.:-]+["']?|coding[:=]\s*[-\w.]+""",
+    re.I,
+)
+
+
+def files() -> list[tuple[Path, str]]:
+    out: list[tuple[Path, str]] = []
+    for d in sorted((EXTERNAL / "chardet" / "tests").glob("*-chinese")):
+        label = LABELS.get(d.name.removesuffix("-chinese"))
+        if label:
+            out += [(p, label) for p in sorted(d.iterdir()) if p.is_file()]
+    ude5 = EXTERNAL / "chardet" / "tests" / "utf-8" / "_ude_5.txt"
+    if ude5.exists():
+        out.append((ude5, "utf-8"))
+    for d in sorted((EXTERNAL / "char-dataset").glob("*")):
+        label = LABELS.get(d.name)
+        if label and d.is_dir():
+            out += [(p, label) for p in sorted(d.iterdir()) if p.is_file()]
+    for p in sorted((EXTERNAL / "uchardet" / "test" / "zh").glob("*.txt")):
+        out.append((p, LABELS[p.stem]))
+    cn = EXTERNAL / "charset_normalizer" / "data" / "sample-chinese.txt"
+    if cn.exists():
+        out.append((cn, "big5hkscs"))
+    return out
+
+
+def label_text(data: bytes, label: str) -> str | None:
+    if label == "euc-tw":
+        return None
+    for codec in [label, "cp950"] if label == "big5hkscs" else [label]:
+        try:
+            return norm(data.decode(codec))
+        except UnicodeDecodeError:
+            continue
+    return norm(data.decode(label, errors="replace"))
+
+
+def norm(text: str) -> str:
+    return CONTROL.sub("", text)
+
+
+def as_text(data: bytes, enc: str | None) -> str | None:
+    if not enc:
+        return None
+    try:
+        return norm(data.decode(enc, errors="replace"))
+    except LookupError:
+        return None
+
+
+# --- tools ------------------------------------------------------------------------------------------
+
+
+def ours(data: bytes) -> tuple[str, str | None]:
+    from normalize.encoding import decode, detect
+
+    det = detect(data)
+    text, _ = decode(data, det)
+    return det.encoding + ("+regions" if det.regions else ""), norm(text)
+
+
+def chardet_tool(data: bytes) -> tuple[str, str | None]:
+    import chardet
+
+    enc = chardet.detect(data).get("encoding")
+    return str(enc), as_text(data, enc)
+
+
+def cn_tool(data: bytes) -> tuple[str, str | None]:
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data).best()
+    enc = best.encoding if best else None
+    return str(enc), as_text(data, enc)
+
+
+def tools() -> dict[str, Callable[[bytes], tuple[str, str | None]]]:
+    out: dict[str, Callable[[bytes], tuple[str, str | None]]] = {"normalize": ours, "chardet": chardet_tool}
+    try:
+        import charset_normalizer  # noqa: F401
+
+        out["charset-normalizer"] = cn_tool
+    except ImportError:
+        pass
+    return out
+
+
+def table(title: str, header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print(f"\n## {title}\n")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("| " + " | ".join("-" * w for w in widths) + " |")
+    for r in rows:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
+
+
+def pct(a: int, n: int) -> str:
+    return f"{100.0 * a / n:.1f}%" if n else "-"
+
+
+# --- (a) real files -----------------------------------------------------------------------------------
+
+
+def section_files(cases: list[tuple[Path, str]]) -> None:
+    ts = tools()
+    rows: list[list[str]] = []
+    misses: dict[str, list[str]] = {}
+    for variant in ("as is", "declarations stripped"):
+        right = dict.fromkeys(ts, 0)
+        n = 0
+        for path, label in cases:
+            data = path.read_bytes()
+            if variant != "as is":
+                data = DECL.sub(b"", data)
+            want = label_text(data, label)
+            if want is None:
+                continue
+            n += 1
+            for name, fn in ts.items():
+                enc, got = fn(data)
+                if got == want:
+                    right[name] += 1
+                else:
+                    misses.setdefault(f"{name} ({variant})", []).append(
+                        f"{path.parent.name}/{path.name}->{enc}"
+                    )
+        rows.append([variant, str(n), *(f"{pct(right[t], n)} ({right[t]})" for t in ts)])
+    table("(a) real Chinese files: right decode (EUC-TW excluded: no Python codec)", ["", "files", *ts], rows)
+    for k, v in misses.items():
+        print(f"- misses {k}: " + ", ".join(v[:8]) + (" ..." if len(v) > 8 else ""))
+    euc = [p for p, label in cases if label == "euc-tw"]
+    if euc:
+        from normalize.encoding import detect
+
+        print(
+            "- EUC-TW (known gap, no codec): "
+            + ", ".join(f"{p.name}->{detect(p.read_bytes()).encoding}" for p in euc)
+        )
+
+
+# --- clean text pools -----------------------------------------------------------------------------------
+
+TAG = re.compile(r"<[^>]*>|&[#\w]+;|https?://\S+")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def pools(cases: list[tuple[Path, str]]) -> tuple[list[str], list[str]]:
+    """Clean simplified and traditional Chinese lines from the labelled files (plus policy texts)."""
+    simp: list[str] = []
+    trad: list[str] = []
+    for path, label in cases:
+        if label not in ("gb18030", "big5hkscs"):
+            continue
+        text = label_text(path.read_bytes(), label) or ""
+        for line in TAG.sub(" ", text).splitlines():
+            line = re.sub(r"\s+", " ", line).strip()
+            if len(line) >= 12 and len(CJK.findall(line)) >= 0.6 * len(line):
+                (simp if label == "gb18030" else trad).append(line)
+    policy = EXTERNAL / "corpus-policy"
+    for p in sorted(policy.rglob("*.txt"))[:60]:
+        for line in p.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if len(line) >= 12 and len(CJK.findall(line)) >= 0.5 * len(line):
+                simp.append(line)
+    return simp, trad
+
+
+def snippet(rng: random.Random, pool: list[str], n: int) -> str:
+    big = "".join(pool)
+    start = rng.randrange(0, max(1, len(big) - n))
+    return big[start : start + n]
+
+
+# --- (b) snippets -------------------------------------------------------------------------------------
+
+
+def section_snippets(simp: list[str], trad: list[str], per: int) -> None:
+    rng = random.Random(7)
+    ts = tools()
+    rows: list[list[str]] = []
+    setups = (
+        ("GB18030", "gb18030", simp),
+        ("Big5", "big5hkscs", trad),
+        ("UTF-16LE no BOM", "utf-16-le", simp + trad),
+    )
+    for label, codec, pool in setups:
+        for n in (10, 20, 200, 1000):
+            right = dict.fromkeys(ts, 0)
+            done = 0
+            while done < per:
+                s = snippet(rng, pool, n)
+                try:
+                    data = s.encode(codec)
+                except UnicodeEncodeError:
+                    continue
+                done += 1
+                for name, fn in ts.items():
+                    _enc, got = fn(data)
+                    right[name] += got == norm(s)
+            rows.append([label, str(n), str(per), *(pct(right[t], per) for t in ts)])
+    table("(b) snippets: right decode", ["encoding", "chars", "n", *ts], rows)
+
+
+# --- (c) synthetic mojibake ------------------------------------------------------------------------------
+
+
+def _sloppy(b: bytes) -> str:
+    import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
+
+    return b.decode("sloppy-windows-1252")
+
+
+def _misaligned(rng: random.Random, s: str) -> str | None:
+    b = s.encode("gb18030")
+    inside = [i for i in range(1, len(b)) if b[i - 1] >= 0x81 and _is_lead(b, i - 1)]
+    if not inside:
+        return None
+    k = rng.choice(inside)
+    return b[:k].decode("gb18030", errors="replace") + b[k:].decode("gb18030", errors="replace")
+
+
+def _is_lead(b: bytes, i: int) -> bool:
+    j = 0
+    while j < len(b):
+        if b[j] < 0x80:
+            j += 1
+            continue
+        if j == i:
+            return j + 1 < len(b) and b[j + 1] >= 0x40 and b[j + 1] != 0x7F
+        j += 4 if j + 1 < len(b) and 0x30 <= b[j + 1] <= 0x39 else 2
+        if j > i:
+            return False
+    return False
+
+
+KINDS: dict[str, tuple[str, Callable[[random.Random, str], str | None]]] = {
+    "utf8-as-latin1": ("simp", lambda r, s: s.encode("utf-8").decode("latin-1")),
+    "utf8-as-cp1252": ("simp", lambda r, s: _sloppy(s.encode("utf-8"))),
+    "utf8-double": ("simp", lambda r, s: _sloppy(_sloppy(s.encode("utf-8")).encode("utf-8"))),
+    "big5-as-gb18030": ("trad", lambda r, s: s.encode("big5hkscs").decode("gb18030", errors="replace")),
+    "utf8-as-gb18030 (simp)": ("simp", lambda r, s: s.encode("utf-8").decode("gb18030", errors="replace")),
+    "utf8-as-gb18030 (trad)": ("trad", lambda r, s: s.encode("utf-8").decode("gb18030", errors="replace")),
+    "gb18030-as-big5": ("simp", lambda r, s: s.encode("gb18030").decode("big5hkscs", errors="replace")),
+    "misaligned-gb18030": ("simp", _misaligned),
+    "utf8-as-big5 (flag)": ("simp", lambda r, s: s.encode("utf-8").decode("big5hkscs", errors="replace")),
+    "gb18030-as-utf8 (flag)": ("simp", lambda r, s: s.encode("gb18030").decode("utf-8", errors="replace")),
+    "锟斤拷 (flag)": (
+        "simp",
+        lambda r, s: (
+            s.encode("gb18030").decode("utf-8", errors="replace").encode("utf-8").decode("gbk", "replace")
+        ),
+    ),
+}
+
+
+def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -> None:
+    import ftfy
+
+    from normalize.encoding import repair
+
+    rng = random.Random(11)
+    rows: list[list[str]] = []
+    for kind, (which, make) in KINDS.items():
+        pool = simp if which == "simp" else trad
+        n = exact = changed = flagged = ftfy_exact = lossless = 0
+        sim_before = sim_after = 0.0
+        t0 = time.perf_counter()
+        while n < per:
+            s = snippet(rng, pool, rng.randint(20, 200)).strip()
+            try:
+                bad = make(rng, s)
+            except UnicodeEncodeError:
+                continue
+            if not bad or bad == s:
+                continue
+            n += 1
+            if kind.startswith("big5-as") and bad.encode("gb18030").decode("big5hkscs", "replace") == s:
+                lossless += 1
+            fixed, changes = repair(bad)
+            exact += fixed == s
+            changed += any(c.applied for c in changes)
+            flagged += any(not c.applied for c in changes)
+            ftfy_exact += ftfy.fix_encoding(bad) == s
+            sim_before += difflib.SequenceMatcher(None, bad, s).ratio()
+            sim_after += difflib.SequenceMatcher(None, fixed, s).ratio()
+        dt = time.perf_counter() - t0
+        rows.append(
+            [
+                kind,
+                str(n),
+                pct(exact, n),
+                pct(changed, n),
+                pct(flagged, n),
+                f"{sim_before / n:.3f}->{sim_after / n:.3f}",
+                pct(ftfy_exact, n),
+                pct(lossless, n) if kind.startswith("big5-as") else "",
+                f"{1000 * dt / n:.0f}",
+            ]
+        )
+    table(
+        "(c) synthetic mojibake, 20-200 chars: exact restoration",
+        [
+            "kind",
+            "n",
+            "normalize exact",
+            "changed",
+            "flagged",
+            "char sim",
+            "ftfy exact",
+            "lossless",
+            "ms/case",
+        ],
+        rows,
+    )
+    # clean snippets: false positives
+    rng = random.Random(13)
+    changed = flagged = ftfy_changed = 0
+    examples: list[str] = []
+    for i in range(n_clean):
+        pool = simp if i % 2 == 0 else trad
+        s = snippet(rng, pool, rng.randint(20, 200))
+        fixed, changes = repair(s)
+        if fixed != s:
+            changed += 1
+            examples.append(f"{s[:40]!r} -> {fixed[:40]!r}")
+        flagged += bool(changes)
+        ftfy_changed += ftfy.fix_encoding(s) != s
+    table(
+        "(c) clean snippets (false positives)",
+        ["n", "normalize changed", "normalize flagged", "ftfy.fix_encoding changed"],
+        [[str(n_clean), f"{changed}", f"{flagged}", f"{ftfy_changed}"]],
+    )
+    for e in examples[:5]:
+        print("- changed:", e)
+
+
+# --- (d) ftfy cases ------------------------------------------------------------------------------------
+
+
+def section_ftfy() -> None:
+    import ftfy
+
+    from normalize.encoding import repair
+
+    rows: list[list[str]] = []
+    for p in sorted((EXTERNAL / "ftfy" / "tests" / "test-cases").glob("*.json")):
+        cases = json.loads(p.read_text(encoding="utf-8"))
+        n = ours_ok = ftfy_ok = 0
+        for c in cases:
+            want = c.get("fixed-encoding", c["fixed"])
+            n += 1
+            ours_ok += repair(c["original"])[0] == want
+            ftfy_ok += ftfy.fix_encoding(c["original"]) == want
+        rows.append([p.name, str(n), f"{ours_ok}", f"{ftfy_ok}"])
+    table(
+        "(d) ftfy test cases (expected = fixed-encoding or fixed)",
+        ["file", "n", "normalize", "ftfy.fix_encoding"],
+        rows,
+    )
+
+
+# --- (e) throughput ------------------------------------------------------------------------------------
+
+
+def section_speed(cases: list[tuple[Path, str]]) -> None:
+    import chardet
+    import ftfy
+
+    from normalize.encoding import decode, detect, repair
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((EXTERNAL / "corpus-policy").rglob("*.txt"))]
+    blobs = [t.encode("utf-8") for t in texts]
+    seeds = [p.read_bytes() for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    total = sum(map(len, blobs))
+
+    def rate(fn: Callable[[bytes], object], items: list[bytes]) -> str:
+        t0 = time.perf_counter()
+        for b in items:
+            fn(b)
+        dt = time.perf_counter() - t0
+        return f"{sum(map(len, items)) / dt / 1e6:.1f}"
+
+    def ours_full(b: bytes) -> None:
+        det = detect(b)
+        text, _ = decode(b, det)
+        repair(text)
+
+    legacy = [p.read_bytes() for p, label in cases if label in ("gb18030", "big5hkscs")]
+    for b in blobs[:5] + legacy[:5]:  # warm up: model, converters and ftfy are loaded once per process
+        ours_full(b)
+    ftfy.fix_encoding("Ã©")
+    rows = [
+        ["normalize detect+decode+repair", rate(ours_full, blobs), rate(ours_full, legacy)],
+        ["  (the 5 seeds, with their mojibake)", rate(ours_full, seeds) if seeds else "", ""],
+        ["chardet.detect", rate(chardet.detect, blobs), rate(chardet.detect, legacy)],
+    ]
+    try:
+        import charset_normalizer
+
+        rows.append(
+            [
+                "charset_normalizer.from_bytes().best()",
+                rate(lambda b: charset_normalizer.from_bytes(b).best(), blobs),
+                rate(lambda b: charset_normalizer.from_bytes(b).best(), legacy),
+            ]
+        )
+    except ImportError:
+        pass
+    rows.append(
+        ["ftfy.fix_encoding (on decoded text)", rate(lambda b: ftfy.fix_encoding(b.decode()), blobs), ""]
+    )
+    table(
+        f"(e) throughput, MB/s (clean UTF-8: {len(blobs)} policy texts, {total / 1e6:.1f} MB; "
+        "legacy: real GB/Big5 files)",
+        ["tool", "clean UTF-8", "legacy files"],
+        rows,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="fewer samples")
+    ap.add_argument("--only", default="abcde", help="sections to run, e.g. 'ce'")
+    args = ap.parse_args(argv)
+    if not EXTERNAL.is_dir():
+        print("skipped: ../shared/external not found")
+        return 0
+    cases = files()
+    simp, trad = pools(cases)
+    print(
+        f"# encoding eval: {len(cases)} files, pools {len(simp)} simplified / {len(trad)} traditional lines"
+    )
+    t0 = time.perf_counter()
+    if "a" in args.only:
+        section_files(cases)
+    if "b" in args.only:
+        section_snippets(simp, trad, 20 if args.quick else 60)
+    if "c" in args.only:
+        section_mojibake(simp, trad, 30 if args.quick else 150, 300 if args.quick else 2000)
+    if "d" in args.only:
+        section_ftfy()
+    if "e" in args.only:
+        section_speed(cases)
+    print(f"\n(total {time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,17 @@
+"""Encoding detection, decoding and mojibake repair for Chinese text.
+
+The pipeline calls exactly three functions:
+
+- :func:`detect` (bytes -> :class:`~normalize._document.Detection`),
+- :func:`decode` (bytes + detection -> text and byte-level changes),
+- :func:`repair` (text -> repaired text and the mojibake changes).
+"""
+
+from __future__ import annotations
+
+from ._decode import decode
+from ._detect import detect
+from ._labels import codec_for_label
+from ._mojibake import repair
+
+__all__ = ["codec_for_label", "decode", "detect", "repair"]

@@ -1,0 +1,211 @@
+"""A small Chinese plausibility model: how natural a string is as Chinese text.
+
+The model is jieba's word-frequency dictionary (``dict.txt``, 349k words with
+counts, shipped inside the jieba package).  The cost of a string is the cost of
+its cheapest segmentation into dictionary words (``-log P(word)``), with single
+characters priced by their frequency inside words plus a penalty, so that text
+made of real words is cheap and a run of unrelated rare characters (typical
+mojibake) is expensive.  Traditional text is converted with OpenCC ``t2s``
+before scoring (the dictionary is simplified).  Everything is loaded lazily,
+once per process.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import unicodedata
+from functools import cache
+
+MAX_WORD = 4
+"""Longest dictionary word tried in the segmentation (longer words add little)."""
+SINGLE_PENALTY = 2.5
+"""Extra cost (nats) of a character that is not part of a dictionary word."""
+UNKNOWN_HAN = 16.0
+"""Cost of a Han character that the dictionary never uses."""
+OTHER_COST = {
+    "ascii": 3.0,  # letters, digits, ASCII punctuation
+    "space": 1.0,
+    "punct": 3.0,  # common CJK punctuation
+    "symbol": 9.0,  # other symbols and letters
+    "odd": 14.0,  # kana, hangul, greek, cyrillic, box drawing, bopomofo, yi ... in Chinese text
+    "bad": 18.0,  # private use, U+FFFD, controls
+}
+COMMON_PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉【】「」『』—…·　．％＋－＝／～０１２３４５６７８９")
+PUNCT_COST = {"，": 2.0, "。": 2.3, "、": 3.0, "“": 3.0, "”": 3.0, "：": 3.2, "；": 3.5, "（": 3.3, "）": 3.3}
+"""The most frequent punctuation, a little cheaper than the rest."""
+COMMON_SIZE = 3500
+"""How many of the most frequent simplified characters count as common."""
+
+
+@cache
+def _dict_path() -> str:
+    import jieba
+
+    return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+
+
+@cache
+def _tables() -> tuple[dict[str, float], dict[str, float]]:
+    """(word -> cost for words of 2..MAX_WORD chars, char -> single-character cost)."""
+    words: dict[str, int] = {}
+    chars: dict[str, int] = {}
+    total = 0
+    with open(_dict_path(), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ", 2)
+            if len(parts) < 2:
+                continue
+            w = parts[0]
+            try:
+                f = int(parts[1])
+            except ValueError:
+                continue
+            total += f
+            if 2 <= len(w) <= MAX_WORD:
+                words[w] = words.get(w, 0) + f
+            for ch in w:
+                chars[ch] = chars.get(ch, 0) + f
+    log_total = math.log(total)
+    char_total = math.log(sum(chars.values()))
+    wcost = {w: log_total - math.log(f) for w, f in words.items()}
+    ccost = {c: char_total - math.log(f) + SINGLE_PENALTY for c, f in chars.items()}
+    return wcost, ccost
+
+
+@cache
+def _t2s() -> object:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC t2s (a no-op on simplified text)."""
+    conv = _t2s()
+    out: str = conv.convert(text)  # type: ignore[attr-defined]
+    return out
+
+
+def _is_han(cp: int) -> bool:
+    return (
+        0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x3134F or 0xF900 <= cp <= 0xFAFF
+    )
+
+
+@cache
+def char_class_cost(ch: str) -> float:
+    """Cost of a non-dictionary character by its class."""
+    cp = ord(ch)
+    if ch == "\u3000":
+        return OTHER_COST["punct"] + 1.0
+    if ch in " \t\n\r\f":
+        return OTHER_COST["space"]
+    if cp < 0x80:
+        return OTHER_COST["ascii"] if cp >= 0x20 else OTHER_COST["bad"]
+    if ch in PUNCT_COST:
+        return PUNCT_COST[ch]
+    if ch in COMMON_PUNCT:
+        return OTHER_COST["punct"] + 0.5
+    if _is_han(cp):
+        return UNKNOWN_HAN
+    if 0xE000 <= cp <= 0xF8FF or cp == 0xFFFD or cp >= 0xF0000 or 0x80 <= cp < 0xA0:
+        return OTHER_COST["bad"]
+    if (
+        0x3040 <= cp <= 0x30FF  # kana
+        or 0xAC00 <= cp <= 0xD7AF  # hangul
+        or 0x1100 <= cp <= 0x11FF
+        or 0x3130 <= cp <= 0x318F
+        or 0x0370 <= cp <= 0x052F  # greek, cyrillic
+        or 0x2500 <= cp <= 0x259F  # box drawing, blocks
+        or 0x3100 <= cp <= 0x312F  # bopomofo
+        or 0xA000 <= cp <= 0xA4CF  # yi
+        or 0xFE30 <= cp <= 0xFE4F  # vertical forms
+        or 0x2E80 <= cp <= 0x2FDF  # radicals
+        or 0x3200 <= cp <= 0x33FF  # enclosed / squared
+        or 0x00C0 <= cp <= 0x024F  # accented latin in Chinese text
+    ):
+        return OTHER_COST["odd"]
+    cat = unicodedata.category(ch)
+    if cat.startswith("P") or cat in ("Sm", "Sc", "Nd"):
+        return OTHER_COST["punct"] + 2.0
+    return OTHER_COST["symbol"]
+
+
+def cost(text: str, *, simplify: bool = True) -> float:
+    """Total cost (nats) of ``text`` under the model: lower is more plausible Chinese.
+
+    Runs of ASCII letters/digits are priced per character; the Han parts by the
+    cheapest word segmentation (dynamic programming over words of up to
+    ``MAX_WORD`` characters).
+    """
+    if not text:
+        return 0.0
+    wcost, ccost = _tables()
+    s = to_simplified(text) if simplify else text
+    n = len(s)
+    best = [0.0] + [math.inf] * n
+    for i in range(n):
+        base = best[i]
+        ch = s[i]
+        c1 = ccost.get(ch)
+        if c1 is None:
+            c1 = char_class_cost(ch)
+        v = base + c1
+        if v < best[i + 1]:
+            best[i + 1] = v
+        if c1 < UNKNOWN_HAN:
+            top = min(n, i + MAX_WORD)
+            for j in range(i + 2, top + 1):
+                wc = wcost.get(s[i:j])
+                if wc is not None:
+                    v = base + wc
+                    if v < best[j]:
+                        best[j] = v
+    return best[n]
+
+
+def cost_per_char(text: str) -> float:
+    """Mean cost per character (see :func:`cost`); 0 for empty text."""
+    return cost(text) / len(text) if text else 0.0
+
+
+@cache
+def common_chars() -> frozenset[str]:
+    """The most frequent simplified characters and their traditional forms."""
+    import opencc
+
+    _w, ccost = _tables()
+    han = [c for c in ccost if len(c) == 1 and _is_han(ord(c))]
+    han.sort(key=lambda c: ccost[c])
+    top = "".join(han[:COMMON_SIZE])
+    trad: str = opencc.OpenCC("s2t").convert(top)
+    tw: str = opencc.OpenCC("s2tw").convert(top)
+    hk: str = opencc.OpenCC("s2hk").convert(top)
+    return frozenset(top + trad + tw + hk)
+
+
+@cache
+def rare_han_class() -> str:
+    """A regex character class of the Han characters (BMP) that are not common."""
+    common = common_chars()
+    parts: list[str] = []
+    ranges = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+    for lo, hi in ranges:
+        start = -1
+        for cp in range(lo, hi + 2):
+            rare = cp <= hi and chr(cp) not in common
+            if rare and start < 0:
+                start = cp
+            elif not rare and start >= 0:
+                parts.append(f"\\u{start:04x}-\\u{cp - 1:04x}" if cp - 1 > start else f"\\u{start:04x}")
+                start = -1
+    return "[" + "".join(parts) + "]"
+
+
+@cache
+def rare_pair_re() -> re.Pattern[str]:
+    """Two rare Han characters at most two characters apart (a cheap mojibake pre-check)."""
+    rc = rare_han_class()
+    return re.compile(f"{rc}[^\\n]{{0,2}}?{rc}")

@@ -1,0 +1,480 @@
+"""Mojibake repair on decoded text: Latin kinds via ftfy, CJK kinds by re-encoding and scoring.
+
+A fast pre-check (:func:`suspicious_lines`, a few C-level regex scans) skips
+clean text.  On a suspicious line:
+
+1. Latin kinds (UTF-8 read as latin-1/cp1252, once or twice) are left to
+   ``ftfy.fix_encoding`` (never ``fix_text``, whose defaults rewrite Chinese
+   punctuation).
+2. CJK kinds: each run of non-ASCII characters is re-encoded with the codec
+   that produced it (the *reader*) and decoded with the right one, inferring
+   the bytes that became U+FFFD (:mod:`._holes`): UTF-8 read as GB18030, Big5
+   read as GB18030, GB18030 read as Big5, and misaligned GB18030 (a byte lost
+   at a chunk boundary, anchored at the ``?``/U+FFFD that replaced it).  A
+   repair is accepted only if the Chinese plausibility model scores it better
+   than the original by a clear margin, and it is kept in its original script.
+3. What cannot be repaired with confidence (``锟斤拷``, runs of U+FFFD, mojibake
+   that no hypothesis explains) is flagged: ``applied=False``, text unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .._document import Change
+from . import _cjkscore, _holes
+
+STEP = "mojibake"
+MIN_GAIN = 20.0
+"""Minimum cost improvement (nats) for a CJK repair."""
+MIN_GAIN_RATIO = 0.25
+"""... and as a share of the original run's cost."""
+MAX_COST_PER_CHAR = 9.0
+"""A repair must itself read as plausible Chinese (mean nats per character)."""
+CONTEXT = 6
+
+_LATIN_RE = re.compile("[\u00c0-\u024f\u0370-\u04ff\u2500-\u257f\u0192\u00ac\u221a\u2248\u25ca]")
+"""Characters that UTF-8 lead bytes become in the single-byte codecs ftfy knows (a pre-check only)."""
+_ODD = "\ufffd\ue000-\uf8ff\u3040-\u30ff\u0370-\u052f\u2500-\u257f\u3100-\u312f\ua000-\ua4cf\uac00-\ud7af"
+_ODD_RE = re.compile(f"[{_ODD}]")
+_GARBAGE_RE = re.compile("(?:锟斤拷|锟拷|斤拷)+")
+_RUN_RE = re.compile(r"[^\x00-\x7f]+")
+_FFFD_RUN_RE = re.compile("\ufffd+")
+_ANCHOR_RE = re.compile("[?\ufffd]")
+_FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F) if not chr(c).isalnum()}
+
+
+@cache
+def _trigger_re() -> re.Pattern[str]:
+    rare = _cjkscore.rare_han_class()
+    return re.compile(
+        f"{_LATIN_RE.pattern}|[{_ODD}]|{_GARBAGE_RE.pattern}|{rare}[^\\n]{{0,2}}?{rare}[^\\n]{{0,2}}?{rare}"
+    )
+
+
+def suspicious_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line that may hold mojibake; empty for clean text (fast path)."""
+    spans: list[tuple[int, int]] = []
+    last_end = -1
+    for m in _trigger_re().finditer(text):
+        if m.start() < last_end:
+            continue
+        s = text.rfind("\n", 0, m.start()) + 1
+        e = text.find("\n", m.start())
+        e = len(text) if e < 0 else e
+        spans.append((s, e))
+        last_end = e
+    return spans
+
+
+@dataclass(slots=True)
+class _Fix:
+    start: int
+    end: int
+    after: str
+    kind: str
+    confidence: float
+    gain: float
+    note: str = ""
+
+
+def repair(text: str) -> tuple[str, list[Change]]:
+    """Repair mojibake in ``text``; returns the new text and the changes (offsets into ``text``).
+
+    Clean text is returned unchanged with no changes.  Spans that look damaged but cannot
+    be restored with confidence are reported with ``applied=False``.
+    """
+    if text.isascii():
+        return text, []
+    changes: list[Change] = []
+    for ls, le in suspicious_lines(text):
+        changes.extend(_repair_line(text[ls:le], ls))
+    if not any(c.applied for c in changes):
+        return text, changes
+    out: list[str] = []
+    pos = 0
+    for c in changes:
+        if not c.applied:
+            continue
+        out.append(text[pos : c.start])
+        out.append(c.after)
+        pos = c.end
+    out.append(text[pos:])
+    return "".join(out), changes
+
+
+def _repair_line(line: str, offset: int) -> list[Change]:
+    latin = _latin(line, offset)
+    if latin is not None:
+        return [latin]
+    options: list[_Fix] = []
+    if not _mostly_lost(line):
+        options += _misaligned(line)
+        for m in _RUN_RE.finditer(line):
+            for s, e in _pieces(line, m.start(), m.end()):
+                fix = _best_transcode(line, s, e)
+                if fix is not None:
+                    options.append(fix)
+    fixes: list[_Fix] = []
+    taken: list[tuple[int, int]] = []
+    for fix in sorted(options, key=lambda f: -f.gain):
+        if all(fix.end <= a or fix.start >= b for a, b in taken):
+            fixes.append(fix)
+            taken.append((fix.start, fix.end))
+    fixes.sort(key=lambda f: f.start)
+    fixes = _same_kind_followups(line, fixes, taken)
+    changes = [
+        Change(
+            f.kind,
+            "text",
+            offset + f.start,
+            offset + f.end,
+            line[f.start : f.end],
+            f.after,
+            step=STEP,
+            confidence=f.confidence,
+            note=f.note,
+        )
+        for f in fixes
+    ]
+    for s, e, why in _flags(line, taken):
+        seg = line[s:e]
+        changes.append(
+            Change("mojibake.unrecoverable", "text", offset + s, offset + e, seg, seg, STEP, 0.9, False, why)
+        )
+    changes.sort(key=lambda c: c.start)
+    return changes
+
+
+# --- Latin kinds: ftfy ----------------------------------------------------------------------------
+
+
+def _latin(line: str, offset: int) -> Change | None:
+    if not _LATIN_RE.search(line):
+        return None
+    import ftfy
+    from ftfy.badness import is_bad
+
+    if not is_bad(line):
+        return None
+
+    fixed, steps = ftfy.fix_encoding_and_explain(line)
+    if fixed == line:
+        return None
+    a = 0
+    while a < min(len(line), len(fixed)) and line[a] == fixed[a]:
+        a += 1
+    b = 0
+    while b < min(len(line), len(fixed)) - a and line[-1 - b] == fixed[-1 - b]:
+        b += 1
+    encodes = [name for op, name in (steps or []) if op == "encode"]
+    applies = [name for op, name in (steps or []) if op == "apply"]
+    if len(encodes) > 1:
+        kind = "mojibake.utf8-double"
+    elif encodes:
+        kind = "mojibake.utf8-as-latin1" if encodes[0] == "latin-1" else "mojibake.utf8-as-cp1252"
+    else:
+        kind = "mojibake.utf8-as-cp1252"
+    lossy = any(name in ("replace_lossy_sequences", "restore_byte_a0") for name in applies)
+    note = "ftfy.fix_encoding: " + ", ".join(f"{op} {name}" for op, name in (steps or []))
+    return Change(
+        kind + ("-lossy" if lossy else ""),
+        "text",
+        offset + a,
+        offset + len(line) - b,
+        line[a : len(line) - b],
+        fixed[a : len(fixed) - b],
+        step=STEP,
+        confidence=0.8 if lossy else 0.98,
+        note=note,
+    )
+
+
+# --- CJK kinds --------------------------------------------------------------------------------------
+
+# (kind, reader codec, true codec)
+HYPOTHESES: tuple[tuple[str, str, str], ...] = (
+    ("mojibake.utf8-as-gb18030", "gb18030", "utf-8"),
+    ("mojibake.big5-as-gb18030", "gb18030", "big5hkscs"),
+    ("mojibake.big5-as-gb18030", "gb18030", "cp950"),
+    ("mojibake.gb18030-as-big5", "big5hkscs", "gb18030"),
+    ("mojibake.gb18030-as-big5", "cp950", "gb18030"),
+)
+
+
+def _mostly_lost(line: str) -> bool:
+    """Nearly every byte became U+FFFD (UTF-8 read as Big5, GB18030 read as UTF-8): nothing to restore."""
+    n = line.count("\ufffd")
+    return n >= 3 and n * 5 >= sum(1 for ch in line if ord(ch) >= 0x80)
+
+
+def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, int]]) -> list[_Fix]:
+    """Short leftover runs (one character between ASCII) in a line already repaired with one codec pair
+    are repaired with the same pair when that makes them more plausible."""
+    kinds = {f.kind for f in fixes}
+    if len(kinds) != 1 or len(fixes) < 2:
+        return fixes
+    kind = kinds.pop()
+    pairs = [(r, t) for k, r, t in HYPOTHESES if k == kind]
+    extra: list[_Fix] = []
+    for m in _RUN_RE.finditer(line):
+        s, e = m.span()
+        seg = m.group(0)
+        if e - s > 2 or not all(e <= a or s >= b for a, b in taken) or not _suspect_short(seg):
+            continue
+        for reader, true in pairs:
+            seq = _holes.reencode(seg, reader)
+            if seq is None or _holes.HOLE in seq:
+                continue
+            try:
+                after = bytes(seq).decode(true)
+            except UnicodeDecodeError:
+                continue
+            if _cjkscore.cost(after) + 4.0 < _cjkscore.cost(seg):
+                extra.append(_Fix(s, e, after, kind, 0.7, 0.0, "same codec pair as the rest of the line"))
+                break
+    return sorted(fixes + extra, key=lambda f: f.start)
+
+
+def _suspect_short(seg: str) -> bool:
+    rare = _cjkscore.common_chars()
+    return any(_ODD_RE.match(ch) or (ch not in rare and ch not in _cjkscore.COMMON_PUNCT) for ch in seg)
+
+
+def _pieces(line: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A run to try as a whole, then its parts between clean CJK punctuation (if the run is mixed)."""
+    out = [(s, e)]
+    cuts = [i for i in range(s, e) if line[i] in _cjkscore.COMMON_PUNCT]
+    if cuts:
+        prev = s
+        for c in [*cuts, e]:
+            if c - prev >= 2:
+                out.append((prev, c))
+            prev = c + 1
+    return out
+
+
+def _common_share(text: str) -> float:
+    common = _cjkscore.common_chars()
+    cjk = [ch for ch in text if ord(ch) >= 0x80]
+    return sum(1 for ch in cjk if ch in common or ch in _cjkscore.COMMON_PUNCT) / len(cjk) if cjk else 0.0
+
+
+def _suspect(seg: str) -> bool:
+    return bool(_ODD_RE.search(seg) or _cjkscore.rare_pair_re().search(seg))
+
+
+def _margin_conf(gain: float, margins: list[float]) -> float:
+    conf = min(0.99, 0.6 + gain / 100.0)
+    if margins:
+        weakest = min(margins)
+        conf = min(conf, 0.5 + min(weakest, 10.0) / 20.0)
+    return round(conf, 3)
+
+
+def _accept(orig: str, new: str, left: str, right: str) -> float | None:
+    """The gain (nats) if ``new`` is clearly more plausible than ``orig`` in context, else None."""
+    if not new or new == orig:
+        return None
+    c_orig = _cjkscore.cost(left + orig + right)
+    c_new = _cjkscore.cost(left + new + right)
+    gain = c_orig - c_new
+    if gain < MIN_GAIN or gain < MIN_GAIN_RATIO * (c_orig - _cjkscore.cost(left + right)):
+        return None
+    if _cjkscore.cost(new) / len(new) > MAX_COST_PER_CHAR:
+        return None
+    return gain
+
+
+def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
+    seg = line[s:e]
+    if len(seg) < 2 or not _suspect(seg):
+        return None
+    left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
+    best: tuple[float, str, str, list[float]] | None = None
+    for kind, reader, true in HYPOTHESES:
+        seq = _holes.reencode(seg, reader)
+        if seq is None or seq.count(_holes.HOLE) > max(2, len(seq) // 6):
+            continue
+        if _holes.HOLE not in seq:
+            try:
+                quick = bytes(seq).decode(true)
+            except UnicodeDecodeError:
+                continue
+            if _common_share(quick) < _common_share(seg) + 0.2:
+                continue
+        solved = _holes.solve(seq, true, left, right)
+        if solved is None or "\ufffd" in solved.text:
+            continue
+        if _cjkscore.to_simplified(solved.text) == _cjkscore.to_simplified(seg):
+            continue
+        gain = _accept(seg, solved.text, left, right)
+        if gain is not None and (best is None or gain > best[0]):
+            best = (gain, kind, solved.text, solved.margins)
+    if best is None:
+        return None
+    gain, kind, after, margins = best
+    note = f"gain {gain:.1f} nats"
+    if margins:
+        note += f"; {len(margins)} lost byte(s) inferred, weakest margin {min(margins):.1f}"
+    return _Fix(s, e, after, kind, _margin_conf(gain, margins), gain, note)
+
+
+def _misaligned(line: str) -> list[_Fix]:
+    """Misaligned GB18030: a lead byte lost (``?``/U+FFFD) and the following text read one byte off."""
+    fixes: list[_Fix] = []
+    if not _suspect(line):
+        return fixes
+    pos = 0
+    for m in _ANCHOR_RE.finditer(line):
+        a = m.start()
+        if a < pos:
+            continue
+        fix = _misaligned_at(line, a)
+        if fix is not None:
+            fixes.append(fix)
+            pos = fix.end
+    return fixes
+
+
+def _misaligned_at(line: str, a: int) -> _Fix | None:
+    j = a + 1
+    # fullwidth punctuation may have been narrowed after the damage (NFKC / width folding)
+    while j < len(line) and j - a <= 2 and line[j] in _FULLWIDTH:
+        j += 1
+    m = _RUN_RE.match(line, j)
+    if m is None:
+        return None
+    end = m.end()
+    if end - j < 2 or "\ufffd" in line[j : end - 1]:
+        return None
+    seg_variants = _width_variants(line[a + 1 : end])
+    if not _suspect(line[a:end]):
+        return None
+    left = line[max(0, a - CONTEXT) : a]
+    best: tuple[float, str, int, list[float]] | None = None
+    trail_opts = [end]
+    if end < len(line) and 0x40 <= ord(line[end]) <= 0x7E:
+        trail_opts.append(end + 1)  # the ASCII byte that ended the run may be the last trail byte
+    for stop in trail_opts:
+        right = line[stop : stop + CONTEXT]
+        orig = line[a:stop]
+        for seg in seg_variants:
+            seq = _holes.reencode(seg + line[end:stop], "gb18030")
+            if seq is None:
+                continue
+            for cand in _with_dropped_pair([_holes.HOLE, *seq], seg, left, right):
+                solved = _holes.solve(cand, "gb18030", left, right)
+                if solved is None or "\ufffd" in solved.text:
+                    continue
+                gain = _accept(orig, solved.text, left, right)
+                if gain is not None and len(cand) > len(seq) + 1:
+                    gain -= INSERT_PENALTY
+                if gain is not None and (best is None or gain > best[0]):
+                    best = (gain, solved.text, stop, solved.margins)
+    if best is None:
+        return None
+    gain, after, stop, margins = best
+    note = f"gain {gain:.1f} nats; lost lead byte inferred (margin {margins[0]:.1f})"
+    return _Fix(a, stop, after, "mojibake.misaligned-gb18030", _margin_conf(gain, margins), gain, note)
+
+
+INSERT_PENALTY = 4.0
+"""Cost (nats) of assuming that a user-defined (private-use) character was dropped after decoding."""
+_USER_DEFINED = [
+    bytes((lead, trail))
+    for lead, trails in (
+        *((lead, range(0xA1, 0xFF)) for lead in range(0xAA, 0xB0)),
+        *((lead, range(0xA1, 0xFF)) for lead in range(0xF8, 0xFF)),
+        *((lead, [*range(0x40, 0x7F), *range(0x80, 0xA1)]) for lead in range(0xA1, 0xA8)),
+    )
+    for trail in trails
+]
+
+
+def _with_dropped_pair(seq: list[int], seg: str, left: str, right: str) -> list[list[int]]:
+    """``seq`` and, for a short run without private-use characters, ``seq`` with the most plausible
+    user-defined GBK pair re-inserted (a later stage often drops the private-use character
+    such a pair decodes to)."""
+    out = [seq]
+    if len(seg) > 12 or any(0xE000 <= ord(c) <= 0xF8FF for c in seg):
+        return out
+    first = _holes.solve(seq, "gb18030", left, right)
+    if first is None:
+        return out
+    lead = first.text.encode("gb18030")[:1]
+    base = bytes(lead) + bytes(b for b in seq[1:] if b >= 0)
+    if len(base) != len(seq):
+        return out
+    best: tuple[float, int, bytes] | None = None
+    for pos in range(1, len(base)):
+        for pair in _USER_DEFINED:
+            cand = base[:pos] + pair + base[pos:]
+            try:
+                text = cand.decode("gb18030")
+            except UnicodeDecodeError:
+                continue
+            if any(0xE000 <= ord(c) <= 0xF8FF for c in text):
+                continue
+            c = _cjkscore.cost(left[-3:] + text + right[:3])
+            if best is None or c < best[0]:
+                best = (c, pos, pair)
+    if best is not None:
+        _c, pos, pair = best
+        out.append([_holes.HOLE, *seq[1:pos], *pair, *seq[pos:]])
+    return out
+
+
+def _width_variants(seg: str) -> list[str]:
+    """``seg`` and, if it starts with ASCII punctuation, the fullwidth forms of that punctuation."""
+    k = 0
+    while k < len(seg) and seg[k] in _FULLWIDTH:
+        k += 1
+    if k == 0:
+        return [seg]
+    return [seg, "".join(_FULLWIDTH[c] for c in seg[:k]) + seg[k:]]
+
+
+# --- flags ------------------------------------------------------------------------------------------
+
+
+def _flags(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken) and all(e <= a or s >= b for a, b, _w in found)
+
+    for m in _GARBAGE_RE.finditer(line):
+        if free(m.start(), m.end()):
+            found.append((m.start(), m.end(), "U+FFFD encoded as UTF-8 and read as GBK: the bytes are lost"))
+    for m in _FFFD_RUN_RE.finditer(line):
+        s, e = _extend_rare(line, m.start(), m.end())
+        if free(s, e):
+            found.append((s, e, "replacement characters: the original bytes are lost"))
+    for m in _RUN_RE.finditer(line):
+        seg = m.group(0)
+        if len(seg) >= 4 and free(m.start(), m.end()) and _looks_garbled(seg):
+            found.append((m.start(), m.end(), "reads as mojibake; no codec pair explains it"))
+    found.sort()
+    return found
+
+
+def _extend_rare(line: str, s: int, e: int) -> tuple[int, int]:
+    """Widen a U+FFFD run over the neighbouring characters that are garbled too (rare or odd)."""
+    common = _cjkscore.common_chars()
+
+    def garbled(ch: str) -> bool:
+        return ord(ch) >= 0x80 and ch not in common and ch not in _cjkscore.COMMON_PUNCT
+
+    while s > 0 and (garbled(line[s - 1]) or (line[s - 1] == "\ufffd")):
+        s -= 1
+    while e < len(line) and (garbled(line[e]) or line[e] == "\ufffd"):
+        e += 1
+    return s, e
+
+
+def _looks_garbled(seg: str) -> bool:
+    odd = len(_ODD_RE.findall(seg))
+    return odd * 4 >= len(seg) and _cjkscore.cost_per_char(seg) > 11.0

@@ -1,0 +1,62 @@
+"""``normalize detect`` and ``normalize fix`` through the CLI dispatcher."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from normalize.cli import main
+
+
+def test_detect_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gb = tmp_path / "gb.txt"
+    gb.write_bytes("国务院关于印发通知的通知".encode("gb18030"))
+    u = tmp_path / "u.txt"
+    u.write_text("中文", encoding="utf-8")
+    assert main(["detect", "--json", str(gb), str(u)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert isinstance(out, list) and len(out) == 2
+    assert out[0]["path"] == str(gb) and out[0]["encoding"] == "gb18030"
+    assert out[1]["encoding"] == "utf-8"
+    for obj in out:
+        assert 0 <= obj["confidence"] <= 1 and isinstance(obj["evidence"], list)
+
+
+def test_detect_table_and_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    u = tmp_path / "u.txt"
+    u.write_text("中文", encoding="utf-8")
+    assert main(["detect", str(u), str(tmp_path / "missing.txt")]) == 1
+    cap = capsys.readouterr()
+    assert "utf-8" in cap.out
+    assert "normalize detect:" in cap.err and "missing.txt" in cap.err
+
+
+def test_detect_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["detect"]) == 2
+
+
+def test_fix_keeps_line_count(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = "国务院办公厅关于印发通知".encode().decode("gb18030", "replace")
+    src = tmp_path / "in.txt"
+    src.write_text(f"第一行\n{bad}\n\n最后一行", encoding="utf-8")
+    assert main(["fix", str(src)]) == 0
+    out = capsys.readouterr().out
+    assert out.split("\n") == ["第一行", "国务院办公厅关于印发通知", "", "最后一行"]
+
+
+def test_fix_stdin_and_explain(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = "中文".encode().decode("latin-1") + "\n锟斤拷\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(bad.encode("utf-8")), encoding="utf-8"))
+    assert main(["fix", "--explain"]) == 0
+    changes = json.loads(capsys.readouterr().out)
+    kinds = {(c["kind"], c["applied"]) for c in changes}
+    assert ("mojibake.utf8-as-latin1", True) in kinds
+    assert ("mojibake.unrecoverable", False) in kinds
+
+
+def test_fix_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fix", str(tmp_path / "nope.txt")]) == 1
+    assert "nope.txt" in capsys.readouterr().err

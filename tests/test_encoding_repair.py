@@ -1,0 +1,94 @@
+"""Mojibake repair: cases per kind, must-not-change text, flags, the seed 003 span, properties."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from normalize._edits import apply_changes
+from normalize.encoding import repair
+
+DATA = json.loads((Path(__file__).parent / "data" / "encoding" / "repair.json").read_text(encoding="utf-8"))
+EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "external"
+
+
+@pytest.mark.parametrize("case", DATA["repair"], ids=[c["kind"] for c in DATA["repair"]])
+def test_repair_kind(case: dict[str, Any]) -> None:
+    fixed, changes = repair(case["input"])
+    assert fixed == case["expected"]
+    applied = [c for c in changes if c.applied]
+    assert applied and {c.kind for c in applied} == {case["kind"]}
+    for c in applied:
+        assert c.target == "text" and c.step == "mojibake"
+        assert case["input"][c.start : c.end] == c.before
+        assert 0 < c.confidence <= 1
+
+
+@pytest.mark.parametrize("text", DATA["unchanged"])
+def test_clean_text_unchanged(text: str) -> None:
+    assert repair(text) == (text, [])
+
+
+@pytest.mark.parametrize("case", DATA["flagged"], ids=lambda c: c["input"][:6])
+def test_unrecoverable_is_flagged_not_changed(case: dict[str, Any]) -> None:
+    fixed, changes = repair(case["input"])
+    assert fixed == case["input"]
+    assert changes and all(not c.applied and c.kind == case["kind"] for c in changes)
+    assert all(c.before == c.after for c in changes)
+
+
+def test_seed_003_misaligned_gbk() -> None:
+    seed = DATA["seed_003"]
+    fixed, changes = repair(seed["input"])
+    [change] = [c for c in changes if c.applied]
+    assert change.kind == "mojibake.misaligned-gb18030"
+    assert change.before == seed["span"]
+    assert change.after == seed["expected"]
+    assert fixed == seed["input"].replace(seed["span"], seed["expected"])
+
+
+def test_changes_replay() -> None:
+    text = "第一行正常。\n" + "国务院办公厅关于印发通知".encode().decode("gb18030", "replace") + "\n第三行。"
+    fixed, changes = repair(text)
+    assert fixed.count("\n") == text.count("\n")
+    assert "国务院办公厅关于印发通知" in fixed
+    assert apply_changes(text, [c for c in changes if c.applied]) == fixed
+
+
+_CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+_PUNCT = st.sampled_from(list("，。、；：？！“”（）《》 0123456789abcXYZ\n"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_CJK, _PUNCT), min_size=1, max_size=60).map("".join))
+def test_repair_idempotent(text: str) -> None:
+    once, _ = repair(text)
+    twice, changes = repair(once)
+    assert twice == once
+    assert not any(c.applied for c in changes)
+
+
+def _clean_lines() -> list[str]:
+    lines: list[str] = []
+    for p in sorted((EXTERNAL / "corpus-policy").rglob("*.txt"))[:20]:
+        lines += [ln for ln in p.read_text(encoding="utf-8").splitlines() if len(ln) >= 10]
+    return lines
+
+
+@pytest.mark.skipif(not (EXTERNAL / "corpus-policy").is_dir(), reason="../shared/external not present")
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_real_clean_text_is_a_fixed_point(data: st.DataObject) -> None:
+    lines = _clean_lines()
+    line = data.draw(st.sampled_from(lines))
+    start = data.draw(st.integers(0, max(0, len(line) - 10)))
+    size = data.draw(st.integers(10, 200))
+    text = line[start : start + size]
+    fixed, changes = repair(text)
+    assert fixed == text
+    assert not any(c.applied for c in changes)
