@@ -1,0 +1,56 @@
+"""Character classes shared by the text rules (Han, CJK punctuation, spaces)."""
+
+from __future__ import annotations
+
+import re
+
+HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+"""Han ideographs (a regex class body): CJK Unified Ideographs, extensions A-H, compatibility, 〇."""
+
+STRICT_PUNCT = (
+    "。，、；：？！（）《》〈〉【】「」『』〔〕〖〗〘〙～｡｢｣､"  # CJK and full-width punctuation
+    "＂＃＄％＆＇＊＋－／＜＝＞＠［＼］＾＿｀｛｜｝"
+)
+"""Punctuation that only occurs in CJK text (full-width forms); a space next to one is never wanted."""
+
+SHARED_PUNCT = "“”‘’…—–·"
+"""Punctuation used in Chinese text but shared with Western typography."""
+
+CJK_PUNCT = STRICT_PUNCT + SHARED_PUNCT
+
+HSPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+"""Horizontal white space (a regex class body)."""
+
+ZERO_WIDTH = "\u200b\u2060\ufeff"
+"""Invisible characters removed from text (zero-width space, word joiner, stray BOM)."""
+
+_HAN_RE = re.compile(f"[{HAN}]")
+_HAN_RUN_RE = re.compile(f"[{HAN}]+")
+_STRICT = frozenset(STRICT_PUNCT)
+_CJK_PUNCT = frozenset(CJK_PUNCT)
+
+
+def is_han(ch: str) -> bool:
+    """True for one Han ideograph."""
+    return bool(ch) and _HAN_RE.fullmatch(ch) is not None
+
+
+def is_strict_punct(ch: str) -> bool:
+    return ch in _STRICT
+
+
+def is_cjk_punct(ch: str) -> bool:
+    return ch in _CJK_PUNCT
+
+
+def is_chinese(ch: str) -> bool:
+    """A Han character or CJK punctuation: what makes "Chinese context"."""
+    return bool(ch) and (ch in _CJK_PUNCT or _HAN_RE.fullmatch(ch) is not None)
+
+
+def has_han(text: str) -> bool:
+    return _HAN_RE.search(text) is not None
+
+
+def han_runs(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _HAN_RUN_RE.finditer(text)]

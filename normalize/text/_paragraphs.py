@@ -1,0 +1,119 @@
+"""Paragraph rule: rejoin paragraphs that a page or column break split mid-sentence.
+
+A body is paragraphs separated by ``\\n``.  The break after paragraph A is removed
+(``paragraph.joined``) only when all of these hold:
+
+* A is a real text paragraph: at least :data:`MIN_LENGTH` characters (a heading, byline
+  or list title is short) with clause punctuation in it, or a shorter one in which a
+  sentence already ended (``三是制定行动方案。按照`` -- a heading holds no full stop
+  followed by more text);
+* A ends mid-sentence: its last character is a Han character, a digit, a letter or an
+  in-sentence mark (``，、“《（`` ...), not sentence-final punctuation (``。！？…；：”）``...);
+* the next paragraph B continues it: it starts with a Han character, a digit or a
+  lowercase letter, does not start with a list marker (``一是``, ``二、``, ``（一）``,
+  ``1.``, ``第三条`` ...), and is not itself heading-like (short without final punctuation).
+
+A join is also only flagged when the next paragraph repeats text found elsewhere in the
+body (most of its Han 4-grams occur twice): a pull quote set into the sentence by the
+page layout, which the page parser should remove; joining would glue it into the text.
+
+Joins where the seam is ambiguous -- digit against digit (``17`` / ``9%``) or letter
+against letter (a word may need a space) -- are only flagged (``applied=False``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .._document import Change
+from .._edits import apply_changes
+from ._chars import is_han
+
+STEP = "paragraphs"
+KIND = "paragraph.joined"
+MIN_LENGTH = 40
+HEADING_MAX = 30
+_FINAL = frozenset("。！？…；：”’）》」』】〕.!?;:\"')]—")
+_CLAUSE = frozenset("，。；：！？、")
+_SENTENCE_END = frozenset("。！？")
+_OPEN_MID = frozenset("，、“‘《（「『【")
+_CN_NUM = "一二三四五六七八九十百零〇两"
+_LIST_RE = re.compile(
+    f"(?:[{_CN_NUM}]+[、是要]|第[{_CN_NUM}\\d]+[章节条款部分篇项、]|\\d+[.．、)）]|[（(][{_CN_NUM}\\d]+[）)]"
+    f"|[①-⑳⑴-⒇⒈-⒛]|(?:首先|其次|再次|最后|此外)[，,])"
+)
+
+
+def join_paragraphs(text: str, target: str) -> tuple[str, list[Change]]:
+    """Remove page/column breaks inside sentences (see the module docstring)."""
+    if "\n" not in text:
+        return text, []
+    paras = text.split("\n")
+    changes: list[Change] = []
+    offset = 0
+    current = ""  # the paragraph being built (after earlier joins)
+    for i, para in enumerate(paras[:-1]):
+        current = (
+            current + para
+            if current and changes and changes[-1].applied and changes[-1].start == offset - 1
+            else para
+        )
+        offset += len(para)
+        nxt = paras[i + 1]
+        verdict = _verdict(current, nxt)
+        if verdict is not None and verdict[1] and _repeated(nxt, text):
+            verdict = (0.3, False, "the next paragraph repeats text found elsewhere (a pull quote?)")
+        if verdict is not None:
+            conf, applied, note = verdict
+            changes.append(
+                Change(
+                    KIND, target, offset, offset + 1, "\n", "" if applied else "\n", STEP, conf, applied, note
+                )
+            )
+        offset += 1
+    return apply_changes(text, changes), changes
+
+
+def _verdict(a: str, b: str) -> tuple[float, bool, str] | None:
+    if not b:
+        return None
+    long_text = len(a) >= MIN_LENGTH and any(c in _CLAUSE for c in a)
+    if not long_text and not any(c in _SENTENCE_END for c in a[:-1]):
+        return None
+    last, first = a[-1], b[0]
+    if last in _FINAL:
+        return None
+    if not (is_han(last) or last.isalnum() or last in _OPEN_MID):
+        return None
+    if not (is_han(first) or first.isdigit() or (first.isascii() and first.islower())):
+        return None
+    if _LIST_RE.match(b):
+        return None
+    if len(b) <= HEADING_MAX and b[-1] not in _FINAL:
+        return None
+    if last.isdigit() and first.isdigit():
+        return 0.4, False, "digits on both sides of the break"
+    if last.isascii() and last.isalpha() and first.isascii() and first.isalpha():
+        return 0.4, False, "letters on both sides of the break (a space may be needed)"
+    if is_han(last) and is_han(first):
+        return 0.9, True, ""
+    return 0.8, True, ""
+
+
+REPEAT_GRAM = 4
+REPEAT_SHARE = 0.5
+
+
+def _repeated(para: str, body: str) -> bool:
+    """Whether most of ``para``'s Han 4-grams occur elsewhere in ``body`` too (pull quotes repeat
+    a sentence of the article and are set apart from it by the layout)."""
+    han = "".join(c for c in para if is_han(c))
+    grams = {han[i : i + REPEAT_GRAM] for i in range(len(han) - REPEAT_GRAM + 1)}
+    if len(grams) < 3:
+        return False
+    found = 0
+    for g in grams:
+        first = body.find(g)
+        if first >= 0 and body.find(g, first + 1) >= 0:
+            found += 1
+    return found >= REPEAT_SHARE * len(grams)

@@ -1,0 +1,120 @@
+"""Pinyin-annotation rule: ``優(yōu)化`` -> ``優化``.
+
+Some copies carry a reading in parentheses after a character.  An annotation is
+removed only when the parenthesized text is ONE lowercase pinyin syllable with a
+tone (tone mark ``yōu``, or tone number ``you1`` / ``yo1u``; ``ü`` also written ``v``
+or ``u:``) and that syllable is a reading of the Han character just before it in
+pypinyin's heteronym dictionary (the character, its simplified and its traditional
+forms are all looked up).  A syllable that is valid pinyin but not a reading of that
+character is only flagged (``applied=False``).  An annotation repeated right after
+another (``優(yōu)(yōu)``) belongs to the same character.  Toneless words (``(a)``, ``(de)``),
+capitals (``(BME)``, ``(A4)``), digits and Han text never match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from .._document import Change
+from .._edits import apply_changes
+from ._chars import is_han
+
+STEP = "pinyin"
+KIND = "pinyin.removed"
+
+_LETTERS = "a-z\u00e0-\u024f\u1e00-\u1eff\u0300-\u036f:"
+_ANNOTATION_RE = re.compile(f"[(（]([{_LETTERS}]{{1,7}}[0-5]?[{_LETTERS}]{{0,5}})[)）]")
+_TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
+
+
+def remove_pinyin(text: str, target: str) -> tuple[str, list[Change]]:
+    """Remove pinyin annotations that are readings of the character before them."""
+    if "(" not in text and "（" not in text:
+        return text, []
+    changes: list[Change] = []
+    owner, owner_end = "", -1  # the character of the last annotation and where that annotation ended
+    for m in _ANNOTATION_RE.finditer(text):
+        a, b = m.span()
+        if a > 0 and is_han(text[a - 1]):
+            ch = text[a - 1]
+        elif a == owner_end:  # a repeated annotation: 優(yōu)(yōu)
+            ch = owner
+        else:
+            continue
+        syllable = parse_syllable(m.group(1))
+        if syllable is None or syllable[0] not in _valid_bases():
+            continue
+        owner, owner_end = ch, b
+        readings = char_readings(ch)
+        if syllable in readings:
+            changes.append(Change(KIND, target, a, b, m.group(), "", STEP, 1.0))
+        elif any(base == syllable[0] for base, _ in readings):
+            note = f"tone differs from every reading of {ch}"
+            changes.append(Change(KIND, target, a, b, m.group(), m.group(), STEP, 0.5, False, note))
+        else:
+            note = f"valid pinyin but not a reading of {ch}"
+            changes.append(Change(KIND, target, a, b, m.group(), m.group(), STEP, 0.3, False, note))
+    return apply_changes(text, changes), changes
+
+
+def parse_syllable(s: str) -> tuple[str, int] | None:
+    """``(toneless base with v for ü, tone 1-5)`` of a toned pinyin syllable, else None.
+
+    >>> parse_syllable("yōu"), parse_syllable("lv4"), parse_syllable("yo1u"), parse_syllable("de")
+    (('you', 1), ('lv', 4), ('you', 1), None)
+    """
+    if s != s.lower():
+        return None
+    d = unicodedata.normalize("NFD", s.replace("u:", "ü"))
+    marks = [_TONE_MARKS[c] for c in d if c in _TONE_MARKS]
+    digits = [c for c in d if c.isdigit()]
+    letters = "".join(c for c in d if c not in _TONE_MARKS and not c.isdigit())
+    letters = unicodedata.normalize("NFC", letters).replace("ü", "v")
+    if not letters.isascii() or not letters.isalpha():
+        return None
+    if marks and not digits and len(marks) == 1:
+        return letters, marks[0]
+    if digits and not marks and len(digits) == 1:
+        tone = int(digits[0])
+        return letters, 5 if tone == 0 else tone
+    return None
+
+
+@cache
+def _valid_bases() -> frozenset[str]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    bases: set[str] = set()
+    for value in pinyin_dict.values():
+        for r in value.split(","):
+            parsed = _reading(r)
+            if parsed:
+                bases.add(parsed[0])
+    return frozenset(bases)
+
+
+def _reading(r: str) -> tuple[str, int] | None:
+    parsed = parse_syllable(r)
+    if parsed is None and r.isascii() and r.isalpha():  # a neutral-tone reading is written without a mark
+        return r.replace("ü", "v"), 5
+    return parsed
+
+
+@cache
+def char_readings(ch: str) -> frozenset[tuple[str, int]]:
+    """Readings ``(base, tone)`` of ``ch`` and of its simplified and traditional forms."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from ._script import char_variants
+
+    out: set[tuple[str, int]] = set()
+    if not is_han(ch):
+        return frozenset()
+    for form in char_variants(ch):
+        for r in pinyin_dict.get(ord(form), "").split(","):
+            parsed = _reading(r) if r else None
+            if parsed:
+                out.add(parsed)
+    return frozenset(out)

@@ -1,0 +1,257 @@
+"""Script rule: convert Simplified/Traditional with OpenCC's phrase-level configs.
+
+Detection comes first: ``t2s`` run over the text marks traditional characters (those it
+changes), ``s2t`` marks simplified ones.  Conversion then depends on what the text is:
+
+* already in the target script (no markers of the other script): nothing is run;
+* mostly in the other script: the whole text is converted phrase by phrase (``t2s``, or
+  ``tw2s`` / ``hk2s`` when the text detectably uses Taiwan or Hong Kong variants;
+  ``s2t`` / ``s2tw`` / ``s2hk`` for Traditional targets), confidence 0.95; with plain
+  ``t2s``, characters it keeps but ``tw2s`` would change (``著力``) are flagged;
+* mostly in the target script with a few characters of the other: only characters that
+  are the *one* counterpart of a character of the target script (``內``->``内``: t2s and
+  s2t map them onto each other) are converted; other marked characters (``乾``, ``著``,
+  ``於``... valid in both scripts in some words) are only flagged (``applied=False``).
+
+The converted text is diffed against the input character by character (OpenCC keeps
+lengths in nearly every case), and each run of consecutive changed characters is one
+change.  A line whose length changes is diffed with :mod:`difflib` instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+
+from .._document import Change
+from .._edits import apply_changes
+from ._chars import has_han, is_han
+
+STEP = "script"
+_TO_TRADITIONAL = {"zh-Hant": "s2t", "zh-TW": "s2tw", "zh-HK": "s2hk"}
+MIXED_RATIO = 0.2
+"""The minority script must have at least this share of the majority's markers for ``mixed``."""
+
+
+@cache
+def _converter(config: str) -> object:
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def convert(config: str, text: str) -> str:
+    """``text`` converted with the OpenCC config ``config`` (converters are cached)."""
+    out: str = _converter(config).convert(text)  # type: ignore[attr-defined]
+    return out
+
+
+@cache
+def char_convert(config: str, ch: str) -> str:
+    return convert(config, ch)
+
+
+@cache
+def char_variants(ch: str) -> tuple[str, ...]:
+    """``ch`` with its simplified and traditional forms (single characters only)."""
+    forms = [ch]
+    for config in ("t2s", "s2t", "tw2s", "hk2s"):
+        f = char_convert(config, ch)
+        if len(f) == 1 and f not in forms:
+            forms.append(f)
+    return tuple(forms)
+
+
+def _runs(text: str, converted: str) -> list[tuple[int, int, str]]:
+    """Edits turning ``text`` into the equal-length ``converted``: one per run of changed characters."""
+    if text == converted:
+        return []
+    runs: list[tuple[int, int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == converted[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and text[j] != converted[j]:
+            j += 1
+        runs.append((i, j, converted[i:j]))
+        i = j
+    return runs
+
+
+def _line_runs(text: str, converted: str) -> list[tuple[int, int, str]]:
+    if len(text) == len(converted):
+        return _runs(text, converted)
+    sm = difflib.SequenceMatcher(None, text, converted, autojunk=False)
+    return [(a0, a1, converted[b0:b1]) for op, a0, a1, b0, b1 in sm.get_opcodes() if op != "equal"]
+
+
+def _markers(text: str) -> tuple[int, int]:
+    """(traditional markers, simplified markers): characters t2s / s2t would change."""
+    trad = sum(e - s for s, e, _ in _edits(text, convert("t2s", text)))
+    simp = sum(e - s for s, e, _ in _edits(text, convert("s2t", text)))
+    return trad, simp
+
+
+def _edits(text: str, converted: str) -> list[tuple[int, int, str]]:
+    if len(text) == len(converted):
+        return _runs(text, converted)
+    out: list[tuple[int, int, str]] = []
+    offset = 0
+    lines, clines = text.split("\n"), converted.split("\n")
+    if len(lines) != len(clines):
+        return _line_runs(text, converted)
+    for line, cline in zip(lines, clines, strict=True):
+        out.extend((offset + s, offset + e, r) for s, e, r in _line_runs(line, cline))
+        offset += len(line) + 1
+    return out
+
+
+def detect_script(text: str) -> str:
+    """``zh-Hans``, ``zh-Hant``, ``mixed`` or ``none`` (no Han characters).
+
+    Text holding only characters shared by both scripts counts as ``zh-Hans``.
+    """
+    if not has_han(text):
+        return "none"
+    trad, simp = _markers(text)
+    return _classify(trad, simp)
+
+
+def _classify(trad: int, simp: int) -> str:
+    if trad == 0:
+        return "zh-Hans"
+    if simp == 0:
+        return "zh-Hant"
+    if min(trad, simp) >= MIXED_RATIO * max(trad, simp):
+        return "mixed"
+    return "zh-Hant" if trad > simp else "zh-Hans"
+
+
+def convert_script(text: str, target: str, script: str) -> tuple[str, list[Change]]:
+    """Convert ``text`` to ``script`` (``zh-Hans``/``zh-Hant``/``zh-TW``/``zh-HK``; ``keep`` = no-op)."""
+    if script == "keep" or not has_han(text):
+        return text, []
+    trad, simp = _markers(text)
+    if script == "zh-Hans":
+        if trad == 0:
+            return text, []
+        full = trad > simp
+        config = _regional(text) if full else "t2s"
+        back = "s2t"
+    else:
+        if simp == 0:
+            return text, []
+        full = simp >= trad
+        config = _TO_TRADITIONAL[script]
+        back = "t2s"
+    converted = _target_text(text, config, back)
+    edits = _edits(text, converted)
+    kind = f"script.{config}"
+    changes: list[Change] = []
+    for s, e, repl in edits:
+        before = text[s:e]
+        if full:
+            changes.append(Change(kind, target, s, e, before, repl, STEP, 0.95))
+        else:
+            _gated(changes, kind, target, s, before, repl, config, back)
+    if full and config == "t2s":
+        changes.extend(_variant_flags(text, converted, target, kind))
+        changes.sort(key=lambda c: (c.start, c.end))
+    return apply_changes(text, changes), changes
+
+
+def _target_text(text: str, config: str, back: str) -> str:
+    """``text`` converted with ``config``.
+
+    For Traditional targets the text is first made wholly Simplified, so that OpenCC's
+    phrases match the same way on every run (``长几`` -> ``長几``, and ``長几`` stays);
+    characters that were already Traditional are kept as they are.
+    """
+    if back != "t2s":
+        return convert(config, text)
+    base = convert("t2s", text)
+    converted = convert(config, base)
+    if not len(text) == len(base) == len(converted):
+        return convert(config, text)
+    return "".join(c if a == b else a for a, b, c in zip(text, base, converted, strict=True))
+
+
+def _variant_flags(text: str, converted: str, target: str, kind: str) -> list[Change]:
+    """Characters ``t2s`` kept but ``tw2s`` reads otherwise (``著力`` -> ``着力``): flagged only,
+    since without regional evidence either reading may be right (``土著``)."""
+    alt = convert("tw2s", text)
+    if len(alt) != len(text) or len(converted) != len(text):
+        return []
+    return [
+        Change(kind, target, i, i + 1, text[i], text[i], STEP, 0.5, False, f"as a Taiwan variant: {alt[i]}")
+        for i, (a, b, c) in enumerate(zip(text, converted, alt, strict=True))
+        if a == b and c != b
+    ]
+
+
+def _gated(
+    changes: list[Change], kind: str, target: str, start: int, before: str, repl: str, config: str, back: str
+) -> None:
+    """Convert only characters that map one-to-one onto a character of the target script."""
+    if len(before) != len(repl):
+        changes.append(
+            Change(
+                kind,
+                target,
+                start,
+                start + len(before),
+                before,
+                before,
+                STEP,
+                0.4,
+                False,
+                f"OpenCC suggests {repl}",
+            )
+        )
+        return
+    run: list[tuple[int, str, str, bool]] = []
+    for i, (a, b) in enumerate(zip(before, repl, strict=True)):
+        alone = char_convert(config, a)
+        if alone == a:  # converted only inside some phrase: a character valid in both scripts
+            continue
+        sure = is_han(a) and alone == b and char_convert(back, b) == a
+        run.append((start + i, a, b, sure))
+    i = 0
+    while i < len(run):
+        j = i
+        while j < len(run) and run[j][3] == run[i][3] and run[j][0] == run[i][0] + (j - i):
+            j += 1
+        s, e = run[i][0], run[j - 1][0] + 1
+        b = "".join(r[1] for r in run[i:j])
+        a = "".join(r[2] for r in run[i:j])
+        if run[i][3]:
+            changes.append(Change(kind, target, s, e, b, a, STEP, 0.9, True, "minority-script character"))
+        else:
+            changes.append(
+                Change(
+                    kind,
+                    target,
+                    s,
+                    e,
+                    b,
+                    b,
+                    STEP,
+                    0.4,
+                    False,
+                    f"OpenCC suggests {a}; valid in both scripts in some words",
+                )
+            )
+        i = j
+
+
+def _regional(text: str) -> str:
+    """``tw2s`` / ``hk2s`` when the text detectably uses Taiwan / Hong Kong variants, else ``t2s``."""
+    tw = sum(e - s for s, e, _ in _edits(text, convert("t2tw", text)))
+    hk = sum(e - s for s, e, _ in _edits(text, convert("t2hk", text)))
+    if tw == 0 and hk > 0:
+        return "tw2s"
+    if hk == 0 and tw > 0:
+        return "hk2s"
+    return "t2s"

@@ -1,0 +1,210 @@
+"""Whitespace rule: line breaks, NFC, indentation, NBSP, stray spaces.
+
+Everything here is one step (``whitespace``); its changes are in the coordinates of
+the step's input and never overlap.
+
+* ``\\r\\n`` / ``\\r`` (and U+2028/U+2029, form feed) become ``\\n`` (``newline.crlf``,
+  ``newline.other``); in bodies, blank lines are dropped (``newline.blank``).
+* Unicode NFC per combining cluster (``nfc``); never NFKC, so full-width forms stay.
+* Zero-width spaces, word joiners and stray BOMs are removed (``space.zero-width``).
+* Leading white space of a line (the ideographic-space paragraph indent ``　　``, spaces,
+  NBSP, tabs) is removed (``indent.removed``); trailing white space too
+  (``space.trailing``).
+* Inside a line, a run of spaces next to full-width CJK punctuation (``，。（）《》``...)
+  is removed (``space.removed``): such punctuation carries its own spacing.
+* A run of spaces between two Han characters (a quotation mark ``“”‘’`` counts as Han
+  here):
+
+  - in a *field* (title, name, category) it is kept, as one ASCII space: Chinese
+    headlines and bylines use a single space on purpose (``上半句 下半句``,
+    ``记者 张三``);
+  - in a *body*, inside a prose paragraph (at least 40 characters with clause
+    punctuation ``，。；！？``) it is a stray break left by layout and is removed
+    (``space.removed``, confidence 0.9) -- unless it sits inside brackets (closing
+    bylines such as ``（记者 张三）``) where it is kept, or in the lead of the paragraph
+    before its first punctuation mark (datelines such as ``本报讯 记者...``), where it is
+    only flagged (``applied=False``);
+  - in a short body line (heading, byline) it is kept as in a field.
+
+* Any other run of spaces that is not a single ASCII space (NBSP, ideographic space,
+  several spaces) becomes one space (``space.nbsp``, ``space.ideographic``,
+  ``space.collapsed``).  Runs holding a tab are left alone (tables).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .._document import Change
+from .._edits import apply_changes
+from ._chars import HSPACE, ZERO_WIDTH, is_han, is_strict_punct
+
+STEP = "whitespace"
+
+_LINE_RE = re.compile(r"([^\r\n\u2028\u2029\f\v]*)(\r\n|[\r\n\u2028\u2029\f\v]|$)")
+_LEAD_RE = re.compile(f"^[{HSPACE}{ZERO_WIDTH}]+")
+_TRAIL_RE = re.compile(f"[{HSPACE}{ZERO_WIDTH}]+$")
+_RUN_RE = re.compile(f"[{HSPACE}{ZERO_WIDTH}]+")
+_ZW = frozenset(ZERO_WIDTH)
+_SPACE_CHARS = " \t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+_SPACE_CHARS += ZERO_WIDTH
+_CLAUSE_PUNCT = frozenset("，。；！？,;?!")  # ASCII too: the punctuation step may convert them later
+_OPEN = frozenset("（(【[〔《「『")
+_CLOSE = frozenset("）)】]〕》」』")
+_QUOTES = frozenset("“”‘’")
+PROSE_MIN = 40
+LEAD_MAX = 20
+
+
+def normalize_whitespace(text: str, target: str, *, body: bool) -> tuple[str, list[Change]]:
+    """Apply the whitespace rule (see the module docstring) to ``text``.
+
+    ``body=True`` for an article body (paragraphs separated by ``\\n``), ``False`` for a field.
+    """
+    changes = [c for c in _nfc_changes(text, target) if c.before.strip(_SPACE_CHARS)]
+    nfc_spans = [(c.start, c.end) for c in changes]
+    lines = [(m.start(1), m.end(1), m.group(2)) for m in _LINE_RE.finditer(text)]
+    if len(lines) > 1 and lines[-1][0] == len(text):  # the empty match after a final terminator
+        lines.pop()
+    kept = [i for i, (s, e, _) in enumerate(lines) if not body or text[s:e].strip(_SPACE_CHARS)]
+    for i in kept:
+        s, e, _ = lines[i]
+        if s < e:
+            _line(text, target, s, e, body, changes, nfc_spans)
+    if not kept:
+        if text:
+            changes.append(Change("newline.blank", target, 0, len(text), text, "", STEP))
+    else:
+        first = lines[kept[0]][0]
+        if first > 0:
+            changes.append(Change("newline.blank", target, 0, first, text[:first], "", STEP))
+        for k1, k2 in zip(kept, [*kept[1:], None], strict=True):
+            _, e1, term = lines[k1]
+            gap_end = lines[k2][0] if k2 is not None else len(text)
+            gap = text[e1:gap_end]
+            if k2 is None:
+                if gap and (body or term != "\n"):
+                    after = "" if body else "\n"
+                    kind = "newline.blank" if body else _newline_kind(term)
+                    changes.append(Change(kind, target, e1, gap_end, gap, after, STEP))
+            elif k2 == k1 + 1:
+                if term != "\n":
+                    changes.append(Change(_newline_kind(term), target, e1, gap_end, gap, "\n", STEP))
+            else:
+                changes.append(Change("newline.blank", target, e1, gap_end, gap, "\n", STEP))
+    changes.sort(key=lambda c: (c.start, c.end))
+    return apply_changes(text, changes), changes
+
+
+def _newline_kind(term: str) -> str:
+    return "newline.crlf" if term in ("\r\n", "\r") else "newline.other"
+
+
+def _line(
+    text: str, target: str, s: int, e: int, body: bool, changes: list[Change], nfc: list[tuple[int, int]]
+) -> None:
+    line = text[s:e]
+    lead = _LEAD_RE.search(line)
+    lead_end = lead.end() if lead else 0
+    if lead_end:
+        kind = "indent.removed"
+        changes.append(Change(kind, target, s, s + lead_end, line[:lead_end], "", STEP))
+    if lead_end == len(line):
+        return
+    trail = _TRAIL_RE.search(line)
+    trail_start = trail.start() if trail else len(line)
+    if trail_start < len(line):
+        changes.append(Change("space.trailing", target, s + trail_start, e, line[trail_start:], "", STEP))
+    content = line[lead_end:trail_start]
+    prose = body and len(content) >= PROSE_MIN and any(c in _CLAUSE_PUNCT for c in content)
+    first_punct = next((i for i, c in enumerate(line) if c in _CLAUSE_PUNCT), len(line))
+    for m in _RUN_RE.finditer(line, lead_end, trail_start):
+        a, b = m.span()
+        if any(ns < s + b and s + a < ne for ns, ne in nfc):
+            continue
+        run = m.group()
+        left, right = line[a - 1], line[b]
+        c = _run_change(line, run, a, left, right, body, prose, first_punct)
+        if c is not None:
+            kind, after, conf, applied, note = c
+            changes.append(
+                Change(kind, target, s + a, s + b, run, after if applied else run, STEP, conf, applied, note)
+            )
+
+
+def _run_change(
+    line: str, run: str, a: int, left: str, right: str, body: bool, prose: bool, first_punct: int
+) -> tuple[str, str, float, bool, str] | None:
+    visible = "".join(ch for ch in run if ch not in _ZW)
+    if not visible:
+        return ("space.zero-width", "", 1.0, True, "")
+    if "\t" in visible:
+        return None
+    if is_strict_punct(left) or is_strict_punct(right):
+        return ("space.removed", "", 1.0, True, "next to CJK punctuation")
+    if _hanlike(left) and _hanlike(right) and prose:
+        if _inside_brackets(line, a):
+            pass
+        elif a < first_punct and a <= LEAD_MAX:
+            return ("space.removed", "", 0.5, False, "space in the paragraph lead (dateline or byline?)")
+        else:
+            return ("space.removed", "", 0.9, True, "stray space between Han characters")
+    if run == " ":
+        return None
+    if "\u00a0" in visible or "\u202f" in visible:
+        kind = "space.nbsp"
+    elif "\u3000" in visible:
+        kind = "space.ideographic"
+    else:
+        kind = "space.collapsed"
+    return (kind, " ", 1.0, True, "")
+
+
+def _hanlike(ch: str) -> bool:
+    """A Han character, or a Chinese quotation mark (which stands next to Han text)."""
+    return ch in _QUOTES or is_han(ch)
+
+
+def _inside_brackets(line: str, pos: int) -> bool:
+    depth = 0
+    for ch in line[:pos]:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+    return depth > 0
+
+
+def _composes(ch: str) -> bool:
+    """Whether ``ch`` may combine with the character before it under NFC."""
+    return unicodedata.combining(ch) != 0 or "\u1160" <= ch <= "\u11ff"
+
+
+def _nfc_changes(text: str, target: str) -> list[Change]:
+    """NFC per cluster (a starter and the marks after it), each a ``nfc`` change."""
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    changes: list[Change] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and _composes(text[j]):
+            j += 1
+        cluster = text[i:j]
+        norm = unicodedata.normalize("NFC", cluster)
+        if norm != cluster:
+            changes.append(Change("nfc", target, i, j, cluster, norm, STEP))
+        i = j
+    whole = unicodedata.normalize("NFC", text)
+    if apply_changes(text, changes) != whole:  # composition across clusters: one change for the region
+        p = 0
+        while p < min(len(text), len(whole)) and text[p] == whole[p]:
+            p += 1
+        q = 0
+        while q < min(len(text), len(whole)) - p and text[-1 - q] == whole[-1 - q]:
+            q += 1
+        changes = [
+            Change("nfc", target, p, len(text) - q, text[p : len(text) - q], whole[p : len(whole) - q], STEP)
+        ]
+    return changes

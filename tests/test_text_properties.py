@@ -1,0 +1,115 @@
+"""Hypothesis properties of the text stage: fixed point, idempotence, replayable change log."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from normalize._edits import replay
+from normalize.text import TextOptions, normalize_body, normalize_field
+
+# common Simplified characters that every script converter leaves alone
+HAN = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
+    "面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本"
+    "去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比"
+    "或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总"
+    "次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做"
+    "必战先回则任取据处理府研质亿省市"
+)
+CLEAN_HAN = "".join(dict.fromkeys(HAN))
+CLAUSE = "，、"
+FINAL = "。！？"
+OTHER = "0123456789"
+
+
+@st.composite
+def sentences(draw: st.DrawFn, final: bool = True) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        chunk = draw(st.text(st.sampled_from(CLEAN_HAN + OTHER), min_size=1, max_size=12))
+        wrap = draw(st.sampled_from(["", "“”", "《》", "（）"]))
+        if wrap and chunk[0] not in OTHER:
+            chunk = (
+                draw(st.text(st.sampled_from(CLEAN_HAN), min_size=1, max_size=3)) + wrap[0] + chunk + wrap[1]
+            )
+        parts.append(chunk)
+    s = "".join(p + draw(st.sampled_from(CLAUSE)) for p in parts[:-1]) + parts[-1]
+    if s[0] in OTHER:
+        s = draw(st.sampled_from(CLEAN_HAN)) + s
+    return s + (draw(st.sampled_from(FINAL)) if final else "")
+
+
+paragraphs = st.lists(sentences(), min_size=1, max_size=4).map("".join)
+clean_bodies = st.lists(paragraphs, min_size=1, max_size=5).map("\n".join)
+clean_fields = st.one_of(sentences(final=False), sentences())
+
+MESSY = (
+    CLEAN_HAN
+    + "數據產業優發展著乾內"
+    + "，。、；：？！（）“”《》"
+    + ",.;:?!()"
+    + "  \u00a0\u3000\t\r\n"
+    + "abcAZ019"
+    + "\u200b"
+)
+annotation = st.sampled_from(["(yōu)", "(shù)", "（jù）", "(BME)", "(2019-2023年)", "(a)", "(mā)", "..."])
+messy = st.lists(st.one_of(st.text(st.sampled_from(MESSY), max_size=20), annotation), max_size=12).map(
+    "".join
+)
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(clean_bodies)
+def test_clean_body_is_a_fixed_point(text: str) -> None:
+    out, changes = normalize_body(text, "articleBody")
+    assert out == text
+    assert [c for c in changes if c.applied] == []
+
+
+@SETTINGS
+@given(clean_fields)
+def test_clean_field_is_a_fixed_point(text: str) -> None:
+    out, changes = normalize_field(text, "headline")
+    assert out == text
+    assert [c for c in changes if c.applied] == []
+
+
+@SETTINGS
+@given(messy, st.sampled_from(["zh-Hans", "zh-Hant", "zh-TW", "zh-HK", "keep"]))
+def test_body_is_idempotent_and_replayable(text: str, script: str) -> None:
+    options = TextOptions(script=script)
+    once, changes = normalize_body(text, "articleBody", options)
+    assert replay(text, changes, "articleBody") == once
+    twice, again = normalize_body(once, "articleBody", options)
+    assert twice == once
+    assert [c for c in again if c.applied] == []
+
+
+@SETTINGS
+@given(messy, st.sampled_from(["zh-Hans", "zh-Hant", "keep"]))
+def test_field_is_idempotent_and_replayable(text: str, script: str) -> None:
+    options = TextOptions(script=script)
+    once, changes = normalize_field(text, "headline", options)
+    assert replay(text, changes, "headline") == once
+    twice, again = normalize_field(once, "headline", options)
+    assert twice == once
+    assert [c for c in again if c.applied] == []
+
+
+@SETTINGS
+@given(messy)
+def test_changes_of_a_step_do_not_overlap(text: str) -> None:
+    _, changes = normalize_body(text, "articleBody")
+    by_step: dict[str, list[tuple[int, int]]] = {}
+    for c in changes:
+        assert c.step in {"whitespace", "pinyin", "script", "punctuation", "paragraphs"}
+        by_step.setdefault(c.step, []).append((c.start, c.end))
+    for spans in by_step.values():
+        spans.sort()
+        for (_, e1), (s2, _) in pairwise(spans):
+            assert e1 <= s2
