@@ -35,6 +35,21 @@ _LIST_FIELDS = ("articleSection", "keywords", "addressee", "ccRecipient")
 _PERSON_FIELDS = ("author", "editor", "legislationPassedBy", "signatory")
 
 
+# internal field -> where its value sits in the record (change targets name record paths)
+_RECORD_PATH = {
+    "isBasedOnHeadline": "isBasedOn/headline",
+    "sourcePublisher": "isBasedOn/publisher/name",
+    "publisher": "publisher/name",
+    "issuingOffice": "issuingOffice/name",
+    "attachments": "hasPart",
+    "forwarded": "forwards",
+}
+
+
+def _path(key: str) -> str:
+    return _RECORD_PATH.get(key, key)
+
+
 def body_target(article: Article) -> str:
     return "text" if article.fields.get("type") == "Legislation" else "articleBody"
 
@@ -60,7 +75,7 @@ def _article(article: Article, options: textrules.TextOptions) -> None:
     f["sourceScript"] = original_script
     for key in _LINE_FIELDS:
         if isinstance(f.get(key), str):
-            f[key] = _field(article, f[key], key, options)
+            f[key] = _field(article, f[key], _path(key), options)
     for key in _LIST_FIELDS:
         if isinstance(f.get(key), list):
             f[key] = [_field(article, v, f"{key}/{i}", options) for i, v in enumerate(f[key])]
@@ -69,7 +84,7 @@ def _article(article: Article, options: textrules.TextOptions) -> None:
             f[key] = [_person(article, p, f"{key}/{i}", options) for i, p in enumerate(f[key])]
     for key in ("attachments", "outline", "forwarded"):
         if isinstance(f.get(key), list):
-            f[key] = [_obj(article, item, f"{key}/{i}", options) for i, item in enumerate(f[key])]
+            f[key] = [_obj(article, item, f"{_path(key)}/{i}", options) for i, item in enumerate(f[key])]
     target = body_target(article)
     body = article.body
     if body:
@@ -99,7 +114,7 @@ def _obj(article: Article, item: Any, target: str, options: textrules.TextOption
             article.changes.extend(changes)
             out[k] = new
         elif isinstance(v, str) and k in ("name", "title", "legislationType", "label"):
-            out[k] = _field(article, v, f"{target}/{k}", options)
+            out[k] = _field(article, v, f"{target}/{'name' if k == 'title' else k}", options)
         elif isinstance(v, list) and k == "legislationPassedBy":
             out[k] = [_person(article, p, f"{target}/{k}/{i}", options) for i, p in enumerate(v)]
         else:

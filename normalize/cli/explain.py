@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -82,8 +83,9 @@ def _find_source(rec: dict[str, Any], args: argparse.Namespace) -> Path | None:
     if args.source is not None:
         source: Path = args.source
         return source
-    name = rec["wasDerivedFrom"]["fileName"]
-    for base in (args.root, args.record.parent, Path(".")):
+    name = str(rec["wasDerivedFrom"]["fileName"])
+    bases: list[Path] = [args.root, args.record.parent, Path(".")]
+    for base in bases:
         cand = base / name
         if cand.is_file():
             return cand
@@ -122,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         rec = _load(args.record)
     except (OSError, ValueError) as exc:
-        err.print(f"normalize explain: {args.record}: {exc}", markup=False)
+        print(f"normalize explain: {args.record}: {exc}", file=sys.stderr)
         return 1
     changes = [Change.from_dict(c) for c in rec["wasGeneratedBy"]["changes"]]
     by_target: dict[str, list[Change]] = defaultdict(list)
@@ -170,7 +172,7 @@ def _source_view(
         return 0
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != rec["wasDerivedFrom"]["sha256"]:
-        err.print(f"normalize explain: {path}: not the record's source (sha256 differs)", markup=False)
+        print(f"normalize explain: {path}: not the record's source (sha256 differs)", file=sys.stderr)
         return 1
     from .. import pipeline
     from .._document import Document

@@ -55,9 +55,11 @@ def sniff(text: str) -> tuple[Format, float]:
 
 
 def _load_builtin() -> None:
-    from . import frontmatter, plaintext, policy
+    from .frontmatter import FORMAT as FRONTMATTER
+    from .plaintext import FORMAT as PLAINTEXT
+    from .policy import FORMAT as POLICY
 
     # plaintext first: it is the fallback and loses ties.
-    register(plaintext.FORMAT)
-    register(policy.FORMAT)
-    register(frontmatter.FORMAT)
+    register(PLAINTEXT)
+    register(POLICY)
+    register(FRONTMATTER)
