@@ -6,12 +6,43 @@ Library use::
     result = process(Path("seeds/000.txt"))
     for record in result.records:
         print(record.id, record.data["headline"])
+
+The pipeline's names are imported lazily, so ``normalize.archive`` (and the
+``normalize archive`` commands) start without loading the text-processing
+dictionaries.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from ._document import Article, Block, Change, Detection, Document, NormalizeError
 from ._version import __version__
-from .pipeline import Options, RecordOut, Result, process, process_bytes, process_document
-from .validate import validate_file, validate_record
+
+if TYPE_CHECKING:
+    from .pipeline import Options, RecordOut, Result, process, process_bytes, process_document
+    from .validate import validate_file, validate_record
+
+_LAZY = {
+    "Options": "pipeline",
+    "RecordOut": "pipeline",
+    "Result": "pipeline",
+    "process": "pipeline",
+    "process_bytes": "pipeline",
+    "process_document": "pipeline",
+    "validate_file": "validate",
+    "validate_record": "validate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'normalize' has no attribute {name!r}")
+
 
 __all__ = [
     "Article",

@@ -238,7 +238,14 @@ class _ArchiveSink(_Sink):
         self.archive = Archive.open(root, create=True)
 
     def write(self, result: Result, summary: Summary) -> None:
-        outcome = self.archive.ingest(result, key=self.key)
+        from ..archive import ArchiveError, LockTimeout
+
+        try:
+            outcome = self.archive.ingest(result, key=self.key)
+        except (ArchiveError, LockTimeout, OSError) as exc:
+            summary.failed.append((result.name, f"not archived: {exc}"))
+            print(f"normalize: {result.name}: not archived: {exc}", file=sys.stderr, flush=True)
+            return
         summary.archive[outcome.status] += 1
 
     def close(self) -> None:
