@@ -78,7 +78,7 @@ def main() -> int:
     ap.add_argument("--sizes", default="100,1000")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    console = Console()
+    console = Console(width=140)
     # warm up: load dictionaries and converters once, outside the timings
     process(sorted((REPO / "seeds").iterdir())[3])
     table = Table(title="normalize pipeline (1 process, documents from seeds/)")

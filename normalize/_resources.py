@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,11 @@ SCHEMA_FILES = (
 @cache
 def schema_dir() -> Path:
     """The schemas folder: the checkout's ``schemas/`` or the installed copy."""
-    here = Path(__file__).resolve().parent.parent / "schemas"
-    if (here / "record.schema.json").is_file():
-        return here
-    installed = Path(str(resources.files("normalize._schemas")))
-    return installed
+    package = Path(__file__).resolve().parent
+    for candidate in (package.parent / "schemas", package / "_schemas"):  # checkout, then installed copy
+        if (candidate / "record.schema.json").is_file():
+            return candidate
+    raise FileNotFoundError(f"normalize's schemas are missing (looked in {package.parent / 'schemas'})")
 
 
 @cache

@@ -159,6 +159,8 @@ def process_document(doc: Document, options: Options | None = None) -> Result:
     except NormalizeError as exc:
         where = f" ({exc.stage})" if exc.stage else ""
         result.error = f"{exc}{where}"
+    except Exception as exc:  # a bug must not stop a batch: report it on this document, go on
+        result.error = f"internal error, please report: {type(exc).__name__}: {exc}"
     result.warnings = list(doc.warnings) + [w for a in doc.articles for w in a.warnings]
     result.fields = dict(doc.fields)
     return result

@@ -120,6 +120,12 @@ class PolicyFormat:
         ):
             doc.warnings.append("no official-document elements (title, 发文字号, organ, addressee) found")
         self._fill(art, g)
+        title = doc.fields.get("templateTitle")
+        if title and not art.fields.get("name"):  # the document repeats no title: the template's
+            art.fields["name"] = title
+            kind = gw.document_type(title)
+            if kind and not art.fields.get("legislationType"):
+                art.fields["legislationType"] = kind
         doc.articles.append(art)
 
     def _template(self, doc: Document, art: Article, sections: dict[str, _Section]) -> tuple[int, int]:
