@@ -151,7 +151,7 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the archives")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    base = args.dir or Path(tempfile.mkdtemp(prefix="archive-bench-", dir=Path.cwd()))
+    base = args.dir or Path(tempfile.mkdtemp(prefix="archive-bench-"))
     base.mkdir(parents=True, exist_ok=True)
     con = Console(width=220)
     rows = []

@@ -98,7 +98,25 @@ def repair_mojibake(doc: Document) -> Document:
     text, changes = encoding.repair(doc.text)
     doc.log(*changes)
     doc.text = text
+    _note_converters(doc)
     return doc
+
+
+def _note_converters(doc: Document) -> None:
+    """Record the versions of the libraries that took part in detection and repair."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    used = set()
+    if doc.detection and any(e.startswith("chardet") for e in doc.detection.evidence):
+        used.add("chardet")
+    for c in doc.changes:
+        if c.step == "mojibake":
+            used.add("ftfy" if any(k in c.kind for k in ("latin", "cp125", "double")) else "jieba")
+    for name in sorted(used):
+        try:
+            doc.converters[name] = version(name)
+        except PackageNotFoundError:
+            continue
 
 
 def sniff(doc: Document, forced: str | None = None) -> formats.Format:
