@@ -24,6 +24,7 @@ Every split, move and removal is logged against ``Document.text``.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -203,10 +204,29 @@ def _continues(text: str) -> bool:
     return bool(_HAN.match(text[:1])) and not is_heading(text)
 
 
+def _is_data(text: str) -> bool:
+    """JSON or JSON Lines: data, not a document's text."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith(("{", "[")):
+        return False
+    try:
+        json.loads(stripped)
+        return True
+    except ValueError:
+        first = stripped.split("\n", 1)[0]
+        try:
+            json.loads(first)
+            return True
+        except ValueError:
+            return False
+
+
 class PlainTextFormat:
     name = "plaintext"
 
     def sniff(self, text: str) -> float:
+        if _is_data(text):
+            return 0.0
         sample = text[:4000]
         han = len(_HAN.findall(sample))
         return 0.3 if han >= 10 else (0.1 if sample.strip() else 0.0)
