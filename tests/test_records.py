@@ -55,6 +55,8 @@ def test_seed_records_are_valid_and_expand_without_drops() -> None:
         (lambda r: r["wasGeneratedBy"]["changes"][0].__setitem__("start", -1), "start"),
         (lambda r: r.__setitem__("articleBody", "正文\u0007含控制字符"), "articleBody"),
         (lambda r: r.pop("wasDerivedFrom"), "wasDerivedFrom"),
+        (lambda r: r.__setitem__("datePublished", "2021-13-01T00:00:00Z"), "datePublished"),
+        (lambda r: r.__setitem__("url", "not a uri"), "url"),
     ],
 )
 def test_bad_news_record_names_the_field(mutate: Any, field: str) -> None:
