@@ -140,3 +140,26 @@ class NormalizeError(Exception):
     def __init__(self, message: str, *, stage: str = "") -> None:
         super().__init__(message)
         self.stage = stage
+
+
+def lifted(
+    start: int,
+    end: int,
+    before: str,
+    note: str = "",
+    *,
+    kind: str = "metadata.lifted",
+    confidence: float = 1.0,
+) -> Change:
+    """A parse-step change on the decoded text: a span lifted into a field or dropped from the body."""
+    return Change(
+        kind=kind,
+        target="text",
+        step="parse",
+        start=start,
+        end=end,
+        before=before,
+        after="",
+        confidence=confidence,
+        note=note,
+    )

@@ -57,7 +57,10 @@ def test_unreadable_path_is_an_error(tmp_path: Path) -> None:
 
 
 def test_template_with_missing_section_degrades_with_warning() -> None:
-    text = "## 政策标题：\n关于开展试点工作的通知\n\n## 政策内容：\n各区县：\n为推进试点工作，现将有关事项通知如下。\n\n某某市人民政府\n2023年3月1日\n"
+    text = (
+        "## 政策标题：\n关于开展试点工作的通知\n\n## 政策内容：\n各区县：\n"
+        "为推进试点工作，现将有关事项通知如下。\n\n某某市人民政府\n2023年3月1日\n"
+    )
     result = process_bytes(text.encode(), "t.txt")
     assert result.error is None
     assert any("政策来源" in w for w in result.warnings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._document import Article, Block, Change, Document
+from .._document import Article, Block, Change, Document, lifted
 from . import _newsmeta as nm
 
 _META_KINDS = {"breadcrumb", "original-title", "source", "editor", "reporter", "datetime"}
@@ -21,9 +21,7 @@ def log_removal(doc: Document, block: Block, kind: str, note: str = "", text: st
     if start < 0:  # no exact span known (e.g. text from markup): locate it if it is literal
         found = doc.text.find(before)
         start, end = (found, found + len(before)) if found >= 0 else (0, 0)
-    change = Change(
-        kind=kind, target="text", step="parse", start=start, end=end, before=before, after="", note=note
-    )
+    change = lifted(start, end, before, note, kind=kind)
     doc.log(change)
     return change
 
@@ -92,18 +90,7 @@ def _cut_prefix(doc: Document, blocks: list[Block], i: int, end: int, note: str)
     block = blocks[i]
     prefix = block.text[:end]
     start = block.start
-    doc.log(
-        Change(
-            kind="metadata.lifted",
-            target="text",
-            step="parse",
-            start=start if start >= 0 else 0,
-            end=(start + end) if start >= 0 else 0,
-            before=prefix,
-            after="",
-            note=note,
-        )
-    )
+    doc.log(lifted(start if start >= 0 else 0, (start + end) if start >= 0 else 0, prefix, note))
     rest = block.text[end:].lstrip()
     shift = len(block.text) - len(rest)
     blocks[i] = Block(rest, block.kind, block.start + shift if block.start >= 0 else -1, block.end)
@@ -120,18 +107,7 @@ def _lift_closing_byline(doc: Document, article: Article, blocks: list[Block]) -
     cut = last.text[at:]
     merge_fields(article.fields, {"author": authors})
     start = last.start + at if last.start >= 0 else -1
-    doc.log(
-        Change(
-            kind="metadata.lifted",
-            target="text",
-            step="parse",
-            start=max(start, 0),
-            end=(start + len(cut)) if start >= 0 else 0,
-            before=cut,
-            after="",
-            note="closing byline",
-        )
-    )
+    doc.log(lifted(max(start, 0), (start + len(cut)) if start >= 0 else 0, cut, "closing byline"))
     blocks[-1] = Block(
         last.text[:at].rstrip(), last.kind, last.start, last.start + at if last.start >= 0 else -1
     )

@@ -20,7 +20,7 @@ import lxml.etree
 import lxml.html
 import yaml
 
-from .._document import Article, Block, Change, Document, NormalizeError
+from .._document import Article, Block, Document, NormalizeError, lifted
 from . import _newsbody
 from . import _newsmeta as nm
 
@@ -92,18 +92,7 @@ class FrontMatterFormat:
             raise NormalizeError("front matter is empty or not a mapping", stage="parse")
         doc.fields.update({k: _plain(v) for k, v in meta.items()})
         body_at = doc.text.find(post.content[:50]) if post.content else len(doc.text)
-        doc.log(
-            Change(
-                kind="metadata.lifted",
-                target="text",
-                step="parse",
-                start=0,
-                end=max(body_at, 0),
-                before=doc.text[: max(body_at, 0)],
-                after="",
-                note="front matter",
-            )
-        )
+        doc.log(lifted(0, max(body_at, 0), doc.text[: max(body_at, 0)], "front matter"))
         art = Article(fields={"type": "NewsArticle"})
         self._front_fields(doc, art, meta)
         blocks, promo_images = self._html_blocks(doc, post.content)
@@ -111,15 +100,12 @@ class FrontMatterFormat:
         if image and image in promo_images:
             art.fields.pop("image")
             doc.log(
-                Change(
+                lifted(
+                    0,
+                    0,
+                    image,
+                    "thumbnail is the page's promo image, not the article's",
                     kind="metadata.dropped",
-                    target="text",
-                    step="parse",
-                    start=0,
-                    end=0,
-                    before=image,
-                    after="",
-                    note="thumbnail is the page's promo image, not the article's",
                 )
             )
         _newsbody.clean_article(doc, art, blocks)

@@ -28,7 +28,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from .._document import Article, Block, Change, Document, NormalizeError
+from .._document import Article, Block, Change, Document, NormalizeError, lifted
 from . import _newsbody
 from . import _newsmeta as nm
 
@@ -241,19 +241,7 @@ class PlainTextFormat:
         for chunk in chunks:
             part = blocks[chunk.start : chunk.end]
             if chunk.section == "\x00label":
-                pending += [
-                    Change(
-                        kind="metadata.lifted",
-                        target="text",
-                        step="parse",
-                        start=b.start,
-                        end=b.end,
-                        before=b.text,
-                        after="",
-                        note="section label",
-                    )
-                    for b in part
-                ]
+                pending += [lifted(b.start, b.end, b.text, "section label") for b in part]
                 continue
             if chunk.opens or not articles:
                 art = Article(fields={"type": "NewsArticle"}, changes=pending)
@@ -314,18 +302,7 @@ class PlainTextFormat:
             i += 1
         if i < len(part) and is_heading(part[i].text):
             art.fields["headline"] = part[i].text
-            doc.log(
-                Change(
-                    kind="metadata.lifted",
-                    target="text",
-                    step="parse",
-                    start=part[i].start,
-                    end=part[i].end,
-                    before=part[i].text,
-                    after="",
-                    note="headline",
-                )
-            )
+            doc.log(lifted(part[i].start, part[i].end, part[i].text, "headline"))
             i += 1
         else:
             art.warnings.append("no headline line found")

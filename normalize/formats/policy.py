@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .._document import Article, Block, Change, Document, NormalizeError
+from .._document import Article, Block, Change, Document, NormalizeError, lifted
 from . import _gongwen as gw
 
 _CODING = re.compile(
@@ -91,17 +91,7 @@ class PolicyFormat:
         pos = 0
         m = _CODING.match(text)
         if m:
-            doc.log(
-                Change(
-                    kind="encoding-declaration.removed",
-                    target="text",
-                    step="parse",
-                    start=0,
-                    end=m.end(),
-                    before=text[: m.end()],
-                    after="",
-                )
-            )
+            doc.log(lifted(0, m.end(), text[: m.end()], kind="encoding-declaration.removed"))
             pos = m.end()
         sections = _sections(text)
         art = Article(fields={"type": "Legislation"})
@@ -132,15 +122,12 @@ class PolicyFormat:
         text = doc.text
         for key, sec in sorted(sections.items(), key=lambda kv: kv[1].header_start):
             doc.log(
-                Change(
+                lifted(
+                    sec.header_start,
+                    sec.header_end,
+                    text[sec.header_start : sec.header_end],
+                    _NAMES[key],
                     kind="template.removed",
-                    target="text",
-                    step="parse",
-                    start=sec.header_start,
-                    end=sec.header_end,
-                    before=text[sec.header_start : sec.header_end],
-                    after="",
-                    note=_NAMES[key],
                 )
             )
         missing = [_NAMES[k] for k in ("title", "source", "content") if k not in sections]
@@ -157,18 +144,7 @@ class PolicyFormat:
                 gw.join_title([ln.text for ln in ls]) if key == "title" else " ".join(ln.text for ln in ls)
             )
             for ln in ls:
-                doc.log(
-                    Change(
-                        kind="metadata.lifted",
-                        target="text",
-                        step="parse",
-                        start=ln.start,
-                        end=ln.end,
-                        before=ln.text,
-                        after="",
-                        note="templateTitle" if key == "title" else "publisher",
-                    )
-                )
+                doc.log(lifted(ln.start, ln.end, ln.text, "templateTitle" if key == "title" else "publisher"))
         if "title" in values:
             doc.fields["templateTitle"] = values["title"]
         if "source" in values:
@@ -216,18 +192,7 @@ class PolicyFormat:
         if tmpl_name and not g.fields.get("name"):
             f["name"] = tmpl_name
         for lift in sorted(g.lifted, key=lambda x: x.start):
-            art.changes.append(
-                Change(
-                    kind="metadata.lifted",
-                    target="text",
-                    step="parse",
-                    start=lift.start,
-                    end=lift.end,
-                    before=lift.before,
-                    after="",
-                    note=lift.note,
-                )
-            )
+            art.changes.append(lifted(lift.start, lift.end, lift.before, lift.note))
         art.blocks = [Block(ln.text, kind, ln.start, ln.end) for ln, kind in g.body]
         art.warnings.extend(g.warnings)
 
