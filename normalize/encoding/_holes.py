@@ -3,30 +3,39 @@
 Mojibake is text whose bytes were decoded with the wrong codec (the *reader*).
 Encoding the text with the reader gives the original bytes back, except where
 the reader replaced an invalid byte with U+FFFD: such a *hole* is one unknown
-byte (Python's CJK and UTF-8 decoders replace one byte per error).  Holes are
-filled one by one, left to right, with the byte that makes the surrounding
-text most plausible under :mod:`._cjkscore`.
+byte (Python's CJK and UTF-8 decoders replace one byte per error).  All holes of
+a run are filled jointly by a beam search: every candidate byte must decode
+strictly with the right codec, must be one the reader would itself have
+rejected (the reader turned it into U+FFFD), and the fillings are ranked by how
+plausible the decoded text is under :mod:`._cjkscore`, with context on both sides.
 """
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from functools import cache
 
 from . import _cjkscore
 
 HOLE = -1
-PLACEHOLDER = 0xFF
-"""A byte that no supported codec accepts: an unfilled hole decodes to exactly one U+FFFD."""
-WINDOW = 9
-"""Bytes after a hole decoded to score a candidate."""
+BEAM = 12
+"""States kept per hole in the beam search."""
+HEAD = 10
+"""Characters of each newly decoded piece scored per candidate (the rest is shared by most candidates)."""
+LOOK = 2
+"""Characters of the already decoded text used as context for a new piece."""
+SCRIPT_PENALTY = 1.5
+"""Cost (nats) of a character written in the other script than the known text around it."""
+NO_RIVAL = 20.0
+"""Margin reported for a hole when no other value survives the search."""
 
 
 @dataclass(slots=True)
 class Solved:
     text: str
     margins: list[float]
-    """Per filled hole: cost gap (nats) between the chosen byte and the runner-up."""
+    """Per filled hole: cost gap (nats) between the chosen byte and the best alternative."""
 
 
 @cache
@@ -57,39 +66,148 @@ def _candidates(codec: str) -> range:
     return range(0x81, 0xFF)  # a lost lead byte (the decoders resynchronise on the next byte)
 
 
-def solve(seq: list[int], codec: str, left: str = "", right: str = "") -> Solved | None:
-    """Decode ``seq`` (bytes with HOLEs) with ``codec``, filling each hole; None if it cannot decode.
+@cache
+def _s2t() -> object:
+    import opencc
 
-    ``left``/``right`` are context strings used only for scoring.
-    """
-    buf = bytearray(PLACEHOLDER if b == HOLE else b for b in seq)
-    holes = [i for i, b in enumerate(seq) if b == HOLE]
-    margins: list[float] = []
-    for h in holes:
-        lo = max(0, h - 6)
-        hi = min(len(buf), h + WINDOW)
-        p0 = len(bytes(buf[:lo]).decode(codec, errors="replace"))
-        start = max(0, p0 - 2)
-        ranked: list[tuple[int, float, int]] = []
-        tail_ctx = right if hi == len(buf) else ""
-        head_ctx = left[-4:] if lo == 0 else ""
-        for v in _candidates(codec):
-            buf[h] = v
-            text = bytes(buf[:hi]).decode(codec, errors="replace")
-            bad = text.count("\ufffd", start)
-            if bad > 2:
-                continue
-            piece = head_ctx + text[start:] + tail_ctx[:3]
-            ranked.append((bad, _cjkscore.cost(piece), v))
-        if not ranked:
-            return None
-        ranked.sort()
-        best = ranked[0]
-        second = next((r for r in ranked[1:] if r[0] == best[0]), None)
-        margins.append((second[1] - best[1]) if second else 20.0)
-        buf[h] = best[2]
+    return opencc.OpenCC("s2t")
+
+
+@cache
+def _script(ch: str) -> int:
+    """1 for a traditional-only character, -1 for a simplified-only one, 0 for either."""
+    if _cjkscore.to_simplified(ch) != ch:
+        return 1
+    conv = _s2t()
+    trad: str = conv.convert(ch)  # type: ignore[attr-defined]
+    return -1 if trad != ch else 0
+
+
+def _script_of(text: str) -> int:
+    votes = sum(_script(ch) for ch in text if ord(ch) >= 0x2E80)
+    return (votes > 0) - (votes < 0)
+
+
+def _script_cost(piece: str, script: int) -> float:
+    if script == 0:
+        return 0.0
+    return SCRIPT_PENALTY * sum(1 for ch in piece if ord(ch) >= 0x2E80 and _script(ch) == -script)
+
+
+def _decode_piece(codec: str, data: bytes, final: bool) -> tuple[str, int] | None:
+    """Strictly decode ``data``; (text, number of trailing bytes of an unfinished character)."""
+    dec = codecs.getincrementaldecoder(codec)()
     try:
-        text = bytes(buf).decode(codec)
+        text = dec.decode(data, final)
     except UnicodeDecodeError:
         return None
-    return Solved(text, margins)
+    pending = dec.getstate()[0]
+    return text, len(pending)
+
+
+def _reader_rejects(reader: str, v: int, following: bytes, at_end: bool) -> bool:
+    """Whether ``reader``, starting a character at byte ``v`` followed by ``following``, emits U+FFFD."""
+    dec = codecs.getincrementaldecoder(reader)()
+    try:
+        text = dec.decode(bytes((v,)) + following, at_end)
+    except UnicodeDecodeError:
+        return True
+    # a decoded character means the reader would have read ``v`` fine; nothing decoded yet
+    # (still incomplete after the known bytes) cannot be ruled out
+    return not text
+
+
+def _allowed(seq: list[int], h: int, codec: str, reader: str | None, after: bytes, at_end: bool) -> list[int]:
+    cands = list(_candidates(codec))
+    if reader is None:
+        return cands
+    following = bytearray()
+    k = h + 1
+    while k < len(seq) and seq[k] != HOLE and len(following) < 3:
+        following.append(seq[k])
+        k += 1
+    stops_at_hole = k < len(seq) and seq[k] == HOLE and len(following) < 3
+    if k >= len(seq) and len(following) < 3:
+        following += after[: 3 - len(following)]
+    end = at_end and k >= len(seq) and not stops_at_hole
+    return [v for v in cands if _reader_rejects(reader, v, bytes(following), end)]
+
+
+def solve(
+    seq: list[int],
+    codec: str,
+    left: str = "",
+    right: str = "",
+    *,
+    reader: str | None = None,
+    after: bytes = b"",
+    at_end: bool = False,
+    free: frozenset[int] = frozenset(),
+) -> Solved | None:
+    """Decode ``seq`` (bytes with HOLEs) with ``codec``, filling every hole; None if it cannot decode.
+
+    ``left``/``right`` are context strings used only for scoring.  With ``reader``, a hole
+    may only take a byte that ``reader`` would have replaced by U+FFFD, given the bytes that
+    follow it (``after``: the bytes after ``seq``; ``at_end``: nothing follows); holes whose
+    index is in ``free`` (e.g. a byte lost before reading) are not constrained.
+    """
+    holes = [i for i, b in enumerate(seq) if b == HOLE]
+    data = bytes(0 if b == HOLE else b for b in seq)
+    if not holes:
+        try:
+            return Solved(data.decode(codec), [])
+        except UnicodeDecodeError:
+            return None
+    first = _decode_piece(codec, data[: holes[0]], False)
+    if first is None:
+        return None
+    text0, pend0 = first
+    # a state: (cost, filled values, decoded text, bytes of an unfinished character at its end)
+    beam: list[tuple[float, tuple[int, ...], str, bytes]] = [
+        (0.0, (), left + text0, data[holes[0] - pend0 : holes[0]])
+    ]
+    shared: dict[str, float] = {}
+    known = bytes(b for b in seq if b != HOLE).decode(codec, errors="ignore")
+    script = _script_of(left + known + right)
+    for k, h in enumerate(holes):
+        last = k == len(holes) - 1
+        nxt = len(data) if last else holes[k + 1]
+        allowed = _allowed(seq, h, codec, None if h in free else reader, after, at_end)
+        tail = data[h + 1 : nxt]
+        grown: list[tuple[float, tuple[int, ...], str, bytes]] = []
+        for c0, vals, text, head in beam:
+            ctx = text[-LOOK:]
+            base = _cjkscore.cost(ctx)
+            for v in allowed:
+                chunk = head + bytes((v,)) + tail
+                got = _decode_piece(codec, chunk, last)
+                if got is None:
+                    continue
+                piece, pend = got
+                if last:
+                    piece += right
+                c = _cjkscore.cost(ctx + piece[:HEAD]) - base + _script_cost(piece[:HEAD], script)
+                rest = piece[HEAD - LOOK :]
+                if len(piece) > HEAD:
+                    rc = shared.get(rest)
+                    if rc is None:
+                        rc = _cjkscore.cost(rest) - _cjkscore.cost(rest[:LOOK])
+                        shared[rest] = rc
+                    c += rc
+                grown.append((c0 + c, (*vals, v), text + piece, chunk[len(chunk) - pend :] if pend else b""))
+        if not grown:
+            return None
+        grown.sort(key=lambda s: s[0])
+        beam = grown[:BEAM]
+    best_cost, best_vals, _t, _b = beam[0]
+    margins: list[float] = []
+    for k in range(len(holes)):
+        rivals = [s[0] - best_cost for s in beam[1:] if s[1][k] != best_vals[k]]
+        margins.append(min(rivals) if rivals else NO_RIVAL)
+    buf = bytearray(data)
+    for h, v in zip(holes, best_vals, strict=True):
+        buf[h] = v
+    try:
+        return Solved(bytes(buf).decode(codec), margins)
+    except UnicodeDecodeError:
+        return None

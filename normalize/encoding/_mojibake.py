@@ -111,6 +111,7 @@ def _repair_line(line: str, offset: int) -> list[Change]:
         return [latin]
     options: list[_Fix] = []
     if not _mostly_lost(line):
+        options += _whole_line(line)
         options += _misaligned(line)
         for m in _RUN_RE.finditer(line):
             for s, e in _pieces(line, m.start(), m.end()):
@@ -210,6 +211,56 @@ def _mostly_lost(line: str) -> bool:
     return n >= 3 and n * 5 >= sum(1 for ch in line if ord(ch) >= 0x80)
 
 
+LOSSLESS: tuple[tuple[str, str, str], ...] = (
+    ("mojibake.big5-as-gb18030", "gb18030", "big5hkscs"),
+    ("mojibake.big5-as-gb18030", "gb18030", "cp950"),
+)
+"""Codec pairs where the wrong decode loses no byte, so a whole line can be re-read."""
+LINE_BONUS = 1000.0
+"""Priority of a whole-line repair over repairs of its single runs."""
+
+
+def _whole_line(line: str) -> list[_Fix]:
+    """A line read with the wrong codec as a whole: every non-ASCII run is re-read with the same
+    lossless codec pair; accepted when the line as a whole gains clearly and no run gets worse."""
+    runs = list(_RUN_RE.finditer(line))
+    if len(runs) < 2:
+        return []
+    for kind, reader, true in LOSSLESS:
+        news: list[str] = []
+        for m in runs:
+            seq = _holes.reencode(m.group(0), reader)
+            if seq is None or _holes.HOLE in seq:
+                break
+            try:
+                news.append(bytes(seq).decode(true))
+            except UnicodeDecodeError:
+                break
+        else:
+            parts: list[str] = []
+            pos = 0
+            for m, new in zip(runs, news, strict=True):
+                parts += [line[pos : m.start()], new]
+                pos = m.end()
+            parts.append(line[pos:])
+            fixed = "".join(parts)
+            gain = _accept(line, fixed, "", "")
+            if gain is None:
+                continue
+            fixes: list[_Fix] = []
+            for m, new in zip(runs, news, strict=True):
+                s, e = m.span()
+                left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
+                run_gain = _cjkscore.cost(left + m.group(0) + right) - _cjkscore.cost(left + new + right)
+                if run_gain < 0:
+                    break
+                note = f"whole line re-read; line gain {gain:.1f} nats, run gain {run_gain:.1f}"
+                fixes.append(_Fix(s, e, new, kind, _margin_conf(gain, []), LINE_BONUS + run_gain, note))
+            else:
+                return fixes
+    return []
+
+
 def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, int]]) -> list[_Fix]:
     """Short leftover runs (one character between ASCII) in a line already repaired with one codec pair
     are repaired with the same pair when that makes them more plausible."""
@@ -266,6 +317,20 @@ def _suspect(seg: str) -> bool:
     return bool(_ODD_RE.search(seg) or _cjkscore.rare_pair_re().search(seg))
 
 
+_FIRST = frozenset((0,))
+
+
+def _after(right: str, reader: str) -> bytes:
+    """The first bytes the reader saw after a run (a line end if nothing follows on the line)."""
+    seq = _holes.reencode(right[:3] or "\n", reader) or []
+    out = bytearray()
+    for b in seq:
+        if b == _holes.HOLE:
+            break
+        out.append(b)
+    return bytes(out)
+
+
 def _margin_conf(gain: float, margins: list[float]) -> float:
     conf = min(0.99, 0.6 + gain / 100.0)
     if margins:
@@ -305,7 +370,7 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
                 continue
             if _common_share(quick) < _common_share(seg) + 0.2:
                 continue
-        solved = _holes.solve(seq, true, left, right)
+        solved = _holes.solve(seq, true, left, right, reader=reader, after=_after(right, reader))
         if solved is None or "\ufffd" in solved.text:
             continue
         if _cjkscore.to_simplified(solved.text) == _cjkscore.to_simplified(seg):
@@ -366,7 +431,15 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
             if seq is None:
                 continue
             for cand in _with_dropped_pair([_holes.HOLE, *seq], seg, left, right):
-                solved = _holes.solve(cand, "gb18030", left, right)
+                solved = _holes.solve(
+                    cand,
+                    "gb18030",
+                    left,
+                    right,
+                    reader="gb18030",
+                    after=_after(right, "gb18030"),
+                    free=_FIRST,
+                )
                 if solved is None or "\ufffd" in solved.text:
                     continue
                 gain = _accept(orig, solved.text, left, right)
@@ -401,7 +474,9 @@ def _with_dropped_pair(seq: list[int], seg: str, left: str, right: str) -> list[
     out = [seq]
     if len(seg) > 12 or any(0xE000 <= ord(c) <= 0xF8FF for c in seg):
         return out
-    first = _holes.solve(seq, "gb18030", left, right)
+    first = _holes.solve(
+        seq, "gb18030", left, right, reader="gb18030", after=_after(right, "gb18030"), free=_FIRST
+    )
     if first is None:
         return out
     lead = first.text.encode("gb18030")[:1]
