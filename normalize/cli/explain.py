@@ -189,6 +189,13 @@ def _source_view(
         if c.applied:
             shift += len(c.after) - (c.end - c.start)
     spans += [(c, c.start, c.end) for c in changes if c.step != "mojibake"]
-    console.print(Panel(_render(doc.text, spans), title=f"source text: {path}", title_align="left"))
+    text, title = doc.text, f"source text: {path}"
+    if rec.get("position") and spans:  # one article of a page: show its part of the page
+        lo = max(0, min(s for _c, s, _e in spans) - 80)
+        hi = min(len(text), max(e for _c, _s, e in spans) + 80)
+        text = text[lo:hi]
+        spans = [(c, s - lo, e - lo) for c, s, e in spans]
+        title += f" (characters {lo}-{hi}, the part of the page this article comes from)"
+    console.print(Panel(_render(text, spans), title=title, title_align="left"))
     console.print(_table([c for c in changes if c.kind != "article.split"]))
     return 0
