@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,36 +29,24 @@ from rich.console import Console
 from rich.table import Table
 
 from normalize.archive import Archive
+from normalize.pipeline import RecordOut, Result
 
 PARAGRAPH = "近年来，各地加快推进产业数字化转型，推动数字经济与实体经济深度融合。"
 
 
-@dataclass
-class Rec:
-    id: str
-    data: dict[str, Any]
-    bytes: bytes
-
-
-@dataclass
-class Doc:
-    name: str
-    source: bytes
-    records: list[Rec]
-    error: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-def make_doc(i: int, revision: int = 0) -> Doc:
+def make_doc(i: int, revision: int = 0) -> Result:
     body = f"第{i}号文件（修订{revision}）。" + PARAGRAPH * 30
     source = f"标题：测试文档 {i}\n来源：生成\n\n{body}\n".encode()
     recs = []
     for k in range(2 if i % 5 == 0 else 1):
         data = {"type": "NewsArticle", "headline": f"测试文档 {i}-{k}", "articleBody": body}
         raw = (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
-        recs.append(Rec(f"urn:bench:{hashlib.sha256(raw).hexdigest()[:16]}", data, raw))
-    return Doc(f"gen/{i // 1000:03d}/{i:06d}.txt", source, recs)
+        recs.append(
+            RecordOut(
+                f"urn:bench:{hashlib.sha256(raw).hexdigest()[:16]}", data, raw, f"{len(recs) + 1}.jsonld"
+            )
+        )
+    return Result(f"gen/{i // 1000:03d}/{i:06d}.txt", source, recs)
 
 
 def run_size(n: int, workdir: Path, durable: bool) -> dict[str, Any]:

@@ -241,27 +241,16 @@ def test_stale_lock_of_killed_process_is_reclaimed(tmp_path: Path) -> None:
 
 def test_thousand_documents_validate(tmp_path: Path) -> None:
     """A 1,000-document generated archive: ocfl-py reports 0 errors and 0 warnings on every object."""
-    from dataclasses import dataclass, field
-
-    @dataclass
-    class Rec:
-        id: str
-        data: dict[str, Any]
-        bytes: bytes
-
-    @dataclass
-    class Res:
-        name: str
-        source: bytes
-        records: list[Rec]
-        error: str | None = None
-        warnings: list[str] = field(default_factory=list)
-        fields: dict[str, Any] = field(default_factory=dict)
+    from normalize.pipeline import RecordOut, Result
 
     with Archive.open(tmp_path / "archive", create=True, durable=False) as arc:
         for i in range(1000):
             raw = json.dumps({"type": "NewsArticle", "articleBody": f"正文 {i}"}, ensure_ascii=False).encode()
-            res = Res(f"gen/{i:05d}.txt", f"来源 {i}".encode() * 40, [Rec(f"urn:r:{i}", {}, raw + b"\n")])
+            res = Result(
+                f"gen/{i:05d}.txt",
+                f"来源 {i}".encode() * 40,
+                [RecordOut(f"urn:r:{i}", {}, raw + b"\n", "1.jsonld")],
+            )
             arc.ingest(res)
         assert len(arc.ids()) == 1000
         bad = [d for d in arc.iter_objects() if _ocfl_py_errors(d)]
