@@ -28,15 +28,31 @@ OTHER_COST = {
     "ascii": 3.0,  # letters, digits, ASCII punctuation
     "space": 1.0,
     "punct": 3.0,  # common CJK punctuation
-    "symbol": 9.0,  # other symbols and letters
+    "symbol": 12.0,  # other symbols and letters (rarer in Chinese text than any common character)
     "odd": 14.0,  # kana, hangul, greek, cyrillic, box drawing, bopomofo, yi ... in Chinese text
     "bad": 18.0,  # private use, U+FFFD, controls
 }
 COMMON_PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉【】「」『』—…·　．％＋－＝／～０１２３４５６７８９")
 PUNCT_COST = {"，": 2.0, "。": 2.3, "、": 3.0, "“": 3.0, "”": 3.0, "：": 3.2, "；": 3.5, "（": 3.3, "）": 3.3}
 """The most frequent punctuation, a little cheaper than the rest."""
+DOC_SYMBOLS = frozenset("×÷±°‰≤≥℃№§")
+"""Symbols that documents use in running text (measures, formulas); other symbols are rare in Chinese text."""
 COMMON_SIZE = 3500
 """How many of the most frequent simplified characters count as common."""
+NUMERALS = frozenset("二三四五六七八九十两几")
+"""Chinese numerals whose dictionary words tell what goes with a number (三月, 几个, 第二 ...).
+(一 is left out: most of its words are not about numbers.)"""
+NUMBER = "#"
+"""Stand-in for a run of ASCII digits: it takes part in words like a Chinese numeral."""
+MAX_PREFIX = 4
+"""Longest word prefix that may end a text cut in the middle of a word."""
+PREFIX_PENALTY = 1.0
+"""Extra cost (nats) of ending a text on an unfinished word."""
+_DIGITS_RE = re.compile("[0-9]+")
+_DOUBLE_PUNCT_RE = re.compile("[，。、；：？！][，。、；：]|[，。、；：][？！]")
+"""Two pause/stop marks in a row (``！。``, ``，、``): Chinese typography does not write them."""
+DOUBLE_PUNCT = 4.0
+"""Extra cost (nats) of each such pair."""
 
 
 @cache
@@ -48,9 +64,32 @@ def _dict_path() -> str:
 
 @cache
 def _tables() -> tuple[dict[str, float], dict[str, float]]:
-    """(word -> cost for words of 2..MAX_WORD chars, char -> single-character cost)."""
+    """(word -> cost for words of 2..MAX_WORD chars, char -> single-character cost).
+
+    The word table also holds number words (``#月``, ``第#``: a digit run next to a character
+    that the dictionary pairs with Chinese numerals)."""
+    words, chars, total, _prefixes = _counts()
+    log_total = math.log(total)
+    char_total = math.log(sum(chars.values()))
+    wcost = {w: log_total - math.log(f) for w, f in words.items()}
+    ccost = {c: char_total - math.log(f) + SINGLE_PENALTY for c, f in chars.items()}
+    ccost[NUMBER] = OTHER_COST["ascii"]
+    return wcost, ccost
+
+
+@cache
+def _prefix_costs() -> dict[str, float]:
+    """Cost of each prefix (1..MAX_PREFIX chars) of the dictionary words (a text cut inside a word)."""
+    _w, _c, total, prefixes = _counts()
+    log_total = math.log(total)
+    return {p: log_total - math.log(f) + PREFIX_PENALTY for p, f in prefixes.items()}
+
+
+@cache
+def _counts() -> tuple[dict[str, int], dict[str, int], int, dict[str, int]]:
     words: dict[str, int] = {}
     chars: dict[str, int] = {}
+    prefixes: dict[str, int] = {}
     total = 0
     with open(_dict_path(), encoding="utf-8") as fh:
         for line in fh:
@@ -63,15 +102,28 @@ def _tables() -> tuple[dict[str, float], dict[str, float]]:
             except ValueError:
                 continue
             total += f
-            if 2 <= len(w) <= MAX_WORD:
+            n = len(w)
+            if 2 <= n <= MAX_WORD:
                 words[w] = words.get(w, 0) + f
             for ch in w:
                 chars[ch] = chars.get(ch, 0) + f
-    log_total = math.log(total)
-    char_total = math.log(sum(chars.values()))
-    wcost = {w: log_total - math.log(f) for w, f in words.items()}
-    ccost = {c: char_total - math.log(f) + SINGLE_PENALTY for c, f in chars.items()}
-    return wcost, ccost
+            for k in range(1, min(n, MAX_PREFIX) + 1):
+                p = w[:k]
+                prefixes[p] = prefixes.get(p, 0) + f
+            if n >= 2:
+                num = _number_word(w)
+                if num is not None:
+                    words[num] = words.get(num, 0) + f
+    return words, chars, total, prefixes
+
+
+def _number_word(w: str) -> str | None:
+    """``三月`` -> ``#月``, ``第二`` -> ``第#``: a word made of one numeral and other characters."""
+    if w[0] in NUMERALS and not any(c in NUMERALS for c in w[1:]) and len(w) <= MAX_WORD:
+        return NUMBER + w[1:]
+    if w[-1] in NUMERALS and not any(c in NUMERALS for c in w[:-1]) and len(w) <= MAX_WORD:
+        return w[:-1] + NUMBER
+    return None
 
 
 @cache
@@ -86,6 +138,11 @@ def to_simplified(text: str) -> str:
     conv = _t2s()
     out: str = conv.convert(text)  # type: ignore[attr-defined]
     return out
+
+
+def is_han(ch: str) -> bool:
+    """Whether ``ch`` is a Han character (CJK unified ideographs, extensions, compatibility)."""
+    return _is_han(ord(ch))
 
 
 def _is_han(cp: int) -> bool:
@@ -108,6 +165,8 @@ def char_class_cost(ch: str) -> float:
         return PUNCT_COST[ch]
     if ch in COMMON_PUNCT:
         return OTHER_COST["punct"] + 0.5
+    if ch in DOC_SYMBOLS:
+        return OTHER_COST["punct"] + 2.0
     if _is_han(cp):
         return UNKNOWN_HAN
     if 0xE000 <= cp <= 0xF8FF or cp == 0xFFFD or cp >= 0xF0000 or 0x80 <= cp < 0xA0:
@@ -128,22 +187,29 @@ def char_class_cost(ch: str) -> float:
     ):
         return OTHER_COST["odd"]
     cat = unicodedata.category(ch)
-    if cat.startswith("P") or cat in ("Sm", "Sc", "Nd"):
+    if cat.startswith("P") or cat == "Nd":
         return OTHER_COST["punct"] + 2.0
     return OTHER_COST["symbol"]
 
 
-def cost(text: str, *, simplify: bool = True) -> float:
+def cost(text: str, *, simplify: bool = True, open_end: bool = False) -> float:
     """Total cost (nats) of ``text`` under the model: lower is more plausible Chinese.
 
-    Runs of ASCII letters/digits are priced per character; the Han parts by the
-    cheapest word segmentation (dynamic programming over words of up to
-    ``MAX_WORD`` characters).
+    ASCII characters are priced per character (a run of digits also pairs with the
+    characters that go with numbers: ``12月``); the Han parts by the cheapest word
+    segmentation (dynamic programming over words of up to ``MAX_WORD`` characters).
+    With ``open_end`` the text may stop inside a word (it was cut there): its last
+    characters may be the beginning of a dictionary word.
     """
     if not text:
         return 0.0
     wcost, ccost = _tables()
     s = to_simplified(text) if simplify else text
+    extra = 0.0
+    if NUMBER in s or any("0" <= ch <= "9" for ch in s):
+        digits = sum(len(m) for m in _DIGITS_RE.findall(s))
+        s = _DIGITS_RE.sub(NUMBER, s.replace(NUMBER, "*"))  # a literal "#" is priced as other ASCII
+        extra = OTHER_COST["ascii"] * (digits - s.count(NUMBER))
     n = len(s)
     best = [0.0] + [math.inf] * n
     for i in range(n):
@@ -163,7 +229,40 @@ def cost(text: str, *, simplify: bool = True) -> float:
                     v = base + wc
                     if v < best[j]:
                         best[j] = v
-    return best[n]
+    total = best[n]
+    if "，" in s or "。" in s or "、" in s or "；" in s or "：" in s:
+        total += DOUBLE_PUNCT * len(_DOUBLE_PUNCT_RE.findall(s))
+    if open_end:
+        pcost = _prefix_costs()
+        for i in range(max(0, n - MAX_PREFIX), n):
+            pc = pcost.get(s[i:])
+            if pc is not None and best[i] + pc < total:
+                total = best[i] + pc
+    return total + extra
+
+
+PAIRS = dict(zip("」』）》〉】〕”’", "「『（《〈【〔“‘", strict=True))
+"""Closing mark -> its opening mark."""
+PAIR_BONUS = 2.0
+"""Cost (nats) saved by a closing mark that closes an opening mark earlier in the same text."""
+
+
+def pairing_bonus(text: str) -> float:
+    """Bonus (nats) for the closing brackets and quotes of ``text`` that match an opening one before them."""
+    if not any(ch in PAIRS for ch in text):
+        return 0.0
+    openers = set(PAIRS.values())
+    depth: dict[str, int] = {}
+    matched = 0
+    for ch in text:
+        if ch in openers:
+            depth[ch] = depth.get(ch, 0) + 1
+        elif ch in PAIRS:
+            o = PAIRS[ch]
+            if depth.get(o, 0) > 0:
+                depth[o] -= 1
+                matched += 1
+    return PAIR_BONUS * matched
 
 
 def cost_per_char(text: str) -> float:

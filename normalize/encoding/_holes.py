@@ -23,9 +23,9 @@ BEAM = 12
 """States kept per hole in the beam search."""
 HEAD = 10
 """Characters of each newly decoded piece scored per candidate (the rest is shared by most candidates)."""
-LOOK = 2
+LOOK = 4
 """Characters of the already decoded text used as context for a new piece."""
-SCRIPT_PENALTY = 1.5
+SCRIPT_PENALTY = 4.0
 """Cost (nats) of a character written in the other script than the known text around it."""
 NO_RIVAL = 20.0
 """Margin reported for a hole when no other value survives the search."""
@@ -83,6 +83,11 @@ def _script(ch: str) -> int:
     return -1 if trad != ch else 0
 
 
+def script_of(text: str) -> int:
+    """1 if ``text`` is mostly traditional-only characters, -1 if simplified-only, else 0."""
+    return _script_of(text)
+
+
 def _script_of(text: str) -> int:
     votes = sum(_script(ch) for ch in text if ord(ch) >= 0x2E80)
     return (votes > 0) - (votes < 0)
@@ -133,6 +138,18 @@ def _allowed(seq: list[int], h: int, codec: str, reader: str | None, after: byte
     return [v for v in cands if _reader_rejects(reader, v, bytes(following), end)]
 
 
+REPEAT_BONUS = 1.0
+"""Cost (nats) saved per Han character that occurs more than once in the run (a text repeats its words)."""
+
+
+def _repeat_bonus(text: str) -> float:
+    seen: dict[str, int] = {}
+    for ch in text:
+        if _cjkscore.is_han(ch):
+            seen[ch] = seen.get(ch, 0) + 1
+    return REPEAT_BONUS * sum(n - 1 for n in seen.values())
+
+
 def solve(
     seq: list[int],
     codec: str,
@@ -143,6 +160,8 @@ def solve(
     after: bytes = b"",
     at_end: bool = False,
     free: frozenset[int] = frozenset(),
+    open_end: bool = False,
+    script: int | None = None,
 ) -> Solved | None:
     """Decode ``seq`` (bytes with HOLEs) with ``codec``, filling every hole; None if it cannot decode.
 
@@ -168,7 +187,8 @@ def solve(
     ]
     shared: dict[str, float] = {}
     known = bytes(b for b in seq if b != HOLE).decode(codec, errors="ignore")
-    script = _script_of(left + known + right)
+    if script is None:
+        script = _script_of(left + known + right)
     for k, h in enumerate(holes):
         last = k == len(holes) - 1
         nxt = len(data) if last else holes[k + 1]
@@ -186,6 +206,10 @@ def solve(
                 piece, pend = got
                 if last:
                     piece += right
+                if last and open_end:
+                    c = _cjkscore.cost(ctx + piece, open_end=True) - base + _script_cost(piece[:HEAD], script)
+                    grown.append((c0 + c, (*vals, v), text + piece, b""))
+                    continue
                 c = _cjkscore.cost(ctx + piece[:HEAD]) - base + _script_cost(piece[:HEAD], script)
                 rest = piece[HEAD - LOOK :]
                 if len(piece) > HEAD:
@@ -199,6 +223,12 @@ def solve(
             return None
         grown.sort(key=lambda s: s[0])
         beam = grown[:BEAM]
+    # brackets and quotes are paired over the whole run, beyond the scoring window
+    start = len(left)
+    beam = sorted(
+        ((c - _cjkscore.pairing_bonus(t[start:]) - _repeat_bonus(t[start:]), v, t, b) for c, v, t, b in beam),
+        key=lambda s: s[0],
+    )
     best_cost, best_vals, _t, _b = beam[0]
     margins: list[float] = []
     for k in range(len(holes)):

@@ -19,6 +19,7 @@ clean text.  On a suspicious line:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -208,7 +209,8 @@ HYPOTHESES: tuple[tuple[str, str, str], ...] = (
 def _mostly_lost(line: str) -> bool:
     """Nearly every byte became U+FFFD (UTF-8 read as Big5, GB18030 read as UTF-8): nothing to restore."""
     n = line.count("\ufffd")
-    return n >= 3 and n * 5 >= sum(1 for ch in line if ord(ch) >= 0x80)
+    # those readers lose a third to nine tenths of the characters; the repairable kinds lose a few
+    return n >= 3 and n * 10 >= 3 * sum(1 for ch in line if ord(ch) >= 0x80)
 
 
 LOSSLESS: tuple[tuple[str, str, str], ...] = (
@@ -221,21 +223,50 @@ LINE_BONUS = 1000.0
 
 
 def _whole_line(line: str) -> list[_Fix]:
-    """A line read with the wrong codec as a whole: every non-ASCII run is re-read with the same
-    lossless codec pair; accepted when the line as a whole gains clearly and no run gets worse."""
+    """A line read with the wrong codec as a whole: every non-ASCII run is re-read with the same codec
+    pair (inferring lost bytes where the pair is lossy); accepted when the line as a whole gains clearly
+    and no run gets worse.  This catches short runs (one or two characters between numbers or spaces)
+    that are too short to be judged alone."""
     runs = list(_RUN_RE.finditer(line))
     if len(runs) < 2:
         return []
-    for kind, reader, true in LOSSLESS:
+    for kind, reader, true in HYPOTHESES:
+        seqs = [_holes.reencode(m.group(0), reader) for m in runs]
+        known: list[str] = []
+        for seq in seqs:
+            if seq is not None and _holes.HOLE not in seq:
+                with contextlib.suppress(UnicodeDecodeError):
+                    known.append(bytes(seq).decode(true))
+        script = _holes.script_of("".join(known)) or None  # runs with lost bytes follow the others
         news: list[str] = []
-        for m in runs:
-            seq = _holes.reencode(m.group(0), reader)
-            if seq is None or _holes.HOLE in seq:
+        margins: list[float] = []
+        for m, seq in zip(runs, seqs, strict=True):
+            if seq is None:
                 break
-            try:
-                news.append(bytes(seq).decode(true))
-            except UnicodeDecodeError:
+            if _holes.HOLE not in seq:
+                try:
+                    news.append(bytes(seq).decode(true))
+                except UnicodeDecodeError:
+                    break
+                continue
+            if (kind, reader, true) in LOSSLESS or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 break
+            s, e = m.span()
+            left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
+            solved = _holes.solve(
+                seq,
+                true,
+                left,
+                right,
+                reader=reader,
+                after=_after(right, reader),
+                open_end=e == len(line),
+                script=script,
+            )
+            if solved is None or "\ufffd" in solved.text:
+                break
+            news.append(solved.text)
+            margins += solved.margins
         else:
             parts: list[str] = []
             pos = 0
@@ -254,18 +285,21 @@ def _whole_line(line: str) -> list[_Fix]:
                 run_gain = _cjkscore.cost(left + m.group(0) + right) - _cjkscore.cost(left + new + right)
                 if run_gain < 0:
                     break
+                if new == m.group(0):
+                    continue
                 note = f"whole line re-read; line gain {gain:.1f} nats, run gain {run_gain:.1f}"
-                fixes.append(_Fix(s, e, new, kind, _margin_conf(gain, []), LINE_BONUS + run_gain, note))
+                fixes.append(_Fix(s, e, new, kind, _margin_conf(gain, margins), LINE_BONUS + run_gain, note))
             else:
                 return fixes
     return []
 
 
 def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, int]]) -> list[_Fix]:
-    """Short leftover runs (one character between ASCII) in a line already repaired with one codec pair
-    are repaired with the same pair when that makes them more plausible."""
+    """Leftover runs in a line already repaired with one codec pair (short runs between ASCII, too
+    short to be judged alone) are repaired with the same pair when that makes them clearly more
+    plausible."""
     kinds = {f.kind for f in fixes}
-    if len(kinds) != 1 or len(fixes) < 2:
+    if len(kinds) != 1 or not fixes or sum(f.gain for f in fixes) < FOLLOW_MIN_LINE_GAIN:
         return fixes
     kind = kinds.pop()
     pairs = [(r, t) for k, r, t in HYPOTHESES if k == kind]
@@ -273,20 +307,34 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
     for m in _RUN_RE.finditer(line):
         s, e = m.span()
         seg = m.group(0)
-        if e - s > 2 or not all(e <= a or s >= b for a, b in taken) or not _suspect_short(seg):
+        if not all(e <= a or s >= b for a, b in taken):
             continue
+        # a run of common characters may be clean text next to the damage: it must gain more
+        need = FOLLOW_MIN_GAIN * len(seg) * (1 if _suspect_short(seg) else 2)
+        left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
         for reader, true in pairs:
             seq = _holes.reencode(seg, reader)
-            if seq is None or _holes.HOLE in seq:
+            if seq is None or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            try:
-                after = bytes(seq).decode(true)
-            except UnicodeDecodeError:
+            solved = _holes.solve(
+                seq, true, left, right, reader=reader, after=_after(right, reader), open_end=e == len(line)
+            )
+            if solved is None or "\ufffd" in solved.text or solved.text == seg:
                 continue
-            if _cjkscore.cost(after) + 4.0 < _cjkscore.cost(seg):
-                extra.append(_Fix(s, e, after, kind, 0.7, 0.0, "same codec pair as the rest of the line"))
+            after = solved.text
+            gain = _cjkscore.cost(left + seg + right) - _cjkscore.cost(left + after + right)
+            if gain >= need and _common_share(after) >= _common_share(seg):
+                conf = 0.7 if not solved.margins else min(0.7, _margin_conf(gain, solved.margins))
+                extra.append(_Fix(s, e, after, kind, conf, 0.0, "same codec pair as the rest of the line"))
                 break
     return sorted(fixes + extra, key=lambda f: f.start)
+
+
+FOLLOW_MIN_LINE_GAIN = 40.0
+"""Total gain (nats) of a line's repairs before its leftover runs are read with the same codec pair."""
+FOLLOW_MIN_GAIN = 2.0
+"""Minimum gain (nats per character of the run) for such a leftover run (twice that if the run is made
+of common characters only)."""
 
 
 def _suspect_short(seg: str) -> bool:
@@ -370,7 +418,15 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
                 continue
             if _common_share(quick) < _common_share(seg) + 0.2:
                 continue
-        solved = _holes.solve(seq, true, left, right, reader=reader, after=_after(right, reader))
+        solved = _holes.solve(
+            seq,
+            true,
+            left,
+            right,
+            reader=reader,
+            after=_after(right, reader),
+            open_end=e == len(line),
+        )
         if solved is None or "\ufffd" in solved.text:
             continue
         if _cjkscore.to_simplified(solved.text) == _cjkscore.to_simplified(seg):
@@ -439,6 +495,7 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
                     reader="gb18030",
                     after=_after(right, "gb18030"),
                     free=_FIRST,
+                    open_end=stop == len(line),
                 )
                 if solved is None or "\ufffd" in solved.text:
                     continue
