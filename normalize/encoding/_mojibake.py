@@ -36,8 +36,12 @@ MAX_COST_PER_CHAR = 9.0
 """A repair must itself read as plausible Chinese (mean nats per character)."""
 CONTEXT = 6
 
-_LATIN_RE = re.compile("[\u00c0-\u024f\u0370-\u04ff\u2500-\u257f\u0192\u00ac\u221a\u2248\u25ca]")
-"""Characters that UTF-8 lead bytes become in the single-byte codecs ftfy knows (a pre-check only)."""
+_LATIN_RE = re.compile(
+    "[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u04ff\u2500-\u257f\u0192\u00ac\u221a\u2248\u25ca]"
+)
+"""Characters that UTF-8 lead bytes become in the single-byte codecs ftfy knows (a pre-check only).
+``×`` and ``÷`` (bytes D7, F7) are left out: they lead no sequence of a Chinese character, and
+documents use them as signs (``480毫米×140毫米``)."""
 _ODD = "\ufffd\ue000-\uf8ff\u3040-\u30ff\u0370-\u052f\u2500-\u257f\u3100-\u312f\ua000-\ua4cf\uac00-\ud7af"
 _ODD_RE = re.compile(f"[{_ODD}]")
 _GARBAGE_RE = re.compile("(?:锟斤拷|锟拷|斤拷)+")
