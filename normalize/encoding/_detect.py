@@ -40,6 +40,7 @@ _DECL_RES = (
     ("meta", re.compile(rb"<meta[^>]{0,300}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{2,40})", re.I)),
     ("coding", re.compile(rb"coding[:=]\s*([A-Za-z0-9_.-]{2,40})")),
 )
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20)])
 _HIGH_RE = re.compile(rb"[\x80-\xff]")
 SAMPLE_BYTES = 6000
 LEGACY = ("gb18030", "big5hkscs", "cp950")
@@ -47,9 +48,9 @@ LEGACY = ("gb18030", "big5hkscs", "cp950")
 
 def strip_controls(data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
     """``data`` without stray C0 control bytes, and the removed (start, end) byte ranges."""
-    spans = [m.span() for m in CONTROL_RE.finditer(data)]
-    if not spans:
+    if len(data.translate(None, _CONTROL_BYTES)) == len(data):  # the common case, at C speed
         return data, []
+    spans = [m.span() for m in CONTROL_RE.finditer(data)]
     return CONTROL_RE.sub(b"", data), spans
 
 

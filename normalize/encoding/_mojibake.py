@@ -36,12 +36,18 @@ MAX_COST_PER_CHAR = 9.0
 """A repair must itself read as plausible Chinese (mean nats per character)."""
 CONTEXT = 6
 
+_CONT = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+"""What UTF-8 continuation bytes 80-BF become in latin-1 / cp1252."""
 _LATIN_RE = re.compile(
     "[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u04ff\u2500-\u257f\u0192\u00ac\u221a\u2248\u25ca]"
+    f"|[\u00d7\u00f7][{_CONT}]"
 )
 """Characters that UTF-8 lead bytes become in the single-byte codecs ftfy knows (a pre-check only).
-``×`` and ``÷`` (bytes D7, F7) are left out: they lead no sequence of a Chinese character, and
-documents use them as signs (``480毫米×140毫米``)."""
+``×`` and ``÷`` (bytes D7, F7) count only when a continuation byte follows: as signs between
+digits or Han characters (``480毫米×140毫米``) they are common in clean documents."""
 _ODD = "\ufffd\ue000-\uf8ff\u3040-\u30ff\u0370-\u052f\u2500-\u257f\u3100-\u312f\ua000-\ua4cf\uac00-\ud7af"
 _ODD_RE = re.compile(f"[{_ODD}]")
 _GARBAGE_RE = re.compile("(?:锟斤拷|锟拷|斤拷)+")
