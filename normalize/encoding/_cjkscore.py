@@ -32,9 +32,12 @@ OTHER_COST = {
     "odd": 14.0,  # kana, hangul, greek, cyrillic, box drawing, bopomofo, yi ... in Chinese text
     "bad": 18.0,  # private use, U+FFFD, controls
 }
-COMMON_PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉【】「」『』—…·　．％＋－＝／～０１２３４５６７８９")
+COMMON_PUNCT = frozenset(
+    "，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』—…·　．％＋－＝／～０１２３４５６７８９"
+)
 PUNCT_COST = {"，": 2.0, "。": 2.3, "、": 3.0, "“": 3.0, "”": 3.0, "：": 3.2, "；": 3.5, "（": 3.3, "）": 3.3}
-"""The most frequent punctuation, a little cheaper than the rest."""
+"""The most frequent punctuation, a little cheaper than the rest.  (〔〕 are common too: official
+documents write the year of a document number in them, GB/T 9704.)"""
 DOC_SYMBOLS = frozenset("×÷±°‰≤≥℃№§")
 """Symbols that documents use in running text (measures, formulas); other symbols are rare in Chinese text."""
 COMMON_SIZE = 3500
@@ -53,6 +56,10 @@ _DOUBLE_PUNCT_RE = re.compile("[，。、；：？！][，。、；：]|[，。�
 """Two pause/stop marks in a row (``！。``, ``，、``): Chinese typography does not write them."""
 DOUBLE_PUNCT = 4.0
 """Extra cost (nats) of each such pair."""
+_BARE_SENTENCE_RE = re.compile("[。！？][#A-Za-z]{1,6}[。！？]")
+"""A "sentence" of nothing but a number or a few letters between two stops (``。1994。``)."""
+BARE_SENTENCE = 4.0
+"""Extra cost (nats) of each such sentence."""
 
 
 @cache
@@ -232,6 +239,7 @@ def cost(text: str, *, simplify: bool = True, open_end: bool = False) -> float:
     total = best[n]
     if "，" in s or "。" in s or "、" in s or "；" in s or "：" in s:
         total += DOUBLE_PUNCT * len(_DOUBLE_PUNCT_RE.findall(s))
+        total += BARE_SENTENCE * len(_BARE_SENTENCE_RE.findall(s))
     if open_end:
         pcost = _prefix_costs()
         for i in range(max(0, n - MAX_PREFIX), n):
@@ -247,10 +255,17 @@ PAIR_BONUS = 2.0
 """Cost (nats) saved by a closing mark that closes an opening mark earlier in the same text."""
 
 
+NUMBER_PAIR_BONUS = 3.0
+"""Further bonus for brackets around a number alone: list labels ``（七）``, ``(3)`` and the year of a
+document number ``〔2019〕`` (GB/T 9704)."""
+_NUMBER_PAIR_RE = re.compile("[（(〔［\\[]([0-9]{1,4}|[一二三四五六七八九十]{1,3})[）)〕］\\]]")
+
+
 def pairing_bonus(text: str) -> float:
     """Bonus (nats) for the closing brackets and quotes of ``text`` that match an opening one before them."""
     if not any(ch in PAIRS for ch in text):
         return 0.0
+    numbered = NUMBER_PAIR_BONUS * len(_NUMBER_PAIR_RE.findall(text))
     openers = set(PAIRS.values())
     depth: dict[str, int] = {}
     matched = 0
@@ -262,7 +277,7 @@ def pairing_bonus(text: str) -> float:
             if depth.get(o, 0) > 0:
                 depth[o] -= 1
                 matched += 1
-    return PAIR_BONUS * matched
+    return PAIR_BONUS * matched + numbered
 
 
 def cost_per_char(text: str) -> float:

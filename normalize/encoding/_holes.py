@@ -16,17 +16,35 @@ import codecs
 from dataclasses import dataclass
 from functools import cache
 
-from . import _cjkscore
+from . import _bigram, _cjkscore
 
 HOLE = -1
 BEAM = 12
 """States kept per hole in the beam search."""
+OPEN_BEAM = 256
+"""States kept when a hole decoded nothing yet (its character continues into the next hole):
+such states all cost the same so far, and cutting them to BEAM would drop values at random."""
 HEAD = 10
 """Characters of each newly decoded piece scored per candidate (the rest is shared by most candidates)."""
 LOOK = 4
 """Characters of the already decoded text used as context for a new piece."""
 SCRIPT_PENALTY = 4.0
 """Cost (nats) of a character written in the other script than the known text around it."""
+BIGRAM_WEIGHT = 1.0
+"""Weight of the character bigram model (:mod:`._bigram`) next to the word model when ranking the
+values of lost bytes (1.0 measured best of 0, 0.5, 1 and 2 on the synthetic set of ``eval/encoding.py``)."""
+TRADITIONAL_BIGRAM_WEIGHT = 0.0
+"""The same in traditional text: the bigram model is counted from mainland news of 1998, and on the
+(mostly Taiwanese) traditional samples it made choices worse (205 -> 193 of 300 exact at 1.0)."""
+
+
+def bigram_weight(script: int | None) -> float:
+    """The bigram model's weight for text of ``script`` (1 traditional, -1 simplified, 0/None unknown)."""
+    return TRADITIONAL_BIGRAM_WEIGHT if script == 1 else BIGRAM_WEIGHT
+
+
+ALTERNATIVES = 3
+"""Runner-up decodings kept in :attr:`Solved.alternatives`."""
 NO_RIVAL = 20.0
 """Margin reported for a hole when no other value survives the search."""
 
@@ -36,6 +54,9 @@ class Solved:
     text: str
     margins: list[float]
     """Per filled hole: cost gap (nats) between the chosen byte and the best alternative."""
+    alternatives: tuple[str, ...] = ()
+    """The next best decodings (at most ALTERNATIVES), best first: for choices made jointly with
+    a neighbouring run."""
 
 
 @cache
@@ -57,6 +78,55 @@ def reencode(text: str, reader: str) -> list[int] | None:
         if b is None:
             return None
         out.extend(b)
+    return out
+
+
+@cache
+def _duplicates(reader: str) -> dict[str, bytes]:
+    """Characters that ``reader`` decodes from two byte sequences, mapped to the one its encoder does
+    not produce (Big5-HKSCS and cp950 have a dozen: box drawing at F9xx and A2xx, 十 at A2CC and A451 ...)."""
+    if reader in ("utf-8", "gb18030") or codecs.lookup(reader).name in ("latin-1", "iso8859-1"):
+        return {}
+    out: dict[str, bytes] = {}
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            pair = bytes((lead, trail))
+            try:
+                ch = pair.decode(reader)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1 and _encode_char(ch, reader) != pair:
+                out[ch] = pair
+    return out
+
+
+MAX_VARIANTS = 8
+"""Most byte readings tried for a text holding characters with two byte sequences."""
+
+
+def reencodings(text: str, reader: str) -> list[list[int]]:
+    """Every byte sequence ``reader`` may have decoded into ``text`` (HOLE for U+FFFD): the encoder's
+    own first, then those using the other sequence of a character that has two (at most MAX_VARIANTS)."""
+    first = reencode(text, reader)
+    if first is None:
+        return []
+    dups = _duplicates(reader)
+    at = [i for i, ch in enumerate(text) if ch in dups]
+    if not at:
+        return [first]
+    out = [first]
+    combos = range(1, min(1 << len(at), MAX_VARIANTS))
+    for mask in combos:
+        chosen = {at[k] for k in range(len(at)) if mask >> k & 1}
+        seq: list[int] = []
+        for i, ch in enumerate(text):
+            if i in chosen:
+                seq.extend(dups[ch])
+            elif ch == "\ufffd":
+                seq.append(HOLE)
+            else:
+                seq.extend(_encode_char(ch, reader) or b"")
+        out.append(seq)
     return out
 
 
@@ -189,28 +259,40 @@ def solve(
     known = bytes(b for b in seq if b != HOLE).decode(codec, errors="ignore")
     if script is None:
         script = _script_of(left + known + right)
+    bw = bigram_weight(script)
     for k, h in enumerate(holes):
         last = k == len(holes) - 1
         nxt = len(data) if last else holes[k + 1]
         allowed = _allowed(seq, h, codec, None if h in free else reader, after, at_end)
         tail = data[h + 1 : nxt]
+        # the hole before, when adjacent, could not be checked against the reader: its following
+        # byte was unknown.  Check the pair now.
+        pair_reader = reader if k > 0 and holes[k - 1] == h - 1 and holes[k - 1] not in free else None
+        pair_end = at_end and last and len(tail) < 2
         grown: list[tuple[float, tuple[int, ...], str, bytes]] = []
+        decided = last  # whether some candidate decoded a character (so costs differ)
         for c0, vals, text, head in beam:
             ctx = text[-LOOK:]
             base = _cjkscore.cost(ctx)
             for v in allowed:
+                following = bytes((v,)) + tail[:2]
+                if pair_reader and not _reader_rejects(pair_reader, vals[-1], following, pair_end):
+                    continue
                 chunk = head + bytes((v,)) + tail
                 got = _decode_piece(codec, chunk, last)
                 if got is None:
                     continue
                 piece, pend = got
+                decided = decided or bool(piece)
                 if last:
                     piece += right
                 if last and open_end:
                     c = _cjkscore.cost(ctx + piece, open_end=True) - base + _script_cost(piece[:HEAD], script)
+                    c += bw * _bigram.cost(piece, ctx) if bw else 0.0
                     grown.append((c0 + c, (*vals, v), text + piece, b""))
                     continue
                 c = _cjkscore.cost(ctx + piece[:HEAD]) - base + _script_cost(piece[:HEAD], script)
+                c += bw * _bigram.cost(piece[:HEAD], ctx) if bw else 0.0
                 rest = piece[HEAD - LOOK :]
                 if len(piece) > HEAD:
                     rc = shared.get(rest)
@@ -222,7 +304,7 @@ def solve(
         if not grown:
             return None
         grown.sort(key=lambda s: s[0])
-        beam = grown[:BEAM]
+        beam = grown[: BEAM if decided else OPEN_BEAM]
     # brackets and quotes are paired over the whole run, beyond the scoring window
     start = len(left)
     beam = sorted(
@@ -234,10 +316,43 @@ def solve(
     for k in range(len(holes)):
         rivals = [s[0] - best_cost for s in beam[1:] if s[1][k] != best_vals[k]]
         margins.append(min(rivals) if rivals else NO_RIVAL)
+    texts: list[str] = []
+    for _c, vals, _t, _b in beam:
+        buf = bytearray(data)
+        for h, v in zip(holes, vals, strict=True):
+            buf[h] = v
+        try:
+            text = bytes(buf).decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text not in texts:
+            texts.append(text)
+            if len(texts) > ALTERNATIVES:
+                break
+    if not texts or texts[0] != _decoded(data, holes, best_vals, codec):
+        return None
+    return Solved(texts[0], margins, tuple(texts[1:]))
+
+
+def ranking_cost(text: str, script: int | None = None) -> float:
+    """How the search ranks a decoded text: word model, bigram model, script of the text around
+    (``script`` as :func:`script_of` gives it; None: no preference), paired brackets and quotes,
+    repeated characters."""
+    bw = bigram_weight(script)
+    return (
+        _cjkscore.cost(text)
+        + (bw * _bigram.cost(text) if bw else 0.0)
+        + _script_cost(text, script or 0)
+        - _cjkscore.pairing_bonus(text)
+        - _repeat_bonus(text)
+    )
+
+
+def _decoded(data: bytes, holes: list[int], vals: tuple[int, ...], codec: str) -> str | None:
     buf = bytearray(data)
-    for h, v in zip(holes, best_vals, strict=True):
+    for h, v in zip(holes, vals, strict=True):
         buf[h] = v
     try:
-        return Solved(bytes(buf).decode(codec), margins)
+        return bytes(buf).decode(codec)
     except UnicodeDecodeError:
         return None

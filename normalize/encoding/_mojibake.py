@@ -20,6 +20,7 @@ clean text.  On a suspicious line:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -241,43 +242,42 @@ def _whole_line(line: str) -> list[_Fix]:
     if len(runs) < 2:
         return []
     for kind, reader, true in HYPOTHESES:
-        seqs = [_holes.reencode(m.group(0), reader) for m in runs]
+        readings = [_holes.reencodings(m.group(0), reader) for m in runs]
+        if not all(readings):
+            continue
         known: list[str] = []
-        for seq in seqs:
-            if seq is not None and _holes.HOLE not in seq:
-                with contextlib.suppress(UnicodeDecodeError):
-                    known.append(bytes(seq).decode(true))
+        for seqs in readings:
+            for seq in seqs:
+                if _holes.HOLE not in seq:
+                    with contextlib.suppress(UnicodeDecodeError):
+                        known.append(bytes(seq).decode(true))
+                        break
         script = _holes.script_of("".join(known)) or None  # runs with lost bytes follow the others
+        hyp = (kind, reader, true)
         news: list[str] = []
-        margins: list[float] = []
-        for m, seq in zip(runs, seqs, strict=True):
-            if seq is None:
-                break
-            if _holes.HOLE not in seq:
-                try:
-                    news.append(bytes(seq).decode(true))
-                except UnicodeDecodeError:
-                    break
-                continue
-            if (kind, reader, true) in LOSSLESS or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
-                break
+        run_margins: list[list[float]] = []
+        for m, seqs in zip(runs, readings, strict=True):
             s, e = m.span()
-            left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
-            solved = _holes.solve(
-                seq,
-                true,
-                left,
-                right,
-                reader=reader,
-                after=_after(right, reader),
-                open_end=e == len(line),
-                script=script,
+            got = _read_run(
+                seqs, hyp, line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT], e == len(line), script
             )
-            if solved is None or "\ufffd" in solved.text:
+            if got is None:
                 break
-            news.append(solved.text)
-            margins += solved.margins
+            news.append(got[0])
+            run_margins.append(got[1])
         else:
+            # second pass: runs with lost bytes again, now with the repaired text on both sides
+            alts: dict[int, tuple[str, ...]] = {}
+            for k, (m, seqs) in enumerate(zip(runs, readings, strict=True)):
+                if _holes.HOLE not in seqs[0]:
+                    continue
+                left = "".join(_spliced(line, runs, news, 0, m.start()))[-CONTEXT:]
+                right = "".join(_spliced(line, runs, news, m.end(), len(line)))[:CONTEXT]
+                got = _read_run(seqs, hyp, left, right, m.end() == len(line), script)
+                if got is not None:
+                    news[k], run_margins[k], alts[k] = got
+            _joint(line, runs, news, alts, script)
+            margins = [x for ms in run_margins for x in ms]
             parts: list[str] = []
             pos = 0
             for m, new in zip(runs, news, strict=True):
@@ -322,9 +322,8 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
         # a run of common characters may be clean text next to the damage: it must gain more
         need = FOLLOW_MIN_GAIN * len(seg) * (1 if _suspect_short(seg) else 2)
         left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
-        for reader, true in pairs:
-            seq = _holes.reencode(seg, reader)
-            if seq is None or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
+        for reader, true, seq in ((r, t, q) for r, t in pairs for q in _holes.reencodings(seg, r)):
+            if seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
             solved = _holes.solve(
                 seq, true, left, right, reader=reader, after=_after(right, reader), open_end=e == len(line)
@@ -411,15 +410,112 @@ def _accept(orig: str, new: str, left: str, right: str) -> float | None:
     return gain
 
 
+def _spliced(line: str, runs: list[re.Match[str]], news: list[str], start: int, end: int) -> list[str]:
+    """The pieces of ``line[start:end]`` with every run inside replaced by its reading in ``news``."""
+    parts: list[str] = []
+    pos = start
+    for m, new in zip(runs, news, strict=True):
+        if m.start() < start or m.end() > end:
+            continue
+        parts += [line[pos : m.start()], new]
+        pos = m.end()
+    parts.append(line[pos:end])
+    return parts
+
+
+JOINT_GAP = 12
+"""Most characters between two runs with lost bytes whose readings are chosen together."""
+
+
+def _joint(
+    line: str,
+    runs: list[re.Match[str]],
+    news: list[str],
+    alts: dict[int, tuple[str, ...]],
+    script: int | None,
+) -> None:
+    """Re-choose the readings of neighbouring runs with lost bytes together (in place), so that
+    what one run opens the next can close (``〔1994〕``: each bracket alone loses to ``。``)."""
+    lossy = sorted(alts)
+
+    def near(k: int, j: int) -> bool:
+        return 0 <= j < len(lossy) and abs(runs[lossy[j]].start() - runs[lossy[k]].start()) <= 2 * JOINT_GAP
+
+    for i, (k1, k2) in enumerate(itertools.pairwise(lossy)):
+        m1, m2 = runs[k1], runs[k2]
+        if m2.start() - m1.end() > JOINT_GAP or not (alts[k1] or alts[k2]):
+            continue
+        # the window reaches the runs before and after the pair: their readings are context
+        a = max(0, (runs[lossy[i - 1]] if near(i, i - 1) else m1).start() - CONTEXT)
+        b = min(len(line), (runs[lossy[i + 2]] if near(i + 1, i + 2) else m2).end() + CONTEXT)
+        best: tuple[float, str, str] | None = None
+        for t1 in (news[k1], *alts[k1]):
+            for t2 in (news[k2], *alts[k2]):
+                trial = list(news)
+                trial[k1], trial[k2] = t1, t2
+                window = "".join(_spliced(line, runs, trial, a, b))
+                c = _holes.ranking_cost(window, script)
+                if best is None or c < best[0] - 1e-9:
+                    best = (c, t1, t2)
+        if best is not None:
+            news[k1], news[k2] = best[1], best[2]
+
+
+def _read_run(
+    seqs: list[list[int]],
+    hyp: tuple[str, str, str],
+    left: str,
+    right: str,
+    open_end: bool,
+    script: int | None,
+) -> tuple[str, list[float], tuple[str, ...]] | None:
+    """The best reading of one run (its byte sequences ``seqs``) under ``hyp``: (text, hole margins,
+    runner-up readings)."""
+    _kind, reader, true = hyp
+    best: tuple[float, str, list[float], tuple[str, ...]] | None = None
+    for seq in seqs:
+        alternatives: tuple[str, ...] = ()
+        if _holes.HOLE not in seq:
+            try:
+                text, run_margins = bytes(seq).decode(true), []
+            except UnicodeDecodeError:
+                continue
+        else:
+            if hyp in LOSSLESS or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
+                continue
+            solved = _holes.solve(
+                seq,
+                true,
+                left,
+                right,
+                reader=reader,
+                after=_after(right, reader),
+                open_end=open_end,
+                script=script,
+            )
+            if solved is None or "\ufffd" in solved.text:
+                continue
+            text, run_margins = solved.text, solved.margins
+            alternatives = tuple(t for t in solved.alternatives if "\ufffd" not in t)
+        c = _cjkscore.cost(left + text + right) if len(seqs) > 1 else 0.0
+        if best is None or c < best[0]:
+            best = (c, text, run_margins, alternatives)
+    return None if best is None else best[1:]
+
+
+def _readings(seg: str) -> list[tuple[tuple[str, str, str], list[int]]]:
+    """(hypothesis, bytes) for every hypothesis and every byte sequence its reader may have decoded."""
+    return [(hyp, seq) for hyp in HYPOTHESES for seq in _holes.reencodings(seg, hyp[1])]
+
+
 def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
     seg = line[s:e]
     if len(seg) < 2 or not _suspect(seg):
         return None
     left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
     best: tuple[float, str, str, list[float]] | None = None
-    for kind, reader, true in HYPOTHESES:
-        seq = _holes.reencode(seg, reader)
-        if seq is None or seq.count(_holes.HOLE) > max(2, len(seq) // 6):
+    for (kind, reader, true), seq in _readings(seg):
+        if seq.count(_holes.HOLE) > max(2, len(seq) // 6):
             continue
         if _holes.HOLE not in seq:
             try:

@@ -117,7 +117,10 @@ def _line(
     if trail_start < len(line):
         changes.append(Change("space.trailing", target, s + trail_start, e, line[trail_start:], "", STEP))
     content = line[lead_end:trail_start]
-    prose = body and len(content) >= PROSE_MIN and any(c in _CLAUSE_PUNCT for c in content)
+    # spaces do not count towards the length: this step removes some, and a second pass must
+    # judge the line as the first did (idempotence)
+    visible = sum(not ch.isspace() for ch in content)
+    prose = body and visible >= PROSE_MIN and any(c in _CLAUSE_PUNCT for c in content)
     first_punct = next((i for i, c in enumerate(line) if c in _CLAUSE_PUNCT), len(line))
     for m in _RUN_RE.finditer(line, lead_end, trail_start):
         a, b = m.span()
