@@ -10,9 +10,13 @@ clean text.  On a suspicious line:
    that produced it (the *reader*) and decoded with the right one, inferring
    the bytes that became U+FFFD (:mod:`._holes`): UTF-8 read as GB18030, Big5
    read as GB18030, GB18030 read as Big5, and misaligned GB18030 (a byte lost
-   at a chunk boundary, anchored at the ``?``/U+FFFD that replaced it).  A
-   repair is accepted only if the Chinese plausibility model scores it better
-   than the original by a clear margin, and it is kept in its original script.
+   at a chunk boundary, anchored at the ``?``/U+FFFD that replaced it).  Lost
+   bytes are ranked by the word model (jieba's dictionary) and a character
+   bigram model of running text (:mod:`._bigram`); on a line re-read as a
+   whole, runs with lost bytes are read again with the repaired text on both
+   sides, and neighbouring ones are chosen together.  A repair is accepted
+   only if the Chinese plausibility model scores it better than the original
+   by a clear margin, and it is kept in its original script.
 3. What cannot be repaired with confidence (``锟斤拷``, runs of U+FFFD, mojibake
    that no hypothesis explains) is flagged: ``applied=False``, text unchanged.
 """
