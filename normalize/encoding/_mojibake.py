@@ -329,10 +329,8 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
         for reader, true, seq in ((r, t, q) for r, t in pairs for q in _holes.reencodings(seg, r)):
             if seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            solved = _holes.solve(
-                seq, true, left, right, reader=reader, after=_after(right, reader), open_end=e == len(line)
-            )
-            if solved is None or "\ufffd" in solved.text or solved.text == seg:
+            solved = _solve(seq, reader, true, left, right, e == len(line))
+            if solved is None or solved.text == seg:
                 continue
             after = solved.text
             gain = _cjkscore.cost(left + seg + right) - _cjkscore.cost(left + after + right)
@@ -487,17 +485,8 @@ def _read_run(
         else:
             if hyp in LOSSLESS or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            solved = _holes.solve(
-                seq,
-                true,
-                left,
-                right,
-                reader=reader,
-                after=_after(right, reader),
-                open_end=open_end,
-                script=script,
-            )
-            if solved is None or "\ufffd" in solved.text:
+            solved = _solve(seq, reader, true, left, right, open_end, script)
+            if solved is None:
                 continue
             text, run_margins = solved.text, solved.margins
             alternatives = tuple(t for t in solved.alternatives if "\ufffd" not in t)
@@ -505,6 +494,16 @@ def _read_run(
         if best is None or c < best[0]:
             best = (c, text, run_margins, alternatives)
     return None if best is None else best[1:]
+
+
+def _solve(
+    seq: list[int], reader: str, true: str, left: str, right: str, open_end: bool, script: int | None = None
+) -> _holes.Solved | None:
+    """Fill the holes of ``seq`` (read by ``reader``, written in ``true``); None if nothing sensible."""
+    solved = _holes.solve(
+        seq, true, left, right, reader=reader, after=_after(right, reader), open_end=open_end, script=script
+    )
+    return None if solved is None or "\ufffd" in solved.text else solved
 
 
 def _readings(seg: str) -> list[tuple[tuple[str, str, str], list[int]]]:
@@ -528,16 +527,8 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
                 continue
             if _common_share(quick) < _common_share(seg) + 0.2:
                 continue
-        solved = _holes.solve(
-            seq,
-            true,
-            left,
-            right,
-            reader=reader,
-            after=_after(right, reader),
-            open_end=e == len(line),
-        )
-        if solved is None or "\ufffd" in solved.text:
+        solved = _solve(seq, reader, true, left, right, e == len(line))
+        if solved is None:
             continue
         if _cjkscore.to_simplified(solved.text) == _cjkscore.to_simplified(seg):
             continue
