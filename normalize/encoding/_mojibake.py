@@ -233,6 +233,10 @@ LOSSLESS: tuple[tuple[str, str, str], ...] = (
     ("mojibake.big5-as-gb18030", "gb18030", "cp950"),
 )
 """Codec pairs where the wrong decode loses no byte, so a whole line can be re-read."""
+SHORT_RUN = 2
+"""Runs of at most this many characters (between digits or spaces) say little on their own."""
+SHORT_RUN_SLACK = 2.0
+"""How much worse (nats) such a run may read on its own and still follow a line re-read as a whole."""
 LINE_BONUS = 1000.0
 """Priority of a whole-line repair over repairs of its single runs."""
 
@@ -295,9 +299,13 @@ def _whole_line(line: str) -> list[_Fix]:
             fixes: list[_Fix] = []
             for m, new in zip(runs, news, strict=True):
                 s, e = m.span()
-                left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
+                # judged among the other runs as re-read: would this one read better left as it was?
+                left = "".join(_spliced(line, runs, news, 0, s))[-CONTEXT:]
+                right = "".join(_spliced(line, runs, news, e, len(line)))[:CONTEXT]
                 run_gain = _cjkscore.cost(left + m.group(0) + right) - _cjkscore.cost(left + new + right)
-                if run_gain < 0:
+                # one wrong codec read the whole line: a run too short to be judged alone follows the
+                # line unless it clearly gets worse
+                if run_gain < (-SHORT_RUN_SLACK if e - s <= SHORT_RUN else 0.0):
                     break
                 if new == m.group(0):
                     continue
