@@ -166,6 +166,8 @@ def char_class_cost(ch: str) -> float:
         return OTHER_COST["punct"] + 1.0
     if ch in " \t\n\r\f":
         return OTHER_COST["space"]
+    if ch in "\u00a0\u202f\u2002\u2003\u2009":  # no-break and typographic spaces of web pages
+        return OTHER_COST["space"] + 2.0
     if cp < 0x80:
         return OTHER_COST["ascii"] if cp >= 0x20 else OTHER_COST["bad"]
     if ch in PUNCT_COST:

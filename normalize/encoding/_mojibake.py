@@ -58,6 +58,11 @@ _ODD_RE = re.compile(f"[{_ODD}]")
 _GARBAGE_RE = re.compile("(?:锟斤拷|锟拷|斤拷)+")
 _RUN_RE = re.compile(r"[^\x00-\x7f]+")
 _FFFD_RUN_RE = re.compile("\ufffd+")
+_GLUED_RUN_RE = re.compile(r"[^\x00-\x7f](?:[^\x00-\x7f]|[\x40-\x7e](?=[^\x00-\x7f]))*")
+"""A run of non-ASCII characters, single ASCII bytes 0x40-0x7E between them included (trail bytes
+of Big5 and GBK)."""
+_GLUED_GB_RUN_RE = re.compile(r"[^\x00-\x7f](?:[^\x00-\x7f]|[0-9\x40-\x7e](?=[^\x00-\x7f]))*")
+"""The same with single digits too: the second and fourth bytes of a four-byte GB18030 character."""
 _ANCHOR_RE = re.compile("[?\ufffd]")
 _FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F) if not chr(c).isalnum()}
 
@@ -245,11 +250,19 @@ def _whole_line(line: str) -> list[_Fix]:
     """A line read with the wrong codec as a whole: every non-ASCII run is re-read with the same codec
     pair (inferring lost bytes where the pair is lossy); accepted when the line as a whole gains clearly
     and no run gets worse.  This catches short runs (one or two characters between numbers or spaces)
-    that are too short to be judged alone."""
-    runs = list(_RUN_RE.finditer(line))
-    if len(runs) < 2:
+    that are too short to be judged alone.
+
+    When the right codec is double-byte, a single ASCII letter or sign (0x40-0x7E) between two runs
+    is read with them: it may be the trail byte of a character whose lead byte ended the first run
+    (a reader that went out of step leaves such bytes standing alone, ``…鮋Z…`` for ``語``); for
+    GB18030 a single digit too (four-byte characters: NBSP is 81 30 84 31)."""
+    plain = list(_RUN_RE.finditer(line))
+    if len(plain) < 2:
         return []
+    big5_runs = list(_GLUED_RUN_RE.finditer(line))
+    glued = {"big5hkscs": big5_runs, "cp950": big5_runs, "gb18030": list(_GLUED_GB_RUN_RE.finditer(line))}
     for kind, reader, true in HYPOTHESES:
+        runs = glued.get(true, plain)
         readings = [_holes.reencodings(m.group(0), reader) for m in runs]
         if not all(readings):
             continue
