@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from normalize.encoding import codec_for_label, decode, detect
+from normalize.encoding import _euctw, codec_for_label, decode, detect
 
 DATA = Path(__file__).parent / "data" / "encoding"
 EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "external"
@@ -33,7 +33,8 @@ def test_labels_fold_like_whatwg() -> None:
     assert codec_for_label("GB2312") == "gb18030"
     assert codec_for_label("x-gbk") == "gb18030"
     assert codec_for_label("big5") == "big5hkscs"
-    assert codec_for_label("euc-tw") is None
+    # EUC-TW has no Python codec: decoded through the C library's iconv where it has one
+    assert codec_for_label("euc-tw") == ("euc-tw" if _euctw.available() else None)
 
 
 def test_bom_is_stripped_and_logged() -> None:
@@ -114,3 +115,24 @@ def test_external_real_files() -> None:
         text, _ = decode(data, detect(data))
         right += text.replace("\ufeff", "") == "".join(ch for ch in want if ch >= " " or ch in "\t\n\r\f")
     assert right >= len(cases) - 1
+
+
+@pytest.mark.skipif(not _euctw.available(), reason="the C library's iconv has no EUC-TW here")
+def test_euc_tw_through_iconv() -> None:
+    text = "中華民國教育部公布常用國字標準字體表，共收錄四千八百零八字。"
+    data = text.encode("euc-tw")
+    assert data[:2] == b"\xc4\xe3"  # CNS 11643 plane 1, as EUC-TW writes it
+    assert data.decode("euc-tw") == text
+    det = detect(data)
+    assert det.encoding == "euc-tw", det.evidence
+    assert decode(data, det)[0] == text
+    assert codec_for_label("EUC-TW") == "euc-tw"
+    # an invalid byte: strict decoding names its offset, "replace" keeps everything around it
+    bad = data[:4] + b"\xff" + data[4:]
+    with pytest.raises(UnicodeDecodeError) as err:
+        bad.decode("euc-tw")
+    assert err.value.start == 4
+    assert bad.decode("euc-tw", "replace") == text[:2] + "\ufffd" + text[2:]
+    # the same text in GB18030 and Big5 is still read as what it is
+    assert detect(text.encode("gb18030")).encoding == "gb18030"
+    assert detect(text.encode("big5hkscs")).encoding in ("big5hkscs", "cp950")

@@ -3,7 +3,8 @@
 Order of evidence: byte-order mark; UTF-16/32 by the pattern of NUL bytes; a
 declared charset (``-*- coding -*-``, ``<meta charset>``, XML ``encoding=``)
 checked against the bytes; strict UTF-8; HZ; then the candidates (gb18030,
-big5hkscs/cp950, UTF-16 without BOM) decoded strictly and scored with the
+big5hkscs/cp950, EUC-TW where the C library's iconv has it, UTF-16 without BOM)
+decoded strictly and scored with the
 Chinese plausibility model of :mod:`._cjkscore`, with chardet as one more piece
 of evidence.  Stray C0 control bytes are ignored (they are stripped by
 :func:`normalize.encoding.decode`).  A file that no single codec decodes is
@@ -16,7 +17,7 @@ import math
 import re
 
 from .._document import Detection
-from . import _cjkscore
+from . import _cjkscore, _euctw
 from ._labels import codec_for_label
 
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -136,6 +137,8 @@ def _candidates(raw: bytes, clean: bytes) -> list[tuple[float, str, bytes]]:
             continue
         if _decodes(clean, codec):
             out.append((score(_sample(clean), codec), codec, clean))
+    if _euctw.available() and _decodes(clean, _euctw.NAME):  # through iconv, where the C library has it
+        out.append((score(_sample(clean), _euctw.NAME), _euctw.NAME, clean))
     if len(raw) % 2 == 0:
         for codec in ("utf-16-le", "utf-16-be"):
             if _decodes(raw, codec):
@@ -177,7 +180,7 @@ def detect(data: bytes) -> Detection:
             note = "verified:strict" if codec == "utf-8" else "contradicted:valid utf-8"
             evidence += [f"declaration:{label} -> {codec}", note]
             return Detection("utf-8", 0.99, evidence, declared=declared)
-        elif codec in LEGACY or codec == "hz":
+        elif codec in LEGACY or codec in ("hz", _euctw.NAME):
             if _decodes(clean, codec) and (high or codec == "hz"):
                 evidence += [f"declaration:{label} -> {codec}", "verified:strict"]
                 # check the declaration against the alternatives: accept unless clearly implausible
