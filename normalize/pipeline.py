@@ -120,6 +120,11 @@ def _note_converters(doc: Document) -> None:
             doc.converters[name] = version(name)
         except PackageNotFoundError:
             continue
+    if doc.detection and doc.detection.encoding == "euc-tw":  # decoded by the C library's iconv
+        import platform
+
+        lib, ver = platform.libc_ver()
+        doc.converters["iconv"] = f"{lib}-{ver}" if lib else "libc"
 
 
 def sniff(doc: Document, forced: str | None = None) -> formats.Format:
