@@ -28,6 +28,19 @@ def apply_edits(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
+def common_ends(a: str, b: str) -> tuple[int, int]:
+    """(length of the common prefix, length of the common suffix not overlapping it) of two strings:
+    the region ``a[p : len(a) - q]`` -> ``b[p : len(b) - q]`` is what changed."""
+    p = 0
+    n = min(len(a), len(b))
+    while p < n and a[p] == b[p]:
+        p += 1
+    q = 0
+    while q < n - p and a[-1 - q] == b[-1 - q]:
+        q += 1
+    return p, q
+
+
 def apply_changes(text: str, changes: Sequence[Change]) -> str:
     """Apply the applied changes of one step (all in the same input coordinates)."""
     return apply_edits(text, [(c.start, c.end, c.after) for c in changes if c.applied])

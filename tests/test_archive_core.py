@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,35 +12,17 @@ import pytest
 from normalize.archive import Archive, ArchiveError, derive_id, make_id, workdir_for
 from normalize.archive._layout import Layout, percent_encode
 from normalize.cli import main
+from normalize.pipeline import RecordOut, Result
 
 ocfl_validator = pytest.importorskip("ocfl.validator")
 
 
-# -- a stand-in for normalize.pipeline.Result (same fields) ------------------------------------------
-
-
-@dataclass
-class FakeRecord:
-    id: str
-    data: dict[str, Any]
-    bytes: bytes
-    filename: str = "r.jsonld"
-
-
-@dataclass
-class FakeResult:
-    name: str
-    source: bytes
-    records: list[FakeRecord] = field(default_factory=list)
-    error: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-def rec(body: str, headline: str = "标题") -> FakeRecord:
+def rec(body: str, headline: str = "标题") -> RecordOut:
     data = {"type": "NewsArticle", "headline": headline, "articleBody": body}
     raw = (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
-    return FakeRecord(id=f"urn:test:{hashlib.sha256(raw).hexdigest()[:8]}", data=data, bytes=raw)
+    return RecordOut(
+        id=f"urn:test:{hashlib.sha256(raw).hexdigest()[:8]}", data=data, bytes=raw, filename="r.jsonld"
+    )
 
 
 def ocfl_py(objdir: Path) -> list[str]:
@@ -130,17 +111,17 @@ def test_root_declares_layout(arc: Archive) -> None:
 
 
 def test_ingest_idempotent_and_two_versions(arc: Archive) -> None:
-    doc = FakeResult("news/a.txt", b"source one", [rec("body one")])
+    doc = Result("news/a.txt", b"source one", [rec("body one")])
     first = arc.ingest(doc)
     assert (first.status, first.version) == ("created", 1)
-    again = arc.ingest(FakeResult("news/a.txt", b"source one", [rec("body one")]))
+    again = arc.ingest(Result("news/a.txt", b"source one", [rec("body one")]))
     assert (again.status, again.version) == ("unchanged", 1)
     assert arc.head(first.object_id) == 1
 
-    changed = arc.ingest(FakeResult("news/a.txt", b"source two", [rec("body one"), rec("body two")]))
+    changed = arc.ingest(Result("news/a.txt", b"source two", [rec("body one"), rec("body two")]))
     assert (changed.status, changed.version) == ("updated", 2)
     assert changed.message == "source changed; records changed (1 -> 2)"
-    assert arc.ingest(FakeResult("news/a.txt", b"source two", [rec("body one"), rec("body two")])).status == (
+    assert arc.ingest(Result("news/a.txt", b"source two", [rec("body one"), rec("body two")])).status == (
         "unchanged"
     )
 
@@ -167,11 +148,11 @@ def test_ingest_idempotent_and_two_versions(arc: Archive) -> None:
 def test_only_record_change_with_new_tool_version(arc: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
     from normalize.archive import _archive
 
-    oid = arc.ingest(FakeResult("p.txt", b"s", [rec("old")])).object_id
+    oid = arc.ingest(Result("p.txt", b"s", [rec("old")])).object_id
     monkeypatch.setattr(_archive, "__version__", "9.9.9")
     # same output, newer tool: nothing new to record
-    assert arc.ingest(FakeResult("p.txt", b"s", [rec("old")])).status == "unchanged"
-    out = arc.ingest(FakeResult("p.txt", b"s", [rec("new")]))
+    assert arc.ingest(Result("p.txt", b"s", [rec("old")])).status == "unchanged"
+    out = arc.ingest(Result("p.txt", b"s", [rec("new")]))
     assert out.status == "updated"
     assert out.message.endswith("records changed (normalize 0.1.0 -> 9.9.9)") or "-> 9.9.9" in out.message
     assert arc.provenance(oid)["tool"]["version"] == "9.9.9"
@@ -184,7 +165,7 @@ def test_only_record_change_with_new_tool_version(arc: Archive, monkeypatch: pyt
 
 def test_failed_document_is_archived(arc: Archive) -> None:
     raw = "政策标题：损坏\xff".encode("utf-8", "surrogateescape") + b"\xfe\xff"
-    out = arc.ingest(FakeResult("政策/坏文件.txt", raw, [], error="unknown layout (sniff)", warnings=["w1"]))
+    out = arc.ingest(Result("政策/坏文件.txt", raw, [], error="unknown layout (sniff)", warnings=["w1"]))
     assert out.status == "created" and "failed" in out.message
     assert arc.source(out.object_id).data == raw
     assert arc.source(out.object_id).filename == "坏文件.txt"
@@ -199,27 +180,27 @@ def test_failed_document_is_archived(arc: Archive) -> None:
     assert all(p.isascii() for ps in inv["manifest"].values() for p in ps)
     assert "source/坏文件.txt" in [p for ps in inv["versions"]["v1"]["state"].values() for p in ps]
     assert ocfl_py(objdir) == []
-    fixed = arc.ingest(FakeResult("政策/坏文件.txt", raw, [rec("now parsed")]))
+    fixed = arc.ingest(Result("政策/坏文件.txt", raw, [rec("now parsed")]))
     assert fixed.status == "updated" and "now parses" in fixed.message
 
 
 def test_key_by_url_and_fallback(arc: Archive) -> None:
-    a = arc.ingest(FakeResult("a.txt", b"x", [rec("a")], fields={"url": "https://e.org/1"}), key="url")
-    b = arc.ingest(FakeResult("moved/a.txt", b"x", [rec("a")], fields={"url": "https://e.org/1"}), key="url")
+    a = arc.ingest(Result("a.txt", b"x", [rec("a")], fields={"url": "https://e.org/1"}), key="url")
+    b = arc.ingest(Result("moved/a.txt", b"x", [rec("a")], fields={"url": "https://e.org/1"}), key="url")
     assert (
         a.object_id == b.object_id
         and b.status == "updated"
         and b.message == "source moved: a.txt -> moved/a.txt"
     )
-    c = arc.ingest(FakeResult("c.txt", b"y", []), key="url")
+    c = arc.ingest(Result("c.txt", b"y", []), key="url")
     assert c.object_id == "urn:normalize:path:c.txt" and "keyed by path" in c.message
-    explicit = arc.ingest(FakeResult("d.txt", b"z", []), object_id="urn:x:given")
+    explicit = arc.ingest(Result("d.txt", b"z", []), object_id="urn:x:given")
     assert explicit.object_id == "urn:x:given" and "urn:x:given" in arc
 
 
 def test_index_and_ids(arc: Archive) -> None:
     for i in range(30):
-        arc.ingest(FakeResult(f"d/{i:02d}.txt", f"s{i}".encode(), [rec(f"b{i}")]))
+        arc.ingest(Result(f"d/{i:02d}.txt", f"s{i}".encode(), [rec(f"b{i}")]))
     assert arc.ids() == sorted(f"urn:normalize:path:d/{i:02d}.txt" for i in range(30))
     assert len(arc.ids("urn:normalize:path:d/1")) == 10
     e = arc.entries()[0]
@@ -231,7 +212,7 @@ def test_index_and_ids(arc: Archive) -> None:
     assert len(again.ids()) == 30
     # an object that appears behind the index's back (git pull) is noticed by bucket mtime
     other = Archive.open(arc.root)
-    other.ingest(FakeResult("new.txt", b"n", []))
+    other.ingest(Result("new.txt", b"n", []))
     other.close()
     assert "urn:normalize:path:new.txt" in again.ids()
     again.close()
@@ -240,9 +221,9 @@ def test_index_and_ids(arc: Archive) -> None:
 def test_iter_records_and_exports(arc: Archive, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
-    arc.ingest(FakeResult("a.txt", b"a", [rec("A1"), rec("A2")]))
-    arc.ingest(FakeResult("b.txt", b"b", [rec("B1", headline="标题B")]))
-    arc.ingest(FakeResult("c.txt", b"c", [], error="bad"))
+    arc.ingest(Result("a.txt", b"a", [rec("A1"), rec("A2")]))
+    arc.ingest(Result("b.txt", b"b", [rec("B1", headline="标题B")]))
+    arc.ingest(Result("c.txt", b"c", [], error="bad"))
     bodies = [r.data["articleBody"] for r in arc.iter_records()]
     assert bodies == ["A1", "A2", "B1"]
     n = arc.export_jsonl(tmp_path / "out.jsonl")
@@ -257,7 +238,7 @@ def test_iter_records_and_exports(arc: Archive, tmp_path: Path) -> None:
 
 
 def test_verify_detects_tampering_and_bad_records(arc: Archive) -> None:
-    out = arc.ingest(FakeResult("a.txt", b"original", [rec("A")]))
+    out = arc.ingest(Result("a.txt", b"original", [rec("A")]))
     assert arc.verify(records=False).ok
     # fake records do not follow the real schema: the record check must say so, naming the field
     report = arc.verify(records=True)
@@ -273,7 +254,7 @@ def test_verify_detects_tampering_and_bad_records(arc: Archive) -> None:
 
 
 def test_verify_root_level_problems(arc: Archive) -> None:
-    arc.ingest(FakeResult("a.txt", b"a", []))
+    arc.ingest(Result("a.txt", b"a", []))
     (arc.root / "abc").mkdir()
     (arc.root / "abc" / "stray.txt").write_text("x")
     (arc.root / "fff").mkdir()
@@ -283,7 +264,7 @@ def test_verify_root_level_problems(arc: Archive) -> None:
 
 
 def test_misplaced_object_is_reported(arc: Archive) -> None:
-    out = arc.ingest(FakeResult("a.txt", b"a", []))
+    out = arc.ingest(Result("a.txt", b"a", []))
     src = arc.object_path(out.object_id)
     dst = arc.root / "000" / src.name
     dst.parent.mkdir()
@@ -297,8 +278,8 @@ def test_misplaced_object_is_reported(arc: Archive) -> None:
 
 
 def test_cli_log_diff_show_ls(arc: Archive, capsys: pytest.CaptureFixture[str]) -> None:
-    arc.ingest(FakeResult("news/a.txt", b"one", [rec("第一版正文")]))
-    arc.ingest(FakeResult("news/a.txt", b"one", [rec("第二版正文")]))
+    arc.ingest(Result("news/a.txt", b"one", [rec("第一版正文")]))
+    arc.ingest(Result("news/a.txt", b"one", [rec("第二版正文")]))
     root = str(arc.root)
     oid = "urn:normalize:path:news/a.txt"
     assert main(["archive", "log", oid, "--archive", root]) == 0
@@ -321,7 +302,7 @@ def test_cli_log_diff_show_ls(arc: Archive, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_cli_export(arc: Archive, tmp_path: Path) -> None:
-    arc.ingest(FakeResult("a.txt", b"a", [rec("A")]))
+    arc.ingest(Result("a.txt", b"a", [rec("A")]))
     out = tmp_path / "x.parquet"
     assert main(["archive", "export", "--format", "parquet", str(out), "--archive", str(arc.root)]) == 0
     assert out.stat().st_size > 0
@@ -338,8 +319,8 @@ def test_cli_verify_changed_objects_only(tmp_path: Path, capsys: pytest.CaptureF
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     root = repo / "archive"
     with Archive.open(root, create=True) as a:
-        a.ingest(FakeResult("a.txt", b"a", []))
-        b = a.ingest(FakeResult("b.txt", b"b", []))
+        a.ingest(Result("a.txt", b"a", []))
+        b = a.ingest(Result("b.txt", b"b", []))
     subprocess.run(
         ["git", "add", "archive/" + a.layout.object_path("urn:normalize:path:a.txt")], cwd=repo, check=True
     )

@@ -9,12 +9,9 @@ The pipeline calls exactly three functions:
 
 from __future__ import annotations
 
-from . import _euctw
 from ._decode import decode
 from ._detect import detect
 from ._labels import codec_for_label
 from ._mojibake import repair
 
 __all__ = ["codec_for_label", "decode", "detect", "repair"]
-
-_euctw.available()  # registers the euc-tw codec (through iconv) where the C library has it

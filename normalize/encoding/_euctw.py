@@ -1,9 +1,10 @@
 """EUC-TW (CNS 11643), which Python has no codec for, through the C library's iconv.
 
 glibc and GNU libiconv both convert EUC-TW.  The codec is registered under the name ``euc-tw``
-when the first :func:`available` call finds a working converter; without one, EUC-TW simply stays
-out of the candidates (detection then behaves as before).  Decoding converts the longest valid
-prefix at a time, so an invalid sequence is reported at its byte offset, as Python's own codecs do.
+when this module is imported (``normalize.encoding`` imports it), and found wherever the C library
+has a working converter; without one, EUC-TW simply stays out of the candidates (detection then
+behaves as before).  Decoding converts the longest valid prefix at a time, so an invalid sequence
+is reported at its byte offset, as Python's own codecs do.
 """
 
 from __future__ import annotations
@@ -135,15 +136,9 @@ def _search(name: str) -> codecs.CodecInfo | None:
     )
 
 
-_registered = False
+codecs.register(_search)  # finds nothing where the C library has no EUC-TW converter
 
 
 def available() -> bool:
-    """Whether EUC-TW can be decoded here; registers the ``euc-tw`` codec on first success."""
-    global _registered
-    if _iconv() is None:
-        return False
-    if not _registered:
-        codecs.register(_search)
-        _registered = True
-    return True
+    """Whether EUC-TW can be decoded here (then ``bytes.decode("euc-tw")`` works)."""
+    return _iconv() is not None

@@ -316,22 +316,27 @@ def solve(
     for k in range(len(holes)):
         rivals = [s[0] - best_cost for s in beam[1:] if s[1][k] != best_vals[k]]
         margins.append(min(rivals) if rivals else NO_RIVAL)
-    texts: list[str] = []
-    for _c, vals, _t, _b in beam:
-        buf = bytearray(data)
-        for h, v in zip(holes, vals, strict=True):
-            buf[h] = v
-        try:
-            text = bytes(buf).decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if text not in texts:
-            texts.append(text)
-            if len(texts) > ALTERNATIVES:
-                break
-    if not texts or texts[0] != _decoded(data, holes, best_vals, codec):
+    best = _decoded(data, holes, best_vals, codec)
+    if best is None:
         return None
-    return Solved(texts[0], margins, tuple(texts[1:]))
+    alternatives: list[str] = []
+    for _c, vals, _t, _b in beam[1:]:
+        alt = _decoded(data, holes, vals, codec)
+        if alt is not None and alt != best and alt not in alternatives:
+            alternatives.append(alt)
+            if len(alternatives) == ALTERNATIVES:
+                break
+    return Solved(best, margins, tuple(alternatives))
+
+
+def _decoded(data: bytes, holes: list[int], vals: tuple[int, ...], codec: str) -> str | None:
+    buf = bytearray(data)
+    for h, v in zip(holes, vals, strict=True):
+        buf[h] = v
+    try:
+        return bytes(buf).decode(codec)
+    except UnicodeDecodeError:
+        return None
 
 
 def ranking_cost(text: str, script: int | None = None) -> float:
@@ -346,13 +351,3 @@ def ranking_cost(text: str, script: int | None = None) -> float:
         - _cjkscore.pairing_bonus(text)
         - _repeat_bonus(text)
     )
-
-
-def _decoded(data: bytes, holes: list[int], vals: tuple[int, ...], codec: str) -> str | None:
-    buf = bytearray(data)
-    for h, v in zip(holes, vals, strict=True):
-        buf[h] = v
-    try:
-        return bytes(buf).decode(codec)
-    except UnicodeDecodeError:
-        return None

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .._document import Change
+from .._edits import common_ends
 from . import _cjkscore, _holes
 
 STEP = "mojibake"
@@ -185,12 +186,7 @@ def _latin(line: str, offset: int) -> Change | None:
     fixed, steps = ftfy.fix_encoding_and_explain(line)
     if fixed == line:
         return None
-    a = 0
-    while a < min(len(line), len(fixed)) and line[a] == fixed[a]:
-        a += 1
-    b = 0
-    while b < min(len(line), len(fixed)) - a and line[-1 - b] == fixed[-1 - b]:
-        b += 1
+    a, b = common_ends(line, fixed)
     encodes = [name for op, name in (steps or []) if op == "encode"]
     applies = [name for op, name in (steps or []) if op == "apply"]
     if len(encodes) > 1:

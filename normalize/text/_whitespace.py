@@ -37,7 +37,7 @@ import re
 import unicodedata
 
 from .._document import Change
-from .._edits import apply_changes
+from .._edits import apply_changes, common_ends
 from ._chars import HSPACE, ZERO_WIDTH, is_han, is_strict_punct
 
 STEP = "whitespace"
@@ -201,12 +201,7 @@ def _nfc_changes(text: str, target: str) -> list[Change]:
         i = j
     whole = unicodedata.normalize("NFC", text)
     if apply_changes(text, changes) != whole:  # composition across clusters: one change for the region
-        p = 0
-        while p < min(len(text), len(whole)) and text[p] == whole[p]:
-            p += 1
-        q = 0
-        while q < min(len(text), len(whole)) - p and text[-1 - q] == whole[-1 - q]:
-            q += 1
+        p, q = common_ends(text, whole)
         changes = [
             Change("nfc", target, p, len(text) - q, text[p : len(text) - q], whole[p : len(whole) - q], STEP)
         ]
