@@ -5,7 +5,8 @@ Run ``python eval/encoding.py`` (wired into ``nox -s eval``).  Uses the test fil
 "skipped: ../shared/external not found" and exits 0 when they are absent.
 
 Sections: (a) real files with and without their charset declarations; (b) snippets of
-10/20/200/1000 characters per encoding; (c) synthetic mojibake per kind and clean snippets
+10/20/200/1000 characters per encoding; (c) synthetic mojibake per kind (snippets cut at random
+points, and whole sentences as a damaged file holds them) and clean snippets
 (false positives); (d) ftfy's own test cases; (e) throughput.  ``--quick`` uses fewer samples.
 """
 
@@ -224,6 +225,28 @@ def snippet(rng: random.Random, pool: list[str], n: int) -> str:
     return big[start : start + n]
 
 
+SENTENCE_END = re.compile(r"[。！？；!?]+[”’」』）)]?|$")
+CLAUSE_END = re.compile(r"[，、：；,:]")
+
+
+def sentences(rng: random.Random, pool: list[str], lo: int = 20, hi: int = 200) -> str:
+    """Whole sentences of one line, ``lo``-``hi`` characters: text as a damaged file holds it, starting
+    at a sentence start and ending at a sentence end or the line end (a clause end when a single
+    sentence is longer than ``hi``), instead of cut at random points."""
+    while True:
+        line = rng.choice(pool)
+        starts = [0] + [m.end() for m in SENTENCE_END.finditer(line) if 0 < m.end() < len(line)]
+        st = rng.choice(starts)
+        n = rng.randint(lo, hi)
+        ends = [m.end() for m in SENTENCE_END.finditer(line, st) if lo <= m.end() - st <= hi]
+        if not ends:
+            ends = [m.end() for m in CLAUSE_END.finditer(line, st) if lo <= m.end() - st <= hi]
+        if ends:
+            text = line[st : min(ends, key=lambda e: abs(e - st - n))].strip()
+            if len(text) >= lo:
+                return text
+
+
 # --- (b) snippets -------------------------------------------------------------------------------------
 
 
@@ -340,12 +363,25 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
             sim_before += difflib.SequenceMatcher(None, bad, s).ratio()
             sim_after += difflib.SequenceMatcher(None, fixed, s).ratio()
         dt = time.perf_counter() - t0
+        whole = done = 0
+        srng = random.Random(f"{kind}/sentences")  # apart: the random-cut set stays as it was
+        while done < per:
+            s = sentences(srng, pool)
+            try:
+                bad = make(srng, s)
+            except UnicodeEncodeError:
+                continue
+            if not bad or bad == s:
+                continue
+            done += 1
+            whole += repair(bad)[0] == s
         rows.append(
             [
                 kind,
                 str(n),
                 pct(exact, n),
                 pct(exact + last_only, n),
+                pct(whole, per),
                 pct(changed, n),
                 pct(flagged, n),
                 f"{sim_before / n:.3f}->{sim_after / n:.3f}",
@@ -361,6 +397,7 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
             "n",
             "normalize exact",
             "all but a cut last char",
+            "exact, whole sentences",
             "changed",
             "flagged",
             "char sim",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from normalize.encoding import _cjkscore
@@ -52,14 +54,60 @@ def test_bigram_model_prefers_running_text() -> None:
     # what follows what across words and punctuation, which the word model cannot say
     assert _bigram.cost("、", "有害信息") < _bigram.cost("嚣", "有害信息")
     assert _bigram.cost("七", "责）（") < _bigram.cost("＿", "责）（")
-    # fullwidth digits count as ASCII digits, a run of digits as one number
-    assert _bigram.cost("１２月") == pytest.approx(_bigram.cost("12月"))
+    # fullwidth digits count as ASCII digits (plus the rarity of the form), a run of digits as one number
+    rarer = _bigram.RARER_FORM["１"] + _bigram.RARER_FORM["２"]
+    assert _bigram.cost("１２月") == pytest.approx(_bigram.cost("12月") + rarer)
     assert _bigram.cost("2019年") == pytest.approx(_bigram.cost("7年"))
     # regional quote and bracket forms are folded: the model does not choose between them
     assert _bigram.cost("「好」") == pytest.approx(_bigram.cost("“好”"))
     assert _bigram.cost("〔2019〕") == pytest.approx(_bigram.cost("（2019）"))
     # traditional text is scored as its simplified form
     assert _bigram.cost("國家") == pytest.approx(_bigram.cost("国家"))
+
+
+def test_end_model_knows_which_characters_end_a_line() -> None:
+    from normalize.encoding import _bigram
+
+    bound = -math.log(1 - _bigram.LINE_END_IS_TEXT_END)
+    # sentence and clause ends are cheap at a line end; a comma, an enumeration comma or the first
+    # character of a word is not, but costs at most the bound (the line may be hard-wrapped)
+    for ending in ("。", "：", "；", "）", "？", "!"):
+        assert _bigram.end_cost("意见" + ending) < 0 < _bigram.end_cost("意见，")
+    assert 0 < _bigram.end_cost("意见、") <= bound
+    assert _bigram.end_cost("政府") < _bigram.end_cost("政府，")
+    assert _bigram.end_cost("") == 0.0
+    # ASCII sentence punctuation counts as its fullwidth form
+    assert _bigram.end_cost("吗?") == pytest.approx(_bigram.end_cost("吗？"))
+
+
+def test_rarer_forms_cost_more_in_the_bigram_model() -> None:
+    from normalize.encoding import _bigram
+
+    assert _bigram.cost("村】", "农业") > _bigram.cost("村）", "农业")
+    assert _bigram.cost("密’", "严") > _bigram.cost("密”", "严")
+    assert _bigram.cost("第５次") > _bigram.cost("第5次")
+
+
+def test_unpaired_closing_marks() -> None:
+    from normalize.encoding import _cjkscore
+
+    assert _cjkscore.unpaired_closers("农业农村】、发展") == 1
+    assert _cjkscore.unpaired_closers("【新华社】电") == 0
+    # an opening mark earlier in the line (outside the scored text) closes it
+    opened = _cjkscore.open_marks("（负责部门：农业农村部、")
+    assert opened == {"（": 1}
+    assert _cjkscore.unpaired_closers("发展改革委）", opened) == 0
+    assert _cjkscore.pairing_bonus("发展改革委）", opened) == _cjkscore.PAIR_BONUS
+    assert _cjkscore.pairing_bonus("发展改革委）") == 0.0
+    assert _cjkscore.open_marks("（一）“二”") == {"（": 0, "“": 0}
+
+
+def test_rare_marks_cost_more_than_common_punctuation() -> None:
+    from normalize.encoding import _cjkscore
+
+    for rare in "】〗’『":
+        assert _cjkscore.char_class_cost(rare) > _cjkscore.char_class_cost("（")
+        assert _cjkscore.char_class_cost(rare) > _cjkscore.char_class_cost("；")
 
 
 def test_repeat_bonus_counts_repeated_han_only() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from normalize import Options, pipeline, process, process_bytes
+from normalize import Options, _textstage, process, process_bytes
 from normalize.text import TextOptions
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -45,7 +45,7 @@ def test_internal_error_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) 
     def boom(doc: object, options: object) -> None:
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(pipeline._textstage, "run", boom)
+    monkeypatch.setattr(_textstage, "run", boom)
     result = process(SEEDS / "001_aed26c047e03e6c7.txt")
     assert result.error == "internal error, please report: RuntimeError: kaput"
     assert result.records == [] and result.source == (SEEDS / "001_aed26c047e03e6c7.txt").read_bytes()

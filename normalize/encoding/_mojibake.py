@@ -275,9 +275,8 @@ def _whole_line(line: str) -> list[_Fix]:
         run_margins: list[list[float]] = []
         for m, seqs in zip(runs, readings, strict=True):
             s, e = m.span()
-            got = _read_run(
-                seqs, hyp, line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT], e == len(line), script
-            )
+            left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
+            got = _read_run(seqs, hyp, left, right, e == len(line), script, line[:s])
             if got is None:
                 break
             news.append(got[0])
@@ -288,9 +287,9 @@ def _whole_line(line: str) -> list[_Fix]:
             for k, (m, seqs) in enumerate(zip(runs, readings, strict=True)):
                 if _holes.HOLE not in seqs[0]:
                     continue
-                left = "".join(_spliced(line, runs, news, 0, m.start()))[-CONTEXT:]
+                before = "".join(_spliced(line, runs, news, 0, m.start()))
                 right = "".join(_spliced(line, runs, news, m.end(), len(line)))[:CONTEXT]
-                got = _read_run(seqs, hyp, left, right, m.end() == len(line), script)
+                got = _read_run(seqs, hyp, before[-CONTEXT:], right, m.end() == len(line), script, before)
                 if got is not None:
                     news[k], run_margins[k], alts[k] = got
             _joint(line, runs, news, alts, script)
@@ -346,7 +345,7 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
         for reader, true, seq in ((r, t, q) for r, t in pairs for q in _holes.reencodings(seg, r)):
             if seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            solved = _solve(seq, reader, true, left, right, e == len(line))
+            solved = _solve(seq, reader, true, left, right, e == len(line), before=line[:s])
             if solved is None or solved.text == seg:
                 continue
             after = solved.text
@@ -487,9 +486,10 @@ def _read_run(
     right: str,
     open_end: bool,
     script: int | None,
+    before: str,
 ) -> tuple[str, list[float], tuple[str, ...]] | None:
     """The best reading of one run (its byte sequences ``seqs``) under ``hyp``: (text, hole margins,
-    runner-up readings)."""
+    runner-up readings); ``before``: the line before the run."""
     _kind, reader, true = hyp
     best: tuple[float, str, list[float], tuple[str, ...]] | None = None
     for seq in seqs:
@@ -502,7 +502,7 @@ def _read_run(
         else:
             if hyp in LOSSLESS or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            solved = _solve(seq, reader, true, left, right, open_end, script)
+            solved = _solve(seq, reader, true, left, right, open_end, script, before)
             if solved is None:
                 continue
             text, run_margins = solved.text, solved.margins
@@ -514,11 +514,27 @@ def _read_run(
 
 
 def _solve(
-    seq: list[int], reader: str, true: str, left: str, right: str, open_end: bool, script: int | None = None
+    seq: list[int],
+    reader: str,
+    true: str,
+    left: str,
+    right: str,
+    open_end: bool,
+    script: int | None = None,
+    before: str | None = None,
 ) -> _holes.Solved | None:
-    """Fill the holes of ``seq`` (read by ``reader``, written in ``true``); None if nothing sensible."""
+    """Fill the holes of ``seq`` (read by ``reader``, written in ``true``); None if nothing sensible.
+    ``before``: the line before the run (default ``left``)."""
     solved = _holes.solve(
-        seq, true, left, right, reader=reader, after=_after(right, reader), open_end=open_end, script=script
+        seq,
+        true,
+        left,
+        right,
+        reader=reader,
+        after=_after(right, reader),
+        open_end=open_end,
+        script=script,
+        before=before,
     )
     return None if solved is None or "\ufffd" in solved.text else solved
 
@@ -544,7 +560,7 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
                 continue
             if _common_share(quick) < _common_share(seg) + 0.2:
                 continue
-        solved = _solve(seq, reader, true, left, right, e == len(line))
+        solved = _solve(seq, reader, true, left, right, e == len(line), before=line[:s])
         if solved is None:
             continue
         if _cjkscore.to_simplified(solved.text) == _cjkscore.to_simplified(seg):
@@ -614,6 +630,7 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
                     after=_after(right, "gb18030"),
                     free=_FIRST,
                     open_end=stop == len(line),
+                    before=line[:a],
                 )
                 if solved is None or "\ufffd" in solved.text:
                     continue
