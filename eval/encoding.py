@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import json
 import random
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,6 +226,10 @@ def snippet(rng: random.Random, pool: list[str], n: int) -> str:
     return big[start : start + n]
 
 
+def _random_snippet(rng: random.Random, pool: list[str]) -> str:
+    return snippet(rng, pool, rng.randint(20, 200)).strip()
+
+
 SENTENCE_END = re.compile(r"[。！？；!?]+[”’」』）)]?|$")
 CLAUSE_END = re.compile(r"[，、：；,:]")
 
@@ -329,6 +334,27 @@ KINDS: dict[str, tuple[str, Callable[[random.Random, str], str | None]]] = {
 }
 
 
+def _cases(
+    rng: random.Random,
+    per: int,
+    make: Callable[[random.Random, str], str | None],
+    draw: Callable[[random.Random], str],
+) -> Iterator[tuple[str, str]]:
+    """``per`` (clean text, damaged text) pairs: texts from ``draw``, damaged by ``make`` (texts it
+    cannot damage, or cannot encode, are drawn again)."""
+    n = 0
+    while n < per:
+        s = draw(rng)
+        try:
+            bad = make(rng, s)
+        except UnicodeEncodeError:
+            continue
+        if not bad or bad == s:
+            continue
+        n += 1
+        yield s, bad
+
+
 def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -> None:
     import ftfy
 
@@ -341,14 +367,7 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
         n = exact = last_only = changed = flagged = ftfy_exact = lossless = 0
         sim_before = sim_after = 0.0
         t0 = time.perf_counter()
-        while n < per:
-            s = snippet(rng, pool, rng.randint(20, 200)).strip()
-            try:
-                bad = make(rng, s)
-            except UnicodeEncodeError:
-                continue
-            if not bad or bad == s:
-                continue
+        for s, bad in _cases(rng, per, make, functools.partial(_random_snippet, pool=pool)):
             n += 1
             if kind.startswith("big5-as") and bad.encode("gb18030").decode("big5hkscs", "replace") == s:
                 lossless += 1
@@ -363,18 +382,9 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
             sim_before += difflib.SequenceMatcher(None, bad, s).ratio()
             sim_after += difflib.SequenceMatcher(None, fixed, s).ratio()
         dt = time.perf_counter() - t0
-        whole = done = 0
         srng = random.Random(f"{kind}/sentences")  # apart: the random-cut set stays as it was
-        while done < per:
-            s = sentences(srng, pool)
-            try:
-                bad = make(srng, s)
-            except UnicodeEncodeError:
-                continue
-            if not bad or bad == s:
-                continue
-            done += 1
-            whole += repair(bad)[0] == s
+        whole_cases = _cases(srng, per, make, functools.partial(sentences, pool=pool))
+        whole = sum(repair(bad)[0] == s for s, bad in whole_cases)
         rows.append(
             [
                 kind,
