@@ -278,19 +278,12 @@ _NUMBER_PAIR_RE = re.compile("[（(〔［\\[]([0-9]{1,4}|[一二三四五六七�
 
 def open_marks(text: str) -> dict[str, int]:
     """The opening brackets and quotes that ``text`` leaves open (mark -> how many)."""
-    openers = set(PAIRS.values())
-    depth: dict[str, int] = {}
-    for ch in text:
-        if ch in openers:
-            depth[ch] = depth.get(ch, 0) + 1
-        elif ch in PAIRS and depth.get(PAIRS[ch], 0) > 0:
-            depth[PAIRS[ch]] -= 1
-    return depth
+    return _closers(text, None)[2]
 
 
-def _closers(text: str, opened: dict[str, int] | None) -> tuple[int, int]:
-    """(closing marks of ``text`` that close an opening mark before them, those that close nothing);
-    ``opened``: marks left open by the text before."""
+def _closers(text: str, opened: dict[str, int] | None) -> tuple[int, int, dict[str, int]]:
+    """(closing marks of ``text`` that close an opening mark before them, those that close nothing,
+    the opening marks left open); ``opened``: marks left open by the text before."""
     openers = set(PAIRS.values())
     depth = dict(opened or {})
     matched = unpaired = 0
@@ -304,7 +297,7 @@ def _closers(text: str, opened: dict[str, int] | None) -> tuple[int, int]:
                 matched += 1
             else:
                 unpaired += 1
-    return matched, unpaired
+    return matched, unpaired, depth
 
 
 def pairing_bonus(text: str, opened: dict[str, int] | None = None) -> float:
