@@ -113,6 +113,41 @@ def test_rare_marks_cost_more_than_common_punctuation() -> None:
 def test_repeat_bonus_counts_repeated_han_only() -> None:
     from normalize.encoding import _holes
 
-    assert _holes._repeat_bonus("政府和政府") == pytest.approx(2 * _holes.REPEAT_BONUS)
+    # 政 and 府 once more each, and the pair 政府 once more
+    expected = 2 * _holes.REPEAT_BONUS + _holes.REPEAT_PAIR_BONUS
+    assert _holes._repeat_bonus("政府和政府") == pytest.approx(expected)
     assert _holes._repeat_bonus("aa，，") == 0.0
     assert _holes._repeat_bonus("各不相同") == 0.0
+
+
+def test_repeat_bonus_counts_pairs_seen_again_in_the_line() -> None:
+    from normalize.encoding import _holes
+
+    context = "国务院专利行政部门管理专利工作"
+    with_pair = _holes._repeat_bonus("加强专利代理", context)
+    without = _holes._repeat_bonus("加强权利代理", context)
+    # 专利 once more in the line (and 专 is no repeat inside the run itself)
+    assert with_pair - without == pytest.approx(_holes.REPEAT_PAIR_BONUS)
+    assert _holes._repeat_bonus("加强权利代理", "") == 0.0
+
+
+def test_a_character_whose_bytes_are_lost_is_not_made_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    from normalize.encoding import _holes
+
+    # 年 (C4 EA) between digits, both bytes lost: the models only guess (］, 日, 年 ...); it stays lost
+    seq = [*b"2018", _holes.HOLE, _holes.HOLE, *b"9"]
+    solved = _holes.solve(seq, "gb18030", "", "月6日", reader="big5hkscs")
+    assert solved is not None and solved.text == "2018\ufffd\ufffd9" and solved.lost == 2
+    with monkeypatch.context() as m:
+        m.setattr(_holes, "_keeping_lost", lambda *a: None)
+        guessed = _holes.solve(seq, "gb18030", "", "月6日", reader="big5hkscs")
+        assert guessed is not None and guessed.lost == 0 and min(guessed.margins) < _holes.SURE
+    # one byte lost of two: restored
+    one = [*b"2018", 0xC4, _holes.HOLE, *b"9"]
+    solved = _holes.solve(one, "gb18030", "", "月6日")
+    assert solved is not None and solved.text == "2018年9" and solved.lost == 0
+    # a lost byte with no rival (the reader turns only 80 into U+FFFD) counts as known
+    data = b"\xe4\xb8\x80"
+    assert _holes._keeping_lost(data, set(), [1, 2], (0xB8, 0x80), "utf-8") is None
+    assert _holes._keeping_lost(data, {2}, [1, 2], (0xB8, 0x80), "utf-8") is None
+    assert _holes._keeping_lost(data, {1, 2}, [1, 2], (0xB8, 0x80), "utf-8") == "\ufffd" * 3

@@ -13,6 +13,7 @@ plausible the decoded text is under :mod:`._cjkscore`, with context on both side
 from __future__ import annotations
 
 import codecs
+import itertools
 from dataclasses import dataclass
 from functools import cache
 
@@ -49,6 +50,11 @@ ALTERNATIVES = 3
 """Runner-up decodings kept in :attr:`Solved.alternatives`."""
 NO_RIVAL = 20.0
 """Margin reported for a hole when no other value survives the search."""
+SURE = 5.0
+"""Margin (nats) from which a lost byte counts as known: a character more than half of whose bytes
+were lost is restored only if each of them has at least this margin (``新加□`` can only be ``坡``),
+else the run is left as it is and flagged (``2018□□9月``: ``年``, ``］`` and ``日`` are
+0.2 nats apart)."""
 
 
 @dataclass(slots=True)
@@ -59,6 +65,8 @@ class Solved:
     alternatives: tuple[str, ...] = ()
     """The next best decodings (at most ALTERNATIVES), best first: for choices made jointly with
     a neighbouring run."""
+    lost: int = 0
+    """U+FFFD left in ``text`` for characters whose bytes were (mostly) lost (:func:`_keeping_lost`)."""
 
 
 @cache
@@ -212,14 +220,29 @@ def _allowed(seq: list[int], h: int, codec: str, reader: str | None, after: byte
 
 REPEAT_BONUS = 1.0
 """Cost (nats) saved per Han character that occurs more than once in the run (a text repeats its words)."""
+REPEAT_PAIR_BONUS = 2.0
+"""Cost (nats) saved per further occurrence of a pair of Han characters of the run, in the run or in
+the rest of the line (a cache model in the sense of Kuhn and De Mori: a document repeats its terms,
+``专利代理`` three times in one article of regulations; the 1998 news corpus and the dictionary know
+``权利`` better).  Measured on the whole-sentence set of ``eval/encoding.py``, misaligned GB18030:
+113 of 150 exact without it, 116 at 1, 2 and 3, 117 at 5 (no change on the other kinds)."""
 
 
-def _repeat_bonus(text: str) -> float:
+def _repeat_bonus(text: str, context: str = "") -> float:
+    """Bonus (nats) for what ``text`` (a run as read) repeats of itself and of ``context`` (the line
+    around it): Han characters seen more than once in ``text``, and pairs of Han characters seen
+    again in ``text`` or in ``context``."""
     seen: dict[str, int] = {}
     for ch in text:
         if _cjkscore.is_han(ch):
             seen[ch] = seen.get(ch, 0) + 1
-    return REPEAT_BONUS * sum(n - 1 for n in seen.values())
+    bonus = REPEAT_BONUS * sum(n - 1 for n in seen.values())
+    pairs: dict[str, int] = {}
+    for a, b in itertools.pairwise(text):
+        if _cjkscore.is_han(a) and _cjkscore.is_han(b):
+            pairs[a + b] = pairs.get(a + b, 0) + 1
+    again = sum(n - 1 + min(n, context.count(p)) for p, n in pairs.items())
+    return bonus + REPEAT_PAIR_BONUS * again
 
 
 def solve(
@@ -235,6 +258,7 @@ def solve(
     open_end: bool = False,
     script: int | None = None,
     before: str | None = None,
+    context: str = "",
 ) -> Solved | None:
     """Decode ``seq`` (bytes with HOLEs) with ``codec``, filling every hole; None if it cannot decode.
 
@@ -244,7 +268,9 @@ def solve(
     follow it (``after``: the bytes after ``seq``; ``at_end``: nothing follows); holes whose
     index is in ``free`` (e.g. a byte lost before reading) are not constrained.  ``open_end``: the
     run ends the line (its text may stop inside a word; its last character is judged by
-    :func:`._bigram.end_cost`).
+    :func:`._bigram.end_cost`).  ``context``: the rest of the line after the run, for what the run
+    repeats (:func:`_repeat_bonus`).  A character most of whose bytes were lost is not made up:
+    it stays U+FFFD (:func:`_keeping_lost`, :attr:`Solved.lost`).
     """
     holes = [i for i, b in enumerate(seq) if b == HOLE]
     data = bytes(0 if b == HOLE else b for b in seq)
@@ -323,7 +349,7 @@ def solve(
                 c
                 - _cjkscore.pairing_bonus(t[start:], opened)
                 + _cjkscore.UNPAIRED_CLOSER * _cjkscore.unpaired_closers(t[start:], opened)
-                - _repeat_bonus(t[start:]),
+                - _repeat_bonus(t[start:], (before if before is not None else left) + right + context),
                 v,
                 t,
                 b,
@@ -340,6 +366,10 @@ def solve(
     best = _decoded(data, holes, best_vals, codec)
     if best is None:
         return None
+    unsure = {h for h, m in zip(holes, margins, strict=True) if m < SURE}
+    kept = _keeping_lost(data, unsure, holes, best_vals, codec)
+    if kept is not None:
+        return Solved(kept, margins, (), kept.count("\ufffd"))
     alternatives: list[str] = []
     for _c, vals, _t, _b in beam[1:]:
         alt = _decoded(data, holes, vals, codec)
@@ -348,6 +378,36 @@ def solve(
             if len(alternatives) == ALTERNATIVES:
                 break
     return Solved(best, margins, tuple(alternatives))
+
+
+def _keeping_lost(
+    data: bytes, lost: set[int], holes: list[int], vals: tuple[int, ...], codec: str
+) -> str | None:
+    """The filled ``data`` decoded with U+FFFD (one per byte) for each character more than half of
+    whose bytes are ``lost``; None if there is no such character.  Such a character would be made up
+    by the models, not restored (``\ufffd\ufffd`` for both bytes of one double-byte character):
+    it stays lost, and the rest of the run is read.  ``lost``: the holes whose value the search is
+    not sure of (margin below SURE; the byte 80, the one value a GB18030 reader of UTF-8 turns into
+    U+FFFD mid-text, has no rival)."""
+    if not lost:
+        return None
+    buf = bytearray(data)
+    for h, v in zip(holes, vals, strict=True):
+        buf[h] = v
+    dec = codecs.getincrementaldecoder(codec)()
+    out: list[str] = []
+    start = 0
+    made_up = False
+    for i in range(len(buf)):
+        piece = dec.decode(buf[i : i + 1])
+        if piece:
+            n = sum(1 for k in range(start, i + 1) if k in lost)
+            if 2 * n > i + 1 - start:
+                made_up = True
+                piece = "\ufffd" * (i + 1 - start)
+            out.append(piece)
+            start = i + 1
+    return "".join(out) if made_up else None
 
 
 def _decoded(data: bytes, holes: list[int], vals: tuple[int, ...], codec: str) -> str | None:

@@ -148,6 +148,7 @@ def _repair_line(line: str, offset: int) -> list[Change]:
             taken.append((fix.start, fix.end))
     fixes.sort(key=lambda f: f.start)
     fixes = _same_kind_followups(line, fixes, taken)
+    taken = [(f.start, f.end) for f in fixes]
     changes = [
         Change(
             f.kind,
@@ -158,7 +159,7 @@ def _repair_line(line: str, offset: int) -> list[Change]:
             f.after,
             step=STEP,
             confidence=f.confidence,
-            note=f.note,
+            note=f.note + _kept_lost_note(f.after),
         )
         for f in fixes
     ]
@@ -169,6 +170,11 @@ def _repair_line(line: str, offset: int) -> list[Change]:
         )
     changes.sort(key=lambda c: c.start)
     return changes
+
+
+def _kept_lost_note(after: str) -> str:
+    n = after.count("\ufffd")
+    return f"; {n} U+FFFD kept for a character whose bytes were (mostly) lost" if n else ""
 
 
 # --- Latin kinds: ftfy ----------------------------------------------------------------------------
@@ -288,8 +294,10 @@ def _whole_line(line: str) -> list[_Fix]:
                 if _holes.HOLE not in seqs[0]:
                     continue
                 before = "".join(_spliced(line, runs, news, 0, m.start()))
-                right = "".join(_spliced(line, runs, news, m.end(), len(line)))[:CONTEXT]
-                got = _read_run(seqs, hyp, before[-CONTEXT:], right, m.end() == len(line), script, before)
+                rest = "".join(_spliced(line, runs, news, m.end(), len(line)))
+                got = _read_run(
+                    seqs, hyp, before[-CONTEXT:], rest[:CONTEXT], m.end() == len(line), script, before, rest
+                )
                 if got is not None:
                     news[k], run_margins[k], alts[k] = got
             _joint(line, runs, news, alts, script)
@@ -487,6 +495,7 @@ def _read_run(
     open_end: bool,
     script: int | None,
     before: str,
+    context: str = "",
 ) -> tuple[str, list[float], tuple[str, ...]] | None:
     """The best reading of one run (its byte sequences ``seqs``) under ``hyp``: (text, hole margins,
     runner-up readings); ``before``: the line before the run."""
@@ -502,7 +511,7 @@ def _read_run(
         else:
             if hyp in LOSSLESS or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            solved = _solve(seq, reader, true, left, right, open_end, script, before)
+            solved = _solve(seq, reader, true, left, right, open_end, script, before, context)
             if solved is None:
                 continue
             text, run_margins = solved.text, solved.margins
@@ -522,6 +531,7 @@ def _solve(
     open_end: bool,
     script: int | None = None,
     before: str | None = None,
+    context: str = "",
 ) -> _holes.Solved | None:
     """Fill the holes of ``seq`` (read by ``reader``, written in ``true``); None if nothing sensible.
     ``before``: the line before the run (default ``left``)."""
@@ -535,8 +545,9 @@ def _solve(
         open_end=open_end,
         script=script,
         before=before,
+        context=context,
     )
-    return None if solved is None or "\ufffd" in solved.text else solved
+    return None if solved is None or solved.text.count("\ufffd") > solved.lost else solved
 
 
 def _readings(seg: str) -> list[tuple[tuple[str, str, str], list[int]]]:
@@ -560,7 +571,7 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
                 continue
             if _common_share(quick) < _common_share(seg) + 0.2:
                 continue
-        solved = _solve(seq, reader, true, left, right, e == len(line), before=line[:s])
+        solved = _solve(seq, reader, true, left, right, e == len(line), before=line[:s], context=line[e:])
         if solved is None:
             continue
         if _cjkscore.to_simplified(solved.text) == _cjkscore.to_simplified(seg):
@@ -631,8 +642,9 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
                     free=_FIRST,
                     open_end=stop == len(line),
                     before=line[:a],
+                    context=line[stop:],
                 )
-                if solved is None or "\ufffd" in solved.text:
+                if solved is None or solved.text.count("\ufffd") > solved.lost:
                     continue
                 gain = _accept(orig, solved.text, left, right)
                 if gain is not None and len(cand) > len(seq) + 1:
