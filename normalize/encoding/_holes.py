@@ -53,8 +53,8 @@ NO_RIVAL = 20.0
 SURE = 5.0
 """Margin (nats) from which a lost byte counts as known: a character more than half of whose bytes
 were lost is restored only if each of them has at least this margin (``新加□`` can only be ``坡``),
-else the run is left as it is and flagged (``2018□□9月``: ``年``, ``］`` and ``日`` are
-0.2 nats apart)."""
+else it stays U+FFFD while the rest of its run is read (``2018□□9月``: ``年``, ``］`` and ``日``
+are 0.2 nats apart)."""
 
 
 @dataclass(slots=True)
