@@ -22,7 +22,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from normalize import Change
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = ROOT.parent / "shared" / "external"
@@ -356,7 +359,7 @@ def _cases(
         yield s, bad
 
 
-def _lost_and_flagged(s: str, bad: str, fixed: str, changes: list[Any]) -> bool:
+def _lost_and_flagged(s: str, bad: str, fixed: str, changes: list[Change]) -> bool:
     """Whether ``fixed`` differs from ``s`` only where whole characters were lost: every difference
     is one character of ``s`` left as one U+FFFD per byte of it (GB18030 or UTF-8), either inside a
     span of ``bad`` flagged as unrecoverable and left as it was, or inside a repair whose note says
@@ -364,7 +367,8 @@ def _lost_and_flagged(s: str, bad: str, fixed: str, changes: list[Any]) -> bool:
     if fixed == s:
         return False
     # pieces of ``fixed`` copied unchanged from ``bad``: (start in fixed, end in fixed, start in bad);
-    # pieces written by a repair that kept U+FFFD for lost characters (start, end in fixed)
+    # pieces written by a repair that kept U+FFFD for lost characters (start, end in fixed; a repair
+    # writes U+FFFD for nothing else, and its note says how many)
     kept: list[tuple[int, int, int]] = []
     noted: list[tuple[int, int]] = []
     at_bad = at_fixed = 0
@@ -372,7 +376,7 @@ def _lost_and_flagged(s: str, bad: str, fixed: str, changes: list[Any]) -> bool:
         n = c.start - at_bad
         kept.append((at_fixed, at_fixed + n, at_bad))
         at_fixed += n
-        if "U+FFFD kept" in c.note:
+        if "\ufffd" in c.after:
             noted.append((at_fixed, at_fixed + len(c.after)))
         at_fixed += len(c.after)
         at_bad = c.end

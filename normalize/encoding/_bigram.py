@@ -114,24 +114,38 @@ def _unigram() -> tuple[dict[int, float], float]:
     return {b: (n + 1) / denom for b, n in seen.items()}, 0.5 / denom
 
 
+_Tables = tuple[dict[int, int], dict[int, int], dict[int, int], dict[int, float], float]
+
+
+@cache
+def _tables() -> _Tables:
+    """(bigram counts, counts of each first character, distinct followers, unigram, unseen)."""
+    pairs, first, kinds, _total = _model()
+    return (pairs, first, kinds, *_unigram())
+
+
+def _prob(tables: _Tables, prev: int, cp: int) -> float:
+    """P(cp | prev), Witten-Bell interpolated with the unigram (``tables`` from :func:`_tables`,
+    fetched once by the caller: this runs for every character scored)."""
+    pairs, first, kinds, uni, unseen = tables
+    pu = uni.get(cp, unseen)
+    n_a = first.get(prev, 0)
+    if not n_a:
+        return pu
+    t_a = kinds[prev]
+    return (pairs.get(prev << 21 | cp, 0) + t_a * pu) / (n_a + t_a)
+
+
 def cost(text: str, before: str = "") -> float:
     """-log P(text | before) under the bigram model (nats); ``before`` empty = start of a line."""
-    pairs, first, kinds, _total = _model()
-    uni, unseen = _unigram()
     s = _norm(_cjkscore.to_simplified(before + text))
     k = len(s) - len(_norm(_cjkscore.to_simplified(text))) if before else 0
     prev = ord(s[k - 1]) if k > 0 else ord(START)
     total = sum(RARER_FORM.get(ch, 0.0) for ch in text) if not text.isascii() else 0.0
+    tables = _tables()
     for ch in s[k:]:
         cp = ord(ch)
-        pu = uni.get(cp, unseen)
-        n_a = first.get(prev, 0)
-        if n_a:
-            t_a = kinds[prev]
-            p = (pairs.get(prev << 21 | cp, 0) + t_a * pu) / (n_a + t_a)
-        else:
-            p = pu
-        total -= math.log(p)
+        total -= math.log(_prob(tables, prev, cp))
         prev = cp
     return total
 
@@ -144,12 +158,9 @@ def end_cost(text: str) -> float:
     s = _norm(_cjkscore.to_simplified(text.rstrip()))
     if not s:
         return 0.0
-    pairs, first, kinds, _total = _model()
-    uni, unseen = _unigram()
-    end = ord(END)
-    p_end = uni.get(end, unseen)
-    last = ord(s[-1])
-    n_a = first.get(last, 0)
-    p = (pairs.get(last << 21 | end, 0) + kinds[last] * p_end) / (n_a + kinds[last]) if n_a else p_end
+    tables = _tables()
+    _pairs, _first, _kinds, uni, unseen = tables
+    p_end = uni.get(ord(END), unseen)
+    p = _prob(tables, ord(s[-1]), ord(END))
     lam = LINE_END_IS_TEXT_END
     return -math.log(lam * p / p_end + (1 - lam))

@@ -342,14 +342,16 @@ def solve(
     # brackets and quotes are paired over the whole run, beyond the scoring window: a closing mark
     # may close an opening one earlier in the line; one that closes nothing is odd
     start = len(left)
-    opened = _cjkscore.open_marks(left if before is None else before)
+    line_before = left if before is None else before
+    opened = _cjkscore.open_marks(line_before)
+    around = line_before + right + context
     beam = sorted(
         (
             (
                 c
                 - _cjkscore.pairing_bonus(t[start:], opened)
                 + _cjkscore.UNPAIRED_CLOSER * _cjkscore.unpaired_closers(t[start:], opened)
-                - _repeat_bonus(t[start:], (before if before is not None else left) + right + context),
+                - _repeat_bonus(t[start:], around),
                 v,
                 t,
                 b,
@@ -391,9 +393,7 @@ def _keeping_lost(
     U+FFFD mid-text, has no rival)."""
     if not lost:
         return None
-    buf = bytearray(data)
-    for h, v in zip(holes, vals, strict=True):
-        buf[h] = v
+    buf = _filled(data, holes, vals)
     dec = codecs.getincrementaldecoder(codec)()
     out: list[str] = []
     start = 0
@@ -410,12 +410,17 @@ def _keeping_lost(
     return "".join(out) if made_up else None
 
 
-def _decoded(data: bytes, holes: list[int], vals: tuple[int, ...], codec: str) -> str | None:
+def _filled(data: bytes, holes: list[int], vals: tuple[int, ...]) -> bytearray:
+    """``data`` with each hole set to its value."""
     buf = bytearray(data)
     for h, v in zip(holes, vals, strict=True):
         buf[h] = v
+    return buf
+
+
+def _decoded(data: bytes, holes: list[int], vals: tuple[int, ...], codec: str) -> str | None:
     try:
-        return bytes(buf).decode(codec)
+        return bytes(_filled(data, holes, vals)).decode(codec)
     except UnicodeDecodeError:
         return None
 

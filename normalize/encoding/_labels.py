@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from . import _euctw
+from . import _euctw  # noqa: F401  (registers the euc-tw codec, which codecs.lookup then finds)
 
 # The GB family is decoded with gb18030 (a superset of gb2312 and gbk), Big5 with big5hkscs
 # (a superset of big5; cp950 is the fallback for Microsoft's extensions), as the WHATWG
@@ -62,8 +62,6 @@ def codec_for_label(label: str) -> str | None:
     """
     key = label.strip().strip("\"'").lower()
     key = _ALIASES.get(key, key)
-    if key.replace("_", "-") in ("euc-tw", "euctw", "x-euc-tw", "cns11643") and _euctw.available():
-        return _euctw.NAME
     try:
         name = codecs.lookup(key).name
     except LookupError:

@@ -532,9 +532,10 @@ def _solve(
     script: int | None = None,
     before: str | None = None,
     context: str = "",
+    free: frozenset[int] = frozenset(),
 ) -> _holes.Solved | None:
     """Fill the holes of ``seq`` (read by ``reader``, written in ``true``); None if nothing sensible.
-    ``before``: the line before the run (default ``left``)."""
+    ``before``: the line before the run (default ``left``); the rest as :func:`._holes.solve`."""
     solved = _holes.solve(
         seq,
         true,
@@ -542,6 +543,7 @@ def _solve(
         right,
         reader=reader,
         after=_after(right, reader),
+        free=free,
         open_end=open_end,
         script=script,
         before=before,
@@ -632,19 +634,18 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
             if seq is None:
                 continue
             for cand in _with_dropped_pair([_holes.HOLE, *seq], seg, left, right):
-                solved = _holes.solve(
+                solved = _solve(
                     cand,
+                    "gb18030",
                     "gb18030",
                     left,
                     right,
-                    reader="gb18030",
-                    after=_after(right, "gb18030"),
-                    free=_FIRST,
-                    open_end=stop == len(line),
+                    stop == len(line),
                     before=line[:a],
                     context=line[stop:],
+                    free=_FIRST,
                 )
-                if solved is None or solved.text.count("\ufffd") > solved.lost:
+                if solved is None:
                     continue
                 gain = _accept(orig, solved.text, left, right)
                 if gain is not None and len(cand) > len(seq) + 1:
