@@ -43,3 +43,14 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[eval]")
     session.run("python", "bench/pipeline.py")
     session.run("python", "bench/archive.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """Explore with hypothesis: fresh random examples, 2,000 a property ("explore" profile of
+    tests/conftest.py), failures kept in .hypothesis/.  Pin what it finds with @example."""
+    session.install("-e", ".[test]")
+    session.env["HYPOTHESIS_PROFILE"] = "explore"
+    session.run(
+        "pytest", "-n", "2", "-q", "-k", "idempotent or fixed_point or overlap or propert", *session.posargs
+    )

@@ -1,8 +1,30 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles.  "ci" (the default) is derandomized: the same examples every run, so a red run
+# is a regression, never the luck of the draw; counterexamples found while exploring are pinned with
+# @example next to the property.  "explore" (`nox -s fuzz`) draws fresh random examples, many more of
+# them, and keeps a database of failures in .hypothesis/.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "explore",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

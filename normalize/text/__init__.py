@@ -14,6 +14,8 @@ over the changes reproduces the output.  Steps run in this order:
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from functools import cache
 from importlib import metadata
 
@@ -42,7 +44,38 @@ def normalize_body(text: str, target: str, options: TextOptions = DEFAULTS) -> t
     return _run(text, target, options, body=True)
 
 
+MAX_PASSES = 3
+"""The steps run again on their own output until it no longer changes (at most this many passes).
+
+A later step can give an earlier one new context: re-joining two lines puts a bracket pair on one
+line (``（?A`` / ``0:)``), and a bracket absorbing the space before it puts an annotation right after
+a character (``据 (yōu)（jù）`` -> ``据（yōu）（jù）``).  Running to a fixed point makes the stage
+idempotent: normalizing normalized text changes nothing.  Almost every text is fixed after the second
+pass, which changes nothing; the third is a bound, not a norm."""
+
+
 def _run(text: str, target: str, options: TextOptions, *, body: bool) -> tuple[str, list[Change]]:
+    changes: list[Change] = []
+    for _ in range(MAX_PASSES):
+        text, made = _pass(text, target, options, body=body)
+        seen = Counter(_flag_key(c) for c in changes if not c.applied)
+        for c in made:
+            if not c.applied and seen[_flag_key(c)] > 0:  # flagged again by a later pass: one flag
+                seen[_flag_key(c)] -= 1
+                continue
+            changes.append(c)
+        if not any(c.applied for c in made):
+            break
+    return text, changes
+
+
+def _flag_key(c: Change) -> tuple[str, str]:
+    """What makes two flags the same flag across passes (offsets move; bracket widths and the script
+    of the note's character change)."""
+    return (c.kind, unicodedata.normalize("NFKC", c.before))
+
+
+def _pass(text: str, target: str, options: TextOptions, *, body: bool) -> tuple[str, list[Change]]:
     changes: list[Change] = []
     if options.whitespace:
         text, c = normalize_whitespace(text, target, body=body)
