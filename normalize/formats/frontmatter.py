@@ -19,9 +19,10 @@ import frontmatter as fm
 import lxml.etree
 import lxml.html
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from .._document import Article, Block, Document, NormalizeError, lifted
-from . import _newsbody
+from . import _newsbody, _yaml
 from . import _newsmeta as nm
 
 _FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
@@ -72,6 +73,18 @@ _URL_KEYS = ("url", "link", "permalink", "source_url", "original_url", "canonica
 _FEED_SEP = re.compile(r"\s+[-|–—]\s+|\s*[|｜]\s*")
 
 
+class _Handler(YAMLHandler):
+    """python-frontmatter's YAML handler, loading through :mod:`._yaml` (safe, bounded)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.duplicates: list[str] = []
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        data, self.duplicates = _yaml.load(fm)
+        return data if data is not None else {}
+
+
 class FrontMatterFormat:
     name = "frontmatter"
 
@@ -83,13 +96,21 @@ class FrontMatterFormat:
         return 0.97 if end > 0 and re.search(r"^\s*\w+\s*:", text[m.end() : end], re.M) else 0.5
 
     def parse(self, doc: Document) -> None:
+        handler = _Handler()
         try:
-            post = fm.loads(doc.text)
+            post = fm.loads(doc.text, handler=handler)
         except yaml.YAMLError as exc:
             raise NormalizeError(f"invalid YAML front matter: {_yaml_reason(exc)}", stage="parse") from exc
-        meta: dict[str, Any] = dict(post.metadata)
-        if not meta:
+        except _yaml.FrontMatterError as exc:
+            raise NormalizeError(str(exc), stage="parse") from exc
+        if not isinstance(post.metadata, dict) or not post.metadata:
+            start = _FM_START.match(doc.text)
+            if start and not re.search(r"^---[ \t]*\r?$", doc.text[start.end() :], re.M):
+                raise NormalizeError("front matter is never closed (no '---' line after it)", stage="parse")
             raise NormalizeError("front matter is empty or not a mapping", stage="parse")
+        meta: dict[str, Any] = dict(post.metadata)
+        for dup in handler.duplicates:
+            doc.warnings.append(f"front matter key {dup} given twice; the last value is used")
         doc.fields.update({k: _plain(v) for k, v in meta.items()})
         body_at = doc.text.find(post.content[:50]) if post.content else len(doc.text)
         doc.log(lifted(0, max(body_at, 0), doc.text[: max(body_at, 0)], "front matter"))
@@ -121,8 +142,13 @@ class FrontMatterFormat:
 
     def _front_fields(self, doc: Document, art: Article, meta: dict[str, Any]) -> None:
         f = art.fields
-        if isinstance(meta.get("title"), str) and meta["title"].strip():
-            f["headline"] = meta["title"].strip()
+        title = meta.get("title")
+        if isinstance(title, int | float) and not isinstance(title, bool):  # `title: 2024` is text too
+            title = str(title)
+        if isinstance(title, str) and title.strip():
+            f["headline"] = title.strip()
+        elif title is not None:
+            doc.warnings.append(f"front matter title is not text ({type(title).__name__}); left out")
         if "date" in meta:
             iso = _iso_datetime(meta["date"])
             if iso:

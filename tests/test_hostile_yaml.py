@@ -1,0 +1,74 @@
+"""Front matter from hostile or broken YAML: refused or degraded with a clear message, never run,
+never hung (tests/data/hostile/yaml_*)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from normalize import process
+from normalize.formats import _yaml
+
+DATA = Path(__file__).parent / "data" / "hostile"
+
+
+def test_alias_bomb_is_refused_before_it_expands() -> None:
+    start = time.perf_counter()
+    result = process(DATA / "yaml_bomb.md")
+    assert result.error == "front matter expands to more than 100,000 values (YAML aliases): refused (parse)"
+    assert result.records == []
+    assert result.source == (DATA / "yaml_bomb.md").read_bytes()  # kept for the archive
+    assert time.perf_counter() - start < 30  # expanded, it would take minutes and gigabytes
+
+
+def test_expanded_size_counts_aliases_without_expanding() -> None:
+    import yaml
+
+    node = yaml.compose("a: &a [1, 2, 3]\nb: [*a, *a]\n")
+    # mapping 1 + key a 1 + [1,2,3] 4 + key b 1 + [*a, *a] (1 + 4 + 4) = 16
+    assert _yaml.expanded_size(node, 1000) == 16
+    assert _yaml.expanded_size(node, 10) == 11  # stops counting past the limit
+    data, dups = _yaml.load("a: &a [1, 2, 3]\nb: [*a, *a]\n", max_nodes=16)
+    assert data == {"a": [1, 2, 3], "b": [[1, 2, 3], [1, 2, 3]]} and dups == []
+    with pytest.raises(_yaml.FrontMatterError):
+        _yaml.load("a: &a [1, 2, 3]\nb: [*a, *a]\n", max_nodes=15)
+
+
+def test_python_tags_are_never_constructed(tmp_path: Path) -> None:
+    result = process(DATA / "yaml_python_tag.md")
+    assert result.error is not None
+    assert result.error.startswith("invalid YAML front matter: could not determine a constructor")
+    assert "line 2" in result.error
+    assert not Path("/tmp/normalize-pwned").exists()
+
+
+def test_impossible_date_and_duplicate_key_degrade_with_warnings() -> None:
+    result = process(DATA / "yaml_impossible_date.md")
+    assert result.error is None
+    (rec,) = result.records
+    assert rec.data["headline"] == "国务院常务会议部署稳就业工作"  # YAML's rule: the last value
+    assert "datePublished" not in rec.data  # never guessed
+    assert result.warnings == [
+        "front matter key 'title' (line 4) given twice; the last value is used",
+        "front matter date '2021-13-45' is not a date; left out",
+    ]
+
+
+def test_real_timestamps_still_load_as_dates() -> None:
+    data, _ = _yaml.load("date: 2021-03-04 08:00:00+08:00\nday: 2021-03-04\n")
+    assert data["date"].isoformat() == "2021-03-04T08:00:00+08:00"
+    assert data["day"].isoformat() == "2021-03-04"
+
+
+def test_unclosed_front_matter_says_so() -> None:
+    result = process(DATA / "yaml_unclosed.md")
+    assert result.error == "front matter is never closed (no '---' line after it) (parse)"
+
+
+def test_non_text_title_is_left_out_with_a_warning() -> None:
+    result = process(DATA / "yaml_title_list.md")
+    (rec,) = result.records
+    assert "headline" not in rec.data
+    assert result.warnings == ["front matter title is not text (list); left out"]
