@@ -1,8 +1,10 @@
-"""``normalize fix [FILE]``: repair mojibake in UTF-8 text, line for line.
+"""``normalize fix [FILE]``: repair mojibake in text, line for line.
 
 Reads FILE (standard input by default), writes the repaired text to standard
-output with the same number of lines; ``--explain`` prints the changes
-(repairs and flagged spans) as a JSON array instead.
+output as UTF-8 with the same number of lines; ``--explain`` prints the changes
+(repairs and flagged spans) as a JSON array instead.  Input that is not UTF-8
+(a GB18030 or Big5 file, UTF-16 ...) is detected and decoded as what it is, and
+the command says so on standard error; it is never read as broken UTF-8.
 """
 
 from __future__ import annotations
@@ -12,31 +14,53 @@ import json
 import sys
 from pathlib import Path
 
-from ..encoding import repair
+from ..encoding import decode, detect, repair
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="UTF-8 text file (default: stdin)")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        metavar="FILE",
+        help="text file (default: stdin; not UTF-8: detected and decoded)",,
+    )
     parser.add_argument(
         "--explain", action="store_true", help="print the changes as JSON instead of the text"
     )
 
 
-def _read(path: Path | None) -> str:
+def _read(path: Path | None) -> bytes:
     if path is None:
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-    else:
-        data = path.read_bytes()
-    return data.decode("utf-8", errors="replace")
+        return sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    return path.read_bytes()
+
+
+def _decoded(data: bytes, name: str) -> str:
+    """The text of ``data``: UTF-8 when it is, else what detection finds (said on stderr)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    detection = detect(data)
+    text, _changes = decode(data, detection)
+    if detection.encoding != "utf-8":
+        print(
+            f"normalize fix: {name}: not UTF-8; read as {detection.encoding} "
+            f"(confidence {detection.confidence:.2f}); the output is UTF-8",
+            file=sys.stderr,
+        )
+    return text
 
 
 def run(args: argparse.Namespace) -> int:
     name = str(args.file) if args.file else "<stdin>"
     try:
-        text = _read(args.file)
+        data = _read(args.file)
     except OSError as exc:
         print(f"normalize fix: {name}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    text = _decoded(data, name)
     # repair works on lines (a repair never crosses a line break), so the line count is kept
     fixed, changes = repair(text)
     if args.explain:
