@@ -23,7 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         type=Path,
         metavar="FILE",
-        help="text file (default: stdin; not UTF-8: detected and decoded)",,
+        help="text file (default: stdin; not UTF-8: detected and decoded)",
     )
     parser.add_argument(
         "--explain", action="store_true", help="print the changes as JSON instead of the text"
