@@ -44,6 +44,15 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'normalize' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    """The public API and the module's own names.
+
+    The pipeline's names are loaded lazily (:func:`__getattr__`), so they are not module globals until
+    first used; without this, ``dir(normalize)`` and tab completion would not show ``process``.
+    """
+    return sorted(set(__all__) | set(globals()))
+
+
 __all__ = [
     "Article",
     "Block",

@@ -10,6 +10,7 @@ still be archived).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,8 +197,11 @@ def process_bytes(data: bytes, name: str, options: Options | None = None) -> Res
     return process_document(Document(source=data, name=name), options)
 
 
-def process(path: Path, root: Path | None = None, options: Options | None = None) -> Result:
+def process(
+    path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None, options: Options | None = None
+) -> Result:
     """Normalize one file; ``root`` is what its name is relative to (default: its folder)."""
+    path, root = Path(path), (None if root is None else Path(root))
     try:
         doc = _read.read(path, root)
     except OSError as exc:

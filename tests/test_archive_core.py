@@ -295,7 +295,7 @@ def test_cli_log_diff_show_ls(arc: Archive, capsys: pytest.CaptureFixture[str]) 
     assert main(["archive", "show", oid, "--version", "v7", "--archive", root]) == 1
     assert "no version v7" in capsys.readouterr().err
     assert main(["archive", "log", "urn:nope", "--archive", root]) == 1
-    assert main(["archive", "ls", "--archive", root + "/missing"]) == 1
+    assert main(["archive", "ls", "--archive", root + "/missing"]) == 2  # a missing archive: input error
     assert main(["archive", "verify", "--no-records", "--archive", root]) == 0
     assert main(["archive", "reindex", "--archive", root]) == 0
     assert "indexed 1 objects" in capsys.readouterr().out

@@ -1,8 +1,10 @@
 """``normalize archive``: read, verify and export the OCFL archive.
 
-Sub-commands (each takes ``--archive DIR``, default ``archive/``)::
+Sub-commands (``--archive DIR`` or ``-r DIR``, default ``archive/``, before or after the sub-command,
+as rocfl takes ``-r ROOT``)::
 
     normalize archive ls [PREFIX]                 ids, head version, date, status, source name
+                                                  (PREFIX: an id prefix, or a bare path / source name prefix)
     normalize archive show ID [--version vN] [--source]
     normalize archive log ID                      every version: date, message, changed paths
     normalize archive diff ID vA vB               the records' differences, field by field
@@ -14,7 +16,10 @@ Sub-commands (each takes ``--archive DIR``, default ``archive/``)::
 ``verify`` checks every object with ocfl-py (digests, warnings) and every head record against the JSON
 Schemas; PATH may be a storage root or single object directories.  ``--changed`` verifies only the objects
 touched in git's staged changes (for the pre-commit hook).  Exit 0 when all is well, 1 when something is
-invalid, 2 on a usage error.
+invalid or an id is unknown (the closest ids are suggested), 2 on a usage error, a missing archive among
+them (the message names the path looked at).
+
+``ls`` and ``log`` print a table / coloured lines on a terminal and plain tab-separated rows into a pipe.
 """
 
 from __future__ import annotations
@@ -26,28 +31,47 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
+from . import UsageError, is_terminal, print_table, write_rows
+
+if TYPE_CHECKING:
+    from ..archive import Archive, Entry
+
 _PROG = "normalize archive"
+DEFAULT_ROOT = Path("archive")
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    """Add the archive sub-commands."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+def add_archive_option(parser: argparse.ArgumentParser, default: Any = DEFAULT_ROOT) -> None:
+    """``--archive DIR`` / ``-r DIR``: the storage root (also used by ``normalize explain``)."""
+    parser.add_argument(
+        "-r",
         "--archive",
         type=Path,
-        default=Path("archive"),
+        default=default,
         metavar="DIR",
         help="the storage root (default archive/)",
     )
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the archive sub-commands.
+
+    ``--archive`` is accepted both before the sub-command (``normalize archive -r DIR ls``) and after it.
+    The sub-commands' copy has no default (``SUPPRESS``), so that it only overrides the value given
+    before the sub-command when it is itself given: argparse copies every attribute a sub-parser sets.
+    """
+    add_archive_option(parser)
+    common = argparse.ArgumentParser(add_help=False)
+    add_archive_option(common, default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = sub.add_parser("ls", parents=[common], help="list objects")
-    p.add_argument("prefix", nargs="?", help="only ids starting with this")
+    p.add_argument(
+        "prefix", nargs="?", help="only ids starting with this (or whose path or source name starts with it)"
+    )
     p.add_argument("--ids", action="store_true", help="print ids only")
     p = sub.add_parser("show", parents=[common], help="show an object's records at a version")
     p.add_argument("id")
@@ -76,9 +100,70 @@ def _err(msg: str) -> None:
     print(f"{_PROG}: {msg}", file=sys.stderr)
 
 
+def open_archive(root: Path, prog: str = _PROG) -> Archive:
+    """Open the storage root ``root`` for reading, or raise :class:`UsageError` naming the path.
+
+    A missing or foreign directory is an input error (exit 2), the same for every command, with the
+    path that was looked at and how to choose another.
+    """
+    from ..archive import Archive, ArchiveError
+
+    if not root.exists():
+        raise UsageError(f"{prog}: {root}: no such directory (the archive; --archive DIR to choose another)")
+    try:
+        return Archive.open(root)
+    except ArchiveError as exc:
+        raise UsageError(f"{prog}: {exc} (--archive DIR to choose another)") from exc
+
+
+def _id_value(object_id: str) -> str:
+    """The value part of ``urn:normalize:<kind>:<value>`` (the path for path-keyed ids)."""
+    parts = object_id.split(":", 3)
+    return parts[3] if len(parts) == 4 and parts[:2] == ["urn", "normalize"] else object_id
+
+
+def matches(entry: Entry, prefix: str) -> bool:
+    """Whether ``entry`` is selected by ``prefix``: a prefix of its id, of its id's value (the path of
+    ``urn:normalize:path:news/a.txt``) or of its source name (with or without folders)."""
+    name = entry.name
+    return (
+        entry.id.startswith(prefix)
+        or _id_value(entry.id).startswith(prefix)
+        or name.startswith(prefix)
+        or name.rsplit("/", 1)[-1].startswith(prefix)
+    )
+
+
+def suggest(entries: list[Entry], query: str, n: int = 5) -> list[Entry]:
+    """The objects a mistyped or partial id most likely meant: prefix and substring matches of ids,
+    paths and source names first, then the closest spellings (difflib)."""
+    q = query.casefold()
+    hits = [e for e in entries if matches(e, query)]
+    hits += [e for e in entries if e not in hits and (q in e.id.casefold() or q in e.name.casefold())]
+    if not hits:  # nothing contains the query: the closest spellings of paths and names (the shared
+        # ``urn:normalize:path:`` prefix would make every full id look alike)
+        keys: dict[str, Entry] = {}
+        for e in entries:
+            keys.setdefault(_id_value(e.id), e)
+            if e.name:
+                keys.setdefault(e.name, e)
+        for key in difflib.get_close_matches(_id_value(query), list(keys), n=n, cutoff=0.75):
+            if keys[key] not in hits:
+                hits.append(keys[key])
+    return hits[:n]
+
+
+def did_you_mean(entries: list[Entry], query: str) -> str:
+    """`` (did you mean …?)`` with the suggested ids and their source names, or nothing."""
+    hits = suggest(entries, query)
+    if not hits:
+        return ""
+    return "; did you mean:\n" + "\n".join(f"  {e.id}  (source {e.name})" for e in hits)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run one archive sub-command."""
-    from ..archive import Archive, ArchiveError, LockTimeout
+    from ..archive import ArchiveError, LockTimeout
 
     action: str = args.action
     try:
@@ -87,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
         if action == "export" and args.format == "parquet" and str(args.out) == "-":
             _err("export: parquet needs a file, not stdout")
             return 2
-        arc = Archive.open(args.archive)
+        arc = open_archive(args.archive)
         try:
             handler = {
                 "ls": _ls,
@@ -98,12 +183,21 @@ def run(args: argparse.Namespace) -> int:
                 "reindex": _reindex,
                 "recover": _recover,
             }[action]
-            return handler(arc, args)
+            try:
+                return handler(arc, args)
+            except ArchiveError:
+                object_id = getattr(args, "id", None)
+                if object_id is not None and object_id not in arc:
+                    _err(f"no object {object_id!r} in {arc.root}{did_you_mean(arc.entries(), object_id)}")
+                    return 1
+                raise
         finally:
             arc.close()
     except (ArchiveError, LockTimeout) as exc:
         _err(str(exc))
         return 1
+    except BrokenPipeError:
+        raise  # stdout's reader left (`| head`): normalize.cli.main ends quietly
     except OSError as exc:
         _err(f"{exc.filename or args.archive}: {exc.strerror or exc}")
         return 1
@@ -114,22 +208,35 @@ def _console() -> Console:
 
 
 def _ls(arc: Any, args: argparse.Namespace) -> int:
-    entries = arc.entries(args.prefix)
+    prefix: str | None = args.prefix
+    if prefix and prefix.startswith("urn:"):
+        entries = arc.entries(prefix)
+    else:  # a bare path or name: ids are matched on their value, and source names too
+        entries = [e for e in arc.entries() if not prefix or matches(e, prefix)]
     out = sys.stdout
     if args.ids:
         out.write("".join(e.id + "\n" for e in entries))
         return 0
-    if not out.isatty() or len(entries) > 2000:
-        out.write(
-            "".join(f"{e.id}\tv{e.head}\t{e.created}\t{e.status}\t{e.records}\t{e.name}\n" for e in entries)
-        )
+    if not is_terminal() or len(entries) > 2000:
+        write_rows((e.id, f"v{e.head}", e.created, e.status, e.records, e.name) for e in entries)
         return 0
-    table = Table("id", "head", "created", "status", "records", "source", box=None)
-    for e in entries:
-        style = "red" if e.status == "failed" else ""
-        table.add_row(e.id, f"v{e.head}", e.created, Text(e.status, style=style), str(e.records), e.name)
+    # on a terminal the source column is left out when every name is already its id's path (the default
+    # --key path), so that the ids, which must never be cut, fit more terminals; the plain rows keep it
+    headers: tuple[str, ...] = ("id", "head", "created", "status", "records", "source")
+    named = any(e.name != _id_value(e.id) for e in entries)
+    rows = [
+        (
+            e.id,
+            f"v{e.head}",
+            e.created,
+            Text(e.status, style="red" if e.status == "failed" else ""),
+            str(e.records),
+            *([e.name] if named else []),
+        )
+        for e in entries
+    ]
     con = _console()
-    con.print(table)
+    print_table(headers if named else headers[:-1], rows, keep={0, 5}, console=con, box=None)
     con.print(f"{len(entries)} objects", style="dim")
     return 0
 
@@ -164,8 +271,21 @@ def _show(arc: Any, args: argparse.Namespace) -> int:
 
 
 def _log(arc: Any, args: argparse.Namespace) -> int:
+    history = arc.history(args.id)
+    if not is_terminal():
+        # one row per changed path (version, date, change, path, message): `grep records/001` lists the
+        # versions that touched a file, with why
+        rows: list[tuple[str, ...]] = []
+        for v in reversed(history):
+            changed = (
+                [("+", p) for p in v.added] + [("~", p) for p in v.modified] + [("-", p) for p in v.removed]
+            )
+            for mark, path in changed or [("", "")]:
+                rows.append((f"v{v.version}", v.created, mark, path, v.message))
+        write_rows(rows)
+        return 0
     con = _console()
-    for v in reversed(arc.history(args.id)):
+    for v in reversed(history):
         con.print(Text.assemble((f"v{v.version}", "bold yellow"), f"  {v.created}  ", (v.message, "bold")))
         user = v.user.get("name", "")
         if user:
@@ -284,7 +404,8 @@ def _verify(args: argparse.Namespace) -> int:
     total = 0
     for path in paths:
         if not path.exists():
-            _err(f"{path}: no such directory")
+            what = "archive" if path == args.archive else "path to verify"
+            _err(f"{path}: no such directory (the {what}; --archive DIR to choose another)")
             return 2
         if args.changed:
             if any(path.glob("0=ocfl_1.*")):

@@ -1,8 +1,11 @@
 """``normalize detect FILE...``: the encoding of each file, its confidence and the evidence.
 
-Prints a table (rich) or, with ``--json``, one JSON array with an object per file
-(``path``, ``encoding``, ``confidence``, ``evidence``, ``declared``, ``regions``).
-Exit 1 when a file cannot be read.
+On a terminal, a table (rich) whose file column is never cut (a long path folds onto
+the next line, the other columns give way first); into a pipe or file, one plain line
+per file: ``path<TAB>encoding<TAB>confidence<TAB>evidence`` (evidence comma-separated),
+so ``normalize detect *.txt | grep gb18030 | cut -f1`` works.  With ``--json``, one JSON
+array with an object per file (``path``, ``encoding``, ``confidence``, ``evidence``,
+``declared``, ``regions``).  Exit 1 when a file cannot be read.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from ..encoding import detect
+from . import is_terminal, print_table, write_rows
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -47,10 +50,19 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
+    elif not is_terminal():
+        write_rows(
+            (r["path"], _encoding(r), f"{r['confidence']:.2f}", ", ".join(r["evidence"])) for r in results
+        )
     else:
-        table = Table("file", "encoding", "confidence", "evidence")
-        for r in results:
-            enc = r["encoding"] + (f" (+{len(r['regions'])} regions)" if r["regions"] else "")
-            table.add_row(r["path"], enc, f"{r['confidence']:.2f}", ", ".join(r["evidence"]))
-        Console(highlight=False).print(table)
+        rows = [
+            (r["path"], _encoding(r), f"{r['confidence']:.2f}", ", ".join(r["evidence"])) for r in results
+        ]
+        print_table(
+            ("file", "encoding", "conf", "evidence"), rows, keep={0, 1}, console=Console(highlight=False)
+        )
     return 1 if failed else 0
+
+
+def _encoding(r: dict[str, Any]) -> str:
+    return str(r["encoding"]) + (f" (+{len(r['regions'])} regions)" if r["regions"] else "")

@@ -8,7 +8,8 @@ over the changes reproduces the output.  Steps run in this order:
 1. ``whitespace`` -- line breaks, NFC, indentation, NBSP, stray spaces (:mod:`._whitespace`)
 2. ``pinyin`` -- reading annotations such as ``優(yōu)`` (:mod:`._pinyin`)
 3. ``script`` -- OpenCC Simplified/Traditional conversion (:mod:`._script`)
-4. ``punctuation`` -- ASCII marks in Chinese context to full width (:mod:`._punctuation`)
+4. ``punctuation`` -- ASCII marks in Chinese context to full width (:mod:`._punctuation`); for the
+   zh-TW and zh-HK targets, ``“”`` / ``‘’`` to ``「」`` / ``『』`` (step ``quotes``, :mod:`._quotes`)
 5. ``paragraphs`` -- bodies only: rejoin paragraphs split mid-sentence (:mod:`._paragraphs`)
 """
 
@@ -24,6 +25,7 @@ from ._options import SCRIPTS, TextOptions, output_language
 from ._paragraphs import join_paragraphs
 from ._pinyin import remove_pinyin
 from ._punctuation import fullwidth_punctuation
+from ._quotes import convert_quotes
 from ._script import convert_script, detect_script
 from ._whitespace import normalize_whitespace
 
@@ -88,6 +90,8 @@ def _pass(text: str, target: str, options: TextOptions, *, body: bool) -> tuple[
         changes.extend(c)
     if options.punctuation:
         text, c = fullwidth_punctuation(text, target, ellipsis=options.ellipsis)
+        changes.extend(c)
+        text, c = convert_quotes(text, target, options.script)
         changes.extend(c)
     if body and options.paragraphs:
         text, c = join_paragraphs(text, target)
