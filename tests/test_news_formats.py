@@ -10,6 +10,7 @@ import pytest
 
 from normalize import process
 from normalize.encoding import _euctw
+from normalize.formats import _newsmeta as nm
 
 DATA = Path(__file__).parent / "data" / "news"
 EXPECTED: dict[str, Any] = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
@@ -58,3 +59,57 @@ def test_newspaper_split_is_logged() -> None:
     kinds = [c["kind"] for r in result.records for c in r.data["wasGeneratedBy"]["changes"]]
     assert kinds.count("article.split") == 2
     assert "metadata.lifted" in kinds
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        # two roles in one byline
+        ("本报记者 王海荣 通讯员 李明", [("王海荣", "本报记者"), ("李明", "通讯员")]),
+        # a two-character name letter-spaced to the width of three
+        ("本报记者 李　明", [("李明", "本报记者")]),
+        # a surname outside the common list: the title set apart before it says it is a name
+        ("本报记者 毋晓蕾", [("毋晓蕾", "本报记者")]),
+        # where the report was filed, or that the names took the photos
+        ("本报记者 王海荣 北京报道", [("王海荣", "本报记者")]),
+        ("记者 王海荣 摄", [("王海荣", "记者")]),
+        # an invisible character the text stage removes anyway (here inside the title)
+        ("本报\u200b记者 王海荣", [("王海荣", "本报\u200b记者")]),
+        # traditional script and pinyin annotations: values are taken as written
+        ("本報(bào)記者 王海榮", [("王海榮", "本報(bào)記者")]),
+        ("记者手记", None),
+        ("本报记者 调查发现问题", None),
+    ],
+)
+def test_byline_line(line: str, authors: list[tuple[str, str]] | None) -> None:
+    info = nm.classify_line(line)
+    if authors is None:
+        assert info is None or info.kind != "reporter"
+        return
+    assert info is not None and info.kind == "reporter"
+    assert [(a["name"], a["jobTitle"]) for a in info.fields["author"]] == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "fields"),
+    [
+        ("原標(biāo)題(tí):數字經濟", "original-title", {"alternativeHeadline": "數字經濟"}),
+        ("首頁(yè) > 國內新聞 > 正文", "breadcrumb", {"articleSection": ["國內新聞"]}),
+        ("責(zé)任編輯:張偉", "editor", {"editor": [{"name": "張偉", "jobTitle": "責(zé)任編輯"}]}),
+        ("來(lái)源(yuán)：人民日報", "source", {"sourcePublisher": "人民日報"}),
+        ("责任编辑：李　明", "editor", {"editor": [{"name": "李明", "jobTitle": "责任编辑"}]}),
+    ],
+)
+def test_marker_lines_whatever_the_script(line: str, kind: str, fields: dict[str, Any]) -> None:
+    info = nm.classify_line(line)
+    assert info is not None and info.kind == kind
+    assert info.fields == fields
+
+
+def test_closing_byline_letter_spaced() -> None:
+    text = "相关补贴将在六月底前发放到位。（记者 李　明）"
+    found = nm.closing_byline(text)
+    assert found is not None
+    at, authors = found
+    assert text[at:] == "（记者 李　明）"
+    assert authors == [{"name": "李明", "jobTitle": "记者"}]

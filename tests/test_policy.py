@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import opencc
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -176,6 +177,8 @@ def test_document_type(title: str, kind: str | None) -> None:
         ("国办发[2019]5号", "国办发〔2019〕5号"),
         ("晋政发（2020） 12号", "晋政发〔2020〕12号"),
         ("国发〔2019〕5号", "国发〔2019〕5号"),
+        ("國辦發[2019]5號", "国办发〔2019〕5号"),  # one identifier whatever the script of the copy
+        ("國(guó)辦發〔2019〕5號(hào)", "国办发〔2019〕5号"),
     ],
 )
 def test_normalize_identifier(raw: str, norm: str) -> None:
@@ -189,11 +192,11 @@ def test_join_title_spacing() -> None:
     assert gw.join_title(["中共中央办公厅 国务院办公厅关于印发"]) == "中共中央办公厅 国务院办公厅关于印发"
 
 
-@given(st.text(alphabet="政府关于通知。，、：\n 0123456789年月日〔〕号附件一二（）", max_size=300))
+@given(st.text(alphabet="政府关于通知。，、：\n 0123456789年月日〔〕号附件一二（）關發:(guān)", max_size=300))
 def test_read_never_crashes_and_offsets_hold(text: str) -> None:
     g = gw.read(text)
     for ln, _ in g.body:
-        assert text[ln.start : ln.end] == ln.text
+        assert text[ln.start : ln.end] == ln.raw
     for lift in g.lifted:
         assert text[lift.start : lift.end] == lift.before
     assert 0.0 <= policy.FORMAT.sniff(text) <= 0.95
@@ -223,3 +226,80 @@ def test_corpus_all_three_right() -> None:
         )
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.get("legislationDate", "")), gp.name
     assert golds and right / len(golds) >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("line", "items"),
+    [
+        # levels of government before one head: one addressee
+        (
+            "各省、市、自治区人民政府，国务院有关部委、直属机构",
+            ["各省、市、自治区人民政府", "国务院有关部委", "直属机构"],
+        ),
+        (
+            "各省、自治区、直辖市人民政府，国务院各部委、各直属机构",
+            ["各省、自治区、直辖市人民政府", "国务院各部委", "各直属机构"],
+        ),
+        ("各市、县（市、区）人民政府，省直各单位", ["各市、县（市、区）人民政府", "省直各单位"]),
+        ("北京市、天津市、河北省人民政府", ["北京市、天津市、河北省人民政府"]),
+        # guards: organs each with their own head, and places no head closes, stay apart
+        ("山西综改区管委会、各市工信局，各相关单位", ["山西综改区管委会", "各市工信局", "各相关单位"]),
+        ("北京市、天津市", ["北京市", "天津市"]),
+    ],
+)
+def test_split_list_keeps_a_shared_head(line: str, items: list[str]) -> None:
+    assert gw.split_list(line) == items
+
+
+def test_outline_holds_run_in_items() -> None:
+    """A numbered paragraph is an outline item too; a long lead sentence is named by its opening clause."""
+    clause = (
+        "对推进某某制度改革成效显著、落实某某监管等相关政策措施社会反映好的市（地、州、盟）、县（市、区、旗）"
+    )
+    line = f"三、{clause}，优先纳入相关试点，推动降低企业制度性交易成本。（某某部负责）"
+    assert gw.outline_entry(line) == {"level": 1, "marker": "三、", "title": clause}
+    assert gw.outline_entry("（二）基本原则。坚持公益性导向。") == {
+        "level": 2,
+        "marker": "（二）",
+        "title": "基本原则",
+    }
+
+
+def test_corpus_numbered_items_and_shared_heads() -> None:
+    """国办发〔2018〕117号: 30 run-in items, all in the outline; its addressee names three groups."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/external/corpus-policy not present")
+    (path,) = [
+        p for p in CORPUS.rglob("*.txt") if "国办发〔2018〕117号" in p.read_text(encoding="utf-8")[:300]
+    ]
+    doc = _parse(path)
+    _check_offsets(doc)
+    f = doc.articles[0].fields
+    assert f["addressee"] == ["各省、自治区、直辖市人民政府", "国务院各部委", "各直属机构"]
+    outline = [o for o in f["outline"] if "attachment" not in o]
+    assert len(outline) == 30
+    assert [o["level"] for o in outline] == [1] * 30
+    assert outline[0]["marker"] == "一、" and outline[-1]["marker"] == "三十、"
+
+
+def test_template_in_traditional_script(seeds: Path) -> None:
+    """The ``## 政策標題：`` template is the same template: title, source and document all found."""
+    t2s = opencc.OpenCC("t2s")
+    text = opencc.OpenCC("s2t").convert(next(seeds.glob("002_*.txt")).read_text(encoding="utf-8"))
+    assert "## 政策標題：" in text
+    assert policy.FORMAT.sniff(text) >= 0.9
+    doc = Document(source=text.encode(), name="t.txt", text=text)
+    policy.FORMAT.parse(doc)
+    _check_offsets(doc)
+    f = doc.articles[0].fields
+    assert t2s.convert(doc.fields["templateTitle"]) == "关于印发《山西省数字企业发展2022年行动计划》的通知"
+    assert t2s.convert(f["name"]) == "关于印发《山西省数字企业发展2022年行动计划》的通知"
+    assert t2s.convert(f["publisher"]) == "山西省工业和信息化厅"
+    assert [t2s.convert(a) for a in f["addressee"]] == [
+        "山西综改区管委会",
+        "各市工信局",
+        "有关市大数据局",
+        "各相关单位",
+    ]
+    assert f["legislationDate"] == "2022-02-28"
+    assert f["addressee"][0] == "山西綜改區管委會"  # values keep the document's own script

@@ -17,6 +17,12 @@ that order even when the typography is lost:
 
 :func:`read` finds these elements in a span of text and reports every line it
 lifts out of the body, with offsets into that text, so the caller can log them.
+
+The rules read each line through its :mod:`view <._view>` (simplified script,
+pinyin annotations removed, one colon): a document in traditional script
+(``發文機關``, ``抄送：``) is read like its simplified twin.  Offsets, body lines
+and field values are the document's own text: each value is made on the view
+and then restored to the spelling of the lines it was read from.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from ._view import view
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE = " \t\u3000\u00a0\u2002\u2003\u200b"
@@ -178,15 +186,24 @@ _ORGAN_END = (
 _SENTENCE = re.compile(r"[。；！？!?]")
 _TITLE_ORGAN = re.compile(r"^(?P<org>.+?)(?:关于|转发|批转|印发|对(?=[^外]))")
 _FORWARD_VERB = re.compile(r"(转发|批转|印发)")
+# a level of government or a place named without its organ (各省, 自治区, 县（市、区）, 河北省) in an
+# addressee list; an item that opens with one and goes on names its organ (直辖市 + 人民政府)
+_PLACE = re.compile(
+    rf"[{_HAN}]{{0,12}}?(?:省|自治区|直辖市|计划单列市|市|自治州|州|盟|自治县|县|旗|区|乡|镇|街道)"
+    r"(?:[（(][^（()）]*[）)])?"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One non-blank line: its stripped text and where that text sits."""
+    """One non-blank line: what the rules read, and where the line sits."""
 
     text: str
+    """The line's view (simplified script, annotations removed, one colon)."""
     start: int
     end: int
+    raw: str = ""
+    """The line as written, ``text[start:end]`` of the text it was read from."""
 
 
 @dataclass(slots=True)
@@ -208,10 +225,13 @@ class Gongwen:
     """The 正文 lines with their block kind (``p``, ``h`` heading, ``note``)."""
     lifted: list[Lift] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    origin: dict[str, list[Line]] = field(default_factory=dict)
+    """For each field (a path: ``name``, ``attachments/0/name``, ``outline/3``), the lines its value was
+    read from; :func:`read` restores every value to the spelling of those lines before returning."""
 
 
 def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
-    """The non-blank lines of ``text[start:end]`` (offsets into ``text``)."""
+    """The non-blank lines of ``text[start:end]`` (offsets into ``text``), each with its view."""
     end = len(text) if end is None else end
     out: list[Line] = []
     pos = start
@@ -220,7 +240,7 @@ def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
         stripped = body.strip(_SPACE)
         if stripped:
             lead = len(body) - len(body.lstrip(_SPACE))
-            out.append(Line(stripped, pos + lead, pos + lead + len(stripped)))
+            out.append(Line(view(stripped).text, pos + lead, pos + lead + len(stripped), stripped))
         pos += len(raw)
     return out
 
@@ -299,8 +319,13 @@ def document_type(title: str) -> str | None:
 
 
 def normalize_identifier(raw: str) -> str:
-    """发文字号 with bracket variants made 〔〕 and spaces removed."""
-    s = re.sub(f"[{_SPACE}]", "", raw)
+    """发文字号 in its canonical form: brackets 〔〕, no spaces, simplified script, no pinyin annotations.
+
+    An identifier is a code to look a document up by, not text to read: ``國辦發[2019]5號`` and
+    ``国办发〔2019〕5号`` name the same document, so a copy in either script gives the same identifier
+    (the schema's pattern is written that way too); the change is logged like the brackets'.
+    """
+    s = view(re.sub(f"[{_SPACE}]", "", raw)).text
     m = DOC_NUMBER.match(s)
     if not m:
         return s
@@ -325,22 +350,43 @@ def _doc_number_prefix(text: str) -> tuple[str, str] | None:
 
 
 def split_list(text: str) -> list[str]:
-    """Split an addressee / cc line on 、，, outside parentheses."""
-    items: list[str] = []
+    """Split an addressee / cc line on 、，；, outside parentheses.
+
+    A 、 may also join levels of government before one head: ``各省、自治区、直辖市人民政府`` names the
+    people's governments of all three, one addressee, not ``各省`` + ``自治区`` + ``直辖市人民政府``.
+    So items that only name a level or a place (``各省``, ``市``, ``县（市、区）``, ``河北省``) stay with
+    the item after them when that item is a level or place with its organ (``直辖市人民政府``); items
+    that no such head follows (``北京市、天津市``) are left as they are.
+    """
+    runs: list[list[str]] = [[]]  # items joined by 、; a ，or ； starts a new run
     depth, cur = 0, ""
-    for ch in text:
+    for ch in text + "，":
         if ch in "（(〔[《":
             depth += 1
         elif ch in "）)〕]》":
             depth = max(0, depth - 1)
         if depth == 0 and ch in "、，,；;":
             if cur.strip(_SPACE):
-                items.append(cur.strip(_SPACE))
+                runs[-1].append(cur.strip(_SPACE))
             cur = ""
+            if ch != "、":
+                runs.append([])
         else:
             cur += ch
-    if cur.strip(_SPACE):
-        items.append(cur.strip(_SPACE))
+    items: list[str] = []
+    for run in runs:
+        levels: list[str] = []
+        for item in run:
+            if _PLACE.fullmatch(item):
+                levels.append(item)
+                continue
+            head = _PLACE.match(item)
+            if levels and head and head.end() < len(item):
+                items.append("、".join([*levels, item]))
+            else:
+                items.extend([*levels, item])
+            levels = []
+        items.extend(levels)
     return items
 
 
@@ -424,8 +470,18 @@ def _title_like(text: str) -> bool:
     return not _doc_number_prefix(t)
 
 
+_RUN_IN = 60
+"""A heading longer than this is the lead sentence of a run-in item, not a heading of its own."""
+
+
 def outline_entry(text: str) -> dict[str, Any] | None:
-    """``{"level", "marker", "title"}`` for a line opening with an outline marker and a short heading."""
+    """``{"level", "marker", "title"}`` for a line opening with an outline marker.
+
+    Every numbered item is part of the document's outline, whether it is a heading (``一、总体要求``,
+    ``（一）指导思想。…``) or a paragraph that opens with its number (``一、对深化商事制度改革成效显著
+    …的市（地、州、盟），优先纳入…。``).  The title is the heading, i.e. the text up to the first
+    sentence end; for a run-in item whose lead sentence is longer than a heading, its opening clause.
+    """
     for level, rx in _OUTLINE:
         m = rx.match(text)
         if not m:
@@ -433,7 +489,9 @@ def outline_entry(text: str) -> dict[str, Any] | None:
         rest = text[m.end() :].strip(_SPACE)
         cut = re.search("[。；]", rest)
         head = rest[: cut.start()] if cut else rest.rstrip("：:")
-        if not head or len(head) > 60 or (cut is None and len(rest) > 60):
+        if len(head) > _RUN_IN and (clause := re.search("[，：:]", head)):
+            head = head[: clause.start()]
+        if not head:
             return None
         return {"level": level, "marker": m["m"], "title": _unspace(head)}
     return None
@@ -463,7 +521,7 @@ def _find_close(ls: list[Line], lo: int, hi: int, need_organ: bool) -> _Close | 
 
 
 def _lift(g: Gongwen, ln: Line, note: str) -> None:
-    g.lifted.append(Lift(ln.start, ln.end, ln.text, note))
+    g.lifted.append(Lift(ln.start, ln.end, ln.raw, note))
 
 
 def _lift_span(g: Gongwen, text: str, first: Line, last: Line, note: str) -> None:
@@ -499,6 +557,7 @@ def read(text: str, start: int = 0, end: int | None = None) -> Gongwen:
         else:
             break
         f[key] = value
+        g.origin[key] = [ls[i]]
         _lift(g, ls[i], key)
         i += 1
     decree = _read_decree(g, ls, i)
@@ -518,11 +577,13 @@ def read(text: str, start: int = 0, end: int | None = None) -> Gongwen:
         m = _CC.match(ln.text)
         if m:
             f["ccRecipient"] = split_list(m["v"].rstrip("。."))
+            g.origin["ccRecipient"] = [ln]
             _lift(g, ln, "ccRecipient")
         else:
             p = _PRINTED.match(ln.text)
             assert p is not None
             f["issuingOffice"] = p["office"]
+            g.origin["issuingOffice"] = [ln]
             if parse_date(p["date"]):
                 f["printingDate"] = parse_date(p["date"])
             _lift(g, ln, "issuingOffice")
@@ -540,7 +601,7 @@ def read(text: str, start: int = 0, end: int | None = None) -> Gongwen:
     note_names: list[str] = []
     if note_at is not None:
         note_lines = ls[note_at:body_to]
-        f["attachmentNote"] = "\n".join(ln.text for ln in note_lines)
+        f["attachmentNote"] = "\n".join(ln.raw for ln in note_lines)
         for k, ln in enumerate(note_lines):
             _lift(g, ln, "attachmentNote")
             t = ln.text
@@ -555,6 +616,7 @@ def read(text: str, start: int = 0, end: int | None = None) -> Gongwen:
     for ln in ls[body_from:body_to]:
         entry = outline_entry(ln.text)
         if entry:
+            g.origin[f"outline/{len(outline)}"] = [ln]
             outline.append(entry)
         kind = "h" if entry and not re.search("[。；]", ln.text.rstrip("。")) else "p"
         g.body.append((ln, kind))
@@ -563,6 +625,7 @@ def read(text: str, start: int = 0, end: int | None = None) -> Gongwen:
         if decree is None:
             if close.organs:
                 f["legislationPassedBy"] = close.organs
+                g.origin["legislationPassedBy"] = ls[close.sign_from : close.date_at]
             f["legislationDate"] = close.date
         for k in range(close.sign_from, close.date_at):
             _lift(g, ls[k], "legislationPassedBy")
@@ -571,6 +634,7 @@ def read(text: str, start: int = 0, end: int | None = None) -> Gongwen:
             t = ls[after].text
             if _DISCLOSURE.search(t) and "disclosure" not in f:
                 f["disclosure"] = t[1:-1].strip(_SPACE)
+                g.origin["disclosure"] = [ls[after]]
                 _lift(g, ls[after], "disclosure")
             else:
                 g.body.append((ls[after], "note"))
@@ -579,21 +643,59 @@ def read(text: str, start: int = 0, end: int | None = None) -> Gongwen:
         organs = title_organs(f["name"])
         if organs:
             f["legislationPassedBy"] = organs
+            g.origin["legislationPassedBy"] = g.origin["name"]
     if "legislationPassedBy" not in f and f.get("issuerBanner"):
         f["legislationPassedBy"] = split_organs([f["issuerBanner"]])
+        g.origin["legislationPassedBy"] = g.origin["issuerBanner"]
     parts = _read_parts(
-        g, text, ls[after:tail], note_names, split_titles=bool(_FORWARD_VERB.search(f.get("name") or ""))
+        g,
+        text,
+        ls[after:tail],
+        (note_names, ls[note_at:body_to] if note_at is not None else []),
+        split_titles=bool(_FORWARD_VERB.search(f.get("name") or "")),
     )
     if parts:
         f["attachments"] = [p for p, _ in parts]
         for n, (_, sub) in enumerate(parts, 1):
-            outline.extend({**o, "attachment": n} for o in sub)
+            for o, ln in sub:
+                g.origin[f"outline/{len(outline)}"] = [ln]
+                outline.append({**o, "attachment": n})
     if outline:
         f["outline"] = outline
-    forwarded = _forwarded(f, parts)
+    forwarded = _forwarded(g, parts)
     if forwarded:
         f["forwarded"] = forwarded
+    _restore(g)
     return g
+
+
+def _restore(g: Gongwen) -> None:
+    """Every value registered in ``g.origin`` in the spelling of the lines it was read from."""
+    for path, source in g.origin.items():
+        *parents, key = path.split("/")
+        holder: Any = g.fields
+        for step in parents:
+            holder = holder[int(step)] if isinstance(holder, list) else holder.get(step)
+            if holder is None:
+                break
+        if holder is None:
+            continue
+        if isinstance(holder, list):
+            holder[int(key)] = _respell(holder[int(key)], source)
+        elif key in holder:
+            holder[key] = _respell(holder[key], source)
+
+
+def _respell(value: Any, source: list[Line]) -> Any:
+    """``value`` (a string, or the strings in a list or dict) in the spelling of ``source``."""
+    v = view("\n".join(ln.raw for ln in source))
+    if isinstance(value, str):
+        return v.restore(value)
+    if isinstance(value, list):
+        return [_respell(x, source) for x in value]
+    if isinstance(value, dict):
+        return {k: _respell(x, source) for k, x in value.items()}
+    return value
 
 
 def _read_head(g: Gongwen, ls: list[Line], i: int) -> int:
@@ -611,9 +713,11 @@ def _read_head(g: Gongwen, ls: list[Line], i: int) -> int:
     joined = join_title([ln.text for ln in title])
     if title and (dn or _addressee(nxt) is not None or document_type(joined)):
         f["name"] = joined
+        g.origin["name"] = title
         kind = document_type(joined)
         if kind:
             f["legislationType"] = kind
+            g.origin["legislationType"] = title
         for ln in title:
             _lift(g, ln, "name")
     else:
@@ -625,6 +729,7 @@ def _read_head(g: Gongwen, ls: list[Line], i: int) -> int:
         addr = _addressee(ls[i].text)
         if addr:
             f["addressee"] = addr
+            g.origin["addressee"] = [ls[i]]
             _lift(g, ls[i], "addressee")
             i += 1
     return i
@@ -632,16 +737,21 @@ def _read_head(g: Gongwen, ls: list[Line], i: int) -> int:
 
 def _set_identifier(g: Gongwen, ln: Line, dn: tuple[str, str]) -> None:
     raw, rest = dn
-    g.fields["legislationIdentifier"] = normalize_identifier(raw)
-    if normalize_identifier(raw) != raw:
-        g.fields.setdefault("identifierNormalized", []).append(
-            {"before": raw, "after": normalize_identifier(raw)}
-        )
+    _identifier(g, view(ln.raw).restore(raw))
     if rest:
         m = _SIGNER.match(rest)
         if m:
             g.fields["signatory"] = [s for s in re.split(f"[{_SPACE}、，,]+", m["v"]) if s]
+            g.origin["signatory"] = [ln]
     _lift(g, ln, "legislationIdentifier")
+
+
+def _identifier(g: Gongwen, written: str) -> None:
+    """Set the 发文字号 in canonical form, noting the form it was written in when that differs."""
+    canonical = normalize_identifier(written)
+    g.fields["legislationIdentifier"] = canonical
+    if canonical != written:
+        g.fields.setdefault("identifierNormalized", []).append({"before": written, "after": canonical})
 
 
 def _read_decree(g: Gongwen, ls: list[Line], i: int) -> int | None:
@@ -660,8 +770,10 @@ def _read_decree(g: Gongwen, ls: list[Line], i: int) -> int | None:
         return None
     f = g.fields
     organ = m["org"][:-1]
-    f["legislationIdentifier"] = m["org"] + re.sub(f"[{_SPACE}]", "", num)
+    ident = m["org"] + re.sub(f"[{_SPACE}]", "", num)
+    _identifier(g, view("\n".join(ln.raw for ln in head)).restore(ident))
     f["legislationPassedBy"] = [organ]
+    g.origin["legislationPassedBy"] = head
     for ln in head:
         _lift(g, ln, "legislationIdentifier")
     j = i + len(head)
@@ -676,6 +788,7 @@ def _read_decree(g: Gongwen, ls: list[Line], i: int) -> int | None:
         sm = _SIGNATORY.match(ls[sig_at].text)
         assert sm is not None
         f["signatory"] = [{"name": sm["name"], "jobTitle": sm["title"]}]
+        g.origin["signatory"] = [ls[sig_at]]
         _lift(g, ls[sig_at], "signatory")
     f["legislationDate"] = parse_date(ls[k].text)
     _lift(g, ls[k], "legislationDate")
@@ -688,9 +801,11 @@ def _read_decree(g: Gongwen, ls: list[Line], i: int) -> int | None:
     if title:
         name = join_title([ln.text for ln in title])
         f["name"] = name
+        g.origin["name"] = title
         kind = document_type(name)
         if kind:
             f["legislationType"] = kind
+            g.origin["legislationType"] = title
         for ln in title:
             _lift(g, ln, "name")
     g.body.extend((ln, "p") for ln in promulgation)
@@ -721,10 +836,16 @@ def _split_on_titles(group: tuple[Line | None, list[Line]]) -> list[tuple[Line |
     return pieces
 
 
+_Part = tuple[dict[str, Any], list[tuple[dict[str, Any], Line]]]
+"""An attachment or forwarded document, with its outline entries and the line of each."""
+
+
 def _read_parts(
-    g: Gongwen, text: str, ls: list[Line], note_names: list[str], split_titles: bool = False
-) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Attachments / forwarded documents after the signature, one dict per part."""
+    g: Gongwen, text: str, ls: list[Line], note: tuple[list[str], list[Line]], split_titles: bool = False
+) -> list[_Part]:
+    """Attachments / forwarded documents after the signature, one dict per part; ``note`` holds
+    the names the 附件说明 gives and its lines."""
+    note_names, note_lines = note
     groups: list[tuple[Line | None, list[Line]]] = []
     closed = False
     for ln in ls:
@@ -741,12 +862,13 @@ def _read_parts(
             closed = True
     if split_titles:
         groups = [piece for grp in groups for piece in _split_on_titles(grp)]
-    out: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    out: list[_Part] = []
     for n, (label, body) in enumerate(groups):
         part: dict[str, Any] = {}
+        at = f"attachments/{len(out)}"
         lm = _ATTACHMENT_LABEL.match(label.text) if label is not None else None
         if label is not None:
-            part["label"] = label.text
+            part["label"] = label.raw
         note_name = None
         if label is not None:
             num = _cn_number(lm["n"]) if lm and lm["n"] else (1 if len(note_names) == 1 else None)
@@ -776,8 +898,10 @@ def _read_parts(
             k = 0
         if title:
             part["name"] = join_title([ln.text for ln in title])
+            g.origin[f"{at}/name"] = g.origin[f"{at}/legislationType"] = title
         elif note_name:
             part["name"] = note_name
+            g.origin[f"{at}/name"] = g.origin[f"{at}/legislationType"] = note_lines
         if part.get("name"):
             kind = document_type(part["name"])
             if kind:
@@ -787,15 +911,17 @@ def _read_parts(
             pm = _PAREN_DATE.match(rest[0].text)
             if pm and pm["org"].strip(_SPACE):
                 part["legislationPassedBy"] = split_organs([pm["org"]])
+                g.origin[f"{at}/legislationPassedBy"] = rest[:1]
             if pm and parse_date(pm["date"]):
                 part["legislationDate"] = parse_date(pm["date"])
         close = _find_close(rest, 0, len(rest), need_organ=True)
         if close and close.organs and "legislationPassedBy" not in part:
             part["legislationPassedBy"] = close.organs
+            g.origin[f"{at}/legislationPassedBy"] = rest[close.sign_from : close.date_at]
         if close:
             part["legislationDate"] = close.date
-        part["text"] = "\n".join(ln.text for ln in rest)
-        sub = [e for ln in rest if (e := outline_entry(ln.text))]
+        part["text"] = "\n".join(ln.raw for ln in rest)
+        sub = [(e, ln) for ln in rest if (e := outline_entry(ln.text))]
         first = label or (body[0] if body else None)
         last = body[-1] if body else label
         if first is not None and last is not None:
@@ -804,11 +930,9 @@ def _read_parts(
     return out
 
 
-def _forwarded(
-    f: dict[str, Any], parts: list[tuple[dict[str, Any], list[dict[str, Any]]]]
-) -> list[dict[str, Any]]:
+def _forwarded(g: Gongwen, parts: list[_Part]) -> list[dict[str, Any]]:
     """Documents this one 印发/转发/批转, named in its title and matched to the parts after it."""
-    name = f.get("name") or ""
+    name = g.fields.get("name") or ""
     m = _FORWARD_VERB.search(name)
     if not m:
         return []
@@ -819,20 +943,27 @@ def _forwarded(
         om = re.match(r"(?P<org>.+?)(?:关于|《)", name[m.end() :])
         if om:
             organs_in_title = [p for p in re.split("[、]", om["org"]) if p]
-    labelled = [p for p, _ in parts if "label" not in p]
-    candidates = labelled or [p for p, _ in parts]
+    title_lines = g.origin.get("name", [])
+    labelled = [(n, p) for n, (p, _) in enumerate(parts) if "label" not in p]
+    candidates = labelled or [(n, p) for n, (p, _) in enumerate(parts)]
     if candidates:
-        for p in candidates if m[1] == "印发" or len(quoted) > 1 else candidates[:1]:
+        for n, p in candidates if m[1] == "印发" or len(quoted) > 1 else candidates[:1]:
             if not p.get("name"):
                 continue
+            at = f"forwarded/{len(out)}"
             item: dict[str, Any] = {"name": p["name"]}
+            g.origin[f"{at}/name"] = g.origin[f"attachments/{n}/name"]
             organs = p.get("legislationPassedBy") or organs_in_title
             if organs:
                 item["legislationPassedBy"] = list(organs)
+                g.origin[f"{at}/legislationPassedBy"] = g.origin.get(
+                    f"attachments/{n}/legislationPassedBy", title_lines
+                )
             out.append(item)
     elif quoted:
         for q in quoted:
             item = {"name": q}
+            g.origin[f"forwarded/{len(out)}"] = title_lines
             if organs_in_title:
                 item["legislationPassedBy"] = organs_in_title
             out.append(item)

@@ -7,16 +7,20 @@ lines: a breadcrumb (``首页 > 国内 > 正文``), ``原标题：``, ``来源�
 module recognises them so that parsers can lift them into fields instead of
 leaving them in the body.  Everything here is keyed on those conventions, not
 on any particular document.
+
+The rules match on the :mod:`view <._view>` of a line (simplified script,
+pinyin annotations removed, one colon), so ``原標(biāo)題(tí):`` is ``原标题：``;
+what they return (values, offsets) is taken from the line as given.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-import opencc
+from ._view import View, view
+from ._view import fold as _fold
 
 # The most common Chinese surnames (single and double), used to tell a closing
 # byline such as "（王小明）" from other short parenthesised text.
@@ -29,7 +33,6 @@ _SURNAMES_1 = set(
     "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练"
     "廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿"
     "鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
-    "劉陳楊黃趙吳孫馬鄭梁謝韓馮鄧蘇魏呂蔣葉鍾譚陸範賈夏韋錢嚴覃湯溫顏龔鄒賀顧龐聶於"
 )
 _SURNAMES_2 = {
     "欧阳",
@@ -51,13 +54,12 @@ _SURNAMES_2 = {
     "西门",
     "南宫",
     "独孤",
-    "歐陽",
-    "司馬",
-    "諸葛",
 }
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_NAME = rf"[{_HAN}·]{{2,5}}"
+_SPACES = " \u3000"
+# a name in a byline: 2-5 characters, or a two-character name letter-spaced to the width of three (李　明)
+_NAME = rf"(?:[{_HAN}·]{{2,5}}|[{_HAN}][{_SPACES}]{{1,3}}[{_HAN}])"
 _SEP = r"[ \u3000、，,]+"
 _COLON = r"\s*[:：]\s*"
 
@@ -83,6 +85,10 @@ _REPORTER_TITLES = (
     "作者",
 )
 _TITLE_ALT = "|".join(map(re.escape, _REPORTER_TITLES))
+_TITLE = re.compile(rf"(?P<title>{_TITLE_ALT})(?:[:：](?P<rest>.*))?")
+_TITLE_GLUED = re.compile(rf"(?P<title>{_TITLE_ALT})(?P<rest>[{_HAN}·]{{2,5}})")
+# what may close a byline line after the names: where the report was filed, or that the names took photos
+_BYLINE_TAIL = re.compile(rf"(?:[{_HAN}]{{2,8}})?(?:报道|摄影|摄)")
 
 BREADCRUMB = re.compile(r"^\s*(首页|主页|网站首页|当前位置[:：]?\s*首页?)\s*(>|＞|›|»|/|>>|→)\s*.+$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|＞|›|»|→|/)\s*")
@@ -90,13 +96,11 @@ ORIGINAL_TITLE = re.compile(rf"^\s*原标题{_COLON}(?P<v>.+?)\s*$")
 SOURCE = re.compile(rf"^\s*(?:来源|稿源|来自|消息来源|文章来源|本文来源){_COLON}(?P<v>[^\s].{{0,40}}?)\s*$")
 EDITOR = re.compile(
     rf"^\s*[（(【\[]?\s*(?P<title>责任编辑|责编|编辑|审核|审校|校对|监制|值班编辑){_COLON}"
-    rf"(?P<v>[{_HAN}·A-Za-z ]{{2,30}}?)\s*(?:[A-Z]{{1,4}}\d{{2,6}})?\s*[）)】\]]?\s*$"
+    rf"(?P<v>[{_HAN}·A-Za-z \u3000]{{2,30}}?)\s*(?:[A-Z]{{1,4}}\d{{2,6}})?\s*[）)】\]]?\s*$"
 )
-REPORTER_LINE = re.compile(
-    rf"^\s*[（(【\[]?\s*(?P<title>{_TITLE_ALT})\s*[:：]?\s*(?P<v>{_NAME}(?:{_SEP}{_NAME})*)\s*[）)】\]]?\s*$"
-)
+_BRACKETED = re.compile(r"\s*[（(【\[]?\s*(?P<in>.*?)\s*[）)】\]]?\s*")
 DATELINE = re.compile(
-    rf"^\s*(?P<v>(?:【[^】]{{1,15}}讯】|本报讯|本刊讯|[{_HAN}]{{2,8}}(?:报|网|社|台)讯)"
+    rf"^\s*(?P<v>(?P<d>【[^】]{{1,15}}讯】|本报讯|本刊讯|[{_HAN}]{{2,8}}(?:报|网|社|台)讯)"
     rf"(?:\s*[（(](?P<who>[^）)]{{1,30}})[）)])?)\s*"
 )
 CLOSING_BYLINE = re.compile(
@@ -118,34 +122,25 @@ DATETIME_LINE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?:\s*日)?"
     r"(?:\s+(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2}))?)?\s*(?P<rest>.*)$"
 )
-
-
-@cache
-def _t2s() -> Any:
-    return opencc.OpenCC("t2s")
+_REPORTER_PREFIX = re.compile(
+    rf"^\s*(?P<title>{_TITLE_ALT})\s*(?P<v>{_NAME}(?:{_SEP}{_NAME})*)\s*(?:报道|摄影|摄)?\s*[\n ]"
+)
 
 
 def fold(text: str) -> str:
-    """``text`` in simplified script for matching the conventions above.
-
-    Copies in traditional script use the same conventions (``原標題``, ``本報記者``).
-    OpenCC's t2s keeps the length in nearly all cases, so match offsets in the
-    folded text are offsets in ``text``; when it does not, ``text`` is returned.
-    """
-    if text.isascii():
-        return text
-    folded: str = _t2s().convert(text)
-    return folded if len(folded) == len(text) else text
-
-
-def _group(m: re.Match[str], original: str, name: str) -> str:
-    """A named group of a match made on ``fold(original)``, taken from ``original``."""
-    return original[m.start(name) : m.end(name)]
+    """``text`` in simplified script with full-width colons, character for character: offsets in it
+    are offsets in ``text``.  Pinyin annotations stay; the rules above match on the full
+    :func:`view <._view.view>` of a line, which also removes them and maps offsets back."""
+    return _fold(text)
 
 
 def is_person_name(text: str) -> bool:
-    """True when ``text`` looks like a Chinese personal name (surname + 1-2 characters)."""
-    t = fold(text).replace("·", "")
+    """True when ``text`` looks like a Chinese personal name (surname + 1-2 characters), in any script."""
+    return _person(view(text).text)
+
+
+def _person(t: str) -> bool:
+    t = t.replace("·", "")
     if not 2 <= len(t) <= 4 or not re.fullmatch(f"[{_HAN}]+", t):
         return False
     if t[:2] in _SURNAMES_2:
@@ -155,6 +150,79 @@ def is_person_name(text: str) -> bool:
 
 def split_names(text: str) -> list[str]:
     return [n for n in re.split(_SEP, text.strip()) if n]
+
+
+def _tokens(v: View, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the pieces of ``v.text[start:end]`` between separators (spaces, 、，)."""
+    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^ \u3000、，,]+", v.text[start:end])]
+
+
+def _spaced(v: View, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The pieces of a list of names, a letter-spaced name (``李　明``) as one piece.
+
+    A two-character name is often set to the width of a three-character one with a space between its
+    characters: two single characters apart only by spaces are one name.
+    """
+    groups: list[list[tuple[int, int]]] = []
+    i = 0
+    while i < len(spans):
+        a, b = spans[i]
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if b - a == 1 and nxt and nxt[1] - nxt[0] == 1 and not v.text[b : nxt[0]].strip(_SPACES):
+            groups.append([spans[i], nxt])
+            i += 2
+            continue
+        groups.append([spans[i]])
+        i += 1
+    return groups
+
+
+def _names(v: View, spans: list[tuple[int, int]], *, vouched: bool) -> list[str] | None:
+    """The names in ``spans`` (pieces of a byline), in the original text, or None if any piece is no name.
+
+    A name must look like a personal name (:func:`is_person_name`) unless ``vouched``: a reporter title
+    set apart before it (``本报记者 某某``) already says it is one, whatever the surname.
+    """
+    out: list[str] = []
+    for group in _spaced(v, spans):
+        name = "".join(v.text[a:b] for a, b in group)
+        if not re.fullmatch(f"[{_HAN}·]{{2,5}}", name):
+            return None
+        if not _person(name) and not (vouched and 2 <= len(name.replace("·", "")) <= 4):
+            return None
+        out.append("".join(v.source(a, b) for a, b in group))
+    return out
+
+
+def _byline(v: View, start: int, end: int) -> list[dict[str, str]] | None:
+    """The reporters of a byline that is all of ``v.text[start:end]``, else None.
+
+    A byline is one or more titles, each followed by its names (``本报记者 王海荣 通讯员 李明``,
+    ``记者：某某``, ``记者某某``), and may close with where it was filed (``北京报道``) or ``摄``.
+    """
+    spans = _tokens(v, start, end)
+    if spans and len(spans) > 1 and _BYLINE_TAIL.fullmatch(v.text[spans[-1][0] : spans[-1][1]]):
+        spans = spans[:-1]
+    groups: list[tuple[tuple[int, int], bool, list[tuple[int, int]]]] = []  # title, set apart, names
+    for a, b in spans:
+        t = v.text[a:b]
+        if m := _TITLE.fullmatch(t):
+            rest = (a + m.start("rest"), b) if m["rest"] else None
+            groups.append(((a, a + m.end("title")), True, [rest] if rest else []))
+        elif (g := _TITLE_GLUED.fullmatch(t)) and (not groups or not _person(t)):
+            groups.append(((a, a + g.end("title")), False, [(a + g.start("rest"), b)]))
+        elif groups and re.fullmatch(f"[{_HAN}·]{{1,5}}", t):
+            groups[-1][2].append((a, b))
+        else:
+            return None
+    authors: list[dict[str, str]] = []
+    for (ta, tb), apart, name_spans in groups:
+        title = v.text[ta:tb]
+        names = _names(v, name_spans, vouched=apart and title != "文") if name_spans else None
+        if not names:
+            return None
+        authors += [{"name": n, "jobTitle": v.source(ta, tb)} for n in names]
+    return authors or None
 
 
 @dataclass
@@ -168,44 +236,59 @@ class LineInfo:
 
 
 def classify_line(line: str) -> LineInfo | None:
-    """Classify a whole line (or paragraph) that is metadata or boilerplate, else None."""
+    """Classify a whole line (or paragraph) that is metadata or boilerplate, else None.
+
+    Values are taken from ``line`` as given (script, annotations and all)."""
     s = line.strip()
     if not s:
         return None
-    f = fold(s)
+    v = view(s)
+    f = v.text
     if BREADCRUMB.match(f):
-        parts = [p for p in _CRUMB_SPLIT.split(s) if p]
-        sections = [p for p in parts[1:] if fold(p) not in ("正文", "详情", "内容", "文章")]
+        pieces = _crumbs(v)
+        sections = [v.source(a, b) for a, b in pieces[1:] if f[a:b] not in ("正文", "详情", "内容", "文章")]
         return LineInfo("breadcrumb", {"articleSection": sections})
     if m := ORIGINAL_TITLE.match(f):
-        return LineInfo("original-title", {"alternativeHeadline": _group(m, s, "v")})
+        return LineInfo("original-title", {"alternativeHeadline": v.group(m, "v")})
     if m := SOURCE.match(f):
-        return LineInfo("source", {"sourcePublisher": _group(m, s, "v")})
+        return LineInfo("source", {"sourcePublisher": v.group(m, "v")})
     if m := EDITOR.match(f):
-        names = split_names(_group(m, s, "v"))
-        title = _group(m, s, "title")
+        spaced = _spaced(v, _tokens(v, m.start("v"), m.end("v")))
+        names = ["".join(v.source(a, b) for a, b in piece) for piece in spaced]
+        title = v.group(m, "title")
         return LineInfo("editor", {"editor": [{"name": n, "jobTitle": title} for n in names]})
-    if m := REPORTER_LINE.match(f):
-        names = split_names(_group(m, s, "v"))
-        if names and all(is_person_name(n) for n in names):
-            title = _group(m, s, "title")
-            return LineInfo("reporter", {"author": [{"name": n, "jobTitle": title} for n in names]})
+    if (inner := _BRACKETED.fullmatch(f)) and (authors := _byline(v, inner.start("in"), inner.end("in"))):
+        return LineInfo("reporter", {"author": authors})
     if RELATED.match(f):
         return LineInfo("related")
-    if len(s) <= 40 and PROMO.search(f):
+    if len(f) <= 40 and PROMO.search(f):
         return LineInfo("promo")
     if END_MARK.fullmatch(f):
         return LineInfo("end-mark")
-    if (m := DATETIME_LINE.match(f)) and len(s) <= 60:
-        rest = _group(m, s, "rest").strip()
+    if (m := DATETIME_LINE.match(f)) and len(f) <= 60:
+        rest = v.group(m, "rest").strip()
         extra: dict[str, Any] = {"date": _iso_from_match(m)}
         if rest:
-            sm = SOURCE.match(fold(rest))
+            rv = view(rest)
+            sm = SOURCE.match(rv.text)
             if not sm:
                 return None
-            extra["sourcePublisher"] = _group(sm, rest, "v")
+            extra["sourcePublisher"] = rv.group(sm, "v")
         return LineInfo("datetime", extra)
     return None
+
+
+def _crumbs(v: View) -> list[tuple[int, int]]:
+    """Spans of the parts of a breadcrumb line (``首页 > 国内新闻 > 正文``)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CRUMB_SPLIT.finditer(v.text):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(v.text):
+        out.append((pos, len(v.text)))
+    return out
 
 
 def _iso_from_match(m: re.Match[str]) -> str:
@@ -215,61 +298,54 @@ def _iso_from_match(m: re.Match[str]) -> str:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-_REPORTER_PREFIX = re.compile(
-    rf"^\s*(?P<title>{_TITLE_ALT})\s*(?P<v>{_NAME}(?:{_SEP}{_NAME})*)\s*(?:报道|摄影|摄)?\s*[\n ]"
-)
-
-
 def reporter_prefix(text: str) -> tuple[int, list[dict[str, str]]] | None:
     """A byline at the start of a paragraph: ``本报记者 某某 报道`` not standing alone.
 
-    Returns the length of the prefix and the authors.
+    Returns the length of the prefix in ``text`` and the authors.
     """
-    m = _REPORTER_PREFIX.match(fold(text))
+    v = view(text)
+    m = _REPORTER_PREFIX.match(v.text)
     if not m:
         return None
-    names = split_names(_group(m, text, "v"))
-    if not names or not all(is_person_name(n) for n in names):
+    names = _names(v, _tokens(v, m.start("v"), m.end("v")), vouched=False)
+    if not names:
         return None
-    return m.end(), [{"name": n, "jobTitle": _group(m, text, "title")} for n in names]
+    return v.at(m.end()), [{"name": n, "jobTitle": v.group(m, "title")} for n in names]
 
 
 def dateline_prefix(text: str) -> tuple[int, str, list[dict[str, str]]] | None:
     """A dateline opening a paragraph (``本报讯``, ``【深圳商报讯】（首席记者 王海荣）``).
 
-    Returns the prefix length, the dateline and any reporters named in it.
+    Returns the prefix length in ``text``, the dateline and any reporters named in it.
     """
-    m = DATELINE.match(fold(text))
+    v = view(text)
+    m = DATELINE.match(v.text)
     if not m:
         return None
     authors: list[dict[str, str]] = []
     if m["who"]:
-        who = _group(m, text, "who")
-        rm = REPORTER_LINE.match(fold(f"（{who}）"))
-        if not rm:
+        found = _byline(v, m.start("who"), m.end("who"))
+        if not found:
             return None
-        inner = f"（{who}）"
-        authors = [
-            {"name": n, "jobTitle": _group(rm, inner, "title")} for n in split_names(_group(rm, inner, "v"))
-        ]
-        dateline = text[m.start("v") : m.start("who") - 1].strip()
-    else:
-        dateline = _group(m, text, "v")
-    return m.end(), dateline, authors
+        authors = found
+    return v.at(m.end()), v.group(m, "d").strip(), authors
 
 
 def closing_byline(paragraph: str) -> tuple[int, list[dict[str, str]]] | None:
     """A byline closing the last paragraph: ``…。（某某）`` or ``…。(记者 某某 某某)``.
 
-    Returns the offset where the byline starts and the authors.  Only names that
-    look like personal names are accepted, so ``（完）`` or ``（共186天）`` are not bylines.
+    Returns the offset in ``paragraph`` where the byline starts and the authors.  Names must look
+    like personal names unless a title is set apart before them, so ``（完）`` or ``（共186天）``
+    are not bylines.
     """
-    m = CLOSING_BYLINE.search(fold(paragraph))
+    v = view(paragraph)
+    m = CLOSING_BYLINE.search(v.text)
     if not m:
         return None
-    names = split_names(_group(m, paragraph, "v"))
-    if not names or not all(is_person_name(n) for n in names):
+    apart = bool(m["title"]) and m["title"] != "文" and m.start("v") > m.end("title")
+    names = _names(v, _tokens(v, m.start("v"), m.end("v")), vouched=apart)
+    if not names:
         return None
-    title = _group(m, paragraph, "title") if m["title"] else ""
+    title = v.group(m, "title")
     authors = [{"name": n, "jobTitle": title} if title else {"name": n} for n in names]
-    return m.start("pre") + 1, authors
+    return v.at(m.start("pre") + 1), authors

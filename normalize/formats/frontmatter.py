@@ -24,6 +24,7 @@ from frontmatter.default_handlers import YAMLHandler
 from .._document import Article, Block, Document, NormalizeError, lifted
 from . import _newsbody, _yaml
 from . import _newsmeta as nm
+from ._view import view
 
 _FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "svg", "template")
@@ -131,7 +132,7 @@ class FrontMatterFormat:
             )
         _newsbody.clean_article(doc, art, blocks)
         alt = art.fields.get("alternativeHeadline")
-        if alt and alt == art.fields.get("headline"):
+        if alt and view(alt).text == view(art.fields.get("headline") or "").text:  # same title, any script
             art.fields.pop("alternativeHeadline")
             art.fields["isBasedOnHeadline"] = alt
         if not art.blocks:
@@ -221,7 +222,7 @@ class FrontMatterFormat:
                 continue
             text = " ".join(el.text_content().split())
             imgs = el.xpath(".//img/@src")
-            if imgs and len(text) <= 60 and (not text or nm.PROMO.search(nm.fold(text))):
+            if imgs and len(text) <= 60 and (not text or nm.PROMO.search(view(text).text)):
                 promo_images.update(str(s) for s in imgs)
                 if text:
                     _newsbody.log_removal(doc, Block(text), "boilerplate.removed", "promo block")

@@ -19,7 +19,10 @@ cues used here:
   ``、``) continues the paragraph that ends mid-sentence; layout may have put it
   elsewhere on the page, and it is moved back.
 
-Every split, move and removal is logged against ``Document.text``.
+Every split, move and removal is logged against ``Document.text``.  The rules read each
+line through its :mod:`view <._view>` (simplified script, pinyin annotations removed, one
+colon), so a copy in traditional script or annotated like ``原標(biāo)題(tí)`` is cut the same
+way as its simplified twin; blocks and fields keep the text as given.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from dataclasses import dataclass
 from .._document import Article, Block, Change, Document, NormalizeError, lifted
 from . import _newsbody
 from . import _newsmeta as nm
+from ._view import view
 
 _FINAL = "。！？；：…”’」』）)!?;.》"
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -52,14 +56,17 @@ def _lines(text: str) -> list[Block]:
 
 def is_heading(text: str) -> bool:
     """A short line that does not end a sentence: a headline, sub-heading or label."""
+    text = view(text).text
     return len(text) <= 40 and not text.endswith(tuple("。！？；：!?;:，,")) and "。" not in text[:-1]
 
 
 def _dangling(text: str) -> bool:
+    text = view(text).text
     return len(text) > 40 and not text.endswith(tuple(_FINAL))
 
 
 def _orphan(text: str) -> bool:
+    text = view(text).text
     if _ORPHAN_START.match(text):
         return True
     close, open_ = text.find("”"), text.find("“")
@@ -95,7 +102,8 @@ def _chunks(blocks: list[Block]) -> list[_Chunk]:
         if i > cur.start and _opens_article(blocks, i):
             label_i = i - 1
             # a short label right above the headline names the column for what follows
-            if label_i > cur.start and is_heading(blocks[label_i].text) and len(blocks[label_i].text) <= 10:
+            label = view(blocks[label_i].text).text
+            if label_i > cur.start and is_heading(label) and len(label) <= 10:
                 section = blocks[label_i].text
                 cur.end = label_i
                 cuts.append(cur)
@@ -132,11 +140,11 @@ def _overlap(text: str, others: str, n: int = 6) -> float:
 def _remove_pull_quotes(doc: Document, blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for i, b in enumerate(blocks):
-        t = b.text
+        t = view(b.text).text
         single_sentence = t.count("。") <= 1 and t.endswith(("。", "！", "？")) and len(t) <= 120
         after_heading = i > 0 and (blocks[i - 1].kind == "h" or is_heading(blocks[i - 1].text))
         if i >= 2 and single_sentence and not after_heading:
-            others = "\n".join(x.text for j, x in enumerate(blocks) if j != i)
+            others = "\n".join(view(x.text).text for j, x in enumerate(blocks) if j != i)
             if _overlap(t, others) >= 0.6:
                 _newsbody.log_removal(doc, b, "pullquote.removed", "repeats the article's own words")
                 continue
@@ -201,6 +209,7 @@ def _stitch(doc: Document, blocks: list[Block]) -> list[Block]:
 
 
 def _continues(text: str) -> bool:
+    text = view(text).text
     return bool(_HAN.match(text[:1])) and not is_heading(text)
 
 
@@ -311,7 +320,7 @@ class PlainTextFormat:
         body = _stitch(doc, body)
         _newsbody.clean_article(doc, art, lead + body)
         alt = art.fields.get("alternativeHeadline")
-        if alt and alt == art.fields.get("headline"):
+        if alt and view(alt).text == view(art.fields.get("headline") or "").text:
             art.fields.pop("alternativeHeadline")
             art.fields["isBasedOnHeadline"] = alt
 

@@ -5,7 +5,9 @@ The template wraps an official document in three sections (``## 政策标题：`
 first line may be an Emacs-style encoding declaration (``# -*- coding: utf-8 -*-``).
 The document itself, with or without the template, is read by
 :mod:`._gongwen`.  Every header, declaration and lifted metadata line is logged
-against ``Document.text``.
+against ``Document.text``.  Headers are matched on the text's :mod:`view <._view>`, so
+the template written in traditional script (``## 政策標題：``), with pinyin annotations or
+an ASCII colon is the same template.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from .._document import Article, Block, Change, Document, NormalizeError, lifted
 from . import _gongwen as gw
+from ._view import view
 
 _CODING = re.compile(
     r"^[ \t]*#?[ \t]*-\*-[ \t]*(?:en)?coding[ \t]*[:=][ \t]*[-\w.]+[ \t]*-\*-[ \t]*(?:\r?\n|$)"
@@ -33,20 +36,22 @@ class _Section:
 
 
 def _sections(text: str) -> dict[str, _Section]:
+    """The template's sections, with offsets into ``text`` (headers matched on its view)."""
     found: dict[str, _Section] = {}
-    matches = list(_HEADER.finditer(text))
+    v = view(text)
+    matches = list(_HEADER.finditer(v.text))
     for n, m in enumerate(matches):
-        end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
+        end = v.at(matches[n + 1].start()) if n + 1 < len(matches) else len(text)
         key = _KEYS[m["key"]]
         if key not in found:
-            found[key] = _Section(m.start(), m.end(), m.end(), end)
+            found[key] = _Section(v.at(m.start()), v.at(m.end()), v.at(m.end()), end)
     return found
 
 
 def sniff_score(text: str) -> float:
     """How sure we are that ``text`` is a policy document (template 0.95, raw document 0–0.9)."""
     head = text[:3000]
-    if len(_sections(head)) >= 2 or re.search(r"^[ \t]*#{1,6}[ \t]*政策标题", head, re.M):
+    if len(_sections(head)) >= 2 or re.search(r"^[ \t]*#{1,6}[ \t]*政策标题", view(head).text, re.M):
         return 0.95
     ls = gw.lines(text, 0, min(len(text), 4000))[:12]
     if not ls:
@@ -113,9 +118,9 @@ class PolicyFormat:
         title = doc.fields.get("templateTitle")
         if title and not art.fields.get("name"):  # the document repeats no title: the template's
             art.fields["name"] = title
-            kind = gw.document_type(title)
+            kind = gw.document_type(view(title).text)
             if kind and not art.fields.get("legislationType"):
-                art.fields["legislationType"] = kind
+                art.fields["legislationType"] = view(title).restore(kind)
         doc.articles.append(art)
 
     def _template(self, doc: Document, art: Article, sections: dict[str, _Section]) -> tuple[int, int]:
@@ -141,10 +146,12 @@ class PolicyFormat:
                 missing.append(_NAMES[key] + "（空）")
                 continue
             values[key] = (
-                gw.join_title([ln.text for ln in ls]) if key == "title" else " ".join(ln.text for ln in ls)
+                view("\n".join(ln.raw for ln in ls)).restore(gw.join_title([ln.text for ln in ls]))
+                if key == "title"
+                else " ".join(ln.raw for ln in ls)
             )
             for ln in ls:
-                doc.log(lifted(ln.start, ln.end, ln.text, "templateTitle" if key == "title" else "publisher"))
+                doc.log(lifted(ln.start, ln.end, ln.raw, "templateTitle" if key == "title" else "publisher"))
         if "title" in values:
             doc.fields["templateTitle"] = values["title"]
         if "source" in values:
@@ -160,9 +167,9 @@ class PolicyFormat:
             if content is not None:
                 missing.append("政策内容（空）")
             art.fields["name"] = values["title"]
-            kind = gw.document_type(values["title"])
+            kind = gw.document_type(view(values["title"]).text)
             if kind:
-                art.fields["legislationType"] = kind
+                art.fields["legislationType"] = view(values["title"]).restore(kind)
         if missing:
             doc.warnings.append("policy template: missing section " + "、".join(missing))
         if content is None:
@@ -184,7 +191,7 @@ class PolicyFormat:
                             end=len(item["before"]),
                             before=item["before"],
                             after=item["after"],
-                            note="bracket variants → 〔〕",
+                            note="canonical form: 〔〕, no spaces, simplified script",
                         )
                     )
                 continue
@@ -193,7 +200,7 @@ class PolicyFormat:
             f["name"] = tmpl_name
         for lift in sorted(g.lifted, key=lambda x: x.start):
             art.changes.append(lifted(lift.start, lift.end, lift.before, lift.note))
-        art.blocks = [Block(ln.text, kind, ln.start, ln.end) for ln, kind in g.body]
+        art.blocks = [Block(ln.raw, kind, ln.start, ln.end) for ln, kind in g.body]
         art.warnings.extend(g.warnings)
 
 
