@@ -98,10 +98,48 @@ def _detailed_messages(data: Any) -> list[str]:
     messages: list[str] = []
     for error in sorted(_interpreted().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         for leaf in _leaf_errors(error):
-            line = _line(leaf.json_path, leaf.message)
+            line = _line(leaf.json_path, _explained(leaf))
             if line not in messages:
                 messages.append(line)
     return messages
+
+
+_SHOWN = 40
+"""How much of a value a message quotes (the record is at hand: the message says where to look)."""
+
+
+def _quoted(value: str) -> str:
+    return repr(value if len(value) <= _SHOWN else value[:_SHOWN] + "…")
+
+
+def _explained(error: ValidationError) -> str:
+    """The message of one failed rule: which rule, and where in the value it failed.
+
+    jsonschema's own wording quotes the whole value and, for a forbidden pattern, only says that the
+    value "should not be valid" under it; a user needs the rule's name (the schema's ``description``)
+    and the offending line."""
+    value = error.instance
+    rule = error.validator
+    if rule == "not" and isinstance(value, str) and isinstance(error.validator_value, dict):
+        forbidden = error.validator_value
+        what = str(forbidden.get("description") or "forbidden text")
+        pattern = forbidden.get("pattern")
+        m = re.search(pattern, value) if isinstance(pattern, str) else None
+        if m is not None:
+            hit = m.group().strip("\n")
+            line = value.count("\n", 0, m.start() + (len(m.group()) - len(m.group().lstrip("\n")))) + 1
+            return f"{what} {hit.strip()!r} at line {line} (the schema forbids /{pattern}/)"
+        return f"{what}: matches {forbidden!r}"
+    if rule == "pattern" and isinstance(value, str):
+        bad = next((ch for ch in value if (ord(ch) < 0x20 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F), None)
+        where = f" (control character U+{ord(bad):04X} at {value.index(bad)})" if bad else ""
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        rule_text = f"is not {str(described)[0].lower()}{str(described)[1:].rstrip('.')}" if described else ""
+        return f"{_quoted(value)} {rule_text or f'does not match /{error.validator_value}/'}{where}"
+    if rule == "maxLength" and isinstance(value, str):
+        return f"is {len(value)} characters long, more than {error.validator_value} ({_quoted(value)})"
+    message: str = error.message
+    return message
 
 
 def _compiled_messages(data: Any) -> list[str]:

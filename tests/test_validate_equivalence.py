@@ -250,7 +250,7 @@ def _mutations() -> list[Mutation]:
         Mutation("bad-enum", ("type",), "Article"),
         Mutation("bad-enum", ("@context",), "https://schema.org"),
         Mutation("bad-enum", ("sourceScript",), "zh-CN"),
-        Mutation("bad-enum", ("wasDerivedFrom", "sourceFormat"), "html"),
+        Mutation("bad-enum", ("wasDerivedFrom", "sourceFormat"), "docx"),
         Mutation("bad-enum", ("wasDerivedFrom", "type"), "prov:Agent"),
         Mutation("bad-enum", ("publisher", "type"), "Company"),
         Mutation("bad-enum", ("legislationPassedBy", 0, "type"), "Organization", frozenset({LEG})),
