@@ -16,13 +16,18 @@ def test_detect_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     gb.write_bytes("国务院关于印发通知的通知".encode("gb18030"))
     u = tmp_path / "u.txt"
     u.write_text("中文", encoding="utf-8")
-    assert main(["detect", "--json", str(gb), str(u)]) == 0
+    amb = tmp_path / "amb.txt"
+    amb.write_bytes("刚刚".encode("gb18030"))  # as Big5: 試試 -- both readings are common words
+    assert main(["detect", "--json", str(gb), str(u), str(amb)]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert isinstance(out, list) and len(out) == 2
+    assert isinstance(out, list) and len(out) == 3
     assert out[0]["path"] == str(gb) and out[0]["encoding"] == "gb18030"
     assert out[1]["encoding"] == "utf-8"
+    assert out[2]["encoding"] == "gb18030"
     for obj in out:
-        assert 0 <= obj["confidence"] <= 1 and isinstance(obj["evidence"], list)
+        assert isinstance(obj["confidence"], float) and isinstance(obj["evidence"], list)
+    # calibrated: a 12-character title and valid UTF-8 are sure; 4 bytes that read well as Big5 are not
+    assert out[2]["confidence"] < 0.9 <= min(out[0]["confidence"], out[1]["confidence"]) <= 1.0
 
 
 def test_detect_table_and_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,28 +3,73 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from normalize import Change, process
+from normalize import Change, Options, process
 from normalize._edits import replay, undo
 from normalize.cli import main
 from normalize.cli.explain import _final_text
+from normalize.text import TextOptions
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
+NOT_FIELDS = {"bytes", "text", "layout"}
+AS_PARSED = Options(
+    text=TextOptions(script="keep", whitespace=False, pinyin=False, punctuation=False, paragraphs=False)
+)
+"""No text rule runs: the records hold every field as parsed, the texts the change logs start from."""
+
+
+@cache
+def _records(path: Path, script: str) -> list[dict[str, Any]]:
+    options = AS_PARSED if script == "as parsed" else Options(text=TextOptions(script=script))
+    result = process(path, SEEDS, options)
+    assert result.error is None, result.error
+    return [r.data for r in result.records]
+
+
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-TW"])
 @pytest.mark.parametrize("path", sorted(SEEDS.iterdir()), ids=lambda p: p.name[:3])
-def test_every_field_change_undoes_and_replays(path: Path) -> None:
-    for rec in process(path, SEEDS).records:
-        changes = [Change.from_dict(c) for c in rec.data["wasGeneratedBy"]["changes"]]
-        targets = {c.target for c in changes} - {"bytes", "text", "layout"}
-        for target in targets:
-            final = _final_text(rec.data, target)
-            assert final is not None, target
-            original = undo(final, changes, target)
-            assert replay(original, changes, target) == final
+def test_every_field_change_undoes_and_replays(path: Path, script: str) -> None:
+    """For each field a text rule changed: undo(final) is exactly the field as parsed (taken from a run
+    with no text rule) and replay(as parsed) is exactly the final field."""
+    finals = _records(path, script)
+    parsed = _records(path, "as parsed")
+    assert len(finals) == len(parsed)
+    for rec, before in zip(finals, parsed, strict=True):
+        assert {c["target"] for c in before["wasGeneratedBy"]["changes"]} <= NOT_FIELDS
+        changes = [Change.from_dict(c) for c in rec["wasGeneratedBy"]["changes"]]
+        tripped = 0
+        for target in sorted({c.target for c in changes} - NOT_FIELDS):
+            final = _final_text(rec, target)
+            if final is None:  # a target that names no string of the record: see the xfail below
+                continue
+            original = _final_text(before, target)
+            assert original is not None, target
+            assert undo(final, changes, target) == original, target
+            assert replay(original, changes, target) == final, target
+            tripped += original != final
+        if script == "zh-Hans" and path.name.startswith("002"):
+            assert tripped == 0  # already simplified, full-width and clean: no field changes at all
+        else:  # the round trip is not vacuous: some field of every record changed
+            assert tripped > 0, (path.name, rec["id"])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_textstage gives an organ passed as a plain string the target 'legislationPassedBy/0', but "
+    "the record holds it as an object: the text is at 'legislationPassedBy/0/name'",
+)
+def test_every_change_target_names_a_string_of_the_record() -> None:
+    (rec,) = _records(SEEDS / "002_47229b3d7ba3992e.txt", "zh-TW")
+    targets = {c["target"] for c in rec["wasGeneratedBy"]["changes"]} - NOT_FIELDS
+    assert "name" in targets and "hasPart/0/text" in targets
+    assert [t for t in sorted(targets) if _final_text(rec, t) is None] == []
 
 
 def test_field_changes_name_record_paths() -> None:
@@ -49,7 +94,10 @@ def test_explain_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["explain", str(path), "--root", str(SEEDS), "--width", "200"]) == 0
     shown = capsys.readouterr().out
     assert "articleBody: as parsed" in shown
-    assert "優(yōu)化" in shown or "優(yōu)" in shown  # the source form, with the annotation marked
+    # the headline panel shows the headline as parsed: its source form, traditional, with the annotations
+    lines = shown.splitlines()
+    at = next(i for i, line in enumerate(lines) if "headline: as parsed" in line)
+    assert lines[at + 1].strip("│ ") == "山西省著力優(yōu)化大數(shù)據(jù)產(chǎn)業(yè)空間布局"
     assert "pinyin.removed" in shown
     assert "source text:" in shown and "mojibake" in shown
 
