@@ -304,6 +304,19 @@ def _misaligned(rng: random.Random, s: str) -> str | None:
     return b[:k].decode("gb18030", errors="replace") + b[k:].decode("gb18030", errors="replace")
 
 
+def _misaligned_more(rng: random.Random, s: str) -> str | None:
+    """Misaligned twice: two chunk boundaries inside characters, so more bytes are lost than one."""
+    once = _misaligned(rng, s)
+    if once is None:
+        return None
+    b = s.encode("gb18030")
+    cuts = sorted(rng.sample(range(1, len(b)), min(2, len(b) - 1)))
+    if len(cuts) < 2 or not all(b[k - 1] >= 0x81 and _is_lead(b, k - 1) for k in cuts):
+        return None
+    a, c = cuts
+    return "".join(part.decode("gb18030", errors="replace") for part in (b[:a], b[a:c], b[c:]))
+
+
 def _is_lead(b: bytes, i: int) -> bool:
     j = 0
     while j < len(b):
@@ -327,6 +340,12 @@ KINDS: dict[str, tuple[str, Callable[[random.Random, str], str | None]]] = {
     "utf8-as-gb18030 (trad)": ("trad", lambda r, s: s.encode("utf-8").decode("gb18030", errors="replace")),
     "gb18030-as-big5": ("simp", lambda r, s: s.encode("gb18030").decode("big5hkscs", errors="replace")),
     "misaligned-gb18030": ("simp", _misaligned),
+    "misaligned-gb18030, more lost": ("simp", lambda r, s: _misaligned_more(r, s)),
+    "gbk-as-latin1": ("simp", lambda r, s: s.encode("gbk").decode("latin-1")),
+    "gbk-as-cp1252": ("simp", lambda r, s: _sloppy(s.encode("gbk"))),
+    "gbk-as-cp1252 (trad)": ("trad", lambda r, s: _sloppy(s.encode("gbk"))),
+    "big5-as-latin1": ("trad", lambda r, s: s.encode("big5").decode("latin-1")),
+    "big5-as-cp1252": ("trad", lambda r, s: _sloppy(s.encode("big5"))),
     "utf8-as-big5 (flag)": ("simp", lambda r, s: s.encode("utf-8").decode("big5hkscs", errors="replace")),
     "gb18030-as-utf8 (flag)": ("simp", lambda r, s: s.encode("gb18030").decode("utf-8", errors="replace")),
     "锟斤拷 (flag)": (
@@ -407,7 +426,7 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
     rows: list[list[str]] = []
     for kind, (which, make) in KINDS.items():
         pool = simp if which == "simp" else trad
-        n = exact = last_only = lost = changed = flagged = ftfy_exact = lossless = 0
+        n = exact = last_only = lost = changed = flagged = ftfy_exact = lossless = wrong = 0
         sim_before = sim_after = 0.0
         t0 = time.perf_counter()
         for s, bad in _cases(rng, per, make, functools.partial(_random_snippet, pool=pool)):
@@ -422,6 +441,8 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
             lost += _lost_and_flagged(s, bad, fixed, changes)
             changed += any(c.applied for c in changes)
             flagged += any(not c.applied for c in changes)
+            # a wrong repair: changed, not the source, and nothing on the line tells the user to look
+            wrong += fixed not in (s, bad) and not any(not c.applied for c in changes)
             ftfy_exact += ftfy.fix_encoding(bad) == s
             sim_before += difflib.SequenceMatcher(None, bad, s).ratio()
             sim_after += difflib.SequenceMatcher(None, fixed, s).ratio()
@@ -444,6 +465,7 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
                 pct(whole + whole_lost, per),
                 pct(changed, n),
                 pct(flagged, n),
+                pct(wrong, n),
                 f"{sim_before / n:.3f}->{sim_after / n:.3f}",
                 pct(ftfy_exact, n),
                 pct(lossless, n) if kind.startswith("big5-as") else "",
@@ -462,6 +484,7 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
             "or lost, flagged",
             "changed",
             "flagged",
+            "wrong",
             "char sim",
             "ftfy exact",
             "lossless",
@@ -469,6 +492,11 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
         ],
         rows,
     )
+    print(
+        "\n'wrong': the text was changed, is not the source, and no span of it is flagged (a wrong repair,"
+        "\nworse than none)."
+    )
+    section_in_file(simp, per)
     print(
         "\n'or lost, flagged': also right when the only differences are characters whose every byte the"
         "\nwrong decode lost, left as U+FFFD and reported (flagged unrecoverable, or named in the note of"
@@ -494,6 +522,82 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
     )
     for e in examples[:5]:
         print("- changed:", e)
+
+
+def section_in_file(simp: list[str], per: int) -> None:
+    """One damaged line inside an otherwise clean file of five lines: the file must come back whole, and
+    the clean lines untouched."""
+    from normalize.encoding import repair
+
+    rows: list[list[str]] = []
+    for kind in ("utf8-as-gb18030 (simp)", "gb18030-as-big5", "gbk-as-latin1", "gbk-as-cp1252"):
+        make = KINDS[kind][1]
+        rng = random.Random(f"{kind}/in-file")
+        n = exact = touched = 0
+        while n < per:
+            lines = [sentences(rng, simp) for _ in range(5)]
+            try:
+                bad_line = make(rng, lines[2])
+            except UnicodeEncodeError:
+                continue
+            if not bad_line or bad_line == lines[2]:
+                continue
+            n += 1
+            clean, bad = "\n".join(lines), "\n".join([*lines[:2], bad_line, *lines[3:]])
+            fixed, _changes = repair(bad)
+            exact += fixed == clean
+            touched += fixed.split("\n")[:2] + fixed.split("\n")[3:] != lines[:2] + lines[3:]
+        rows.append([kind, str(n), pct(exact, n), str(touched)])
+    table(
+        "(c) one damaged line in a clean file of 5", ["kind", "n", "file exact", "clean lines changed"], rows
+    )
+
+
+def western_pool() -> list[str]:
+    """Western European text (accents, ß, Ø, €, ×, «», curly quotes), and lines mixing it with Chinese:
+    what a Latin-reading repair must never touch.  Words from babel's locale data (names of languages,
+    territories, months and days in 12 languages) and ftfy's test strings that are correct text."""
+    from babel import Locale
+
+    words: list[str] = []
+    for code in ("de", "fr", "es", "pt", "it", "nl", "da", "sv", "nb", "is", "fi", "pl"):
+        loc = Locale.parse(code)
+        words += list(loc.languages.values())[:200] + list(loc.territories.values())[:200]
+        words += list(loc.months["format"]["wide"].values()) + list(loc.days["format"]["wide"].values())
+    for name in ("negative.json", "language-names.json"):
+        path = EXTERNAL / "ftfy" / "tests" / "test-cases" / name
+        if path.is_file():
+            for case in json.loads(path.read_text(encoding="utf-8")):
+                words += str(case.get("fixed") or case.get("original") or "").split()
+    return [w for w in words if w and not w.isascii()] + ["€100", "3×4", "«Bonjour»", "„Zitat“", "Straße"]
+
+
+def section_western(simp: list[str], n_clean: int) -> None:
+    from normalize.encoding import repair
+
+    pool = western_pool()
+    rng = random.Random(17)
+    rows: list[list[str]] = []
+    for label, mixed in (("Western European", False), ("mixed Chinese / Western", True)):
+        changed = flagged = 0
+        examples: list[str] = []
+        for _ in range(n_clean):
+            text = " ".join(rng.choice(pool) for _ in range(rng.randint(3, 12)))
+            if mixed:
+                text = f"{snippet(rng, simp, rng.randint(10, 60))}（{text}）{snippet(rng, simp, 20)}"
+            fixed, changes = repair(text)
+            if fixed != text:
+                changed += 1
+                examples.append(f"{text[:50]!r} -> {fixed[:50]!r}")
+            flagged += bool(changes)
+        rows.append([label, str(n_clean), str(changed), str(flagged)])
+        for e in examples[:3]:
+            print("- changed:", e)
+    table(
+        "(c) clean Western European and mixed text (false positives)",
+        ["text", "n", "changed", "flagged"],
+        rows,
+    )
 
 
 # --- (d) ftfy cases ------------------------------------------------------------------------------------
@@ -598,7 +702,8 @@ def main(argv: list[str] | None = None) -> int:
     if "b" in args.only:
         section_snippets(simp, trad, 20 if args.quick else 60)
     if "c" in args.only:
-        section_mojibake(simp, trad, 30 if args.quick else 150, 300 if args.quick else 2000)
+        section_mojibake(simp, trad, 30 if args.quick else 150, 300 if args.quick else 4000)
+        section_western(simp, 300 if args.quick else 2000)
     if "d" in args.only:
         section_ftfy()
     if "e" in args.only:
