@@ -39,10 +39,31 @@ def eval(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Throughput and archive benchmarks (figures printed as tables)."""
+    """Throughput against the peer pipeline on a generated corpus, then the archive benchmark (tables).
+
+    Arguments are routed: ``--sizes`` goes to both scripts; ``--no-fsync``, ``--dir``, ``--keep`` to
+    bench/archive.py; the rest (``--quick``, ``--repeat``, ``--cache``, ``--out`` …) to bench/pipeline.py.
+    ``--quick`` also limits the archive benchmark to 1,000 documents.
+    """
     session.install("-e", ".[eval]")
-    session.run("python", "bench/pipeline.py")
-    session.run("python", "bench/archive.py", *session.posargs)
+    pipeline_args: list[str] = []
+    archive_args: list[str] = []
+    args = iter(session.posargs)
+    for arg in args:
+        name = arg.split("=", 1)[0]
+        takes_value = "=" not in arg and name in ("--sizes", "--dir")
+        given = [arg, next(args)] if takes_value else [arg]
+        if name == "--sizes":
+            pipeline_args += given
+            archive_args += given
+        elif name in ("--no-fsync", "--dir", "--keep"):
+            archive_args += given
+        else:
+            pipeline_args += given
+    if "--quick" in pipeline_args and not any(a.startswith("--sizes") for a in archive_args):
+        archive_args += ["--sizes", "1000"]
+    session.run("python", "bench/pipeline.py", *pipeline_args)
+    session.run("python", "bench/archive.py", *archive_args)
 
 
 @nox.session(python=PYTHON)

@@ -37,7 +37,7 @@ PARAGRAPH = "近年来，各地加快推进产业数字化转型，推动数字�
 def make_doc(i: int, revision: int = 0) -> Result:
     body = f"第{i}号文件（修订{revision}）。" + PARAGRAPH * 30
     source = f"标题：测试文档 {i}\n来源：生成\n\n{body}\n".encode()
-    recs = []
+    recs: list[RecordOut] = []
     for k in range(2 if i % 5 == 0 else 1):
         data = {"type": "NewsArticle", "headline": f"测试文档 {i}-{k}", "articleBody": body}
         raw = (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()

@@ -1,114 +1,633 @@
-"""Pipeline benchmark: documents/s, MB/s and per-document cost as the corpus grows.
+"""Pipeline benchmark: ``normalize`` as a user runs it, side by side with the peer pipeline, on a corpus.
 
-Builds a corpus of distinct documents from the seeds (each copy varied so no
-two inputs are equal), runs ``normalize.process`` over it one document at a
-time, and prints a table.  Flat per-document cost and flat memory are the
-targets (streaming: nothing accumulates across documents).
+    python bench/pipeline.py                                # 1,000 documents, 3 repeats
+    python bench/pipeline.py --quick                        # 200 documents, 1 repeat (checks the harness)
+    python bench/pipeline.py --sizes 1000,10000,100000 --cache ~/.cache/normalize-bench --out run.md
 
-    python bench/pipeline.py [--sizes 100,1000] [--out DIR]
+A corpus tool is judged on a corpus, so the documents come from ``bench/corpus.py`` (real People's Daily
+text in the three layouts, in every supported encoding, with traditional script, pinyin, mojibake and
+broken paragraphs mixed in; its docstring gives the shares).  Each corpus is generated once per size into
+a temporary directory (or reused from ``--cache DIR``) and read once before timing, so every command
+starts from the same warm page cache.
+
+What is measured, and why this way:
+
+* **Throughput** (at the first size): the ``normalize`` command in a fresh process, exactly as typed by a
+  user (``-o DIR --jobs 1``, ``--jsonl FILE --jobs 1``, ``--archive DIR --jobs 1``, ``-o DIR`` with the
+  default jobs, ``-o DIR --jobs 2``), and the peer (``bench/peer.py``: chardet → ftfy → OpenCC →
+  trafilatura → json, one process over the same files).  Wall time includes start-up, once per run, for
+  both.  The machine is shared and its speed drifts, so absolute figures are only indicative: what counts
+  are ratios between runs made close together.  Each repeat runs every command once (the order rotated
+  from one repeat to the next), the ratio to the peer is taken within the repeat, and the tables give
+  medians over the repeats.
+* **Peak RSS** of each run: ``os.wait4`` on the child, whose ``ru_maxrss`` is the largest resident set of
+  the child and of every worker it waited for, i.e. the peak of the largest single process.
+* **Stages** (in-process, first size): the stage functions of ``normalize.pipeline`` called in the order
+  ``process_document`` calls them, each timed per document; ``canonical_bytes`` is timed inside
+  ``build_records`` by wrapping it, so build/validate excludes it.  Lazy loads (dictionaries, models) are
+  charged to the document that triggers them, as in a real run; the slowest five documents are timed a
+  second time so that a one-off load can be told from a slow path.
+* **Cold start** (median of 5 fresh processes): ``normalize detect`` on a small GB18030 file and
+  ``normalize ONE_SMALL_DOC -o DIR``, with the bare interpreter and the peer on the same document for
+  scale.
+* **Scaling** (every size): ``-o DIR --jobs 1``, the default command and the peer; per-document cost is
+  wall time / documents, compared with the first size (corpus ``N`` is the first ``N`` documents of any
+  larger one, so the mix is the same).
+
+The targets of the speed issue are checked in a last table.  Nothing is appended to bench/RESULTS.md;
+``--out FILE`` writes the same tables as Markdown for pasting there.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import datetime as dt
+import os
+import platform
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from normalize import process
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
 
-REPO = Path(__file__).resolve().parents[1]
+import corpus  # noqa: E402  (bench/ is not a package: its modules import each other by path)
+
+PEER = "peer (chardet → ftfy → OpenCC → trafilatura)"
+OURS = {
+    "-o DIR --jobs 1": ["-o", "{out}", "--jobs", "1"],
+    "--jsonl FILE --jobs 1": ["--jsonl", "{out}.jsonl", "--jobs", "1"],
+    "--archive DIR --jobs 1": ["--archive", "{out}/archive", "--jobs", "1"],
+    "-o DIR (default jobs)": ["-o", "{out}"],
+    "-o DIR --jobs 2": ["-o", "{out}", "--jobs", "2"],
+}
+SINGLE, DEFAULT, JOBS2 = "-o DIR --jobs 1", "-o DIR (default jobs)", "-o DIR --jobs 2"
+STAGES = (
+    "detect",
+    "decode",
+    "repair_mojibake",
+    "sniff+parse",
+    "text stage",
+    "extract",
+    "build/validate",
+    "canonical bytes",
+)
+# the speed issue's targets
+TARGET_SINGLE, TARGET_JOBS2, TARGET_DEFAULT = 1.0, 1.7, 1.7
+TARGET_COLD_S, TARGET_RSS_MB, TARGET_SLOWEST_S = 0.5, 300.0, 2.0
+TARGET_FLAT = 1.15  # per-document cost at the largest size / at the first: "flat" allows 15% (noise)
 
 
-def make_corpus(n: int, where: Path) -> list[Path]:
-    seeds = sorted((REPO / "seeds").iterdir())
-    paths = []
-    for i in range(n):
-        seed = seeds[i % len(seeds)]
-        data = seed.read_bytes()
-        # vary each copy: a distinct number in the last paragraph keeps every document unique
-        data = data.rstrip(b"\n") + f"\n\n\u7b2c{i}\u53f7\u3002\n".encode()
-        p = where / f"{i:06d}_{seed.name}"
-        p.write_bytes(data)
-        paths.append(p)
-    return paths
+# --- tables, printed with rich and written as Markdown ------------------------------------------------
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+@dataclass
+class Section:
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    note: str = ""
+
+    def rich(self) -> Table:
+        table = Table(
+            title=self.title, title_justify="left", caption=self.note or None, caption_justify="left"
+        )
+        for i, col in enumerate(self.columns):
+            table.add_column(col, justify="left" if i == 0 else "right", overflow="fold")
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    def markdown(self) -> str:
+        out = [f"#### {self.title}", "", "| " + " | ".join(self.columns) + " |"]
+        out.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(self.columns))) + "|")
+        out += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in self.rows]
+        if self.note:
+            out += ["", self.note]
+        return "\n".join(out) + "\n"
 
 
-def run(n: int, tmp: Path) -> dict[str, float]:
-    corpus = tmp / f"c{n}"
-    corpus.mkdir()
-    paths = make_corpus(n, corpus)
-    size = sum(p.stat().st_size for p in paths)
-    per_doc: list[float] = []
-    records = 0
-    failures = 0
-    start = time.perf_counter()
-    for p in paths:
+def fmt(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def med(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+# --- running commands ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_mb: float
+    returncode: int
+    failures: int
+
+
+def run_command(argv: list[str], log: Path) -> Run:
+    """Run ``argv`` to completion: wall time, peak RSS (of the child or its largest waited-for worker),
+    exit code and the number of documents it reported as failed (``prog: NAME: cause`` lines)."""
+    with open(os.devnull, "wb") as devnull, log.open("wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=devnull, stderr=err, cwd=log.parent)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    failures = sum(
+        1 for ln in text.splitlines() if ln.startswith(("normalize: ", "peer: ")) and ln.count(": ") >= 2
+    )
+    rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited with {proc.returncode}:\n{text[-2000:]}")
+    return Run(seconds, rss_mb, proc.returncode, failures)
+
+
+def normalize_exe() -> str:
+    """The ``normalize`` console script of the interpreter running this harness (nox's or the venv's)."""
+    beside = Path(sys.executable).with_name("normalize")
+    found = str(beside) if beside.exists() else shutil.which("normalize")
+    if not found:
+        raise SystemExit("the normalize command is not installed (pip install -e .)")
+    return found
+
+
+class Runner:
+    """Builds the command lines and runs them in a scratch directory emptied before every run."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.exe = normalize_exe()
+
+    def argv(self, label: str, paths: list[Path], out: Path) -> list[str]:
+        if label == PEER:
+            return [sys.executable, str(BENCH / "peer.py"), *map(str, paths), "-o", str(out)]
+        return [self.exe, *map(str, paths), *(a.format(out=out) for a in OURS[label])]
+
+    def run(self, label: str, paths: list[Path]) -> Run:
+        scratch = self.work / "scratch"
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        try:
+            return run_command(self.argv(label, paths, scratch / "out"), scratch / "stderr.log")
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+@dataclass
+class Measured:
+    """Every repeat of every command on one corpus."""
+
+    docs: int
+    bytes: int
+    runs: dict[str, list[Run]]
+
+    def rate(self, label: str) -> list[float]:
+        return [self.docs / r.seconds for r in self.runs[label]]
+
+    def failures(self, label: str) -> set[int]:
+        return {r.failures for r in self.runs[label]}
+
+    def inconsistent(self, *labels: str) -> bool:
+        """Did these normalize runs fail different numbers of documents?  Then they did not do the same
+        work (the tree changed under the benchmark, or a worker crashed) and their ratios mean nothing."""
+        counts = set().union(*(self.failures(label) for label in labels if label != PEER))
+        return len(counts) > 1
+
+    def ratio(self, label: str, to: str) -> list[float]:
+        """Per-repeat ratio of docs/s: runs made close together are compared with each other only."""
+        return [b.seconds / a.seconds for a, b in zip(self.runs[label], self.runs[to], strict=True)]
+
+
+def measure(runner: Runner, root: Path, labels: list[str], repeat: int, progress: Console) -> Measured:
+    files = [p for p, _ in corpus_files(root)]
+    runs: dict[str, list[Run]] = {label: [] for label in labels}
+    for rep in range(repeat):
+        order = labels[rep % len(labels) :] + labels[: rep % len(labels)]
+        for label in order:
+            progress.log(f"{len(files):,} docs · {label} · repeat {rep + 1}/{repeat}")
+            runs[label].append(runner.run(label, [root]))
+    return Measured(len(files), sum(p.stat().st_size for p in files), runs)
+
+
+def corpus_files(root: Path) -> list[tuple[Path, Path]]:
+    from normalize import _read
+
+    return list(_read.iter_sources([root]))
+
+
+# --- corpora ------------------------------------------------------------------------------------------
+
+
+def ensure_corpus(n: int, seed: int, base: Path, progress: Console) -> Path:
+    """The corpus of ``n`` documents: from the cache when it holds a complete one of this generator."""
+    root = base / f"corpus-s{seed}-n{n}-{corpus.fingerprint()}"
+    marker = root / ".complete"
+    if marker.exists():
+        progress.log(f"corpus of {n:,} documents from {root}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+        progress.log(f"generating {n:,} documents into {root} …")
         t = time.perf_counter()
-        r = process(p, corpus)
-        per_doc.append(time.perf_counter() - t)
-        records += len(r.records)
-        failures += r.error is not None
-    total = time.perf_counter() - start
+        corpus.write_corpus(n, root, seed)
+        marker.write_text("ok\n")
+        progress.log(f"generated in {time.perf_counter() - t:.0f} s")
+    for path, _ in corpus_files(root):  # warm the page cache: every command then reads from memory
+        path.read_bytes()
+    return root
+
+
+# --- in-process stages --------------------------------------------------------------------------------
+
+
+@dataclass
+class DocTiming:
+    name: str
+    seconds: float
+    stages: dict[str, float]
+    error: str | None
+
+
+def time_stages(path: Path, root: Path) -> DocTiming:
+    """One document through the stages of ``normalize.pipeline``, in ``process_document``'s order."""
+    from normalize import _extract, _read, _textstage
+    from normalize import pipeline as P
+
+    times: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+    canon = [0.0]
+    original: Callable[[dict[str, Any]], bytes] = getattr(P, "canonical_bytes")  # noqa: B009
+
+    def timed_canonical(record: dict[str, Any]) -> bytes:
+        t = time.perf_counter()
+        try:
+            return original(record)
+        finally:
+            canon[0] += time.perf_counter() - t
+
+    doc = _read.read(path, root)
+    options = P.Options()
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("detect", lambda: P.detect(doc)),
+        ("decode", lambda: P.decode(doc)),
+        ("repair_mojibake", lambda: P.repair_mojibake(doc)),
+        ("sniff+parse", lambda: P.parse(doc, P.sniff(doc, options.format))),
+        ("text stage", lambda: _textstage.run(doc, options.text)),
+        ("extract", lambda: _extract.run(doc)),
+        ("build/validate", lambda: P.build_records(doc, options)),
+    ]
+    error = None
+    setattr(P, "canonical_bytes", timed_canonical)  # noqa: B010  (build_records looks it up at call time)
+    try:
+        for stage, step in steps:
+            t = time.perf_counter()
+            try:
+                step()
+            except Exception as exc:  # NormalizeError, or a bug: either ends this document, as in a run
+                error = f"{stage}: {type(exc).__name__}: {exc}"
+            times[stage] += time.perf_counter() - t
+            if error:
+                break
+    finally:
+        setattr(P, "canonical_bytes", original)  # noqa: B010
+    times["build/validate"] -= canon[0]
+    times["canonical bytes"] = canon[0]
+    return DocTiming(doc.name, sum(times.values()), times, error)
+
+
+def _short(text: str | None, limit: int = 110) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def stage_sections(
+    root: Path, limit: int, cli_ms: float, progress: Console
+) -> tuple[list[Section], float | None]:
+    """The per-stage table and the slowest documents; also the slowest document's seconds (None when
+    every document failed: then the stages measured nothing)."""
+    files = corpus_files(root)[:limit]
+    manifest = corpus.read_manifest(root)
+    progress.log(f"stages in-process over {len(files):,} documents …")
+    timings = [time_stages(path, base) for path, base in files]
+    totals = [t.seconds for t in timings]
+    grand = sum(totals)
+    stage = Section(
+        f"Stages, in-process ({len(timings):,} documents, ms per document)",
+        ["stage", "mean", "median", "p99", "max", "share"],
+    )
+    for name in STAGES:
+        values = [t.stages[name] * 1e3 for t in timings]
+        share = sum(values) / 1e3 / grand if grand else 0.0
+        row = [fmt(statistics.fmean(values), 2), fmt(med(values), 2), fmt(percentile(values, 0.99), 1)]
+        stage.rows.append([name, *row, fmt(max(values), 1), f"{100 * share:.0f}%"])
+    ms = [x * 1e3 for x in totals]
+    stage.rows.append(
+        [
+            "total",
+            fmt(statistics.fmean(ms), 2),
+            fmt(med(ms), 2),
+            fmt(percentile(ms, 0.99), 1),
+            fmt(max(ms), 1),
+            "",
+        ]
+    )
+    failed = [t for t in timings if t.error]
+    stage.note = f"The CLI (-o DIR --jobs 1) took {cli_ms:,.1f} ms per document in this run. "
+    stage.note += f"{len(failed)} of {len(timings)} documents failed in-process" + (
+        "; first: " + "; ".join(f"{t.name} ({_short(t.error)})" for t in failed[:3]) if failed else ""
+    )
+    slow = Section(
+        "Slowest 5 documents (in-process)",
+        ["document", "layout", "encoding", "script", "damage", "KB", "ms", "slowest stage", "ms again"],
+    )
+    by_name = {p.relative_to(base).as_posix(): (p, base) for p, base in files}
+    for t in sorted(timings, key=lambda t: t.seconds, reverse=True)[:5]:
+        info = manifest.get(t.name, {})
+        damage = [*info.get("mojibake", [])] + [
+            k for k in ("pinyin", "halfwidth", "hard_wrap", "page_breaks", "crlf") if info.get(k)
+        ]
+        top = max(t.stages, key=lambda k: t.stages[k])
+        again = time_stages(*by_name[t.name]).seconds
+        slow.rows.append(
+            [
+                t.name,
+                str(info.get("layout", "?")),
+                str(info.get("encoding", "?")),
+                str(info.get("script", "?")),
+                ", ".join(damage) or "-",
+                fmt(info.get("bytes", 0) / 1024),
+                fmt(t.seconds * 1e3, 0),
+                f"{top} {fmt(t.stages[top] * 1e3, 0)}",
+                fmt(again * 1e3, 0),
+            ]
+        )
+    slow.note = "'ms again': the same document timed a second time in the same process (warm caches)."
+    return [stage, slow], max(totals) if len(failed) < len(timings) else None
+
+
+# --- cold start ---------------------------------------------------------------------------------------
+
+
+def cold_start(runner: Runner, root: Path, work: Path, progress: Console) -> tuple[Section, float]:
+    """Fresh-process start-up: median of 5 runs each; the slower of the two normalize medians."""
+    small_gb = work / "small.gb18030.txt"
+    text = "".join(corpus.pools().paragraphs[:3])[:300]
+    small_gb.write_bytes(text.encode("gb18030"))
+    manifest = corpus.read_manifest(root)
+    plain = [
+        r
+        for r in manifest.values()
+        if r["layout"] == "web"
+        and r["encoding"] == "utf-8"
+        and r["script"] == "zh-Hans"
+        and not r["mojibake"]
+    ]
+    one = root / min(plain or manifest.values(), key=lambda r: r["bytes"])["name"]
+    cases: list[tuple[str, list[str]]] = [
+        ("python -c pass (interpreter floor)", [sys.executable, "-c", "pass"]),
+        (f"normalize detect ({small_gb.stat().st_size} B GB18030)", [runner.exe, "detect", str(small_gb)]),
+        (f"normalize ONE_DOC -o DIR ({one.stat().st_size / 1024:.1f} KB)", []),
+        ("peer ONE_DOC -o DIR", []),
+    ]
+    section = Section("Cold start (fresh process, 5 runs)", ["command", "median s", "min s", "max s"])
+    medians: dict[str, float] = {}
+    for label, argv in cases:
+        progress.log(f"cold start · {label}")
+        seconds = []
+        for _ in range(5):
+            if argv:
+                seconds.append(run_command(argv, work / "cold.log").seconds)
+            else:
+                seconds.append(runner.run(PEER if label.startswith("peer") else SINGLE, [one]).seconds)
+        medians[label] = med(seconds)
+        section.rows.append([label, fmt(med(seconds), 3), fmt(min(seconds), 3), fmt(max(seconds), 3)])
+    worst = max(v for k, v in medians.items() if k.startswith("normalize"))
+    section.note = "ONE_DOC is the smallest plain UTF-8 web copy of the corpus, run with --jobs 1."
+    return section, worst
+
+
+# --- the report ---------------------------------------------------------------------------------------
+
+
+def throughput_section(m: Measured, repeat: int) -> Section:
+    section = Section(
+        f"Throughput on {m.docs:,} documents ({m.bytes / 1e6:.1f} MB), median of {repeat}",
+        ["command", "docs/s", "MB/s", "× peer", "docs/s min–max", "peak RSS MB", "failed docs"],
+    )
+    for label in [PEER, *OURS]:
+        if label not in m.runs:
+            continue
+        rates = m.rate(label)
+        ratio = "1.00" if label == PEER else fmt(med(m.ratio(label, PEER)), 2)
+        section.rows.append(
+            [
+                label if label == PEER else f"normalize {label}",
+                fmt(med(rates)),
+                fmt(med(rates) * m.bytes / m.docs / 1e6, 2),
+                ratio,
+                f"{fmt(min(rates))}–{fmt(max(rates))}",
+                fmt(max(r.rss_mb for r in m.runs[label]), 0),
+                str(max(r.failures for r in m.runs[label])),
+            ]
+        )
+    section.note = (
+        "Wall time of the whole command, start-up included. '× peer': docs/s over the peer's in the same "
+        "repeat, median over repeats. Failed docs: documents the command reported as failed (most in a run)."
+    )
+    if m.inconsistent(*OURS):
+        section.note += (
+            " WARNING: the normalize runs failed different numbers of documents, so they did not do the same "
+            "work (code changed during the run?); do not compare these rows."
+        )
+    return section
+
+
+def peak_rss(m: Measured, label: str) -> float:
+    return max(r.rss_mb for r in m.runs[label])
+
+
+def scaling_section(results: list[Measured]) -> Section:
+    section = Section(
+        "Scaling (per-document cost = wall time / documents)",
+        [
+            "docs",
+            "MB",
+            "--jobs 1 docs/s",
+            "ms/doc",
+            "cost vs first",
+            "default docs/s",
+            "peer docs/s",
+            "--jobs 1 × peer",
+            "peak RSS MB (--jobs 1 / default)",
+        ],
+    )
+    base = None
+    for m in results:
+        cost = 1e3 / med(m.rate(SINGLE))
+        base = base or cost
+        section.rows.append(
+            [
+                f"{m.docs:,}",
+                fmt(m.bytes / 1e6),
+                fmt(med(m.rate(SINGLE))),
+                fmt(cost, 2),
+                fmt(cost / base, 2),
+                fmt(med(m.rate(DEFAULT))),
+                fmt(med(m.rate(PEER))),
+                fmt(med(m.ratio(SINGLE, PEER)), 2),
+                f"{fmt(peak_rss(m, SINGLE), 0)} / {fmt(peak_rss(m, DEFAULT), 0)}",
+            ]
+        )
+    return section
+
+
+def targets_section(results: list[Measured], cold: float | None, slowest: float | None) -> Section:
+    first, last = results[0], results[-1]
+    section = Section("Targets of the speed issue", ["target", "measured", "status"])
+
+    def row(name: str, value: float | None, ok: bool | None, text: str, valid: bool = True) -> None:
+        status = "-" if ok is None else ("PASS" if ok else "FAIL")
+        if not valid:
+            status = "INVALID (runs failed different documents)"
+        section.rows.append([name, text if value is not None else "not measured", status])
+
+    single = med(first.ratio(SINGLE, PEER))
+    row("single process ≥ 1.0× peer docs/s", single, single >= TARGET_SINGLE, f"{single:.2f}×")
+    jobs2 = med(first.ratio(JOBS2, SINGLE))
+    ok = not first.inconsistent(JOBS2, SINGLE)
+    row("--jobs 2 ≥ 1.7× --jobs 1", jobs2, jobs2 >= TARGET_JOBS2, f"{jobs2:.2f}×", ok)
+    default = med(first.ratio(DEFAULT, PEER))
+    ok = not first.inconsistent(DEFAULT, SINGLE)
+    row("default command ≥ 1.7× peer", default, default >= TARGET_DEFAULT, f"{default:.2f}×", ok)
+    row("cold start ≤ 0.5 s", cold, None if cold is None else cold <= TARGET_COLD_S, f"{cold or 0:.3f} s")
+    rss = max(r.rss_mb for label in (SINGLE, DEFAULT) for r in last.runs[label])
+    at_scale = last.docs >= 100_000
+    row(
+        "peak RSS ≤ 300 MB per process at 100k docs",
+        rss,
+        (rss <= TARGET_RSS_MB) if at_scale else None,
+        f"{rss:.0f} MB at {last.docs:,} docs" + ("" if at_scale else " (run --sizes …,100000 to check)"),
+    )
+    if len(results) > 1:
+        flat = (1 / med(last.rate(SINGLE))) / (1 / med(first.rate(SINGLE)))
+        row(
+            f"per-document cost flat {first.docs:,} → {last.docs:,}",
+            flat,
+            flat <= TARGET_FLAT,
+            f"{flat:.2f}× (flat: ≤ {TARGET_FLAT})",
+            all(not m.inconsistent(SINGLE) for m in results),
+        )
+    else:
+        row("per-document cost flat 1k → 100k", None, None, "")
+    row(
+        "slowest document ≤ 2 s",
+        slowest,
+        None if slowest is None else slowest <= TARGET_SLOWEST_S,
+        f"{slowest or 0:.2f} s",
+    )
+    return section
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        commit += " (uncommitted changes)" if dirty else ""
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    from importlib.metadata import version
+
     return {
-        "docs": n,
-        "records": records,
-        "failures": failures,
-        "seconds": total,
-        "docs_per_s": n / total,
-        "mb_per_s": size / total / 1e6,
-        "ms_median": statistics.median(per_doc) * 1000,
-        "ms_p90": sorted(per_doc)[int(len(per_doc) * 0.9)] * 1000,
-        "rss_mb": rss_mb(),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{cpu}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} at start",
+        "python": platform.python_version(),
+        "normalize": f"{version('normalize')}, commit {commit}",
+        "command": "python bench/pipeline.py " + " ".join(sys.argv[1:]),
     }
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="100,1000")
-    args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    console = Console(width=140)
-    # warm up: load dictionaries and converters once, outside the timings
-    process(sorted((REPO / "seeds").iterdir())[3])
-    table = Table(title="normalize pipeline (1 process, documents from seeds/)")
-    for col in (
-        "docs",
-        "records",
-        "failures",
-        "seconds",
-        "docs/s",
-        "MB/s",
-        "ms/doc median",
-        "ms/doc p90",
-        "max RSS MB",
-    ):
-        table.add_column(col, justify="right")
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
-            r = run(n, Path(tmp))
-            table.add_row(
-                str(n),
-                str(r["records"]),
-                str(r["failures"]),
-                f"{r['seconds']:.1f}",
-                f"{r['docs_per_s']:.1f}",
-                f"{r['mb_per_s']:.2f}",
-                f"{r['ms_median']:.1f}",
-                f"{r['ms_p90']:.1f}",
-                f"{r['rss_mb']:.0f}",
-            )
-    console.print(table)
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000", help="comma-separated corpus sizes (default 1000)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of every command per size (default 3)")
+    ap.add_argument("--quick", action="store_true", help="200 documents, 1 repeat: checks the harness works")
+    ap.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    ap.add_argument("--cache", type=Path, help="keep generated corpora in DIR and reuse them")
+    ap.add_argument(
+        "--stage-docs", type=int, default=1000, help="documents timed stage by stage (default 1000)"
+    )
+    ap.add_argument("--out", type=Path, help="also write the tables as Markdown to FILE")
+    args = ap.parse_args(argv)
+    sizes = [200] if args.quick else sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    repeat = 1 if args.quick else max(1, args.repeat)
+    console = Console(width=160)
+    progress = Console(stderr=True, style="dim")
+    info = machine()
+    work = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
+    cache = args.cache or work / "corpora"
+    cache.mkdir(parents=True, exist_ok=True)
+    runner = Runner(work)
+    sections: list[Section] = []
+    try:
+        results: list[Measured] = []
+        cold = slowest = None
+        for k, n in enumerate(sizes):
+            root = ensure_corpus(n, args.seed, cache, progress)
+            labels = [PEER, *OURS] if k == 0 else [PEER, SINGLE, DEFAULT]
+            results.append(measure(runner, root, labels, repeat, progress))
+            if k == 0:
+                sections.append(throughput_section(results[0], repeat))
+                cli_ms = 1e3 / med(results[0].rate(SINGLE))
+                staged, slowest = stage_sections(root, args.stage_docs, cli_ms, progress)
+                sections += staged
+                cold_section, cold = cold_start(runner, root, work, progress)
+                sections.append(cold_section)
+        sections.append(scaling_section(results))
+        sections.append(targets_section(results, cold, slowest))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    console.print("[bold]normalize pipeline benchmark[/]  " + "  ".join(f"{k}: {v}" for k, v in info.items()))
+    for section in sections:
+        console.print(section.rich())
+    if args.out:
+        head = "\n".join(f"- {k}: {v}" for k, v in info.items())
+        args.out.write_text(head + "\n\n" + "\n".join(s.markdown() for s in sections), encoding="utf-8")
     return 0
 
 
