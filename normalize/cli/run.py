@@ -2,8 +2,9 @@
 
 Records go to ``-o DIR`` (one ``.jsonld`` per record), to ``--jsonl FILE``
 (``-`` for stdout) or, by default, into the OCFL archive (``--archive DIR``,
-default ``archive/``).  Documents are processed one at a time (or by
-``--jobs`` worker processes), streamed: memory does not grow with the corpus.
+default ``archive/``).  Documents are processed by ``--jobs`` worker processes (one per core by
+default; ``--jobs 1``: in this process), streamed: memory does not grow with the corpus, and the
+output is the same, byte for byte, whatever the number of jobs (:mod:`normalize._worker`).
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .. import _read
-from ..pipeline import Options, Result, process
+from .. import _read, _worker
+from .._limits import REPAIR_BUDGET, Limits
+from ..pipeline import Options, Result
 from ..text import TextOptions
 
 SCRIPTS = ("zh-Hans", "zh-Hant", "zh-TW", "zh-HK", "keep")
@@ -64,12 +66,44 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-j",
         "--jobs",
-        type=int,
-        default=1,
+        type=_jobs,
+        default=0,
         metavar="N",
-        help="worker processes (default 1; 0 = one per core)",
+        help="worker processes (default: one per core; 1 = no worker processes; same output for any N)",
+    )
+    parser.add_argument(
+        "--repair-budget",
+        type=_budget,
+        default=REPAIR_BUDGET,
+        metavar="UNITS",
+        help=(
+            f"work units the mojibake search may spend per document (default {REPAIR_BUDGET}, about 1 s; "
+            "a unit is about one evaluation of the Chinese plausibility model; 0 = no limit). Past it, "
+            "the lines not yet searched are flagged mojibake.unsearched and the document gets a warning"
+        ),
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+
+
+def _jobs(value: str) -> int:
+    n = _int(value)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (0 = one per core), not {n}")
+    return n
+
+
+def _budget(value: str) -> int | None:
+    n = _int(value)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (0 = no limit), not {n}")
+    return n or None
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
 
 
 @dataclass
@@ -100,38 +134,31 @@ class Summary:
                 self.changes[c["kind"]] += c["count"]
 
 
-def _work(item: tuple[Path, Path, Options]) -> Result:
-    path, root, options = item
-    result = process(path, root, options)
-    result.document = _slim(result)
-    return result
+def _items(paths: list[Path]) -> Iterator[_worker.Item]:
+    return (_worker.PathItem(p, root) for p, root in _read.iter_sources(paths))
 
 
-def _slim(result: Result) -> Any:
-    """Keep only what the summary needs of the document (results cross process boundaries)."""
-    doc = result.document
-    if doc is None:
-        return None
-    doc.text = ""
-    doc.articles = []
-    return doc
-
-
-def _results(paths: list[Path], options: Options, jobs: int) -> Iterator[Result]:
-    items = ((p, root, options) for p, root in _read.iter_sources(paths))
-    if jobs == 1:
-        for item in items:
-            yield _work(item)
+def _results(
+    paths: list[Path], options: Options, pool: ProcessPoolExecutor | None, jobs: int
+) -> Iterator[Result]:
+    """Every input's result, in input order: in this process without a pool, else from the pool's
+    workers as they complete, put back in order (:func:`normalize._worker.ordered_results`)."""
+    if pool is None:
+        for batch in _worker.batches(_items(paths)):
+            yield from _worker.run_batch(batch, options)
         return
-    window = max(2, jobs * 4)  # bounded: never more than `window` documents in flight
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: list[Future[Result]] = []
-        for item in items:
-            pending.append(pool.submit(_work, item))
-            if len(pending) >= window:
-                yield pending.pop(0).result()
-        for fut in pending:
-            yield fut.result()
+    yield from _worker.ordered_results(_items(paths), options, pool, jobs)
+
+
+def _start_pool(jobs: int) -> ProcessPoolExecutor | None:
+    """A pool of ``jobs`` workers, each warmed once by its initializer (None for one job).  Its
+    processes are started here, before the progress bar starts its thread: a process forked while
+    another thread runs may inherit a lock that thread held."""
+    if jobs == 1:
+        return None
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker.warm)
+    pool.submit(_worker.warm)  # with fork, the first submit starts every worker
+    return pool
 
 
 def _count(paths: list[Path]) -> int:
@@ -145,8 +172,12 @@ def run(args: argparse.Namespace) -> int:
         for p in missing:
             err.print(f"normalize: {p}: no such file or directory")
         return 2
-    options = Options(text=TextOptions(script=args.script), format=args.format)
-    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    options = Options(
+        text=TextOptions(script=args.script),
+        format=args.format,
+        limits=Limits(repair_budget=args.repair_budget),
+    )
+    jobs = args.jobs or _worker.default_jobs()
     sink = _open_sink(args, err)
     if sink is None:
         return 2
@@ -162,16 +193,20 @@ def run(args: argparse.Namespace) -> int:
         transient=True,
         disable=not show_progress,
     )
+    jobs = max(1, min(jobs, total))  # no more workers than documents
+    pool = _start_pool(jobs)
     try:
         with progress:
             task = progress.add_task("normalizing", total=total)
-            for result in _results(args.paths, options, jobs):
+            for result in _results(args.paths, options, pool, jobs):
                 summary.add(result)
                 if result.error:
                     print(f"normalize: {result.name}: {result.error}", file=sys.stderr, flush=True)
                 sink.write(result, summary)
                 progress.advance(task)
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         sink.close()
     if not args.quiet:
         _print_summary(err, summary, sink.describe())

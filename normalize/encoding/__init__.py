@@ -4,7 +4,8 @@ The pipeline calls exactly three functions:
 
 - :func:`detect` (bytes -> :class:`~normalize._document.Detection`),
 - :func:`decode` (bytes + detection -> text and byte-level changes),
-- :func:`repair` (text -> repaired text and the mojibake changes).
+- :func:`repair` (text -> repaired text and the mojibake changes; its search has a budget, past
+  which the lines left are flagged :data:`UNSEARCHED`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,6 @@ from __future__ import annotations
 from ._decode import decode
 from ._detect import detect
 from ._labels import codec_for_label
-from ._mojibake import repair
+from ._mojibake import UNSEARCHED, repair
 
-__all__ = ["codec_for_label", "decode", "detect", "repair"]
+__all__ = ["UNSEARCHED", "codec_for_label", "decode", "detect", "repair"]

@@ -19,6 +19,11 @@ clean text.  On a suspicious line:
    by a clear margin, and it is kept in its original script.
 3. What cannot be repaired with confidence (``锟斤拷``, runs of U+FFFD, mojibake
    that no hypothesis explains) is flagged: ``applied=False``, text unchanged.
+
+The search has a per-document budget in work units (:data:`UNITS`, the limit in
+:class:`normalize._limits.Limits`): past it, the suspicious lines not yet searched are flagged
+``mojibake.unsearched`` instead.  Units, not seconds, so the same text gives the same changes on any
+machine, however loaded.
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ from __future__ import annotations
 import contextlib
 import itertools
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
+from .. import _limits
 from .._document import Change
 from .._edits import common_ends
 from . import _cjkscore, _holes
@@ -102,17 +109,29 @@ class _Fix:
     note: str = ""
 
 
-def repair(text: str) -> tuple[str, list[Change]]:
+def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[str, list[Change]]:
     """Repair mojibake in ``text``; returns the new text and the changes (offsets into ``text``).
 
     Clean text is returned unchanged with no changes.  Spans that look damaged but cannot
-    be restored with confidence are reported with ``applied=False``.
+    be restored with confidence are reported with ``applied=False``.  ``budget``: the work units
+    (:data:`UNITS`) the search may spend on ``text`` (None: no limit); the line being searched when
+    it runs out and every suspicious line after it are flagged :data:`UNSEARCHED` instead.
     """
     if text.isascii():
         return text, []
     changes: list[Change] = []
-    for ls, le in suspicious_lines(text):
-        changes.extend(_repair_line(text[ls:le], ls))
+    lines = suspicious_lines(text)
+    token = _METER.set(None if budget is None else _Meter(budget))
+    try:
+        for i, (ls, le) in enumerate(lines):
+            try:
+                _charge(UNITS["line"])
+                changes.extend(_repair_line(text[ls:le], ls))
+            except _Spent:
+                changes.extend(_unsearched(text, lines[i:], budget))
+                break
+    finally:
+        _METER.reset(token)
     if not any(c.applied for c in changes):
         return text, changes
     out: list[str] = []
@@ -125,6 +144,56 @@ def repair(text: str) -> tuple[str, list[Change]]:
         pos = c.end
     out.append(text[pos:])
     return "".join(out), changes
+
+
+# --- the budget ---------------------------------------------------------------------------------------
+
+UNSEARCHED = "mojibake.unsearched"
+"""Kind of the flag on a suspicious line left unsearched because the document's budget was spent."""
+UNITS: dict[str, int] = {"line": 1500, "search": 50, "lost_byte": 50, "model": 1, "insertion": 200}
+"""Work units the search is charged, before the work is done: per suspicious line searched (ftfy, the
+re-encodings, the scans), per byte sequence searched for lost bytes (:func:`._holes.solve`) plus per
+lost byte in it, per evaluation of the plausibility model made here, and per position tried for a
+dropped private-use pair (1,894 candidate decodings).  The weights are least-squares fits of CPU time
+on damaged documents (one unit is about 10 µs here; see :data:`normalize._limits.REPAIR_BUDGET`).
+The model evaluations inside the lost-byte search cannot be counted from here (its beam prunes by
+score, so how many there are is known only after it ran), hence the per-sequence and per-byte terms."""
+
+
+class _Spent(Exception):
+    """The document's budget is spent: the line being searched is abandoned."""
+
+
+@dataclass(slots=True)
+class _Meter:
+    limit: int
+    spent: int = 0
+
+
+_METER: ContextVar[_Meter | None] = ContextVar("normalize_mojibake_meter", default=None)
+"""The budget of the :func:`repair` call in progress.  A context variable rather than a parameter of
+every reader below: the search is a deep tree of small functions, and it stays thread-safe."""
+
+
+def _charge(units: int) -> None:
+    """Spend ``units`` of the current budget; raises :class:`_Spent` when it would go past it."""
+    meter = _METER.get()
+    if meter is None:
+        return
+    meter.spent += units
+    if meter.spent > meter.limit:
+        raise _Spent
+
+
+def _unsearched(text: str, lines: list[tuple[int, int]], budget: int | None) -> list[Change]:
+    note = f"not searched: the document's mojibake search budget ({budget} units) was spent"
+    return [Change(UNSEARCHED, "text", s, e, text[s:e], text[s:e], STEP, 0.5, False, note) for s, e in lines]
+
+
+def _score(text: str) -> float:
+    """:func:`._cjkscore.cost`, charged to the budget."""
+    _charge(UNITS["model"])
+    return _cjkscore.cost(text)
 
 
 def _repair_line(line: str, offset: int) -> list[Change]:
@@ -318,7 +387,7 @@ def _whole_line(line: str) -> list[_Fix]:
                 # judged among the other runs as re-read: would this one read better left as it was?
                 left = "".join(_spliced(line, runs, news, 0, s))[-CONTEXT:]
                 right = "".join(_spliced(line, runs, news, e, len(line)))[:CONTEXT]
-                run_gain = _cjkscore.cost(left + m.group(0) + right) - _cjkscore.cost(left + new + right)
+                run_gain = _score(left + m.group(0) + right) - _score(left + new + right)
                 # one wrong codec read the whole line: a run too short to be judged alone follows the
                 # line unless it clearly gets worse
                 if run_gain < (-SHORT_RUN_SLACK if e - s <= SHORT_RUN else 0.0):
@@ -357,7 +426,7 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
             if solved is None or solved.text == seg:
                 continue
             after = solved.text
-            gain = _cjkscore.cost(left + seg + right) - _cjkscore.cost(left + after + right)
+            gain = _score(left + seg + right) - _score(left + after + right)
             if gain >= need and _common_share(after) >= _common_share(seg):
                 conf = 0.7 if not solved.margins else min(0.7, _margin_conf(gain, solved.margins))
                 extra.append(_Fix(s, e, after, kind, conf, 0.0, "same codec pair as the rest of the line"))
@@ -426,12 +495,12 @@ def _accept(orig: str, new: str, left: str, right: str) -> float | None:
     """The gain (nats) if ``new`` is clearly more plausible than ``orig`` in context, else None."""
     if not new or new == orig:
         return None
-    c_orig = _cjkscore.cost(left + orig + right)
-    c_new = _cjkscore.cost(left + new + right)
+    c_orig = _score(left + orig + right)
+    c_new = _score(left + new + right)
     gain = c_orig - c_new
-    if gain < MIN_GAIN or gain < MIN_GAIN_RATIO * (c_orig - _cjkscore.cost(left + right)):
+    if gain < MIN_GAIN or gain < MIN_GAIN_RATIO * (c_orig - _score(left + right)):
         return None
-    if _cjkscore.cost(new) / len(new) > MAX_COST_PER_CHAR:
+    if _score(new) / len(new) > MAX_COST_PER_CHAR:
         return None
     return gain
 
@@ -480,6 +549,7 @@ def _joint(
                 trial = list(news)
                 trial[k1], trial[k2] = t1, t2
                 window = "".join(_spliced(line, runs, trial, a, b))
+                _charge(2 * UNITS["model"])  # the word and the bigram model
                 c = _holes.ranking_cost(window, script)
                 if best is None or c < best[0] - 1e-9:
                     best = (c, t1, t2)
@@ -516,7 +586,7 @@ def _read_run(
                 continue
             text, run_margins = solved.text, solved.margins
             alternatives = tuple(t for t in solved.alternatives if "\ufffd" not in t)
-        c = _cjkscore.cost(left + text + right) if len(seqs) > 1 else 0.0
+        c = _score(left + text + right) if len(seqs) > 1 else 0.0
         if best is None or c < best[0]:
             best = (c, text, run_margins, alternatives)
     return None if best is None else best[1:]
@@ -536,6 +606,7 @@ def _solve(
 ) -> _holes.Solved | None:
     """Fill the holes of ``seq`` (read by ``reader``, written in ``true``); None if nothing sensible.
     ``before``: the line before the run (default ``left``); the rest as :func:`._holes.solve`."""
+    _charge_search(seq)
     solved = _holes.solve(
         seq,
         true,
@@ -550,6 +621,10 @@ def _solve(
         context=context,
     )
     return None if solved is None or solved.text.count("\ufffd") > solved.lost else solved
+
+
+def _charge_search(seq: list[int]) -> None:
+    _charge(UNITS["search"] + UNITS["lost_byte"] * seq.count(_holes.HOLE))
 
 
 def _readings(seg: str) -> list[tuple[tuple[str, str, str], list[int]]]:
@@ -679,6 +754,7 @@ def _with_dropped_pair(seq: list[int], seg: str, left: str, right: str) -> list[
     out = [seq]
     if len(seg) > 12 or any(0xE000 <= ord(c) <= 0xF8FF for c in seg):
         return out
+    _charge_search(seq)
     first = _holes.solve(
         seq, "gb18030", left, right, reader="gb18030", after=_after(right, "gb18030"), free=_FIRST
     )
@@ -690,6 +766,7 @@ def _with_dropped_pair(seq: list[int], seg: str, left: str, right: str) -> list[
         return out
     best: tuple[float, int, bytes] | None = None
     for pos in range(1, len(base)):
+        _charge(UNITS["insertion"])
         for pair in _USER_DEFINED:
             cand = base[:pos] + pair + base[pos:]
             try:
@@ -698,7 +775,7 @@ def _with_dropped_pair(seq: list[int], seg: str, left: str, right: str) -> list[
                 continue
             if any(0xE000 <= ord(c) <= 0xF8FF for c in text):
                 continue
-            c = _cjkscore.cost(left[-3:] + text + right[:3])
+            c = _score(left[-3:] + text + right[:3])
             if best is None or c < best[0]:
                 best = (c, pos, pair)
     if best is not None:
@@ -757,4 +834,7 @@ def _extend_rare(line: str, s: int, e: int) -> tuple[int, int]:
 
 def _looks_garbled(seg: str) -> bool:
     odd = len(_ODD_RE.findall(seg))
-    return odd * 4 >= len(seg) and _cjkscore.cost_per_char(seg) > 11.0
+    if odd * 4 < len(seg):
+        return False
+    _charge(UNITS["model"])
+    return _cjkscore.cost_per_char(seg) > 11.0

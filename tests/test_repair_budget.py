@@ -1,0 +1,106 @@
+"""The mojibake search's per-document budget: past it, lines are flagged, not searched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from normalize import _limits
+from normalize.cli import main
+from normalize.encoding import UNSEARCHED, _mojibake, repair
+from normalize.pipeline import Options, process_bytes
+
+DATA = json.loads((Path(__file__).parent / "data" / "encoding" / "repair.json").read_text(encoding="utf-8"))
+LINES = [
+    "国务院办公厅关于印发全国深化放管服改革优化营商环境电视电话会议重点任务分工方案的通知",
+    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+    "经国务院同意，现将分工方案印发给你们，请结合实际认真贯彻落实。",
+]
+BAD = [ln.encode("utf-8").decode("gb18030", errors="replace") for ln in LINES]
+TEXT = "\n".join(["标题", *BAD, "完"])
+
+
+def _units(line: str) -> int:
+    """The units the search of ``line`` alone spends."""
+    meter = _mojibake._Meter(10**12)
+    token = _mojibake._METER.set(meter)
+    try:
+        _mojibake._charge(_mojibake.UNITS["line"])
+        _mojibake._repair_line(line, 0)
+    finally:
+        _mojibake._METER.reset(token)
+    return meter.spent
+
+
+def test_over_budget_lines_are_flagged_not_searched() -> None:
+    free, free_changes = repair(TEXT, budget=None)
+    repaired = free.splitlines()[1:4]
+    assert repaired[0] == LINES[0] and all(a != b for a, b in zip(repaired, BAD, strict=True))
+    budget = _units(BAD[0])  # enough for the first damaged line only
+    fixed, changes = repair(TEXT, budget=budget)
+    assert fixed.splitlines()[1:4] == [repaired[0], BAD[1], BAD[2]]
+    flagged = [c for c in changes if c.kind == UNSEARCHED]
+    assert [c.before for c in flagged] == BAD[1:]
+    assert all(not c.applied and c.after == c.before and str(budget) in c.note for c in flagged)
+    for c in flagged:
+        assert TEXT[c.start : c.end] == c.before
+    # the line searched within the budget is repaired exactly as with no limit
+    assert [c for c in changes if c.kind != UNSEARCHED] == [
+        c for c in free_changes if c.start < len(BAD[0]) + 3
+    ]
+
+
+def test_a_zero_budget_searches_nothing() -> None:
+    fixed, changes = repair(TEXT, budget=0)
+    assert fixed == TEXT
+    assert [c.before for c in changes] == BAD and {c.kind for c in changes} == {UNSEARCHED}
+
+
+def test_under_the_budget_nothing_changes() -> None:
+    cases: list[Any] = [c["input"] for c in DATA["repair"] + DATA["flagged"]] + [DATA["seed_003"]["input"]]
+    cases += DATA["unchanged"] + [TEXT]
+    for text in cases:
+        assert repair(text) == repair(text, budget=None)
+
+
+def test_the_slowest_test_case_is_well_under_the_default() -> None:
+    # the longest damaged case costs the most units; the default leaves it a wide margin
+    worst = max(_units(c["input"]) for c in DATA["repair"] + DATA["flagged"] if "\n" not in c["input"])
+    assert worst * 4 < _limits.REPAIR_BUDGET
+
+
+def test_the_pipeline_warns_and_records_the_flags() -> None:
+    data = TEXT.encode("utf-8")
+    result = process_bytes(data, "budget.txt", Options(limits=_limits.Limits(repair_budget=1)))
+    assert result.document is not None
+    assert any("budget" in w and "1 units" in w and "--repair-budget" in w for w in result.warnings)
+    kinds = [c.kind for c in result.document.changes if c.step == "mojibake"]
+    assert kinds == [UNSEARCHED] * 3
+    assert "jieba" not in result.document.converters  # no model looked at those lines
+    unlimited = process_bytes(data, "budget.txt", Options(limits=_limits.Limits(repair_budget=None)))
+    assert not any("budget" in w for w in unlimited.warnings)
+
+
+def test_limits_reject_a_negative_budget() -> None:
+    with pytest.raises(ValueError):
+        _limits.Limits(repair_budget=-1)
+
+
+def test_cli_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "doc.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    assert main([str(src), "--repair-budget", "-5", "-o", str(tmp_path / "x")]) == 2
+    assert "--repair-budget" in capsys.readouterr().err
+    out = tmp_path / "out.jsonl"
+    main([str(src), "--repair-budget", "1", "--jsonl", str(out), "-q"])
+    for line in out.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        activity = record["wasGeneratedBy"]
+        assert any("budget" in w for w in activity["warning"])
+        assert any(c["kind"] == UNSEARCHED and not c["applied"] for c in activity["changes"])
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    assert "units" in capsys.readouterr().out

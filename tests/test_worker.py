@@ -1,0 +1,158 @@
+"""The worker and ``--jobs``: same bytes for any number of jobs, a bounded reorder buffer, batches."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from normalize import _worker
+from normalize.cli import main
+from normalize.pipeline import Options, Result
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def _corpus(where: Path, copies: int = 2) -> Path:
+    """A slow document first (every line UTF-8 read as GB18030), then quick ones (seed copies)."""
+    where.mkdir()
+    seeds = sorted(SEEDS.iterdir())
+    lines = [ln for ln in seeds[1].read_text(encoding="utf-8").splitlines() if len(ln) > 20]
+    slow = "\n".join(ln.encode("utf-8").decode("gb18030", errors="replace") for ln in lines[:40])
+    (where / "a_slow.txt").write_text("政策标题\n" + slow + "\n", encoding="utf-8")
+    for i in range(copies):
+        for seed in seeds:
+            data = seed.read_bytes().rstrip(b"\n") + f"\n\n\u7b2c{i}\u53f7\u3002\n".encode()
+            (where / f"b{i:03d}_{seed.name}").write_bytes(data)
+    return where
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _corpus(tmp_path_factory.mktemp("jobs") / "in")
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_jobs_2_same_bytes_as_jobs_1(corpus: Path, tmp_path: Path) -> None:
+    for jobs in ("1", "2"):
+        assert main([str(corpus), "-o", str(tmp_path / f"out{jobs}"), "--jobs", jobs, "-q"]) in (0, 1)
+        assert main([str(corpus), "--jsonl", str(tmp_path / f"{jobs}.jsonl"), "--jobs", jobs, "-q"]) in (0, 1)
+    one, two = _tree(tmp_path / "out1"), _tree(tmp_path / "out2")
+    assert len(one) >= 10 and one == two
+    stream = (tmp_path / "1.jsonl").read_bytes()
+    assert stream.count(b"\n") >= 10 and stream == (tmp_path / "2.jsonl").read_bytes()
+    assert stream.startswith(b'{"@context"') and b"a_slow.txt" in stream.split(b"\n", 1)[0]
+
+
+def test_negative_jobs_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main([str(SEEDS), "-o", str(out), "--jobs", "-1"]) == 2
+    assert "--jobs" in capsys.readouterr().err
+    assert not out.exists()  # rejected before any work
+
+
+def test_default_jobs_follow_cpu_affinity(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
+    assert _worker.default_jobs() == 3
+
+
+def test_run_batch_results_are_slim_and_picklable() -> None:
+    items: list[_worker.Item] = [_worker.PathItem(p, SEEDS) for p in sorted(SEEDS.iterdir())[:2]]
+    items.append(_worker.BytesItem(b"", "empty.txt"))
+    results = pickle.loads(pickle.dumps(_worker.run_batch(items, Options())))
+    assert [r.name for r in results] == [p.name for p in sorted(SEEDS.iterdir())[:2]] + ["empty.txt"]
+    assert all(r.records for r in results[:2]) and results[2].error
+    assert all(r.document is not None and r.document.text == "" and not r.document.articles for r in results)
+
+
+def test_batches_close_at_count_and_size() -> None:
+    small = [_worker.BytesItem(b"x" * 10, f"s{i}") for i in range(20)]
+    assert [len(b) for b in _worker.batches(small)] == [8, 8, 4]
+    big = _worker.BytesItem(b"x" * _worker.BATCH_BYTES, "big")
+    assert [len(b) for b in _worker.batches([small[0], big, small[1], small[2]])] == [2, 2]
+
+
+# --- the reorder buffer -----------------------------------------------------------------------------
+
+
+def test_window_releases_in_order_and_never_holds_more_than_its_bound() -> None:
+    rng = random.Random(3)
+    for bound in (1, 3, 8):
+        window: _worker.Window[int] = _worker.Window(bound)
+        out: list[int] = []
+        admitted: list[tuple[int, int]] = []  # (first, n) not yet completed
+        total = 200
+        given = 0
+        while len(out) < total:
+            # admit as much as fits, in batches of 1 to 3
+            while given < total and window.room > 0:
+                n = min(rng.randint(1, 3), window.room, total - given)
+                admitted.append((window.admit(n), n))
+                given += n
+            assert given - len(out) <= bound  # in flight or waiting: admitted, not yet released
+            first, n = admitted.pop(rng.randrange(len(admitted)))  # any completion order
+            window.complete(first, list(range(first, first + n)))
+            assert window.held <= bound
+            out.extend(window.ready())
+        assert out == list(range(total))
+        assert window.high_water <= bound
+        with pytest.raises(OverflowError):
+            window.admit(bound + 1)
+
+
+def test_window_rejects_unknown_and_repeated_completions() -> None:
+    window: _worker.Window[str] = _worker.Window(4)
+    first = window.admit(2)
+    window.complete(first, ["a"])
+    with pytest.raises(ValueError):
+        window.complete(first, ["a"])
+    with pytest.raises(ValueError):
+        window.complete(first + 2, ["c"])
+
+
+def test_scheduler_keeps_order_and_bound_behind_a_slow_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first document is slow: the others complete first and wait in the buffer, never more than
+    its bound, and everything comes out in input order."""
+    started: list[str] = []
+    when_slow_done: list[int] = []
+
+    def fake_batch(items: Sequence[_worker.Item], options: Options) -> list[Result]:
+        names = [it.name for it in items if isinstance(it, _worker.BytesItem)]
+        started.extend(names)
+        if "0" in names:
+            time.sleep(0.3)
+            when_slow_done.append(len(started))
+        return [Result(name=n, source=b"") for n in names]
+
+    monkeypatch.setattr(_worker, "run_batch", fake_batch)
+    items = [_worker.BytesItem(b"x", str(i)) for i in range(60)]
+    window: _worker.Window[Result] = _worker.Window(6)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = _worker.ordered_results(
+            items, Options(), pool, 2, window=window, batch=lambda xs: _worker.batches(xs, max_items=2)
+        )
+        names = [r.name for r in results]
+    assert names == [str(i) for i in range(60)]
+    assert window.high_water == 6  # the buffer filled up behind the slow document ...
+    assert when_slow_done[0] <= 6  # ... and nothing more was submitted until it was done
+
+
+def test_a_dead_worker_fails_its_documents_not_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    def dying(items: Sequence[_worker.Item], options: Options) -> list[Result]:
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(_worker, "run_batch", dying)
+    items = [_worker.BytesItem(b"abc", f"d{i}") for i in range(3)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(_worker.ordered_results(items, Options(), pool, 2))
+    assert [r.name for r in results] == ["d0", "d1", "d2"]
+    assert all(r.error and "worker killed" in r.error and r.source == b"abc" for r in results)
