@@ -564,12 +564,24 @@ def western_pool() -> list[str]:
         loc = Locale.parse(code)
         words += list(loc.languages.values())[:200] + list(loc.territories.values())[:200]
         words += list(loc.months["format"]["wide"].values()) + list(loc.days["format"]["wide"].values())
-    for name in ("negative.json", "language-names.json"):
+    for name, key in (("negative.json", "fixed"), ("language-names.json", "fixed")):
         path = EXTERNAL / "ftfy" / "tests" / "test-cases" / name
-        if path.is_file():
+        if path.is_file():  # negative cases: whole strings (their right form); language names: words
             for case in json.loads(path.read_text(encoding="utf-8")):
-                words += str(case.get("fixed") or case.get("original") or "").split()
-    return [w for w in words if w and not w.isascii()] + ["€100", "3×4", "«Bonjour»", "„Zitat“", "Straße"]
+                value = str(case.get(key) or "")
+                words += [value] if name == "negative.json" else value.split()
+    return [w for w in words if not w.isascii() and all(_western(ch) for ch in w)] + [
+        "€100",
+        "3×4",
+        "«Bonjour»",
+        "„Zitat“",
+        "Straße",
+    ]
+
+
+def _western(ch: str) -> bool:
+    """A character of Western European text: Latin letters and signs, and the Windows-1252 punctuation."""
+    return (ord(ch) < 0x250 and ch != "\ufffd") or ch in "€„“”‘’«»–—…•™"
 
 
 def section_western(simp: list[str], n_clean: int) -> None:

