@@ -38,6 +38,21 @@ def eval(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def mutation(session: nox.Session) -> None:
+    """Mutation testing, not in CI: mutmut over normalize/text/, encoding/_mojibake.py, archive/_writer.py.
+
+    Targets and the test files run against them: ``[tool.mutmut]`` in pyproject.toml.  Arguments narrow the
+    run to mutant names, e.g. ``nox -s mutation -- "normalize.archive._writer*"``.  Results are kept in
+    ``mutants/`` (git-ignored; delete it for a fresh run): see ``mutmut results`` / ``mutmut show NAME``.
+    """
+    session.install("-e", ".[test]", "mutmut==3.8.1")
+    session.run("mutmut", "run", "--max-children", "2", *session.posargs)
+    # the score (killed / survived / timeout / total) goes to mutants/mutmut-cicd-stats.json
+    session.run("mutmut", "export-cicd-stats")
+    session.run("python", "-c", "print(open('mutants/mutmut-cicd-stats.json').read())")
+
+
+@nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Throughput against the peer pipeline on a generated corpus, then the archive benchmark (tables).
 

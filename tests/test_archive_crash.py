@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ocfl.validator import Validator  # a hard dependency: a broken install must fail, not skip
 
+import normalize
 from normalize.archive import Archive, LockTimeout, verify_root, workdir_for
 from normalize.archive._lock import flocked, object_lock_path
-
-pytest.importorskip("ocfl.validator")
+from normalize.pipeline import Result
 
 WORKER = r"""
 import hashlib, json, os, signal, sys
@@ -71,6 +72,12 @@ print("finished", flush=True)
 """
 
 
+def _env() -> dict[str, str]:
+    """Child processes import the ``normalize`` this process imported (under mutmut: the mutated copy)."""
+    here = str(Path(normalize.__file__).resolve().parents[1])
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH"))))}
+
+
 @pytest.fixture
 def worker(tmp_path: Path) -> Path:
     path = tmp_path / "worker.py"
@@ -82,7 +89,7 @@ def _start(worker: Path, root: Path, tag: str, count: int, objects: int, die_at:
     args = [sys.executable, str(worker), str(root), tag, str(count), str(objects)]
     if die_at:
         args.append(die_at)
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
     assert proc.stdout is not None
     line = proc.stdout.readline()
     assert line.strip() == "ready", proc.stderr.read() if proc.stderr else line
@@ -98,8 +105,6 @@ def _done(text: str) -> list[dict[str, Any]]:
 
 
 def _ocfl_py_errors(objdir: Path) -> list[str]:
-    from ocfl.validator import Validator
-
     v = Validator(check_digests=True, log_warnings=True)
     v.validate_object(str(objdir))
     return list(v.log.messages)
@@ -184,6 +189,11 @@ def test_sigkill_at_each_commit_step(worker: Path, tmp_path: Path, step: str) ->
         assert arc.ids() == sorted(arc.ids())  # index readable after recovery
         if committed:
             assert oid in arc.ids()
+        # and writable: the next version lands on the recovered head
+        head = expect_head if committed else expect_head - 1
+        nxt = arc.ingest(Result("d/00.txt", b"after recovery", []))
+        assert (nxt.object_id, nxt.version) == (oid, head + 1)
+        assert _ocfl_py_errors(arc.object_path(oid)) == []
         arc.close()
 
 
@@ -227,6 +237,7 @@ def test_stale_lock_of_killed_process_is_reclaimed(tmp_path: Path) -> None:
         ],
         stdout=subprocess.PIPE,
         text=True,
+        env=_env(),
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     with pytest.raises(LockTimeout, match=f"pid {holder.pid}"), flocked(lock, timeout=0.2):
@@ -241,7 +252,7 @@ def test_stale_lock_of_killed_process_is_reclaimed(tmp_path: Path) -> None:
 
 def test_thousand_documents_validate(tmp_path: Path) -> None:
     """A 1,000-document generated archive: ocfl-py reports 0 errors and 0 warnings on every object."""
-    from normalize.pipeline import RecordOut, Result
+    from normalize.pipeline import RecordOut
 
     with Archive.open(tmp_path / "archive", create=True, durable=False) as arc:
         for i in range(1000):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ocfl.validator  # noqa: F401  (a hard dependency: a broken install must fail, not skip)
 import pytest
 
 from normalize.archive import verify_path
 from normalize.cli import main
-
-pytest.importorskip("ocfl.validator")
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "external" / "ocfl-fixtures"
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+import ocfl.validator  # noqa: F401  (a hard dependency: a broken install must fail, not skip)
 
 from normalize.archive import Archive
 from normalize.pipeline import process
-
-pytest.importorskip("ocfl.validator")
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

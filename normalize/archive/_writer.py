@@ -272,6 +272,11 @@ class Writer:
             if self.durable:
                 fsync_dir(objdir)
                 fsync_dir(objdir.parent)
+                if base is None:  # makedirs may have created the bucket: make its entry durable too
+                    for d in objdir.parent.parents:
+                        fsync_dir(d)
+                        if d == self.root:
+                            break
         shutil.rmtree(stage, ignore_errors=True)
         self._step("done")
         return new_inv
