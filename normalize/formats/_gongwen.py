@@ -376,7 +376,7 @@ def split_list(text: str) -> list[str]:
     items: list[str] = []
     for run in runs:
         levels: list[str] = []
-        for item in run:
+        for item in _kinds_joined(run):
             if _PLACE.fullmatch(item):
                 levels.append(item)
                 continue
@@ -388,6 +388,20 @@ def split_list(text: str) -> list[str]:
             levels = []
         items.extend(levels)
     return items
+
+
+def _kinds_joined(run: list[str]) -> list[str]:
+    """Items of a 、 run with the kinds of organ that share one head put back together:
+    ``省政府各委、办、厅、局`` names the commissions, offices, departments and bureaus of the provincial
+    government, one addressee; a single character is no addressee of its own (a level of government,
+    ``各省、市、自治区人民政府``, is left to :func:`split_list`'s rule for those)."""
+    out: list[str] = []
+    for item in run:
+        if out and len(item) == 1 and not _PLACE.fullmatch(item):
+            out[-1] += "、" + item
+        else:
+            out.append(item)
+    return out
 
 
 def _squash(text: str) -> str:
@@ -468,6 +482,27 @@ def _title_like(text: str) -> bool:
     if _SECTION_NO.match(t) or re.sub(f"[{_SPACE}]", "", t) in ("目录", "目次"):
         return False
     return not _doc_number_prefix(t)
+
+
+_TITLE_PUNCT = re.compile(r"[，,。；;：:！？!?]")
+_TITLE_LINES = 3
+
+
+def title_lines(texts: list[str]) -> int:
+    """How many of ``texts`` (views of the lines at the head of a document) make its title, read by
+    the title's own form; 0 when no title ends among them.
+
+    GB/T 9704 sets the title (标题) on one to three lines, ending with the 文种 (``…的通知``) and with
+    no punctuation but the 书名号 of a quoted name, 、 and brackets; the 正文 begins on the next line.
+    When nothing else ends the title (no 发文字号 or 主送机关 under it) and the body's lines are as
+    short as a title's (a hard-wrapped copy), the title is the longest such run of lines that ends
+    with a 文种.
+    """
+    for k in range(min(_TITLE_LINES, len(texts)), 0, -1):
+        head = texts[:k]
+        if not any(_TITLE_PUNCT.search(t) for t in head) and document_type(join_title(head)):
+            return k
+    return 0
 
 
 _RUN_IN = 60
@@ -710,6 +745,11 @@ def _read_head(g: Gongwen, ls: list[Line], i: int) -> int:
         i += 1
     nxt = ls[i].text if i < len(ls) else ""
     dn = _doc_number_prefix(nxt) if nxt else None
+    if title and not dn and _addressee(nxt) is None and (k := title_lines([ln.text for ln in title])):
+        # no 发文字号 or 主送机关 ends the title: it ends with its 文种, the body's lines follow
+        i -= len(title) - k
+        title = title[:k]
+        nxt = ls[i].text if i < len(ls) else ""
     joined = join_title([ln.text for ln in title])
     if title and (dn or _addressee(nxt) is not None or document_type(joined)):
         f["name"] = joined

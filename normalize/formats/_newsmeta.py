@@ -99,8 +99,11 @@ EDITOR = re.compile(
     rf"(?P<v>[{_HAN}·A-Za-z \u3000]{{2,30}}?)\s*(?:[A-Z]{{1,4}}\d{{2,6}})?\s*[）)】\]]?\s*$"
 )
 _BRACKETED = re.compile(r"\s*[（(【\[]?\s*(?P<in>.*?)\s*[）)】\]]?\s*")
+# ``本报北京3月14日电``: where and when the paper's own report was filed
+_FILED = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATELINE = re.compile(
-    rf"^\s*(?P<v>(?P<d>【[^】]{{1,15}}讯】|本报讯|本刊讯|[{_HAN}]{{2,8}}(?:报|网|社|台)讯)"
+    rf"^\s*(?P<v>(?P<d>【[^】]{{1,15}}讯】|本报讯|本刊讯|[{_HAN}]{{2,8}}(?:报|网|社|台)讯"
+    rf"|本报[{_HAN}]{{1,12}}?{_FILED}月{_FILED}日电)"
     rf"(?:\s*[（(](?P<who>[^）)]{{1,30}})[）)])?)\s*"
 )
 CLOSING_BYLINE = re.compile(
@@ -122,6 +125,23 @@ DATETIME_LINE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?:\s*日)?"
     r"(?:\s+(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2}))?)?\s*(?P<rest>.*)$"
 )
+# A newspaper page's masthead or page line (``人民日报　2021年03月14日　星期日　第06版：要闻``): the paper,
+# the issue date and its weekday, the page (``第6版``, ``第A3版``, ``A3版``) and the page's name, any of
+# them set apart by spaces, the part after the paper sometimes in parentheses.
+_PAPER = rf"[{_HAN}]{{1,12}}报(?:[{_HAN}]{{1,4}}版)?"
+_ISSUE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+_WEEKDAY = r"[（(]?(?:星期|礼拜|周)[一二三四五六日天][）)]?"
+_LETTER = "A-Za-zＡ-Ｚａ-ｚ"
+_PAGE_NO = (
+    rf"(?:第\s*[{_LETTER}]?\s*(?:\d{{1,3}}|[一二三四五六七八九十]{{1,3}})\s*版|[{_LETTER}]\d{{1,2}}\s*版)"
+)
+PAGE_LINE = re.compile(
+    rf"^(?:(?P<paper>{_PAPER})[{_SPACES}]*)?(?P<open>[（(][{_SPACES}]*)?"
+    rf"(?:(?P<date>{_ISSUE})[{_SPACES}]*)?(?P<weekday>{_WEEKDAY}[{_SPACES}]*)?"
+    rf"(?P<page>{_PAGE_NO}(?:[{_SPACES}]*[:：][{_SPACES}]*[{_HAN}·、]{{1,12}}|[{_SPACES}]+[{_HAN}]{{2,8}})?)?"
+    rf"[{_SPACES}]*(?(open)[）)])[{_SPACES}]*$"
+)
+
 _REPORTER_PREFIX = re.compile(
     rf"^\s*(?P<title>{_TITLE_ALT})\s*(?P<v>{_NAME}(?:{_SEP}{_NAME})*)\s*(?:报道|摄影|摄)?\s*[\n ]"
 )
@@ -278,6 +298,36 @@ def classify_line(line: str) -> LineInfo | None:
     return None
 
 
+def page_line(line: str) -> dict[str, str] | None:
+    """The fields of a newspaper page's masthead or page line, else None.
+
+    A copy of a newspaper page opens with the line that heads the printed page: the paper, the issue
+    date (often with its weekday) and the page with its name (``某某日报　2021年03月14日　第6版``,
+    ``第06版：要闻``).  It is no article: it says where and when every article under it was printed:
+    ``publisher`` (the paper), ``datePublished`` (the issue date) and ``printSection`` (the page, as
+    written).  A line is one when it names the page, or the paper and its date, or the date with its
+    weekday; a date alone is a date line (:func:`classify_line`).  Values are taken as written.
+    """
+    s = line.strip(" \t\u3000\u00a0")
+    if not s or len(s) > 60:
+        return None
+    v = view(s)
+    m = PAGE_LINE.match(v.text)
+    if not m or not (m["page"] or (m["date"] and (m["paper"] or m["weekday"]))):
+        return None
+    out: dict[str, str] = {}
+    if m["date"]:
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            return None
+        out["datePublished"] = f"{y:04d}-{mo:02d}-{d:02d}"
+    if m["paper"]:
+        out["publisher"] = v.group(m, "paper")
+    if m["page"]:
+        out["printSection"] = v.group(m, "page").strip(_SPACES)
+    return out
+
+
 def _crumbs(v: View) -> list[tuple[int, int]]:
     """Spans of the parts of a breadcrumb line (``首页 > 国内新闻 > 正文``)."""
     out: list[tuple[int, int]] = []
@@ -316,19 +366,20 @@ def reporter_prefix(text: str) -> tuple[int, list[dict[str, str]]] | None:
 def dateline_prefix(text: str) -> tuple[int, str, list[dict[str, str]]] | None:
     """A dateline opening a paragraph (``本报讯``, ``【深圳商报讯】（首席记者 王海荣）``).
 
-    Returns the prefix length in ``text``, the dateline and any reporters named in it.
+    Returns the prefix length in ``text``, the dateline and any reporters named in it.  Brackets after
+    the dateline that name no reporters open the text itself (``本报讯 （二）关于…``).
     """
     v = view(text)
     m = DATELINE.match(v.text)
     if not m:
         return None
-    authors: list[dict[str, str]] = []
     if m["who"]:
         found = _byline(v, m.start("who"), m.end("who"))
-        if not found:
-            return None
-        authors = found
-    return v.at(m.end()), v.group(m, "d").strip(), authors
+        if found:
+            return v.at(m.end()), v.group(m, "d").strip(), found
+        end = m.end("d") + len(v.text[m.end("d") :]) - len(v.text[m.end("d") :].lstrip())
+        return v.at(end), v.group(m, "d").strip(), []
+    return v.at(m.end()), v.group(m, "d").strip(), []
 
 
 def closing_byline(paragraph: str) -> tuple[int, list[dict[str, str]]] | None:

@@ -8,6 +8,11 @@ cues used here:
 
 * an article opens with a headline followed by a byline line (``本报记者 某某``)
   or by a paragraph opening with a dateline (``本报讯``, ``【某某报讯】``);
+* the page opens with its masthead or page line (``某某日报　2021年03月14日　第6版``, ``第6版：要闻``):
+  no article, but where and when the articles under it were printed (``publisher``,
+  ``datePublished``, ``printSection``);
+* a headline may be set on two or three lines (wrapped in a fixed-width copy, or a kicker above the
+  title): heading lines one right under the other, the last followed by the byline or dateline;
 * a short label right above such a headline names a column or sidebar
   (``articleSection``/``printSection``) for the articles under it;
 * an article in a sidebar closes with a byline in parentheses (``（某某）``);
@@ -18,6 +23,10 @@ cues used here:
 * a fragment that starts mid-sentence (an unbalanced closing quote, leading
   ``、``) continues the paragraph that ends mid-sentence; layout may have put it
   elsewhere on the page, and it is moved back.
+
+An article needs text of its own: a part of the page that turns out to hold none (only a headline
+or a byline) is not made a record of its own; it is logged and reported, and the other articles
+stand.
 
 Every split, move and removal is logged against ``Document.text``.  The rules read each
 line through its :mod:`view <._view>` (simplified script, pinyin annotations removed, one
@@ -30,6 +39,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .._document import Article, Block, Change, Document, NormalizeError, lifted
 from . import _newsbody
@@ -54,10 +64,25 @@ def _lines(text: str) -> list[Block]:
     return blocks
 
 
+_CLOSERS = "”’」』"
+
+
 def is_heading(text: str) -> bool:
-    """A short line that does not end a sentence: a headline, sub-heading or label."""
+    """A short line that does not end a sentence (inside closing quotes or not): a headline, sub-heading
+    or label."""
     text = view(text).text
-    return len(text) <= 40 and not text.endswith(tuple("。！？；：!?;:，,")) and "。" not in text[:-1]
+    ends = text.rstrip(_CLOSERS) or text
+    return len(text) <= 40 and not ends.endswith(tuple("。！？；：!?;:，,")) and "。" not in text[:-1]
+
+
+def _headline(text: str) -> bool:
+    """A line in the place of a headline: a heading, or one short question or exclamation of one clause
+    (``外国人怎么过年？``), which a headline may be and a sub-heading or label is not (words quoted
+    from someone, ``…呀！”``, are no headline)."""
+    if is_heading(text):
+        return True
+    t = view(text).text.rstrip("？！?!")
+    return len(t) < len(view(text).text) and len(t) <= 40 and not re.search("[。！？；!?;，,]", t)
 
 
 def _dangling(text: str) -> bool:
@@ -73,9 +98,85 @@ def _orphan(text: str) -> bool:
     return close >= 0 and (open_ < 0 or close < open_)
 
 
+_LABEL = 10
+"""A column label is at most this long; a line above a headline that is longer is part of the headline."""
+_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_BRACKETED = re.compile(r"^[（(【\[].*[）)】\]]$")
+
+
+def _adjacent(text: str, upper: Block, lower: Block) -> bool:
+    """Is ``lower`` on the line right under ``upper`` (no blank line, no page break between)?"""
+    return len(_BREAKS.findall(text, upper.end, lower.start)) == 1
+
+
+def _headline_part(text: str) -> bool:
+    """Can this line be an upper line of a headline set on several lines?
+
+    A heading line longer than a column label that is no marker line (byline, date, page line …) and
+    no note in brackets (``（下转第6版）``)."""
+    t = view(text).text
+    return (
+        is_heading(text)
+        and len(t) > _LABEL
+        and bool(_HAN.search(t))
+        and not _BRACKETED.match(t)
+        and nm.classify_line(text) is None
+        and nm.page_line(text) is None
+    )
+
+
+def _cue(blocks: list[Block], k: int) -> bool:
+    """Does block ``k`` open an article's text under its headline (byline, dateline, date or source)?"""
+    if k >= len(blocks):
+        return False
+    info = nm.classify_line(blocks[k].text)
+    if info is not None:
+        return info.kind in ("reporter", "datetime", "source", "original-title")
+    return nm.dateline_prefix(blocks[k].text) is not None
+
+
+def _headline_top(text: str, blocks: list[Block], i: int, lo: int) -> int:
+    """The first line of the headline whose last line is ``blocks[i]`` (not above ``blocks[lo]``)."""
+    top = i
+    while top - 1 >= lo and i - top < 2 and _headline_part(blocks[top - 1].text):
+        if not _adjacent(text, blocks[top - 1], blocks[top]):
+            break
+        top -= 1
+    return top
+
+
+def _headline_lines(text: str, blocks: list[Block], i: int) -> int:
+    """How many lines from ``blocks[i]`` on make the headline: more than one when the lines stand one
+    right under the other, the upper ones are headline parts and the last is followed by the byline,
+    dateline or another line that opens the text under a headline."""
+    for n in (3, 2):
+        run = blocks[i : i + n]
+        if (
+            len(run) == n
+            and all(_headline_part(b.text) for b in run[:-1])
+            and _headline(run[-1].text)
+            and nm.classify_line(run[-1].text) is None
+            and all(_adjacent(text, a, b) for a, b in pairwise(run))
+            and _cue(blocks, i + n)
+        ):
+            return n
+    return 1
+
+
+def _join_headline(lines: list[Block], width: int) -> str:
+    """The headline set on ``lines``.  A line cut at the ``width`` of a hard-wrapped copy (as long as the
+    longest line of the page) runs on into the next; a kicker above the title is set apart by a space."""
+    out = lines[0].text
+    for upper, lower in pairwise(lines):
+        wrapped = width <= 80 and len(upper.text) >= width - 2
+        latin = out[-1:].isascii() and out[-1:].isalnum() and lower.text[:1].isascii()
+        out += (" " if latin or not wrapped else "") + lower.text
+    return out
+
+
 def _opens_article(blocks: list[Block], i: int) -> bool:
     """Is block ``i`` a headline followed by a byline line or a dateline paragraph?"""
-    if i + 1 >= len(blocks) or not is_heading(blocks[i].text) or nm.classify_line(blocks[i].text):
+    if i + 1 >= len(blocks) or not _headline(blocks[i].text) or nm.classify_line(blocks[i].text):
         return False
     nxt = blocks[i + 1].text
     info = nm.classify_line(nxt)
@@ -92,7 +193,7 @@ class _Chunk:
     section: str | None = None
 
 
-def _chunks(blocks: list[Block]) -> list[_Chunk]:
+def _chunks(text: str, blocks: list[Block]) -> list[_Chunk]:
     """Cut the page at article openings and after closing bylines."""
     cuts: list[_Chunk] = []
     cur = _Chunk(0, 0, True)
@@ -100,18 +201,30 @@ def _chunks(blocks: list[Block]) -> list[_Chunk]:
     section: str | None = None
     while i < len(blocks):
         if i > cur.start and _opens_article(blocks, i):
-            label_i = i - 1
+            top = _headline_top(text, blocks, i, cur.start)
+            label_i = top - 1
             # a short label right above the headline names the column for what follows
-            label = view(blocks[label_i].text).text
-            if label_i > cur.start and is_heading(label) and len(label) <= 10:
+            label = view(blocks[label_i].text).text if label_i >= 0 else ""
+            above = blocks[cur.start : top]
+            if not above or (cur.opens and all(nm.classify_line(b.text) is not None for b in above)):
+                # nothing above the headline in this part, or only metadata lines (breadcrumb, date)
+                # that go with it: the article starts here
+                cur.opens = True
+            elif (
+                label_i >= cur.start
+                and is_heading(label)
+                and len(label) <= _LABEL
+                and nm.classify_line(label) is None
+            ):
                 section = blocks[label_i].text
                 cur.end = label_i
                 cuts.append(cur)
-                cuts.append(_Chunk(label_i, i, False, section="\x00label"))
+                cuts.append(_Chunk(label_i, top, False, section="\x00label"))
+                cur = _Chunk(top, top, True, section=section)
             else:
-                cur.end = i
+                cur.end = top
                 cuts.append(cur)
-            cur = _Chunk(i, i, True, section=section)
+                cur = _Chunk(top, top, True, section=section)
         elif (
             i > cur.start
             and cur.opens
@@ -170,7 +283,7 @@ def _stitch(doc: Document, blocks: list[Block]) -> list[Block]:
                 i
                 for i, b in enumerate(blocks)
                 if _dangling(b.text)
-                and i != orphan_i - 1
+                and i not in (orphan_i - 1, orphan_i)
                 and (i + 1 == len(blocks) or _orphan(blocks[i + 1].text) is False)
                 and (
                     i + 1 == len(blocks)
@@ -244,7 +357,9 @@ class PlainTextFormat:
         blocks = _lines(doc.text)
         if not blocks:
             raise NormalizeError("no text", stage="parse")
-        chunks = _chunks(blocks)
+        width = max(len(b.text) for b in blocks)  # of the lines as cut, annotations and all
+        blocks, pages = _page_lines(doc, blocks)
+        chunks = _chunks(doc.text, blocks)
         articles: list[tuple[Article, list[Block], bool]] = []  # article, blocks, closed by byline
         pending: list[Change] = []
         for chunk in chunks:
@@ -291,28 +406,40 @@ class PlainTextFormat:
                         confidence=0.8,
                     )
                 )
+        unplaced: list[Change] = []  # the log of parts that hold no article text
         for art, part, _closed in articles:
             mark = len(doc.changes)
-            self._article(doc, art, part)
+            self._article(doc, art, part, width)
             # changes made while parsing one article belong to that article's record
             art.changes[:0] = doc.changes[mark:]
             del doc.changes[mark:]
-            if art.blocks or art.fields.get("headline"):
-                doc.articles.append(art)
+            if not any(b.text.strip() for b in art.blocks):
+                unplaced += _unplaced(doc, art, part)
+                continue
+            for at, fields in pages:  # the page line above the article says where it was printed
+                if at < part[0].start:
+                    for key, value in fields.items():
+                        art.fields.setdefault(key, value)
+            art.changes[:0] = unplaced
+            unplaced = []
+            doc.articles.append(art)
         if not doc.articles:
             raise NormalizeError("no article text found", stage="parse")
+        doc.articles[-1].changes.extend(unplaced)
 
-    def _article(self, doc: Document, art: Article, part: list[Block]) -> None:
+    def _article(self, doc: Document, art: Article, part: list[Block], width: int) -> None:
         # leading metadata (breadcrumb, date lines) may precede the headline
         i = 0
         lead: list[Block] = []
         while i < len(part) and nm.classify_line(part[i].text) is not None:
             lead.append(part[i])
             i += 1
-        if i < len(part) and is_heading(part[i].text):
-            art.fields["headline"] = part[i].text
-            doc.log(lifted(part[i].start, part[i].end, part[i].text, "headline"))
-            i += 1
+        if i < len(part) and _headline(part[i].text):
+            lines = part[i : i + _headline_lines(doc.text, part, i)]
+            art.fields["headline"] = _join_headline(lines, width)
+            for b in lines:
+                doc.log(lifted(b.start, b.end, b.text, "headline"))
+            i += len(lines)
         else:
             art.warnings.append("no headline line found")
         body = [Block(b.text, "h" if is_heading(b.text) else "p", b.start, b.end) for b in part[i:]]
@@ -323,6 +450,42 @@ class PlainTextFormat:
         if alt and view(alt).text == view(art.fields.get("headline") or "").text:
             art.fields.pop("alternativeHeadline")
             art.fields["isBasedOnHeadline"] = alt
+
+
+def _page_lines(doc: Document, blocks: list[Block]) -> tuple[list[Block], list[tuple[int, dict[str, str]]]]:
+    """Lift the page's masthead and page lines: the blocks left, and where each page line stood with
+    its fields (they hold for the articles under it)."""
+    kept: list[Block] = []
+    pages: list[tuple[int, dict[str, str]]] = []
+    for b in blocks:
+        fields = nm.page_line(b.text)
+        if fields is None:
+            kept.append(b)
+            continue
+        doc.log(lifted(b.start, b.end, b.text, "page line"))
+        pages.append((b.start, fields))
+    return kept, pages
+
+
+def _unplaced(doc: Document, art: Article, part: list[Block]) -> list[Change]:
+    """The log of a part of the page that holds no article text (only a headline, a byline …): it is
+    no record of its own; what was lifted from it stays in the log of a neighbouring article."""
+    what = art.fields.get("headline") or part[0].text
+    doc.warnings.append(f"no article text under {what!r}: not made a record of its own")
+    return [
+        *art.changes,
+        Change(
+            kind="article.unplaced",
+            target="layout",
+            step="layout",
+            start=part[0].start,
+            end=part[-1].end,
+            before=doc.text[part[0].start : part[-1].end],
+            after="",
+            note="no article text of its own (a headline or metadata only): no record",
+            confidence=0.8,
+        ),
+    ]
 
 
 FORMAT = PlainTextFormat()

@@ -68,8 +68,8 @@ def sniff_score(text: str) -> float:
     if addr is not None and addr > 0:
         score += 0.25
     limit = min(x for x in (doc_no, addr, 5) if x is not None)
-    title = gw.join_title([t for t in texts[:limit] if gw._title_like(t)][:5])
-    if title and gw.document_type(title):
+    run = [t for t in texts[:limit] if gw._title_like(t)][:5]
+    if gw.document_type(gw.join_title(run)) or gw.title_lines(run):
         score += 0.2
     tail = gw.lines(text, max(0, len(text) - 6000))
     if any(

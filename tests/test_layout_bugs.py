@@ -1,0 +1,256 @@
+"""Layout bugs found by the benchmark corpus: newspaper page lines and multi-line headlines, articles with
+no text of their own, official-document titles over a hard-wrapped body.
+
+Every document is written here from generic parts (a paper, a date, headlines, bylines, paragraphs), in
+the layouts newspapers and GB/T 9704 documents use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from normalize import process_bytes, validate_record
+from normalize.formats import _gongwen as gw
+from normalize.formats import _newsmeta as nm
+from normalize.text._script import convert
+
+P1 = (
+    "全省今年将新建改建农村公路三千公里，重点解决偏远山区群众出行难的问题。"
+    "省交通运输厅表示，各地要加快项目前期工作，确保按期开工。"
+)
+P2 = "据介绍，去年全省农村公路建设完成投资一百二十亿元，新增通硬化路的建制村二百多个。"
+P3 = "市文化部门近日组织专家对辖区内的文物保护单位进行了安全检查，发现问题及时整改。"
+P4 = "检查组要求各单位落实安全责任，完善消防设施，加强日常巡查，确保文物安全。"
+H1 = "全省农村公路建设全面提速"
+H2 = "文物安全检查工作扎实开展"
+
+
+def _records(text: str, name: str = "page.txt") -> list[dict[str, Any]]:
+    result = process_bytes(text.encode("utf-8"), name)
+    assert result.error is None, result.error
+    for rec in result.records:
+        assert validate_record(rec.data) == []
+    return [r.data for r in result.records]
+
+
+def _page(masthead: str) -> str:
+    return "\n\n".join([masthead, H1, "本报记者 王海荣", P1, P2, H2, "本报讯 " + P3, P4]) + "\n"
+
+
+# --- A. newspaper pages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("masthead", "fields"),
+    [
+        (
+            "江城日报　2021年03月14日　第6版",
+            {"printSection": "第6版", "datePublished": "2021-03-14", "publisher": "江城日报"},
+        ),
+        (
+            "江城日报　2021年03月14日　星期日　第6版",
+            {"printSection": "第6版", "datePublished": "2021-03-14", "publisher": "江城日报"},
+        ),
+        (
+            "江城晚报　2021年3月14日　第06版：要闻",
+            {"printSection": "第06版：要闻", "datePublished": "2021-03-14", "publisher": "江城晚报"},
+        ),
+        ("第6版：要闻", {"printSection": "第6版：要闻"}),
+        ("江城日报（2021年3月14日　星期日）", {"datePublished": "2021-03-14", "publisher": "江城日报"}),
+    ],
+)
+def test_masthead_is_page_metadata(masthead: str, fields: dict[str, str]) -> None:
+    recs = _records(_page(masthead))
+    assert [r["headline"] for r in recs] == [H1, H2]
+    for rec in recs:
+        assert masthead not in rec["articleBody"]
+        assert rec.get("printSection") == fields.get("printSection")
+        assert rec.get("datePublished") == fields.get("datePublished")
+        assert rec.get("publisher", {}).get("name") == fields.get("publisher")
+    lifted = [c for c in recs[0]["wasGeneratedBy"]["changes"] if c.get("note") == "page line"]
+    assert [c["before"] for c in lifted] == [masthead]
+
+
+def test_masthead_in_traditional_script() -> None:
+    page = convert("s2t", _page("江城日报　2021年03月14日　星期日　第6版"))
+    recs = _records(page)
+    assert len(recs) == 2
+    assert recs[0]["printSection"] == "第6版"
+    assert recs[0]["datePublished"] == "2021-03-14"
+    assert recs[0]["publisher"]["name"] == "江城日报"  # the text stage converts the script of values too
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2021年3月14日",  # a date line
+        "江城日报",
+        "（下转第6版）",  # a jump line
+        "— 6 —",
+        "本报讯 第6版刊登了读者来信",
+        "江城日报社举办第6届读书节",
+    ],
+)
+def test_not_a_page_line(line: str) -> None:
+    assert nm.page_line(line) is None
+
+
+def test_own_date_line_wins_over_the_page_date() -> None:
+    page = "\n\n".join(["江城日报　2021年03月14日　第6版", H1, "2021年03月13日", "本报讯 " + P1, P2]) + "\n"
+    (rec,) = _records(page)
+    assert rec["datePublished"] == "2021-03-13"
+    assert rec["printSection"] == "第6版"
+
+
+def _wrap(p: str) -> str:
+    """A paragraph copied out of a fixed-width layout: lines cut at 30 characters."""
+    return "\n".join(p[k : k + 30] for k in range(0, len(p), 30))
+
+
+WRAPPED = "全省农村公路建设全面提速三千公里新建改建工程陆续开工建设第一批项目"  # wider than a line
+
+
+def test_headline_wrapped_over_two_lines_at_the_top() -> None:
+    top = "\n".join([WRAPPED[:30], WRAPPED[30:]])
+    page = "\n\n".join([top, "本报记者 王海荣", _wrap(P1), _wrap(P2), H2, _wrap("本报讯 " + P3)])
+    recs = _records(page + "\n")
+    assert [r["headline"] for r in recs] == [WRAPPED, H2]
+
+
+def test_headline_wrapped_in_a_hard_wrapped_page() -> None:
+    wrapped = "\n".join([WRAPPED[:30], WRAPPED[30:]])
+    page = "\n\n".join([H2, _wrap("本报讯 " + P4), wrapped, "本报记者 王海荣", _wrap(P1), _wrap(P2)])
+    recs = _records(page + "\n")
+    assert [r["headline"] for r in recs] == [H2, WRAPPED]
+    assert WRAPPED[:10] not in recs[0]["articleBody"]
+
+
+def test_kicker_above_the_title_is_set_apart() -> None:
+    kicker = "坚持以人民为中心的发展思想"
+    page = "\n\n".join([H2, "本报讯 " + P4, "\n".join([kicker, H1]), "本报记者 王海荣", P1, P2]) + "\n"
+    recs = _records(page)
+    assert recs[1]["headline"] == f"{kicker} {H1}"
+
+
+def test_column_label_opening_the_page() -> None:
+    page = "\n\n".join(["要闻速递", H1, "本报记者 王海荣", P1, H2, "本报讯 " + P3]) + "\n"
+    recs = _records(page)
+    assert [r["headline"] for r in recs] == [H1, H2]
+    assert recs[0]["articleSection"] == ["要闻速递"]
+
+
+def test_article_with_no_text_does_not_reject_its_siblings() -> None:
+    """A headline and byline with nothing under them (the copy was cut) are no record; the others stand."""
+    cut = ["乡村振兴项目集中签约", "本报记者 李明"]
+    page = "\n\n".join([H1, "本报记者 王海荣", P1, *cut, H2, "本报讯 " + P3])
+    result = process_bytes((page + "\n").encode("utf-8"), "page.txt")
+    assert result.error is None, result.error
+    assert [r.data["headline"] for r in result.records] == [H1, H2]
+    assert any("乡村振兴项目集中签约" in w for w in result.warnings)
+    kinds = [c["kind"] for r in result.records for c in r.data["wasGeneratedBy"]["changes"]]
+    assert "article.unplaced" in kinds
+
+
+def test_page_of_headlines_only_fails_cleanly() -> None:
+    result = process_bytes(f"{H1}\n\n本报记者 王海荣\n".encode(), "page.txt")
+    assert result.error is not None and "no article text" in result.error
+
+
+def test_dateline_with_place_and_date_opens_an_article() -> None:
+    page = "\n\n".join([H1, "本报记者 王海荣", P1, H2, "本报江城3月14日电 " + P3, P4]) + "\n"
+    recs = _records(page)
+    assert [r["headline"] for r in recs] == [H1, H2]
+    assert recs[1]["dateline"] == "本报江城3月14日电"
+    assert recs[1]["articleBody"].startswith(P3[:10])
+
+
+def test_fragment_that_starts_and_ends_mid_sentence() -> None:
+    """A paragraph that both continues and breaks off a sentence is not moved after itself."""
+    tail = "，并要求各地在年底前全部完成整改任务同时建立长效管理机制防止问题反弹以及其他有关的安排"
+    page = "\n\n".join([H1, "本报记者 王海荣", P1, tail]) + "\n"
+    (rec,) = _records(page)
+    assert tail[1:20] in rec["articleBody"]
+
+
+# --- B. official documents --------------------------------------------------------------------------------
+
+BODY = (
+    "为进一步加强全省农村公路建设管理，提高工程质量和投资效益，根据国家有关规定，结合我省实际，"
+    "现将有关事项通知如下。各地要高度重视农村公路建设工作，加强组织领导，落实工作责任，"
+    "确保各项任务按期完成。请各地于每季度末将工作进展情况报送省交通运输厅。"
+)
+
+
+def _official(title_lines: list[str], number: bool, width: int = 36) -> str:
+    """A raw official document with no 主送机关, its body hard-wrapped at ``width`` characters."""
+    wrapped = [BODY[k : k + width] for k in range(0, len(BODY), width)]
+    head = ["江交发〔2021〕12号", ""] if number else []
+    signature = ["江城省交通运输厅", "2021年3月14日"]
+    return "\n".join([*head, *title_lines, "", *wrapped, "", "", *signature, ""])
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["江城省交通运输厅关于加强农村公路建设管理的通知"],
+        ["江城省交通运输厅关于加强农村公路", "建设管理的通知"],
+        ["江城省交通运输厅关于印发", "《江城省农村公路建设管理办法》", "的通知"],
+    ],
+)
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("number", [True, False])
+def test_title_over_a_hard_wrapped_body(lines: list[str], script: str, number: bool) -> None:
+    text = _official(lines, number)
+    if script == "zh-Hant":
+        text = convert("s2t", text)
+    result = process_bytes(text.encode("utf-8"), "doc.txt")
+    assert result.error is None, result.error
+    (rec,) = [r.data for r in result.records]
+    assert rec["name"] == "".join(lines)
+    assert rec["legislationType"] == "通知"
+    assert rec["text"].startswith(BODY[:10])
+    assert rec.get("legislationIdentifier") == ("江交发〔2021〕12号" if number else None)
+    assert rec["legislationDate"] == "2021-03-14"
+
+
+def test_title_lines_read_by_their_form() -> None:
+    body = [BODY[k : k + 36] for k in range(0, 108, 36)]
+    assert gw.title_lines(["某某厅关于加强农村公路建设管理的通知", *body]) == 1
+    assert gw.title_lines(["某某厅关于印发某某管理办法", "的通知", *body]) == 2
+    assert gw.title_lines(body) == 0
+
+
+def test_kinds_of_organ_sharing_one_head_are_one_addressee() -> None:
+    assert gw.split_list("各市、县（区）人民政府，省政府各委、办、厅、局") == [
+        "各市、县（区）人民政府",
+        "省政府各委、办、厅、局",
+    ]
+
+
+def test_question_or_exclamation_as_headline() -> None:
+    """A headline may be one short question or exclamation; it opens an article like any other."""
+    web = "\n\n".join(["外国人怎么过年？", "2021-03-14 10:00:00 来源：江城日报", P1, P2]) + "\n"
+    (rec,) = _records(web)
+    assert rec["headline"] == "外国人怎么过年？"
+    assert rec["articleBody"].startswith(P1[:10])
+    page = "\n\n".join([H1, "本报记者 王海荣", P1, "驾驶证岂可买卖！", "本报讯 " + P3, P4]) + "\n"
+    assert [r["headline"] for r in _records(page)] == [H1, "驾驶证岂可买卖！"]
+
+
+def test_quoted_exclamation_closing_a_paragraph_is_no_headline() -> None:
+    """Words quoted from someone end the paragraph (``…呀！”``); the dateline under them opens a
+    paragraph of the same article, not a new article under a headline."""
+    said = "“党和政府的诚心加上老百姓的诚意，该能办成多少事呀！”"
+    page = "\n\n".join([H1, "本报记者 王海荣", P1, _wrap(P2) + "\n" + said, "本报江城3月14日电 " + P3]) + "\n"
+    (rec,) = _records(page)
+    assert said in rec["articleBody"]
+
+
+def test_dateline_followed_by_a_bracketed_number() -> None:
+    page = "\n\n".join([H1, "本报记者 王海荣", P1, H2, "本报讯 （二）" + P3, P4]) + "\n"
+    recs = _records(page)
+    assert [r["headline"] for r in recs] == [H1, H2]
+    assert recs[1]["dateline"] == "本报讯"
+    assert recs[1]["articleBody"].startswith("（二）")
