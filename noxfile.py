@@ -33,7 +33,7 @@ def typecheck(session: nox.Session) -> None:
 def eval(session: nox.Session) -> None:
     """Accuracy harnesses: encoding detection/repair vs peers, policy metadata on real gov.cn documents."""
     session.install("-e", ".[eval]")
-    for script in ("eval/encoding.py", "eval/policy.py"):
+    for script in ("eval/encoding.py", "eval/policy.py", "eval/extraction.py"):
         session.run("python", script, *session.posargs)
 
 

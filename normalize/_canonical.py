@@ -1,17 +1,31 @@
-"""Canonical record bytes: NFC text, LF line ends, RFC 8785 (JCS) + a final newline."""
+"""Canonical record bytes: NFC text, LF line ends, RFC 8785 (JCS) + a final newline.
+
+Canonical form rewrites strings (NFC, CR/CRLF -> LF), but a change log must quote the text it
+changed exactly, or it neither undoes to the source nor replays: the ``before`` of an ``nfc`` change
+*is* the non-NFC text, the ``before`` of a ``newline.crlf`` change *is* ``\\r\\n``.  So the strings of a
+change that canonical form would alter are written escaped (:func:`escape`: ``\\u{301}`` for the
+characters it would alter, ``\\\\`` for a backslash, the change marked ``escaped``), which canonical
+form leaves alone; :meth:`normalize._document.Change.from_dict` reads them back exactly.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
 import rfc8785
 
 
+def clean_string(value: str) -> str:
+    """``value`` in canonical form: NFC, CR/CRLF turned into LF."""
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def clean_value(value: Any) -> Any:
     """NFC every string and turn CR/CRLF into LF, recursively."""
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+        return clean_string(value)
     if isinstance(value, list):
         return [clean_value(v) for v in value]
     if isinstance(value, dict):
@@ -23,3 +37,45 @@ def canonical_bytes(record: dict[str, Any]) -> bytes:
     """The one byte form of a record: JCS of the NFC'd record plus ``\\n``."""
     out: bytes = rfc8785.dumps(clean_value(record))
     return out + b"\n"
+
+
+def _unstable(ch: str) -> bool:
+    """Whether canonical form may alter ``ch`` or merge it with its neighbour: CR, a character that is
+    not NFC by itself (U+F951, U+212B), a combining mark, or a Hangul vowel/final jamo (these compose
+    with the syllable before them although their combining class is 0)."""
+    return (
+        ch == "\r"
+        or unicodedata.combining(ch) != 0
+        or "\u1160" <= ch <= "\u11ff"
+        or not unicodedata.is_normalized("NFC", ch)
+    )
+
+
+def escape(value: str) -> str:
+    """``value`` in a form canonical form leaves as it is, undone by :func:`unescape`.
+
+    A backslash becomes ``\\\\`` and each unstable character ``\\u{HEX}`` (the closing brace composes
+    with nothing); the rest, in practice nearly all of a Chinese text, stays readable.  Should the
+    characters left as they are still compose across an escape (some ccc-0 vowel signs of Indic
+    scripts do), every non-ASCII character is escaped instead, which is always stable.
+    """
+    out = "".join(f"\\u{{{ord(ch):X}}}" if _unstable(ch) else "\\\\" if ch == "\\" else ch for ch in value)
+    if clean_string(out) != out:
+        out = "".join(
+            ch if " " <= ch <= "~" and ch != "\\" else "\\\\" if ch == "\\" else f"\\u{{{ord(ch):X}}}"
+            for ch in value
+        )
+    return out
+
+
+_ESCAPE = re.compile(r"\\(?:(\\)|u\{([0-9A-F]{1,6})\})")
+
+
+def unescape(value: str) -> str:
+    """The string :func:`escape` was given."""
+    return _ESCAPE.sub(lambda m: "\\" if m.group(1) else chr(int(m.group(2), 16)), value)
+
+
+def is_canonical(value: str) -> bool:
+    """Whether canonical form leaves ``value`` as it is."""
+    return clean_string(value) == value

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._canonical import escape, is_canonical, unescape
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -39,30 +41,44 @@ class Change:
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
+        """The change as a record holds it.
+
+        ``before``/``after`` quote the text exactly; when canonical form (NFC, LF) would alter either,
+        both are written escaped and the change is marked ``escaped`` (see :mod:`normalize._canonical`),
+        so that the canonical record still undoes to the source and replays.
+        """
+        before, after = self.before, self.after
+        escaped = not (is_canonical(before) and is_canonical(after))
+        if escaped:
+            before, after = escape(before), escape(after)
         d: dict[str, Any] = {
             "kind": self.kind,
             "target": self.target,
             "step": self.step,
             "start": self.start,
             "end": self.end,
-            "before": self.before,
-            "after": self.after,
+            "before": before,
+            "after": after,
             "confidence": self.confidence,
             "applied": self.applied,
         }
+        if escaped:
+            d["escaped"] = True
         if self.note:
             d["note"] = self.note
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Change:
+        """The change :meth:`as_dict` wrote (escaped strings read back exactly)."""
+        read = unescape if d.get("escaped") else str
         return cls(
             kind=d["kind"],
             target=d["target"],
             start=int(d["start"]),
             end=int(d["end"]),
-            before=d["before"],
-            after=d["after"],
+            before=read(d["before"]),
+            after=read(d["after"]),
             step=d.get("step", ""),
             confidence=float(d.get("confidence", 1.0)),
             applied=bool(d.get("applied", True)),
@@ -163,3 +179,15 @@ def lifted(
         confidence=confidence,
         note=note,
     )
+
+
+def noted(at: int, note: str, *, kind: str) -> Change:
+    """A parse-step note on the decoded text: something parsing dropped that is no span of the text.
+
+    A front-matter value judged wrong (a promo image as thumbnail) was lifted with the whole front
+    matter; a block read from markup may not stand in the text as such.  Quoting it in ``before``
+    over a span it is not (``0``–``0``) would make the log undo to a text that never was, so the
+    change is empty (zero width at ``at``, no ``before``/``after``: replay and undo pass over it) and
+    what was dropped is said in ``note``.
+    """
+    return Change(kind=kind, target="text", step="parse", start=at, end=at, before="", after="", note=note)

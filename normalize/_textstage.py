@@ -46,11 +46,23 @@ _RECORD_PATH = {
 }
 
 
+_SOURCE_TARGETS = frozenset({"bytes", "text", "layout"})
+"""Change targets that name texts of the source, not record properties (see docs/records.md)."""
+
+
 def _path(key: str) -> str:
     return _RECORD_PATH.get(key, key)
 
 
+def change_target(path: str) -> str:
+    """The change target of the record property at ``path``: the path itself, unless it spells a
+    target of the source (a ``Legislation``'s body is the property ``text``, and ``text`` is the decoded
+    source): then the path as a JSON Pointer, ``/text``, so that each log replays on its own text."""
+    return f"/{path}" if path in _SOURCE_TARGETS else path
+
+
 def body_target(article: Article) -> str:
+    """The record property holding the body of ``article``."""
     return "text" if article.fields.get("type") == "Legislation" else "articleBody"
 
 
@@ -62,7 +74,7 @@ def run(doc: Document, options: textrules.TextOptions) -> None:
 
 
 def _field(article: Article, value: str, target: str, options: textrules.TextOptions) -> str:
-    new, changes = textrules.normalize_field(value, target, options)
+    new, changes = textrules.normalize_field(value, change_target(target), options)
     article.changes.extend(changes)
     return new
 
@@ -88,14 +100,20 @@ def _article(article: Article, options: textrules.TextOptions) -> None:
     target = body_target(article)
     body = article.body
     if body:
-        new, changes = textrules.normalize_body(body, target, options)
+        new, changes = textrules.normalize_body(body, change_target(target), options)
         article.changes.extend(changes)
         article.blocks = [Block(t, "p") for t in new.split("\n")]
 
 
 def _person(article: Article, person: Any, target: str, options: textrules.TextOptions) -> Any:
+    """Normalize one person or organ, given as a plain name or as an object with a ``name``.
+
+    The record always holds people and organs as objects (``{type, name}``, see
+    :func:`normalize._record._people`), so a plain name's changes target ``…/name``:
+    a change target must name a string of the record, or the log cannot be replayed on it.
+    """
     if isinstance(person, str):
-        return _field(article, person, target, options)
+        return _field(article, person, f"{target}/name", options)
     if isinstance(person, dict):
         return {
             k: (_field(article, v, f"{target}/{k}", options) if isinstance(v, str) else v)
@@ -122,4 +140,4 @@ def _obj(article: Article, item: Any, target: str, options: textrules.TextOption
     return out
 
 
-__all__ = ["Change", "body_target", "run"]
+__all__ = ["Change", "body_target", "change_target", "run"]

@@ -62,11 +62,6 @@ def test_confidence_grows_with_the_text_behind_ambiguous_bytes() -> None:
     assert detect(longer).encoding == "gb18030"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="strict UTF-8 is believed at 0.99 however short the file: 4 GB18030 bytes (学习) that happen to "
-    "be valid UTF-8 (U+0467 U+03F0) are detected as utf-8 as surely as a long UTF-8 text",
-)
 def test_a_four_byte_file_valid_as_utf8_by_chance_is_not_sure() -> None:
     data = "学习".encode("gb18030")
     assert data.decode("utf-8") == "\u0467\u03f0"

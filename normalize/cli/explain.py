@@ -217,7 +217,7 @@ def _fields(rec: dict[str, Any]) -> set[str]:
 
 def _final_text(rec: dict[str, Any], target: str) -> str | None:
     value: Any = rec
-    for part in target.split("/"):
+    for part in target.removeprefix("/").split("/"):  # "/text": a record path spelt as a JSON Pointer
         if isinstance(value, list) and part.isdigit() and int(part) < len(value):
             value = value[int(part)]
         elif isinstance(value, dict):

@@ -2,11 +2,12 @@
 
 Order of evidence: byte-order mark; UTF-16/32 by the pattern of NUL bytes; a
 declared charset (``-*- coding -*-``, ``<meta charset>``, XML ``encoding=``)
-checked against the bytes; strict UTF-8; HZ; then the candidates (gb18030,
-big5hkscs/cp950, EUC-TW where the C library's iconv has it, UTF-16 without BOM)
-decoded strictly and scored with the
-Chinese plausibility model of :mod:`._cjkscore`, with chardet as one more piece
-of evidence.  Stray C0 control bytes are ignored (they are stripped by
+checked against the bytes; HZ (ASCII-only files); strict UTF-8, weighed against
+the legacy codecs when they decode the bytes too (short bytes are valid UTF-8 by
+chance: :func:`_with_utf8`); then the candidates (gb18030, big5hkscs/cp950,
+EUC-TW where the C library's iconv has it, UTF-16 without BOM) decoded strictly
+and scored with the Chinese plausibility model of :mod:`._cjkscore`, with chardet
+as one more piece of evidence.  Stray C0 control bytes are ignored (they are stripped by
 :func:`normalize.encoding.decode`).  A file that no single codec decodes is
 analysed line by line and reported as regions.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from .._document import Detection
 from . import _cjkscore, _euctw
@@ -112,6 +114,19 @@ def _nul_pattern(data: bytes) -> Detection | None:
     return None
 
 
+UTF8_CHANCE = 0.17
+"""How often a character of legacy Chinese text happens to be valid UTF-8 as well: 17% of GB18030
+characters weighted by use (a lead byte C2-DF followed by a trail 80-BF; Big5: 0.8%), counted over
+the characters of jieba's dictionary.  Bytes that are valid UTF-8 by chance are short: each further
+multi-byte sequence makes it rarer."""
+UTF8_STRUCTURE = math.log(1.0 / UTF8_CHANCE)
+"""Evidence (nats) for UTF-8 in each multi-byte sequence of bytes that decode as strict UTF-8."""
+UTF8_PRIOR = 3.0
+"""Evidence (nats) for UTF-8 before the bytes are read: it is the common encoding of files today, and
+the model prices letters of other scripts (accented Latin, Greek, Cyrillic) as rare in *Chinese* text,
+so a word such as ``café`` must not become ``caf茅`` on a small difference of cost."""
+
+
 def _confidence(margin: float) -> float:
     """Map a cost margin (nats) between the best and second-best candidate to 0..1."""
     return round(1.0 / (1.0 + math.exp(-(margin - 4.0) / 3.0)), 3)
@@ -129,8 +144,9 @@ def _chardet_evidence(sample: bytes) -> str | None:
     return f"chardet:{str(enc).lower()} {float(res.get('confidence') or 0):.2f}"
 
 
-def _candidates(raw: bytes, clean: bytes) -> list[tuple[float, str, bytes]]:
-    """(cost, codec, bytes) for each candidate that decodes the whole input strictly, best first."""
+def _candidates(raw: bytes, clean: bytes, *, utf16: bool = True) -> list[tuple[float, str, bytes]]:
+    """(cost, codec, bytes) for each candidate that decodes the whole input strictly, best first
+    (without ``utf16``: only the codecs that read ASCII as ASCII)."""
     out: list[tuple[float, str, bytes]] = []
     for codec in LEGACY:
         if codec == "cp950" and any(c == "big5hkscs" for _s, c, _b in out):
@@ -139,10 +155,65 @@ def _candidates(raw: bytes, clean: bytes) -> list[tuple[float, str, bytes]]:
             out.append((score(_sample(clean), codec), codec, clean))
     if _euctw.available() and _decodes(clean, _euctw.NAME):  # through iconv, where the C library has it
         out.append((score(_sample(clean), _euctw.NAME), _euctw.NAME, clean))
-    if len(raw) % 2 == 0:
+    if utf16 and len(raw) % 2 == 0:
         for codec in ("utf-16-le", "utf-16-be"):
             if _decodes(raw, codec):
                 out.append((score(raw[: SAMPLE_BYTES & ~1], codec), codec, raw))
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def _utf8_structure(clean: bytes) -> float:
+    """What strict UTF-8 validity of the (sampled) bytes is worth against a legacy reading: the
+    prior plus :data:`UTF8_STRUCTURE` per multi-byte sequence."""
+    text = _sample(clean).decode("utf-8")
+    return UTF8_PRIOR + UTF8_STRUCTURE * sum(1 for ch in text if ch >= "\x80")
+
+
+def _script(ch: str) -> str:
+    """The script of a letter, as the first word of its Unicode name (``LATIN``, ``GREEK``, ``CYRILLIC``)."""
+    return unicodedata.name(ch, "").partition(" ")[0]
+
+
+MIN_WORD = 3
+"""Letters of one script in a row that make a word.  Two legacy characters that happen to be valid
+UTF-8 spell two letters, as often as not of one script (neighbouring lead bytes fall in one Unicode
+block: ``一一`` in GB18030 reads ``һһ``); three in a row are rarer by another factor of
+:data:`UTF8_CHANCE`, and a real word of another script is seldom shorter."""
+
+
+def _utf8_cost(text: str) -> float:
+    """Model cost of a UTF-8 reading, a letter inside a word of its own script priced as an ASCII letter.
+
+    The model prices a letter of another script as rare in Chinese text, and a stray one is.  Inside a
+    word of its script (the ``é`` of ``café``, the ``ривет`` of ``Привет``) a letter is ordinary: pricing
+    each as a stray would let whatever Chinese characters two bytes of the word happen to spell in a
+    legacy codec outbid it.  Letters that make no word (``ѧϰ``: a Cyrillic, then a Greek letter) keep
+    their price."""
+    discount = 0.0
+    run: list[str] = []
+    for ch in text + " ":
+        if ch.isalpha() and run and _script(ch) == _script(run[-1]):
+            run.append(ch)
+            continue
+        if len(run) >= MIN_WORD:
+            for letter in run:
+                if letter >= "\x80" and not _cjkscore.is_han(letter):
+                    discount += max(0.0, _cjkscore.char_class_cost(letter) - _cjkscore.OTHER_COST["ascii"])
+        run = [ch] if ch.isalpha() else []
+    return _cjkscore.cost(_weighted(text)) - discount
+
+
+def _with_utf8(clean: bytes, rivals: list[tuple[float, str, bytes]]) -> list[tuple[float, str, bytes]]:
+    """Bytes valid as UTF-8 and as other codecs: every reading on one scale, best first.
+
+    The model cost of each reading, plus for the other codecs what the UTF-8 structure says against
+    them (:func:`_utf8_structure`): a long text is valid UTF-8 by chance almost never, so strict UTF-8
+    stands whatever the model thinks; four bytes are, often (``学习`` in GB18030 reads ``ѧϰ``), and
+    then a Cyrillic and a Greek letter lose to a common Chinese word."""
+    against = _utf8_structure(clean)
+    out = [(_utf8_cost(_sample(clean).decode("utf-8")), "utf-8", clean)]
+    out += [(cost + against, codec, b) for cost, codec, b in rivals]
     out.sort(key=lambda t: t[0])
     return out
 
@@ -216,9 +287,14 @@ def detect(data: bytes) -> Detection:
 
     if utf8_ok:
         evidence.append("utf-8:strict")
-        return Detection("utf-8", 0.99, evidence, declared=declared)
-
-    cands = _candidates(data, clean)
+        # the rivals are the codecs that read ASCII as ASCII: they differ from UTF-8 just where the high
+        # bytes are (UTF-16 pairs ASCII bytes up into ideographs, which would outprice any Latin text)
+        rivals = _candidates(data, clean, utf16=False)
+        if not rivals:  # no other reading: nothing to weigh
+            return Detection("utf-8", 0.99, evidence, declared=declared)
+        cands = _with_utf8(clean, rivals)
+    else:
+        cands = _candidates(data, clean)
     if cands:
         best_cost, best, _b = cands[0]
         margin = (cands[1][0] - best_cost) if len(cands) > 1 else 40.0
@@ -226,7 +302,8 @@ def detect(data: bytes) -> Detection:
         cd = _chardet_evidence(_sample(clean, 4096))
         if cd:
             evidence.append(cd)
-        det = Detection(best, _confidence(margin), evidence, declared=declared)
+        confidence = _confidence(margin)
+        det = Detection(best, min(confidence, 0.99) if best == "utf-8" else confidence, evidence, declared)
         if best in LEGACY:
             _utf8_lines(clean, data, removed, det)
         return det
@@ -250,7 +327,9 @@ def _best_line_codec(line: bytes) -> str | None:
     if not _HIGH_RE.search(clean):
         return None
     if _decodes(clean, "utf-8"):
-        return "utf-8"
+        rivals = [(score(clean, codec), codec, clean) for codec in LEGACY if _decodes(clean, codec)]
+        if not rivals or _with_utf8(clean, rivals)[0][1] == "utf-8":  # weighed as a whole file is
+            return "utf-8"
     best: tuple[int, float, str] | None = None
     for codec in LEGACY:
         text = clean.decode(codec, errors="replace")

@@ -56,6 +56,7 @@ def sniff(text: str) -> tuple[Format, float]:
 
 def _load_builtin() -> None:
     from .frontmatter import FORMAT as FRONTMATTER
+    from .html import FORMAT as HTML
     from .plaintext import FORMAT as PLAINTEXT
     from .policy import FORMAT as POLICY
 
@@ -63,3 +64,4 @@ def _load_builtin() -> None:
     register(PLAINTEXT)
     register(POLICY)
     register(FRONTMATTER)
+    register(HTML)

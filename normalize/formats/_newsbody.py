@@ -7,23 +7,67 @@ a change against ``Document.text``.
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
-from .._document import Article, Block, Change, Document, lifted
+from .._document import Article, Block, Change, Document, lifted, noted
 from . import _newsmeta as nm
 
 _META_KINDS = {"breadcrumb", "original-title", "source", "editor", "reporter", "datetime"}
 
+_MARKUP = r"(?:\s|<[^<>]*>|&#?\w{1,10};)*"
+"""What may stand between two characters of a block's text in the HTML source: space, tags, entities."""
+_SPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^<>]*>")
+
 
 def log_removal(doc: Document, block: Block, kind: str, note: str = "", text: str | None = None) -> Change:
+    """Log the removal of ``block`` (or of ``text``, a part of it) from the body as a parse change.
+
+    A block read from the text carries its span.  A block read from markup does not: its span is
+    found in the text, never where this step already removed or lifted something (the same words
+    may be removed twice, or stand in the front matter too), so the changes of the step stay
+    disjoint and the log replays.  A block that is no span of the text at all is logged as a note
+    (no offsets, no ``before``) rather than as a span it is not.
+    """
     before = block.text if text is None else text
     start, end = block.start, block.end
-    if start < 0:  # no exact span known (e.g. text from markup): locate it if it is literal
-        found = doc.text.find(before)
-        start, end = (found, found + len(before)) if found >= 0 else (0, 0)
+    if start < 0:
+        span = _locate(doc, before)
+        if span is None:
+            change = noted(0, f"{note}: {before}" if note else before, kind=kind)
+            doc.log(change)
+            return change
+        start, end = span
+        before = doc.text[start:end]
     change = lifted(start, end, before, note, kind=kind)
     doc.log(change)
     return change
+
+
+def _locate(doc: Document, wanted: str) -> tuple[int, int] | None:
+    """The first span of ``doc.text`` holding ``wanted`` that no parse change of the text covers yet:
+    literally, or else as HTML source whose text (tags dropped, entities read, spaces ignored) it is."""
+    taken = [(c.start, c.end) for c in doc.changes if c.target == "text" and c.step == "parse"]
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken)
+
+    at = doc.text.find(wanted)
+    while at >= 0:
+        if free(at, at + len(wanted)):
+            return at, at + len(wanted)
+        at = doc.text.find(wanted, at + 1)
+    chars = _SPACE.sub("", wanted)
+    if not chars:
+        return None
+    pattern = re.compile(_MARKUP.join(f"(?:{re.escape(ch)}|&#?\\w{{1,10}};)" for ch in chars))
+    for m in pattern.finditer(doc.text):
+        text = _SPACE.sub("", html.unescape(_TAG.sub("", m.group(0))))
+        if text == chars and free(*m.span()):
+            return m.span()
+    return None
 
 
 def merge_fields(fields: dict[str, Any], new: dict[str, Any]) -> None:
@@ -89,8 +133,12 @@ def _lift_prefixes(doc: Document, article: Article, blocks: list[Block]) -> None
 def _cut_prefix(doc: Document, blocks: list[Block], i: int, end: int, note: str) -> None:
     block = blocks[i]
     prefix = block.text[:end]
-    start = block.start
-    doc.log(lifted(start if start >= 0 else 0, (start + end) if start >= 0 else 0, prefix, note))
+    log_removal(
+        doc,
+        Block(prefix, start=block.start, end=block.start + end if block.start >= 0 else -1),
+        "metadata.lifted",
+        note,
+    )
     rest = block.text[end:].lstrip()
     shift = len(block.text) - len(rest)
     blocks[i] = Block(rest, block.kind, block.start + shift if block.start >= 0 else -1, block.end)
@@ -107,7 +155,12 @@ def _lift_closing_byline(doc: Document, article: Article, blocks: list[Block]) -
     cut = last.text[at:]
     merge_fields(article.fields, {"author": authors})
     start = last.start + at if last.start >= 0 else -1
-    doc.log(lifted(max(start, 0), (start + len(cut)) if start >= 0 else 0, cut, "closing byline"))
+    log_removal(
+        doc,
+        Block(cut, start=start, end=start + len(cut) if start >= 0 else -1),
+        "metadata.lifted",
+        "closing byline",
+    )
     blocks[-1] = Block(
         last.text[:at].rstrip(), last.kind, last.start, last.start + at if last.start >= 0 else -1
     )

@@ -21,12 +21,14 @@ import lxml.html
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from .._document import Article, Block, Document, NormalizeError, lifted
+from .._document import Article, Block, Document, NormalizeError, lifted, noted
 from . import _newsbody, _yaml
 from . import _newsmeta as nm
 from ._view import view
 
 _FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
+_FM_END = YAMLHandler.FM_BOUNDARY
+"""python-frontmatter's own delimiter line, so that the front matter ends where it says."""
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "svg", "template")
 _BLOCK_TAGS = {
     "p",
@@ -113,20 +115,20 @@ class FrontMatterFormat:
         for dup in handler.duplicates:
             doc.warnings.append(f"front matter key {dup} given twice; the last value is used")
         doc.fields.update({k: _plain(v) for k, v in meta.items()})
-        body_at = doc.text.find(post.content[:50]) if post.content else len(doc.text)
-        doc.log(lifted(0, max(body_at, 0), doc.text[: max(body_at, 0)], "front matter"))
+        body_at = _body_start(doc.text)
+        doc.log(lifted(0, body_at, doc.text[:body_at], "front matter"))
         art = Article(fields={"type": "NewsArticle"})
         self._front_fields(doc, art, meta)
         blocks, promo_images = self._html_blocks(doc, post.content)
         image = art.fields.get("image")
         if image and image in promo_images:
+            # the value was lifted with the front matter (the change above): this is a note on it,
+            # not a second span of the text
             art.fields.pop("image")
             doc.log(
-                lifted(
+                noted(
                     0,
-                    0,
-                    image,
-                    "thumbnail is the page's promo image, not the article's",
+                    f"thumbnail is the page's promo image, not the article's: {image}",
                     kind="metadata.dropped",
                 )
             )
@@ -200,13 +202,15 @@ class FrontMatterFormat:
         for comment in root.xpath("//comment()"):
             comment.drop_tree() if hasattr(comment, "drop_tree") else comment.getparent().remove(comment)
         for el in root.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
+            if not _attached(el, root):  # inside one dropped already: its text was logged with it
+                continue
             text = el.text_content().strip() if el.tag != "style" else ""
             if text:
                 _newsbody.log_removal(doc, Block(text), "boilerplate.removed", f"<{el.tag}>")
             el.drop_tree()
         promo_images: set[str] = set()
         for el in list(root.iter("div", "section", "p", "aside", "ul", "span")):
-            if el.getparent() is None:
+            if not _attached(el, root):
                 continue
             marks = f"{el.get('class', '')} {el.get('id', '')}"
             if _FURNITURE.search(marks):
@@ -218,7 +222,7 @@ class FrontMatterFormat:
                     )
                 el.drop_tree()
         for el in list(root.iter("div", "section", "p", "aside")):
-            if el.getparent() is None:
+            if not _attached(el, root):
                 continue
             text = " ".join(el.text_content().split())
             imgs = el.xpath(".//img/@src")
@@ -230,6 +234,38 @@ class FrontMatterFormat:
         blocks: list[Block] = []
         _walk(root, blocks)
         return blocks, promo_images
+
+
+def _body_start(text: str) -> int:
+    """Where the body starts in ``text``: after the closing delimiter line and the space after it.
+
+    Found in the text itself: python-frontmatter hands the body back with its line ends changed
+    (CRLF -> LF), so searching the text for the body finds nothing in a CRLF file, and the front
+    matter would be logged as lifted from nowhere.
+    """
+    start = _FM_START.match(text)
+    end = _FM_END.search(text, start.end()) if start else None
+    if end is None:
+        return 0
+    at = end.end()
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def _attached(el: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bool:
+    """Whether ``el`` is still in the tree under ``root``.
+
+    ``drop_tree`` detaches only the element dropped: its descendants keep their parent, so an element
+    inside a dropped one still has a parent, and checking ``getparent()`` would log (and remove) its
+    text a second time.
+    """
+    while el is not root:
+        parent = el.getparent()
+        if parent is None:
+            return False
+        el = parent
+    return True
 
 
 def _walk(el: lxml.html.HtmlElement, out: list[Block]) -> None:

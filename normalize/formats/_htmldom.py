@@ -1,0 +1,169 @@
+"""A web page as a tree, and the tree as a sequence of text segments.
+
+The page is parsed with lxml's HTML parser (it repairs what browsers repair: unclosed tags,
+``<html>`` inside a wrapper element, tables without ``<tbody>``).  What a reader never sees is
+removed first: scripts, styles, comments, form controls, embedded objects and elements hidden by
+``display:none``/``hidden``.
+
+The visible text is then cut into *segments* the way a browser lays it out: every block-level
+element and every ``<br>`` ends a segment.  A segment remembers the element whose box holds it
+(its *owner*), how much of it is link text and whether it is a heading, which is what the
+main-text scoring works on (see :mod:`._htmlmain`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.etree
+
+from .._document import NormalizeError
+
+Element = lxml.etree._Element
+
+# elements that lay out as boxes: text on either side of them is a different line
+BLOCK_TAGS = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details"),
+        *("dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form"),
+        *("frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html"),
+        *("legend", "li", "main", "marquee", "menu", "nav", "ol", "p", "pre", "section", "summary"),
+        *("table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"),
+    )
+)
+HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+# never shown as text (or shown as a widget, not as part of the page's prose)
+_DROP = (
+    *("script", "style", "noscript", "template", "svg", "math", "iframe", "frame", "object", "embed"),
+    *("applet", "canvas", "select", "option", "button", "input", "textarea", "map", "area", "audio"),
+    *("video", "source", "track", "link", "meta", "base", "head", "title", "datalist"),
+)
+_INVISIBLE = "|".join(f"//{t}" for t in _DROP) + "|//*[@hidden]|//*[@type='hidden']"
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_XML_DECL = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>", re.I)
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000]+")
+_NONSPACE = re.compile(r"\S")
+
+
+def parse(text: str) -> Element:
+    """The page's element tree (lxml refuses a str carrying an XML encoding declaration: drop it).
+
+    Plain ``lxml.etree`` elements: the ``lxml.html`` element classes cost a Python call per node.
+    """
+    text = _XML_DECL.sub("", text, count=1).replace("\x00", "")
+    try:
+        root = lxml.etree.HTML(text, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise NormalizeError(f"unreadable HTML: {exc}", stage="parse") from exc
+    if root is None:
+        raise NormalizeError("unreadable HTML: no elements", stage="parse")
+    return root
+
+
+_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+
+
+def elements(root: Element, xpath: str) -> list[Element]:
+    """The elements an XPath expression selects (typed: lxml's result type is a union)."""
+    found = root.xpath(xpath)
+    return [el for el in found if isinstance(el, Element)] if isinstance(found, list) else []
+
+
+def text_of(el: Element) -> str:
+    return "".join(t for t in el.itertext() if isinstance(t, str))
+
+
+def remove(el: Element) -> None:
+    """Take ``el`` out of the tree, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def strip_invisible(root: Element) -> None:
+    """Remove non-text elements and elements hidden by ``hidden``/``display:none``."""
+    junk = elements(root, _INVISIBLE)
+    junk += [el for el in elements(root, "//*[@style]") if _HIDDEN_STYLE.search(el.get("style", ""))]
+    for el in junk:
+        remove(el)
+
+
+@dataclass(slots=True)
+class Segment:
+    """One line of visible text and where it sits in the page."""
+
+    text: str
+    owner: Element
+    """The nearest block-level element around the text."""
+    chars: int
+    """Non-whitespace characters."""
+    link_chars: int
+    """Non-whitespace characters inside ``<a href>``."""
+    heading: bool = False
+
+
+def squash(text: str) -> str:
+    """Collapse layout whitespace (the page's line breaks inside a paragraph, indents) to one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def nonspace(text: str) -> int:
+    return len(_NONSPACE.findall(text))
+
+
+def segments(root: Element) -> list[Segment]:
+    """The visible text of ``root`` cut into lines at block boundaries and ``<br>``."""
+    out: list[Segment] = []
+    parts: list[str] = []
+    links = 0
+    stack: list[Element] = [root]
+    in_link = 0
+
+    def flush() -> None:
+        nonlocal links
+        text = squash("".join(parts))
+        if text:
+            owner = stack[-1]
+            chars = len(text) - text.count(" ")
+            out.append(Segment(text, owner, chars, min(links, chars), owner.tag in HEADINGS))
+        parts.clear()
+        links = 0
+
+    for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if tag in BLOCK_TAGS:
+                if parts:
+                    flush()
+                stack.append(el)
+            elif tag == "br":
+                if parts:
+                    flush()
+            elif tag == "a" and el.get("href") is not None:
+                in_link += 1
+            text = el.text
+        else:
+            if tag in BLOCK_TAGS:
+                if parts:
+                    flush()
+                if len(stack) > 1:
+                    stack.pop()
+            elif tag == "a" and in_link and el.get("href") is not None:
+                in_link -= 1
+            text = el.tail if el is not root else None
+        if text:
+            parts.append(text)
+            if in_link:
+                links += nonspace(text)
+    if parts:
+        flush()
+    return out

@@ -1,0 +1,193 @@
+"""Find the main text of a web page: the subtree whose text is most like prose and least like links.
+
+How pages are made gives the signal.  An article is written in sentences: long runs of text with
+sentence punctuation (``，。！？；、``), few of them links.  Page furniture is the opposite:
+navigation and related-reading lists are mostly links, and labels, buttons and footers are short
+text without sentence punctuation.  So each segment of visible text gets a weight (positive for
+prose, negative for link text and unpunctuated labels), and the main text is the element whose
+subtree has the largest total weight: a subtree holding the article and a sidebar pays for the
+sidebar's links, a subtree holding half the article misses the other half.  Nothing here depends on
+one site's template: no class names of particular sites, only layout and text statistics.
+
+Within that element, segments that are still mostly links are dropped; elements marked as
+furniture by their class or id (share bars, comment boxes, related lists ...) are removed before
+scoring unless they hold most of the page's prose (a wrapper misnamed ``share-wrap``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import _htmldom as dom
+
+# sentence punctuation: what prose has and labels, menus and link lists do not
+_PUNCT = re.compile(r"[，。！？；、,;!?]|\.(?:\s|$)")
+# class/id tokens of page furniture (generic words of web templates, not any one site's names)
+FURNITURE = re.compile(
+    r"(?:^|[-_\s])(share|sharing|social|qr|qrcode|ad|ads|advert|advertisement|banner|promo|recommend|"
+    r"related|relate|comment|comments|reply|footer|foot|copyright|toolbar|breadcrumb|crumbs?|nav|navbar|"
+    r"menu|sidebar|side|subscribe|hot|rank|login|search|pager|pagination|tags?|keywords?|"
+    r"print|font|fontsize|disclaimer|statement)(?:[-_\s\d]|$)",
+    re.I,
+)
+_FURNITURE_ROLES = ("navigation", "banner", "contentinfo", "complementary", "search")
+_FURNITURE_TAGS = ("nav", "aside", "footer")
+LINK_DENSE = 0.5
+CORE_SHARE = 0.75
+
+
+# what site footers and legal notices say (copyright, licences, reporting hotlines): not the article.
+# The strong forms never occur in an article's own sentences; the weak ones (著作权, 侵权 ...) can, so
+# they mark only short lines.
+NOTICE = re.compile(
+    r"版权所有|(?:不得|禁止|严禁|请勿).{0,6}转载|未经.{0,12}(?:许可|授权|同意).{0,12}(?:转载|使用|复制|镜像)|"
+    r"ICP\s*[备证]|举报(?:电话|邮箱)|Copyright|All Rights Reserved|©",
+    re.I,
+)
+_WEAK_NOTICE = re.compile(
+    r"版权声明|免责声明|著作权|侵权|许可证|举报中心|举报专区|联系我们|关于我们|网站地图"
+)
+# page-view counters and bare addresses: what a page says about itself, not the article
+_COUNTER = re.compile(
+    r"(?:阅读|点击|浏览|访问)(?:次数|量|数)?\s*[:：(（]?\s*\d+|已被(?:阅读|浏览|点击)\s*\d+\s*次"
+)
+_URL = re.compile(r"(?:https?://|www\.|/)[\w./?=&%#:~+-]{6,}")
+
+
+def is_notice(seg: dom.Segment) -> bool:
+    """A copyright or legal notice, a page counter, a line that is mostly an address."""
+    text = seg.text
+    if NOTICE.search(text):
+        return True
+    if seg.chars <= 60 and (_WEAK_NOTICE.search(text) or _COUNTER.search(text)):
+        return True
+    return sum(len(m.group(0)) for m in _URL.finditer(text)) > 0.5 * seg.chars
+
+
+def is_prose(seg: dom.Segment) -> bool:
+    """A line written in sentences, not mostly links."""
+    own = seg.chars - seg.link_chars
+    return own >= 8 and seg.link_chars <= LINK_DENSE * seg.chars and _PUNCT.search(seg.text) is not None
+
+
+def weight(seg: dom.Segment) -> float:
+    """What a segment says about its subtree: + prose characters, - link text and bare labels."""
+    own = seg.chars - seg.link_chars
+    if is_notice(seg):
+        return -float(seg.chars)
+    if is_prose(seg):
+        return own - seg.link_chars
+    return -0.5 * own - seg.link_chars
+
+
+_MARKED = "//*[@class or @id or @role]|//nav|//aside|//footer"
+
+
+def _marked(el: dom.Element) -> bool:
+    if el.tag in _FURNITURE_TAGS or (el.get("role") or "").lower() in _FURNITURE_ROLES:
+        return True
+    marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(marks.strip()) and FURNITURE.search(marks) is not None
+
+
+def drop_furniture(root: dom.Element) -> list[tuple[dom.Element, str]]:
+    """Remove elements marked as furniture (class/id/role/tag) unless they hold most of the prose.
+
+    "Most of the prose" is counted in sentence punctuation: a wrapper named ``share-wrap`` around
+    the whole article is kept.  Returns what was removed (element tag and class/id, text) for the log.
+    """
+    body = root.find("body")
+    total = len(_PUNCT.findall(dom.text_of(body if body is not None else root)))
+    removed: list[tuple[dom.Element, str]] = []
+    gone: set[dom.Element] = set()
+    for el in dom.elements(root, _MARKED):
+        if el.tag not in dom.BLOCK_TAGS or el.tag in ("html", "body"):
+            continue  # a marked inline element (a footnote marker, a term's gloss) is part of its line
+        if not _marked(el) or any(a in gone for a in el.iterancestors()):
+            continue
+        text = dom.text_of(el)
+        if total and len(_PUNCT.findall(text)) > 0.5 * total:
+            continue
+        removed.append((el, dom.squash(text)))
+        gone.add(el)
+    for el, _text in removed:
+        dom.remove(el)
+    return removed
+
+
+@dataclass
+class Main:
+    """The main-text element and its segments in page order."""
+
+    element: dom.Element
+    segments: list[dom.Segment]
+    before: list[dom.Segment]
+    """Segments of the page before the main element (headline, datelines often sit there)."""
+    after: list[dom.Segment]
+
+
+def find(segs: list[dom.Segment]) -> Main | None:
+    """The run of consecutive segments with the largest total weight (Kadane), with its context."""
+    best, best_range = 0.0, (0, -1)
+    run, start = 0.0, 0
+    for i, seg in enumerate(segs):
+        if run <= 0:
+            run, start = 0.0, i
+        run += weight(seg)
+        if run > best:
+            best, best_range = run, (start, i)
+    first, last = best_range
+    if last < first:
+        return None
+    first, last = _within_container(segs, first, last)
+    return Main(segs[first].owner, segs[first : last + 1], segs[:first], segs[last + 1 :])
+
+
+def _within_container(segs: list[dom.Segment], first: int, last: int) -> tuple[int, int]:
+    """Narrow the run to the element holding most of its prose, then widen it inside that element.
+
+    A run can leak out of the article into a neighbouring box that also has sentences (a footer's
+    copyright notice, a legal statement): those are in a different subtree.  The container is the
+    lowest ancestor of the heaviest segment holding ``CORE_SHARE`` of the run's positive weight.
+    Lines next to the run inside the container that are not link lists (a document's signature and
+    date, the article's own title and dateline) belong to it; metadata among them is lifted later.
+    """
+    run = segs[first : last + 1]
+    weights = [max(weight(s), 0.0) for s in run]
+    total = sum(weights)
+    heaviest = run[max(range(len(run)), key=weights.__getitem__)]
+    # every element above a positive segment of the run, with the weight it holds
+    held: dict[dom.Element, float] = {}
+    for seg, w in zip(run, weights, strict=True):
+        if w > 0:
+            for anc in (seg.owner, *seg.owner.iterancestors()):
+                held[anc] = held.get(anc, 0.0) + w
+    container = heaviest.owner
+    for anc in (heaviest.owner, *heaviest.owner.iterancestors()):
+        container = anc
+        if held.get(anc, 0.0) >= CORE_SHARE * total:
+            break
+    keep = [i for i in range(first, last + 1) if _inside(segs[i].owner, container)]
+    first, last = keep[0], keep[-1]
+    while first > 0 and _joins(segs[first - 1], container):
+        first -= 1
+    while last + 1 < len(segs) and _joins(segs[last + 1], container):
+        last += 1
+    return first, last
+
+
+def _joins(seg: dom.Segment, container: dom.Element) -> bool:
+    return _inside(seg.owner, container) and seg.link_chars <= LINK_DENSE * seg.chars
+
+
+def _inside(el: dom.Element, anc: dom.Element) -> bool:
+    return el is anc or _within(el, anc)
+
+
+def _depth(el: dom.Element) -> int:
+    return sum(1 for _ in el.iterancestors())
+
+
+def _within(el: dom.Element, anc: dom.Element) -> bool:
+    return any(a is anc for a in el.iterancestors())

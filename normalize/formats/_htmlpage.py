@@ -1,0 +1,360 @@
+"""One page's visible lines around its main text, turned into one article.
+
+:mod:`._htmlmain` finds the run of lines that is the text.  Around and inside it: the headline
+(:mod:`._htmltitle`), the information line under it (date, source, byline: :mod:`._htmlbyline`),
+link lists and notices left inside the text, bylines at its end, labels of link boxes.  Lines that
+are metadata become fields; furniture goes; every removal is logged.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from typing import Any
+
+from .._document import Article, Block, Change, Document, lifted, noted
+from . import _htmldom as dom
+from . import _htmlmain as hm
+from . import _htmlmeta as hmeta
+from . import _newsbody
+from . import _newsmeta as nm
+from ._htmlbyline import (
+    LineFacts,
+    box_names,
+    byline_box,
+    closing_report,
+    dedupe,
+    is_info_line,
+    photo_credit,
+    read_line,
+    signature,
+    wire_dateline,
+)
+from ._htmltitle import breadcrumb, matches, title_part
+
+# markup left in the text by a CMS that escaped it twice (seen as text after one decoding)
+_LEFT_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,500})?/?>")
+_LEFT_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")
+_BARE_LABEL = re.compile(
+    r"(?:作者|作　者|来源|來源|编辑|編輯|责任编辑|記者|记者|发布时间|發布時間|日期)\s*[:：]\s*$"
+)
+# lines schemas/news-article.schema.json forbids in a body
+_FORBIDDEN = re.compile(r"\s*(原标题[:：]|责任编辑[:：]|相关阅读[:：]?\s*$|首页\s*[>＞])")
+_PROSE_LINE = re.compile(r"[，。！？；][^，。！？；]*[。！？”」』]\s*$|[。！？]")
+NOTE_MAX = 200
+TAIL_WINDOW = 6
+"""How many lines after the main text are read for bylines."""
+HEAD_WINDOW = 15
+"""How many lines before the main text are searched for its headline and breadcrumb."""
+
+
+class Page:
+    """One page's lines with the main-text run ``[first, last]``, turned into one article."""
+
+    def __init__(
+        self,
+        doc: Document,
+        art: Article,
+        meta: hmeta.PageMeta,
+        segs: list[dom.Segment],
+        first: int,
+        last: int,
+    ) -> None:
+        self.doc, self.art, self.meta, self.segs = doc, art, meta, segs
+        self.first, self.last = first, last
+        self.facts: list[LineFacts] = []
+
+    def build(self) -> None:
+        headline_at = self._headline()
+        body_from = self._head_zone(headline_at)
+        self._tail_zone()
+        blocks = self._related(self._info_lines(self._blocks(body_from)))
+        _newsbody.clean_article(self.doc, self.art, blocks)
+        self._forbidden_lines()
+        while self.art.blocks and self.art.blocks[-1].kind == "h":  # a heading at the end heads nothing
+            _drop(self.doc, self.art.blocks.pop(), "boilerplate.removed", "trailing heading")
+        self._signature()
+        self._fields(self.art.fields)
+        self._section(headline_at)
+        self.doc.log(
+            Change(
+                kind="main-text.extracted",
+                target="layout",
+                step="layout",
+                start=0,
+                end=0,
+                before="",
+                after="",
+                note=f"main text: lines {body_from + 1}-{self.last + 1} of {len(self.segs)} visible lines",
+            )
+        )
+
+    def _read(self, i: int) -> LineFacts:
+        """The facts of line ``i``; a bare label (``作者：`` in one table cell, the name in the next)
+        is read with the line after it."""
+        text = self.segs[i].text
+        if _BARE_LABEL.search(text) and i + 1 < len(self.segs):
+            text = f"{text} {self.segs[i + 1].text}"
+        facts = read_line(text)
+        if not facts.authors and byline_box(self.segs[i]):
+            facts.authors += [{"name": n} for n in box_names(text)]
+        return facts
+
+    def _head_zone(self, headline_at: int | None) -> int:
+        """Read the information lines around the headline; lift those inside the main text.
+
+        Returns where the body starts.  The zone runs from the headline to the first sentence of
+        the text (without a headline: the few lines before the main text); a short line carrying
+        labelled facts just above the headline belongs to it too (some templates put it there).
+        """
+        if headline_at is not None:
+            for i in range(max(0, headline_at - 3), headline_at):
+                facts = self._read(i)
+                if is_info_line(self.segs[i].text, facts) and (facts.authors or facts.source or facts.timed):
+                    self.facts.append(facts)
+        start = headline_at + 1 if headline_at is not None else max(0, self.first - 4)
+        prose_at = next(
+            (i for i in range(max(start, self.first), self.last + 1) if self._text_line(self.segs[i])),
+            self.first,
+        )
+        body_from = max(self.first, start)
+        for i in range(start, prose_at):
+            seg = self.segs[i]
+            facts = self._read(i)
+            if facts.empty and i <= start + 1 and not self.facts and self._signed(seg):
+                facts.authors.append({"name": seg.text})
+            if facts.empty:
+                linked = seg.link_chars > hm.LINK_DENSE * seg.chars
+                if i >= body_from and (linked or nm.classify_line(seg.text) or _BARE_LABEL.search(seg.text)):
+                    body_from = i + 1
+                continue
+            self.facts.append(facts)
+            if i >= body_from and is_info_line(seg.text, facts):
+                self._lift(seg, "information line")
+                body_from = i + 1
+        return body_from
+
+    @staticmethod
+    def _text_line(seg: dom.Segment) -> bool:
+        """A line of the text proper: prose that is not an information line (``Posted on
+        September 10th, 2005`` has a comma but is no sentence)."""
+        return hm.is_prose(seg) and not (seg.chars <= 80 and is_info_line(seg.text))
+
+    def _tail_zone(self) -> None:
+        """Bylines and editor lines right after the text, and a "posted at" date there (blogs)."""
+        for i in range(self.last + 1, min(len(self.segs), self.last + TAIL_WINDOW + 1)):
+            facts = self._read(i)
+            if facts.authors or facts.editors or (facts.date and facts.posted):
+                self.facts.append(facts)
+
+    # --- headline ---------------------------------------------------------------------------------
+
+    def _headline(self) -> int | None:
+        """Find the headline line near the start of the main text; set ``headline``; its index."""
+        candidates = [c for c in (*self.meta.titles, self.meta.page_title) if c]
+        lo, hi = max(0, self.first - HEAD_WINDOW), min(self.last, self.first + 5)
+        best: tuple[int, int] | None = None
+        for i in range(lo, hi + 1):
+            seg = self.segs[i]
+            if seg.chars < 4 or seg.chars > 80 or seg.link_chars > hm.LINK_DENSE * seg.chars:
+                continue
+            if hm.is_prose(seg) and i >= self.first and not matches(seg.text, candidates):
+                continue
+            rank = (2 if matches(seg.text, candidates) else 0) + (1 if seg.heading else 0)
+            if rank == 0:
+                continue
+            if best is None or rank > best[0] or (rank == best[0] and i > best[1] and i <= self.first):
+                best = (rank, i)
+        if best is not None and (best[0] >= 2 or self.segs[best[1]].owner.tag == "h1"):
+            i = best[1]
+            self.art.fields["headline"] = self.segs[i].text[:200]
+            if i >= self.first:
+                for j in range(self.first, i + 1):
+                    self._lift(self.segs[j], "headline" if j == i else "above the headline")
+                self.first = i + 1
+            return i
+        title = next((c for c in self.meta.titles if c), "") or title_part(self.meta.page_title)
+        if title:
+            self.art.fields["headline"] = title[:200]
+        return None
+
+    # --- body -------------------------------------------------------------------------------------
+
+    def _blocks(self, body_from: int) -> list[Block]:
+        blocks: list[Block] = []
+        for seg in self.segs[body_from : self.last + 1]:
+            if seg.link_chars > hm.LINK_DENSE * seg.chars and not hm.is_prose(seg):
+                _drop(self.doc, Block(seg.text), "boilerplate.removed", "link list")
+                continue
+            if hm.is_notice(seg):
+                _drop(self.doc, Block(seg.text), "boilerplate.removed", "site notice")
+                continue
+            text = self._unmark(seg.text)
+            if text:
+                blocks.append(Block(text, "h" if seg.heading else "p"))
+        return blocks
+
+    def _info_lines(self, blocks: list[Block]) -> list[Block]:
+        """Lift information lines among the first and last lines of the text, and a closing
+        ``（某某 上海报道）`` byline."""
+        ends = {*range(min(3, len(blocks))), *range(max(0, len(blocks) - 3), len(blocks))}
+        kept: list[Block] = []
+        for i, block in enumerate(blocks):
+            if i in ends:
+                facts = read_line(block.text)
+                if is_info_line(block.text, facts) and (facts.authors or facts.editors or facts.source):
+                    self.facts.append(facts)
+                    _drop(self.doc, block, "metadata.lifted", "information line")
+                    continue
+            kept.append(block)
+        for i, block in enumerate(kept[:3]):
+            if wire := wire_dateline(block.text):
+                end, dateline, authors = wire
+                self.facts.append(LineFacts(authors=authors))
+                self.art.fields.setdefault("dateline", dateline)
+                _drop(self.doc, Block(block.text[:end]), "metadata.lifted", "dateline")
+                kept[i] = Block(block.text[end:].strip(), block.kind)
+                break
+        if kept and (found := closing_report(kept[-1].text)):
+            at, authors = found
+            self.facts.append(LineFacts(authors=authors))
+            _drop(self.doc, Block(kept[-1].text[at:]), "metadata.lifted", "closing byline")
+            kept[-1] = Block(kept[-1].text[:at].rstrip(), kept[-1].kind)
+        return kept
+
+    def _related(self, blocks: list[Block]) -> list[Block]:
+        """A ``相关阅读``/``推荐阅读`` label inside the text heads a link box, whose links are gone
+        by now: drop the label and the bare titles under it; the text resumes at the next sentence.
+        (In plain text such a label starts the tail; in a page the links tell where the box ends.)"""
+        kept: list[Block] = []
+        skipping = False
+        for block in blocks:
+            if nm.RELATED.match(nm.fold(block.text)) and len(block.text) <= 40:
+                skipping = True
+                _drop(self.doc, block, "boilerplate.removed", "related-reading label")
+                continue
+            if skipping and not _PROSE_LINE.search(block.text):
+                _drop(self.doc, block, "boilerplate.removed", "related-reading item")
+                continue
+            skipping = False
+            kept.append(block)
+        return kept
+
+    def _signature(self) -> None:
+        """A last line that is only a name: ``（某某）`` set apart from the text, or a signature."""
+        names = signature(self.art.blocks[-1].text) if self.art.blocks else []
+        if names:
+            _newsbody.merge_fields(self.art.fields, {"author": [{"name": n} for n in names]})
+            _drop(self.doc, self.art.blocks.pop(), "metadata.lifted", "closing byline")
+
+    def _forbidden_lines(self) -> None:
+        """Drop what is left of the boilerplate lines a news record may not hold (an empty
+        ``责任编辑：``, a breadcrumb in the text); the other parsers never leave them either."""
+        kept = []
+        for block in self.art.blocks:
+            if _FORBIDDEN.match(nm.fold(block.text)):
+                _drop(self.doc, block, "boilerplate.removed", "label without a value")
+            else:
+                kept.append(block)
+        self.art.blocks = kept
+
+    def _signed(self, seg: dom.Segment) -> bool:
+        """A line holding only a name under the headline: the writer (``胡平``), when it looks like a
+        personal name or the headline opens with it (``茉莉：我是怎样……``)."""
+        name = seg.text.strip()
+        if seg.link_chars or not re.fullmatch(r"[\u3400-\u9fff·]{2,5}", name):
+            return False
+        headline = str(self.art.fields.get("headline", ""))
+        return nm.is_person_name(name) or headline.startswith((f"{name}：", f"{name}:"))
+
+    def _unmark(self, text: str) -> str:
+        """Remove markup that survived one decoding (double-escaped tags and entities)."""
+        if "&" in text and _LEFT_ENTITY.search(text):
+            text = htmllib.unescape(text)
+        if "<" in text and _LEFT_TAG.search(text):
+            names = sorted({m.group(0).strip("</>").split()[0].lower() for m in _LEFT_TAG.finditer(text)})
+            self.doc.log(
+                Change(
+                    kind="markup.removed",
+                    target="layout",
+                    step="layout",
+                    start=0,
+                    end=0,
+                    before="",
+                    after="",
+                    note=f"tags escaped twice by the page's CMS removed from the text: {', '.join(names)}",
+                )
+            )
+            text = dom.squash(_LEFT_TAG.sub(" ", text))
+        return text
+
+    def _lift(self, seg: dom.Segment, note: str) -> None:
+        _drop(self.doc, Block(seg.text), "metadata.lifted", note)
+
+    # --- fields -----------------------------------------------------------------------------------
+
+    def _fields(self, f: dict[str, Any]) -> None:
+        """Date, authors, editors and source: machine-readable first, then the page's own lines."""
+        lifted_date = f.pop("datePublished", None)
+        dates = [*self.meta.dates]
+        dates += [x.date for x in self.facts if x.date and x.timed]
+        dates += [x.date for x in self.facts if x.date and not x.timed]
+        if isinstance(lifted_date, str):
+            dates.append(lifted_date)
+        if dates:
+            f["datePublished"] = dates[0]
+        authors: list[dict[str, str]] = []
+        for x in self.facts:
+            authors += x.authors
+        authors += [{"name": a} for a in self.meta.authors]
+        have = {a["name"] for a in f.get("author", [])} if isinstance(f.get("author"), list) else set()
+        extra = [a for a in authors if a["name"] not in have]
+        if extra:
+            _newsbody.merge_fields(f, {"author": dedupe(extra)})
+        if not f.get("author"):  # a photo story credits its photographer (``某某/摄`` in a caption)
+            captions = (b.text for b in self.art.blocks if len(b.text) <= 200)
+            shot = next((n for t in captions if (n := photo_credit(t))), None)
+            if shot:
+                f["author"] = [{"name": shot, "jobTitle": "摄影"}]
+        editors = [e for x in self.facts for e in x.editors]
+        if editors:
+            _newsbody.merge_fields(f, {"editor": dedupe(editors)})
+        person = f.get("sourcePublisher")
+        if isinstance(person, str) and nm.is_person_name(person) and not hmeta.ORG_LIKE.search(person):
+            # ``来源：某某`` naming a person: the writer, not a publication
+            f.pop("sourcePublisher")
+            _newsbody.merge_fields(f, {"author": [{"name": person}]})
+        source = next((x.source for x in self.facts if x.source), "") or self.meta.source
+        if source and "sourcePublisher" not in f and source != self.meta.publisher:
+            f["sourcePublisher"] = source
+
+    def _section(self, headline_at: int | None) -> None:
+        sections = list(self.meta.sections)
+        end = headline_at if headline_at is not None else self.first
+        for seg in self.segs[max(0, end - HEAD_WINDOW) : end]:
+            found = breadcrumb(seg.text)
+            if found:
+                sections = sections or found
+                break
+        if sections:
+            _newsbody.merge_fields(self.art.fields, {"articleSection": sections})
+
+
+def _drop(doc: Document, block: Block, kind: str, note: str) -> None:
+    """Log a removal: at the line's span of the source when it stands there literally (and no
+    other change of this step covers it), else as a note naming it.  Text read from markup seldom
+    stands literally in the source; it is not searched for among the tags (costly on big pages)."""
+    text = block.text
+    taken = [(c.start, c.end) for c in doc.changes if c.target == "text" and c.step == "parse"]
+    at = doc.text.find(text) if text else -1
+    while at >= 0:
+        end = at + len(text)
+        if not any(a < end and at < b for a, b in taken):
+            doc.log(lifted(at, end, text, note, kind=kind))
+            return
+        at = doc.text.find(text, at + 1)
+    doc.log(noted(0, f"{note}: {_clip(text)}", kind=kind))
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= NOTE_MAX else text[:NOTE_MAX] + "…"

@@ -1,0 +1,148 @@
+"""Regression tests for bugs found by review: the change log on the decoded text replays and undoes
+exactly, change-log strings survive canonical form, short byte strings are not believed UTF-8 blindly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from normalize import Change, pipeline, process, process_bytes
+from normalize._canonical import canonical_bytes, clean_string, escape, unescape
+from normalize._document import Document
+from normalize._edits import _steps, replay, undo
+from normalize.encoding import detect
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = sorted(
+    p
+    for folder in (REPO / "seeds", REPO / "tests/data/news", REPO / "tests/data/policy")
+    for p in folder.iterdir()
+    if p.suffix != ".json"
+)
+
+
+def _decoded(data: bytes) -> str:
+    """The decoded source text: what changes on target ``text`` start from (as ``normalize explain``)."""
+    doc = Document(source=data, name="x")
+    pipeline.detect(doc)
+    pipeline.decode(doc)
+    return doc.text
+
+
+def _check_text_log(source: str, changes: list[Change]) -> None:
+    """Each step's changes on ``text`` are disjoint and quote the text they replace; the log replays
+    and undoes to the decoded source exactly."""
+    text = source
+    for step, group in _steps([c for c in changes if c.target == "text"]):
+        pos = 0
+        for c in sorted(group, key=lambda c: (c.start, c.end)):
+            assert pos <= c.start <= c.end <= len(text), (step, c)
+            assert text[c.start : c.end] == c.before, (step, c)
+            pos = c.end
+        text = replay(text, group, "text")
+    assert replay(source, changes, "text") == text
+    assert undo(text, changes, "text") == source
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_text_changes_of_a_step_do_not_overlap_and_replay(path: Path) -> None:
+    result = process(path, path.parent)
+    if result.error is not None:  # the sources that must fail (binary, empty, English ...) log no parse
+        assert not result.records
+        return
+    source = _decoded(path.read_bytes())
+    for rec in result.records:
+        _check_text_log(source, [Change.from_dict(c) for c in rec.data["wasGeneratedBy"]["changes"]])
+
+
+def test_nested_page_furniture_is_removed_once() -> None:
+    (rec,) = process(REPO / "seeds/000_c91ed2cc67f6cad2.txt", REPO / "seeds").records
+    removed = [
+        (c["start"], c["end"])
+        for c in rec.data["wasGeneratedBy"]["changes"]
+        if c["target"] == "text" and c["kind"] == "boilerplate.removed"
+    ]
+    assert len(removed) == len(set(removed))
+    dropped = [c for c in rec.data["wasGeneratedBy"]["changes"] if c["kind"] == "metadata.dropped"]
+    assert [(c["start"], c["end"], c["before"], c["after"]) for c in dropped] == [(0, 0, "", "")]
+    assert "https://n.sinaimg.cn/finance/cece9e13/20200514/343233024.png" in dropped[0]["note"]
+
+
+# --- short UTF-8 is weighed against the legacy readings ----------------------------------------------
+
+
+def _top_two_character_words(n: int) -> list[str]:
+    import jieba
+
+    rows = []
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            word, freq, *_ = line.split()
+            if len(word) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+                rows.append((-int(freq), word))
+    return [w for _f, w in sorted(rows)[:n]]
+
+
+def test_common_words_in_gb18030_that_are_valid_utf8_are_read_as_gb18030() -> None:
+    words = _top_two_character_words(1000)
+    chance = [w for w in words if _valid_utf8(w.encode("gb18030"))]
+    assert len(chance) >= 20  # 学习 -> ѧϰ, 一一 -> һһ ...
+    sure = detect(("政府工作报告指出，今年经济社会发展的主要预期目标已经确定。" * 3).encode()).confidence
+    for word in chance:
+        det = detect(word.encode("gb18030"))
+        assert det.encoding == "gb18030", (word, det)
+        assert det.confidence < sure
+    for word in words:
+        assert detect(word.encode()).encoding == "utf-8", word
+
+
+_OTHER_SCRIPTS = (
+    *("café", "naïve résumé", "Straße", "août", "İran", "lunedì", "afarština"),
+    *("Привет", "αβγ", "Καλημέρα κόσμε"),
+)
+
+
+@pytest.mark.parametrize("text", _OTHER_SCRIPTS)
+def test_short_utf8_in_other_scripts_stays_utf8(text: str) -> None:
+    """A letter inside a word of its own script is no stray letter: the legacy readings of these bytes
+    (one or two Chinese characters amid Latin, Greek or Cyrillic letters) do not outbid it."""
+    assert detect(text.encode()).encoding == "utf-8"
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# --- the change log keeps the source's exact characters through canonical form --------------------------
+
+
+@example("cafe\u0301 \uf951 \u212b\r\n\\u{301} \\\\")
+@example("\u1100\u1161 \u0b47\u0b3e")  # conjoining jamo; an Oriya vowel sign that composes with class 0
+@given(st.text())
+def test_escape_is_canonical_and_undone(text: str) -> None:
+    escaped = escape(text)
+    assert clean_string(escaped) == escaped
+    assert unescape(escaped) == text
+
+
+def test_a_crlf_non_nfc_source_keeps_its_characters_in_the_record() -> None:
+    """Front matter lifted with its CRLF line ends, a decomposed é and a compatibility ideograph: the record
+    is canonical (NFC, LF), and its change log still undoes to the decoded source and replays."""
+    text = (REPO / "tests/data/news/fm_person_iso.md").read_text(encoding="utf-8")
+    text = text.replace("\n", "\r\n").replace("title: ", "title: cafe\u0301 \uf951 ", 1)
+    data = text.encode("utf-8")
+    (rec,) = process_bytes(data, "crlf.md").records
+    assert rec.bytes == canonical_bytes(rec.data) and "\r" not in rec.bytes.decode("utf-8")
+    changes = [Change.from_dict(c) for c in rec.data["wasGeneratedBy"]["changes"]]
+    front = next(c for c in changes if c.note == "front matter")
+    assert "\r\n" in front.before and "cafe\u0301 \uf951" in front.before
+    _check_text_log(_decoded(data), changes)
+    headline = [c for c in changes if c.target == "headline"]
+    assert undo(rec.data["headline"], headline, "headline").startswith("cafe\u0301 \uf951 ")
