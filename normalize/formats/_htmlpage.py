@@ -76,17 +76,9 @@ class Page:
         self._signature()
         self._fields(self.art.fields)
         self._section(headline_at)
-        self.doc.log(
-            Change(
-                kind="main-text.extracted",
-                target="layout",
-                step="layout",
-                start=0,
-                end=0,
-                before="",
-                after="",
-                note=f"main text: lines {body_from + 1}-{self.last + 1} of {len(self.segs)} visible lines",
-            )
+        self._note(
+            "main-text.extracted",
+            f"main text: lines {body_from + 1}-{self.last + 1} of {len(self.segs)} visible lines",
         )
 
     def _read(self, i: int) -> LineFacts:
@@ -240,6 +232,12 @@ class Page:
             kept.append(block)
         return kept
 
+    def _note(self, kind: str, note: str) -> None:
+        """A layout note on the page (zero width: the decision is said, no span of the text changes)."""
+        self.doc.log(
+            Change(kind=kind, target="layout", step="layout", start=0, end=0, before="", after="", note=note)
+        )
+
     def _signature(self) -> None:
         """A last line that is only a name: ``（某某）`` set apart from the text, or a signature."""
         names = signature(self.art.blocks[-1].text) if self.art.blocks else []
@@ -273,17 +271,9 @@ class Page:
             text = htmllib.unescape(text)
         if "<" in text and _LEFT_TAG.search(text):
             names = sorted({m.group(0).strip("</>").split()[0].lower() for m in _LEFT_TAG.finditer(text)})
-            self.doc.log(
-                Change(
-                    kind="markup.removed",
-                    target="layout",
-                    step="layout",
-                    start=0,
-                    end=0,
-                    before="",
-                    after="",
-                    note=f"tags escaped twice by the page's CMS removed from the text: {', '.join(names)}",
-                )
+            self._note(
+                "markup.removed",
+                f"tags escaped twice by the page's CMS removed from the text: {', '.join(names)}",
             )
             text = dom.squash(_LEFT_TAG.sub(" ", text))
         return text

@@ -394,17 +394,7 @@ class PlainTextFormat:
                 )
                 host[1].extend(part)
                 host[0].changes.append(
-                    Change(
-                        kind="fragment.attached",
-                        target="layout",
-                        step="layout",
-                        start=part[0].start,
-                        end=part[-1].end,
-                        before=doc.text[part[0].start : part[-1].end],
-                        after="",
-                        note="continues an earlier article",
-                        confidence=0.8,
-                    )
+                    _layout_change(doc, part, "fragment.attached", "continues an earlier article")
                 )
         unplaced: list[Change] = []  # the log of parts that hold no article text
         for art, part, _closed in articles:
@@ -472,20 +462,24 @@ def _unplaced(doc: Document, art: Article, part: list[Block]) -> list[Change]:
     no record of its own; what was lifted from it stays in the log of a neighbouring article."""
     what = art.fields.get("headline") or part[0].text
     doc.warnings.append(f"no article text under {what!r}: not made a record of its own")
-    return [
-        *art.changes,
-        Change(
-            kind="article.unplaced",
-            target="layout",
-            step="layout",
-            start=part[0].start,
-            end=part[-1].end,
-            before=doc.text[part[0].start : part[-1].end],
-            after="",
-            note="no article text of its own (a headline or metadata only): no record",
-            confidence=0.8,
-        ),
-    ]
+    note = "no article text of its own (a headline or metadata only): no record"
+    return [*art.changes, _layout_change(doc, part, "article.unplaced", note)]
+
+
+def _layout_change(doc: Document, part: list[Block], kind: str, note: str) -> Change:
+    """A layout decision about a part of the page (its blocks, as they stand in the text)."""
+    start, end = part[0].start, part[-1].end
+    return Change(
+        kind=kind,
+        target="layout",
+        step="layout",
+        start=start,
+        end=end,
+        before=doc.text[start:end],
+        after="",
+        note=note,
+        confidence=0.8,
+    )
 
 
 FORMAT = PlainTextFormat()
