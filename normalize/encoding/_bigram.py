@@ -93,8 +93,26 @@ def _prob(tables: _Tables, prev: int, cp: int) -> float:
     return (pairs.get(cp, 0) + t_a * pu) / (n_a + t_a)
 
 
+_COSTS: dict[tuple[str, str], float] = {}
+_END_COSTS: dict[str, float] = {}
+
+
 def cost(text: str, before: str = "") -> float:
-    """-log P(text | before) under the bigram model (nats); ``before`` empty = start of a line."""
+    """-log P(text | before) under the bigram model (nats); ``before`` empty = start of a line.
+    Memoized like :func:`._cjkscore.cost` (the lost-byte search asks for the same pieces again)."""
+    if len(text) + len(before) > _cjkscore.MEMO_MAX_LEN:
+        return _cost(text, before)
+    key = (text, before)
+    c = _COSTS.get(key)
+    if c is None:
+        c = _cost(text, before)
+        if len(_COSTS) >= _cjkscore.MEMO_SIZE:
+            _COSTS.clear()
+        _COSTS[key] = c
+    return c
+
+
+def _cost(text: str, before: str) -> float:
     s = _norm(_cjkscore.to_simplified(before + text))
     k = len(s) - len(_norm(_cjkscore.to_simplified(text))) if before else 0
     prev = ord(s[k - 1]) if k > 0 else ord(START)
@@ -111,7 +129,18 @@ def end_cost(text: str) -> float:
     """Cost (nats) of ``text`` ending here, at a line end, relative to not knowing
     what follows: negative for a character that often ends a line (``。``, ``：``, ``）``), up to
     -log(1 - LINE_END_IS_TEXT_END) for one that never does (``、``, ``，``, the first character of a
-    word)."""
+    word).  Memoized."""
+    c = _END_COSTS.get(text)
+    if c is None:
+        c = _end_cost(text)
+        if len(text) <= _cjkscore.MEMO_MAX_LEN:
+            if len(_END_COSTS) >= _cjkscore.MEMO_SIZE:
+                _END_COSTS.clear()
+            _END_COSTS[text] = c
+    return c
+
+
+def _end_cost(text: str) -> float:
     s = _norm(_cjkscore.to_simplified(text.rstrip()))
     if not s:
         return 0.0

@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
+from typing import Any
 
 from . import _tablefile
 
@@ -113,11 +114,51 @@ def _t2s() -> object:
     return opencc.OpenCC("t2s")
 
 
+@cache
+def _convert() -> Callable[[str], str]:
+    """OpenCC t2s as a function.  The converter's own ``convert`` is a Python wrapper around the C++
+    one that costs as much again as the conversion of a short text (3.5 µs of 6.5); its base class's
+    method is called directly when it gives the same result, else the wrapper."""
+    conv: Any = _t2s()
+    wrapper: Callable[[str], str] = conv.convert
+    raw = getattr(type(conv).__mro__[1], "convert", None)
+    if raw is None:
+        return wrapper
+
+    def direct(text: str) -> str:
+        data = text.encode()
+        out: str = raw(conv, data, len(data))
+        return out
+
+    try:
+        same = all(direct(t) == wrapper(t) for t in ("", "後來", "乾隆皇帝著作", "a1０國"))
+    except Exception:  # another binding: keep the documented wrapper
+        same = False
+    return direct if same else wrapper
+
+
+MEMO_SIZE = 1 << 13
+"""Entries kept in each memo of this module and of :mod:`._bigram` (then it is emptied and refilled):
+the lost-byte search scores the same short strings over and over (each hypothesis, each pass over a
+line, each state of the beam), and a memo hit costs a dict lookup where the model costs microseconds
+per character.  A memo holds at most MEMO_SIZE strings of at most MEMO_MAX_LEN characters (a few MB),
+so memory stays flat however long the run."""
+MEMO_MAX_LEN = 256
+"""Longest text memoized: longer texts (whole documents scored by detection) are rarely scored twice."""
+_SIMPLIFIED: dict[str, str] = {}
+
+
 def to_simplified(text: str) -> str:
-    """OpenCC t2s (a no-op on simplified text)."""
-    conv = _t2s()
-    out: str = conv.convert(text)  # type: ignore[attr-defined]
-    return out
+    """OpenCC t2s (a no-op on simplified text); memoized for short texts (an OpenCC call costs ~10 µs)."""
+    out = _SIMPLIFIED.get(text)
+    if out is not None:
+        return out
+    new = _convert()(text)
+    if len(text) <= MEMO_MAX_LEN:
+        if len(_SIMPLIFIED) >= MEMO_SIZE:
+            _SIMPLIFIED.clear()
+        _SIMPLIFIED[text] = new
+    return new
 
 
 def is_han(ch: str) -> bool:
@@ -176,6 +217,10 @@ def char_class_cost(ch: str) -> float:
     return OTHER_COST["symbol"]
 
 
+_COSTS: dict[str, float] = {}
+_OPEN_COSTS: dict[str, float] = {}
+
+
 def cost(text: str, *, simplify: bool = True, open_end: bool = False) -> float:
     """Total cost (nats) of ``text`` under the model: lower is more plausible Chinese.
 
@@ -183,18 +228,72 @@ def cost(text: str, *, simplify: bool = True, open_end: bool = False) -> float:
     characters that go with numbers: ``12月``); the Han parts by the cheapest word
     segmentation (dynamic programming over words of up to ``MAX_WORD`` characters).
     With ``open_end`` the text may stop inside a word (it was cut there): its last
-    characters may be the beginning of a dictionary word.
+    characters may be the beginning of a dictionary word.  Memoized (:data:`MEMO_SIZE`): the
+    value is a pure function of the arguments, so a memo hit returns the very same float.
     """
+    if not simplify or len(text) > MEMO_MAX_LEN:
+        return _cost(text, simplify, open_end)
+    memo = _OPEN_COSTS if open_end else _COSTS
+    c = memo.get(text)
+    if c is None:
+        c = _cost(text, True, open_end)
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[text] = c
+    return c
+
+
+def prepare(text: str, simplify: bool = True) -> tuple[str, float]:
+    """The string the segmentation of :func:`cost` runs on (simplified, each run of digits one
+    NUMBER) and the cost of the digits beyond the first of each run: for callers that segment
+    pieces of a text apart (:mod:`._insertion`)."""
+    s = to_simplified(text) if simplify else text
+    if NUMBER in s or _DIGITS_RE.search(s):
+        digits = sum(len(m) for m in _DIGITS_RE.findall(s))
+        s = _DIGITS_RE.sub(NUMBER, s.replace(NUMBER, "*"))  # a literal "#" is priced as other ASCII
+        return s, OTHER_COST["ascii"] * (digits - s.count(NUMBER))
+    return s, 0.0
+
+
+def unit_cost(ch: str) -> float:
+    """The cost of ``ch`` (of a prepared string) as a segment of its own."""
+    c = _tables()[1].get(ch)
+    return char_class_cost(ch) if c is None else c
+
+
+def words_from(ch: str) -> dict[str, float]:
+    """The words (2..MAX_WORD characters, with their costs) that the segmentation may start at
+    ``ch``: none when ``ch`` costs UNKNOWN_HAN or more on its own, as in :func:`cost`."""
+    if unit_cost(ch) >= UNKNOWN_HAN:
+        return {}
+    words = _tables()[0]
+    got = words.loaded.get(ch)
+    return words.group(ch) if got is None else got
+
+
+_BY_SECOND: dict[str, dict[str, list[tuple[str, float]]]] = {}
+
+
+def words_by_second(ch: str) -> dict[str, list[tuple[str, float]]]:
+    """:func:`words_from` ``ch`` by their second character (for callers that look for the words
+    that straddle two pieces of a text; built once per character, like the word groups)."""
+    got = _BY_SECOND.get(ch)
+    if got is None:
+        got = {}
+        for word, wc in words_from(ch).items():
+            got.setdefault(word[1], []).append((word, wc))
+        if len(_BY_SECOND) >= MEMO_SIZE // 32:  # an index of whole word groups: kept small
+            _BY_SECOND.clear()
+        _BY_SECOND[ch] = got
+    return got
+
+
+def _cost(text: str, simplify: bool, open_end: bool) -> float:
     if not text:
         return 0.0
     words, ccost = _tables()
     groups = words.loaded  # the words by their first character, built as characters are met
-    s = to_simplified(text) if simplify else text
-    extra = 0.0
-    if NUMBER in s or any("0" <= ch <= "9" for ch in s):
-        digits = sum(len(m) for m in _DIGITS_RE.findall(s))
-        s = _DIGITS_RE.sub(NUMBER, s.replace(NUMBER, "*"))  # a literal "#" is priced as other ASCII
-        extra = OTHER_COST["ascii"] * (digits - s.count(NUMBER))
+    s, extra = prepare(text, simplify)
     n = len(s)
     best = [0.0] + [math.inf] * n
     for i in range(n):

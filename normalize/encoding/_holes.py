@@ -8,16 +8,26 @@ a run are filled jointly by a beam search: every candidate byte must decode
 strictly with the right codec, must be one the reader would itself have
 rejected (the reader turned it into U+FFFD), and the fillings are ranked by how
 plausible the decoded text is under :mod:`._cjkscore`, with context on both sides.
+
+The search is the hot loop of mojibake repair (a line is searched under several codec pairs and
+passes, each lost byte with up to 126 values after up to a dozen states), so nothing in it is done
+twice: the first character of each value is decoded from per-codec tables of byte pairs, the rest of
+the known bytes once per lost byte, and a value's cost after a state is put together from parts
+kept per piece and per context (:mod:`._incremental`); the costs and choices are those of scoring
+every text whole.
 """
 
 from __future__ import annotations
 
 import codecs
-import itertools
+import math
+import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from . import _bigram, _cjkscore, _tablefile
+from . import _bigram, _cjkscore, _incremental, _tablefile
+from ._insertion import best_insertion as best_insertion  # for :mod:`._mojibake` (a dropped GBK pair)
 
 HOLE = -1
 BEAM = 12
@@ -171,26 +181,184 @@ def _script_of(text: str) -> int:
     return (votes > 0) - (votes < 0)
 
 
+_SCRIPTS: dict[str, int] = {}
+"""Memo of :func:`_script` (a plain dict: read for every character of every piece scored)."""
+
+
 def _script_cost(piece: str, script: int) -> float:
     if script == 0:
         return 0.0
-    return SCRIPT_PENALTY * sum(1 for ch in piece if ord(ch) >= 0x2E80 and _script(ch) == -script)
+    other = -script
+    n = 0
+    for ch in piece:
+        if ch >= "\u2e80":
+            got = _SCRIPTS.get(ch)
+            if got is None:
+                got = _SCRIPTS[ch] = _script(ch)
+            if got == other:
+                n += 1
+    return SCRIPT_PENALTY * n
+
+
+@cache
+def decoder(codec: str) -> codecs._IncrementalDecoder:
+    """The incremental decoder class of ``codec`` (looked up once: the lookup costs as much as a
+    decoding of a few bytes)."""
+    return codecs.getincrementaldecoder(codec)
+
+
+_SHORT: dict[tuple[str, bytes, bool], tuple[str, int] | None] = {}
+"""Memo of :func:`_decode_piece` for a few bytes (the reader's questions: the same ones many times)."""
 
 
 def _decode_piece(codec: str, data: bytes, final: bool) -> tuple[str, int] | None:
     """Strictly decode ``data``; (text, number of trailing bytes of an unfinished character)."""
-    dec = codecs.getincrementaldecoder(codec)()
+    short = len(data) <= 4
+    if short and (codec, data, final) in _SHORT:
+        return _SHORT[(codec, data, final)]
+    dec = decoder(codec)()
+    got: tuple[str, int] | None
     try:
-        text = dec.decode(data, final)
+        got = (dec.decode(data, final), len(dec.getstate()[0]))
     except UnicodeDecodeError:
-        return None
-    pending = dec.getstate()[0]
-    return text, len(pending)
+        got = None
+    if short:
+        if len(_SHORT) >= _cjkscore.MEMO_SIZE:
+            _SHORT.clear()
+        _SHORT[(codec, data, final)] = got
+    return got
+
+
+_STARTS: dict[tuple[str, bytes], tuple[str, bytes] | None] = {}
+"""(codec, a few bytes) -> (their text, the bytes of an unfinished character at the end) decoded
+incrementally, or None if they cannot decode: the first characters of a piece (shared by many holes)."""
+
+
+def _start(codec: str, data: bytes) -> tuple[str, bytes] | None:
+    key = (codec, data)
+    if key in _STARTS:
+        return _STARTS[key]
+    dec = decoder(codec)()
+    got: tuple[str, bytes] | None
+    try:
+        got = (dec.decode(data, False), dec.getstate()[0])
+    except UnicodeDecodeError:
+        got = None
+    if len(_STARTS) >= _cjkscore.MEMO_SIZE:
+        _STARTS.clear()
+    _STARTS[key] = got
+    return got
+
+
+ERROR, BOTH, FIRST, OTHER = 1, 2, 3, 4
+"""What a codec makes of two bytes (:func:`_pair_class`): an error; characters using both bytes;
+a character of the first byte alone, the second starting the next; anything else (a longer
+character begun)."""
+_PAIR_CLASSES: dict[str, bytearray] = {}
+"""codec -> the class of each byte pair (index ``a << 8 | b``; 0 = not yet asked): 64 kB a codec,
+filled as pairs are met, never emptied."""
+_PAIR_TEXTS: dict[tuple[str, int], str] = {}
+"""(codec, ``a << 8 | b``) -> the text of a pair of class BOTH or FIRST (a bounded memo)."""
+
+
+_NO_CLASSES = bytearray()
+
+
+def _pair_classes(codec: str) -> bytearray:
+    """The table of :func:`_pair_class` for ``codec`` (0 where not yet known)."""
+    classes = _PAIR_CLASSES.get(codec)
+    if classes is None:
+        classes = _PAIR_CLASSES[codec] = bytearray(1 << 16)
+    return classes
+
+
+def _pair_class(codec: str, a: int, b: int) -> int:
+    """The class of the bytes ``a b`` under ``codec`` (decoded once per codec and pair)."""
+    classes = _pair_classes(codec)
+    i = a << 8 | b
+    got = classes[i]
+    if not got:
+        start = _start(codec, bytes((a, b)))
+        if start is None:
+            got = ERROR
+        elif start[0] and not start[1]:
+            got = BOTH
+        elif start[0] and start[1] == bytes((b,)):
+            got = FIRST
+        else:
+            got = OTHER
+        classes[i] = got
+    return got
+
+
+def _pair_text(codec: str, i: int) -> str:
+    """The text of the byte pair ``i`` (``a << 8 | b``) of class BOTH or FIRST."""
+    got = _PAIR_TEXTS.get((codec, i))
+    if got is None:
+        start = _start(codec, bytes((i >> 8, i & 0xFF)))
+        assert start is not None
+        if len(_PAIR_TEXTS) >= _cjkscore.MEMO_SIZE:
+            _PAIR_TEXTS.clear()
+        got = _PAIR_TEXTS[(codec, i)] = start[0]
+    return got
+
+
+def _boundary(codec: str, head: bytes, tail: bytes) -> tuple[str, int] | None:
+    """Decode ``head`` and as few bytes of ``tail`` as end a character: (text, how many bytes of
+    ``tail`` it used); None if they cannot decode; (``""``, -1) if no character ends within the first
+    three bytes of ``tail`` (decode the whole).  ``head + tail`` decodes as that text followed by
+    the rest of ``tail`` decoded on its own (the codecs are stateless between characters)."""
+    if len(head) == 1 and tail:  # a byte pair: from the table
+        a, b = head[0], tail[0]
+        cls = _pair_class(codec, a, b)
+        if cls == ERROR:
+            return None
+        if cls == BOTH:
+            return _pair_text(codec, a << 8 | b), 1
+        if cls == FIRST:
+            return _pair_text(codec, a << 8 | b), 0
+    elif len(head) == 2:  # the rest of a character and the value: a whole pair, or an error
+        a, b = head[0], head[1]
+        cls = _pair_class(codec, a, b)
+        if cls == ERROR:
+            return None
+        if cls == BOTH:
+            return _pair_text(codec, a << 8 | b), 0
+    for k in range(min(1, len(tail)), min(len(tail), 3) + 1):
+        got = _start(codec, head + tail[:k])
+        if got is None:
+            return None
+        text, pend = got
+        if len(pend) <= k:
+            return text, k - len(pend)
+    return "", -1
+
+
+_REJECTS: dict[tuple[str, int, bytes, bool], bool] = {}
 
 
 def _reader_rejects(reader: str, v: int, following: bytes, at_end: bool) -> bool:
-    """Whether ``reader``, starting a character at byte ``v`` followed by ``following``, emits U+FFFD."""
-    dec = codecs.getincrementaldecoder(reader)()
+    """Whether ``reader``, starting a character at byte ``v`` followed by ``following``, emits U+FFFD
+    (memoized: a few thousand distinct questions, asked for every hole and every state of the beam)."""
+    key = (reader, v, following, at_end)
+    got = _REJECTS.get(key)
+    if got is None:
+        if len(_REJECTS) >= _cjkscore.MEMO_SIZE:
+            _REJECTS.clear()
+        got = _REJECTS[key] = _rejects(reader, v, following, at_end)
+    return got
+
+
+def _rejects(reader: str, v: int, following: bytes, at_end: bool) -> bool:
+    # the first character(s) from a memo of short byte strings, the rest on its own
+    first = _boundary(reader, bytes((v,)), following)
+    if first is None:
+        return True
+    text, used = first
+    if used >= 0 and text:
+        rest = following[used:]
+        return bool(rest) and _decode_piece(reader, rest, at_end) is None
+    dec = decoder(reader)()
     try:
         text = dec.decode(bytes((v,)) + following, at_end)
     except UnicodeDecodeError:
@@ -213,7 +381,18 @@ def _allowed(seq: list[int], h: int, codec: str, reader: str | None, after: byte
     if k >= len(seq) and len(following) < 3:
         following += after[: 3 - len(following)]
     end = at_end and k >= len(seq) and not stops_at_hole
-    return [v for v in cands if _reader_rejects(reader, v, bytes(following), end)]
+    key = (codec, reader, bytes(following), end)
+    got = _ALLOWED.get(key)
+    if got is None:
+        if len(_ALLOWED) >= _cjkscore.MEMO_SIZE:
+            _ALLOWED.clear()
+        got = _ALLOWED[key] = [v for v in cands if _rejects(reader, v, key[2], end)]
+    return got
+
+
+_ALLOWED: dict[tuple[str, str, bytes, bool], list[int]] = {}
+"""The values a hole may take, by (codec, reader, the bytes that follow, at the end), memoized
+(callers must not change the lists)."""
 
 
 REPEAT_BONUS = 1.0
@@ -226,19 +405,19 @@ the rest of the line (a cache model in the sense of Kuhn and De Mori: a document
 113 of 150 exact without it, 116 at 1, 2 and 3, 117 at 5 (no change on the other kinds)."""
 
 
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+"""The code points of :func:`._cjkscore.is_han`, as a regex class."""
+_HAN_RE = re.compile(f"[{_HAN}]")
+_HAN_PAIR_RE = re.compile(f"(?=([{_HAN}][{_HAN}]))")
+
+
 def _repeat_bonus(text: str, context: str = "") -> float:
     """Bonus (nats) for what ``text`` (a run as read) repeats of itself and of ``context`` (the line
     around it): Han characters seen more than once in ``text``, and pairs of Han characters seen
     again in ``text`` or in ``context``."""
-    seen: dict[str, int] = {}
-    for ch in text:
-        if _cjkscore.is_han(ch):
-            seen[ch] = seen.get(ch, 0) + 1
+    seen = Counter(_HAN_RE.findall(text))
     bonus = REPEAT_BONUS * sum(n - 1 for n in seen.values())
-    pairs: dict[str, int] = {}
-    for a, b in itertools.pairwise(text):
-        if _cjkscore.is_han(a) and _cjkscore.is_han(b):
-            pairs[a + b] = pairs.get(a + b, 0) + 1
+    pairs = Counter(_HAN_PAIR_RE.findall(text))
     again = sum(n - 1 + min(n, context.count(p)) for p, n in pairs.items())
     return bonus + REPEAT_PAIR_BONUS * again
 
@@ -285,11 +464,9 @@ def solve(
     beam: list[tuple[float, tuple[int, ...], str, bytes]] = [
         (0.0, (), left + text0, data[holes[0] - pend0 : holes[0]])
     ]
-    shared: dict[str, float] = {}
     known = bytes(b for b in seq if b != HOLE).decode(codec, errors="ignore")
     if script is None:
         script = _script_of(left + known + right)
-    bw = bigram_weight(script)
     for k, h in enumerate(holes):
         last = k == len(holes) - 1
         nxt = len(data) if last else holes[k + 1]
@@ -299,44 +476,79 @@ def solve(
         # byte was unknown.  Check the pair now.
         pair_reader = reader if k > 0 and holes[k - 1] == h - 1 and holes[k - 1] not in free else None
         pair_end = at_end and last and len(tail) < 2
-        grown: list[tuple[float, tuple[int, ...], str, bytes]] = []
+        pair_tail = tail[:2]
+        # whether the reader rejects the bytes after a whole character ``prev v``: then it rejects
+        # ``prev`` followed by ``v`` and those bytes if and only if they fail on their own
+        tail_fails = pair_reader is not None and _decode_piece(pair_reader, pair_tail, pair_end) is None
+        classes = _pair_classes(pair_reader) if pair_reader else _NO_CLASSES
+        # (cost, order, index of the state in the beam, value, its piece with ``right`` if last,
+        # pending bytes, whether the cost was put together assuming the context and piece join)
+        grown: list[tuple[float, int, int, int, str, bytes, bool]] = []
         decided = last  # whether some candidate decoded a character (so costs differ)
-        for c0, vals, text, head in beam:
+        decodes: dict[bytes, list[tuple[int, str, bytes]]] = {}
+        parts: dict[str, _Scored | None] = {}  # the pieces' own parts, computed when first paired
+        mode = last and open_end
+        scores = _piece_scores(mode, script)
+        bw = bigram_weight(script)
+        for i, (c0, vals, text, head) in enumerate(beam):
             ctx = text[-LOOK:]
-            base = _cjkscore.cost(ctx)
-            for v in allowed:
-                following = bytes((v,)) + tail[:2]
-                if pair_reader and not _reader_rejects(pair_reader, vals[-1], following, pair_end):
+            opts = decodes.get(head)
+            if opts is None:
+                opts = decodes[head] = _pieces(codec, head, allowed, tail, last, right)
+            memo = scores.get(ctx)
+            if memo is None:
+                memo = scores[ctx] = {}
+            cx = _incremental.context(ctx)
+            prev = vals[-1] if vals else 0
+            row = prev << 8
+            for v, piece, pend in opts:
+                if pair_reader:
+                    # _reader_rejects, its common case inline: ``prev v`` one whole character
+                    cls = classes[row | v] or _pair_class(pair_reader, prev, v)
+                    if cls == ERROR:
+                        pass
+                    elif cls == BOTH:
+                        if not tail_fails:
+                            continue
+                    elif not _reader_rejects(pair_reader, prev, bytes((v,)) + pair_tail, pair_end):
+                        continue
+                if not decided and piece:
+                    decided = True
+                if piece in parts:
+                    sc = parts[piece]
+                else:
+                    sc = parts[piece] = _scored(piece, script, mode)
+                if sc is not None and _incremental.digits_apart(cx, sc[1]):
+                    # the piece's own costs, the bigram across, corrections if any (see _incremental)
+                    a, pc, own, closed_p, prefixed_p = sc
+                    c = a + bw * _incremental.across(cx, pc)
+                    if closed_p < 0:  # a short piece at an open end: continue the context's costs
+                        c += _incremental.extended(cx, pc, True) - _cjkscore.cost(ctx)
+                    else:
+                        need = _incremental.corrections(cx, pc)
+                        if need and mode:
+                            c += (
+                                _incremental.open_junction(cx, pc, closed_p, prefixed_p, need)
+                                - own
+                                - pc.extra
+                            )
+                        elif need:
+                            c += _incremental.junction(cx, pc, closed_p, need)
+                    grown.append((c0 + c, len(grown), i, v, piece, pend, True))
                     continue
-                chunk = head + bytes((v,)) + tail
-                got = _decode_piece(codec, chunk, last)
-                if got is None:
-                    continue
-                piece, pend = got
-                decided = decided or bool(piece)
-                if last:
-                    piece += right
-                if last and open_end:
-                    # the run ends the line: nothing follows to judge its last character by but
-                    # which characters end lines
-                    c = _cjkscore.cost(ctx + piece, open_end=True) - base + _script_cost(piece[:HEAD], script)
-                    c += bw * (_bigram.cost(piece, ctx) + _bigram.end_cost(ctx + piece)) if bw else 0.0
-                    grown.append((c0 + c, (*vals, v), text + piece, b""))
-                    continue
-                c = _cjkscore.cost(ctx + piece[:HEAD]) - base + _script_cost(piece[:HEAD], script)
-                c += bw * _bigram.cost(piece[:HEAD], ctx) if bw else 0.0
-                rest = piece[HEAD - LOOK :]
-                if len(piece) > HEAD:
-                    rc = shared.get(rest)
-                    if rc is None:
-                        rc = _cjkscore.cost(rest) - _cjkscore.cost(rest[:LOOK])
-                        shared[rest] = rc
-                    c += rc
-                grown.append((c0 + c, (*vals, v), text + piece, chunk[len(chunk) - pend :] if pend else b""))
+                whole = memo.get(piece)
+                if whole is None:
+                    whole = memo[piece] = _piece_cost(ctx, piece, mode, script)
+                    _SCORED[0] += 1
+                grown.append((c0 + whole, len(grown), i, v, piece, pend, False))
         if not grown:
             return None
-        grown.sort(key=lambda s: s[0])
-        beam = grown[: BEAM if decided else OPEN_BEAM]
+        grown.sort()
+        keep = BEAM if decided else OPEN_BEAM
+        _verify(grown, keep, beam, script, mode)
+        beam = [
+            (c, (*beam[i][1], v), beam[i][2] + piece, pend) for c, _n, i, v, piece, pend, _a in grown[:keep]
+        ]
     # brackets and quotes are paired over the whole run, beyond the scoring window: a closing mark
     # may close an opening one earlier in the line; one that closes nothing is odd
     start = len(left)
@@ -378,6 +590,182 @@ def solve(
             if len(alternatives) == ALTERNATIVES:
                 break
     return Solved(best, margins, tuple(alternatives))
+
+
+_Scored = tuple[float, _incremental.Piece, float, float, float]
+"""What is kept of a piece for :func:`solve`: the part of its cost that does not depend on the
+context (word model, digits, script, bigram inside, the rest of a long piece), its record, its own
+segmentation cost, and of that (at an open end) the cheapest closed and the cheapest ending in a
+word prefix; -1 for both when the word model has to be run with each context (a short piece at an
+open end: its last word prefix may start in the context)."""
+_SCORED_PIECES: dict[tuple[str, int, bool], _Scored | None] = {}
+
+
+def _scored(piece: str, script: int, open_last: bool) -> _Scored | None:
+    """The context-free part of :func:`_piece_cost` of ``piece``; None when the piece is scored whole
+    with each context (empty, nothing of it left after preparing, or at an open end too short to
+    tell where the last word prefix starts, or without anything but spaces)."""
+    key = (piece, script, open_last)
+    if key in _SCORED_PIECES:
+        return _SCORED_PIECES[key]
+    head = piece[:HEAD]
+    got: _Scored | None = None
+    bw = bigram_weight(script)
+    if open_last:
+        pc = _incremental.piece(piece)
+        if pc is not None and piece.rstrip():
+            ends = _incremental.open_costs(pc)
+            own = 0.0 if ends is None else min(ends)
+            a = own + pc.extra + _script_cost(head, script)
+            a += bw * (pc.rarer + _incremental.inner(pc) + _bigram.end_cost(piece))
+            # a piece shorter than the longest word prefix: its word cost is found with each context
+            got = (a, pc, own, *ends) if ends is not None else (a - pc.extra, pc, 0.0, -1.0, -1.0)
+    else:
+        pc = _incremental.piece(head)
+        if pc is not None:
+            own = _incremental.closed(pc)
+            a = own + pc.extra + _script_cost(head, script)
+            a += bw * (pc.rarer + _incremental.inner(pc))
+            if len(piece) > HEAD:
+                rest = piece[HEAD - LOOK :]
+                a += _cjkscore.cost(rest) - _cjkscore.cost(rest[:LOOK])
+            got = (a, pc, own, own, math.inf)
+    if len(_SCORED_PIECES) >= _cjkscore.MEMO_SIZE // 4:
+        _SCORED_PIECES.clear()
+    _SCORED_PIECES[key] = got
+    return got
+
+
+def _verify(
+    grown: list[tuple[float, int, int, int, str, bytes, bool]],
+    keep: int,
+    beam: list[tuple[float, tuple[int, ...], str, bytes]],
+    script: int,
+    open_last: bool,
+) -> None:
+    """Make sure the ``keep`` best of ``grown`` (sorted) have their true costs: a cost put together
+    from parts assumed that OpenCC converts the context and the piece as apart; where it does not
+    (a phrase straddling them; never seen in practice), the text is scored whole and the order
+    redone."""
+    while True:
+        redone = False
+        for k in range(min(keep, len(grown))):
+            c, n, i, v, piece, pend, assumed = grown[k]
+            if not assumed:
+                continue
+            ctx = beam[i][2][-LOOK:]
+            if not _incremental.joins(ctx, piece if open_last else piece[:HEAD]):
+                c = beam[i][0] + _piece_cost(ctx, piece, open_last, script)
+                redone = True
+            grown[k] = (c, n, i, v, piece, pend, False)
+        if not redone:
+            return
+        grown.sort()
+
+
+_SCORES: dict[tuple[bool, int], dict[str, dict[str, float]]] = {}
+"""Memo of :func:`_piece_cost`: (open end, script) -> context -> piece -> cost.  The same run is
+searched many times (each codec pair, each pass over the line, each rival reading of a neighbour), and
+within a search most states of the beam share their context, so most pieces are scored before."""
+_SCORED = [0]
+"""Entries in :data:`_SCORES` (it is emptied when they reach 4 * MEMO_SIZE)."""
+
+
+def _piece_scores(open_last: bool, script: int) -> dict[str, dict[str, float]]:
+    if _SCORED[0] >= 4 * _cjkscore.MEMO_SIZE:
+        _SCORES.clear()
+        _SCORED[0] = 0
+    key = (open_last, script)
+    got = _SCORES.get(key)
+    if got is None:
+        got = _SCORES[key] = {}
+    return got
+
+
+def _piece_cost(ctx: str, piece: str, open_last: bool, script: int) -> float:
+    """Cost of a newly decoded ``piece`` after the context ``ctx`` (the last LOOK characters decoded):
+    the word model on the first HEAD characters (the rest of a long piece is shared by most candidates
+    and priced on its own), the bigram model, the script; ``open_last``: the piece ends the line (it
+    includes the right context), judged whole, with the end-of-line model.  The models' costs of
+    ``ctx + piece`` are put together from parts kept per context and per piece (:mod:`._incremental`)."""
+    bw = bigram_weight(script)
+    base = _cjkscore.cost(ctx)
+    if open_last:
+        # the run ends the line: nothing follows to judge its last character by but which
+        # characters end lines
+        c = _incremental.word_cost(ctx, piece, True) - base + _script_cost(piece[:HEAD], script)
+        if bw:
+            # the last character of a piece that joins its context is the piece's own
+            joined = piece.rstrip() and _incremental.joins(ctx, piece)
+            end = _bigram.end_cost(piece if joined else ctx + piece)
+            c += bw * (_incremental.bigram_cost(piece, ctx) + end)
+        return c
+    head = piece[:HEAD]
+    c = _incremental.word_cost(ctx, head) - base + _script_cost(head, script)
+    c += bw * _incremental.bigram_cost(head, ctx) if bw else 0.0
+    if len(piece) > HEAD:
+        rest = piece[HEAD - LOOK :]
+        c += _cjkscore.cost(rest) - _cjkscore.cost(rest[:LOOK])
+    return c
+
+
+_PIECES: dict[tuple[str, bytes, bytes, bool, str, tuple[int, ...]], list[tuple[int, str, bytes]]] = {}
+
+
+def _pieces(
+    codec: str, head: bytes, allowed: list[int], tail: bytes, last: bool, right: str
+) -> list[tuple[int, str, bytes]]:
+    """(value, decoded piece, bytes of an unfinished character at its end) for each allowed value of a
+    hole between ``head`` (the unfinished character before it) and ``tail`` (the known bytes up to the
+    next hole) that decodes strictly; ``right`` is appended to the piece of the last hole.  Memoized:
+    the same bytes are decoded for every state of the beam and in every search of the same run."""
+    key = (codec, head, tail, last, right if last else "", tuple(allowed))
+    got = _PIECES.get(key)
+    if got is not None:
+        return got
+    got = []
+    rests: dict[int, tuple[str, int] | None] = {}  # the tail from a character boundary on, decoded
+    classes = _pair_classes(codec)
+    t0 = tail[0] if tail else -1
+    for v in allowed:
+        chunk = head + bytes((v,)) + tail
+        first: tuple[str, int] | None
+        if not head and t0 >= 0:  # _boundary of a byte pair, inline (the common case)
+            i = v << 8 | t0
+            cls = classes[i] or _pair_class(codec, v, t0)
+            if cls == ERROR:
+                continue
+            if cls == BOTH:
+                first = _pair_text(codec, i), 1
+            elif cls == FIRST:
+                first = _pair_text(codec, i), 0
+            else:
+                first = _boundary(codec, bytes((v,)), tail)
+        else:
+            first = _boundary(codec, head + bytes((v,)), tail)
+        if first is None:
+            continue
+        text, used = first
+        if used < 0:
+            dec = _decode_piece(codec, chunk, last)
+        else:
+            if used not in rests:
+                rests[used] = _decode_piece(codec, tail[used:], last)
+            rest = rests[used]
+            dec = None if rest is None else (text + rest[0], rest[1])
+        if dec is None:
+            continue
+        piece, pend = dec
+        got.append((v, piece + right if last else piece, chunk[len(chunk) - pend :] if pend else b""))
+    if len(_PIECES) >= PIECES_KEPT:
+        _PIECES.clear()
+    _PIECES[key] = got
+    return got
+
+
+PIECES_KEPT = 512
+"""Entries of the memo of :func:`_pieces` (each holds the decoded pieces of every value of a hole,
+each as long as the rest of the run: kept for the searches of the same run, which come together)."""
 
 
 def _keeping_lost(

@@ -794,22 +794,12 @@ def _with_dropped_pair(seq: list[int], seg: str, left: str, right: str) -> list[
     base = bytes(lead) + bytes(b for b in seq[1:] if b >= 0)
     if len(base) != len(seq):
         return out
-    best: tuple[float, int, bytes] | None = None
-    for pos in range(1, len(base)):
-        _charge(UNITS["insertion"])
-        for pair in _USER_DEFINED:
-            cand = base[:pos] + pair + base[pos:]
-            try:
-                text = cand.decode("gb18030")
-            except UnicodeDecodeError:
-                continue
-            if any(0xE000 <= ord(c) <= 0xF8FF for c in text):
-                continue
-            c = _score(left[-3:] + text + right[:3])
-            if best is None or c < best[0]:
-                best = (c, pos, pair)
-    if best is not None:
-        _c, pos, pair = best
+    # every position and pair, as if each were decoded and scored (and charged so), by bounds
+    found = _holes.best_insertion(
+        base, _USER_DEFINED, left[-3:], right[:3], _charge, UNITS["insertion"], UNITS["model"]
+    )
+    if found is not None:
+        pos, pair = found
         out.append([_holes.HOLE, *seq[1:pos], *pair, *seq[pos:]])
     return out
 
