@@ -82,6 +82,21 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def atheris(session: nox.Session) -> None:
+    """Coverage-guided fuzzing of bytes -> records with atheris (fuzz/atheris_records.py), not in CI.
+
+    Mutates the seeds and the test data (copied into fuzz/corpus/, which grows with what reaches new
+    code); each distinct finding is written once to fuzz/findings/ and the run goes on.  Arguments go
+    to the harness and libFuzzer, default ``-atheris_runs=1000000 -max_len=4096``; e.g.
+    ``nox -s atheris -- -max_total_time=3600`` (an hour), ``nox -s atheris -- --strict`` (stop at the
+    first finding).
+    """
+    session.install("-e", ".[test]", "atheris")
+    args = session.posargs or ["-atheris_runs=1000000", "-max_len=4096"]
+    session.run("python", "fuzz/atheris_records.py", *args)
+
+
+@nox.session(python=PYTHON)
 def fuzz(session: nox.Session) -> None:
     """Explore with hypothesis: fresh random examples, 2,000 a property ("explore" profile of
     tests/conftest.py), failures kept in .hypothesis/.  Pin what it finds with @example."""

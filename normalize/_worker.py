@@ -8,18 +8,26 @@ what every document may need once per process (a pool's initializer calls it).
 
 The rest runs batches in parallel and gives the results back in input order:
 :class:`Window` is the bounded reorder buffer, :func:`ordered_results` the scheduler.
+
+Every document runs under the watchdog (:func:`normalize._watchdog.guard`: its CPU time and memory
+limits), in whichever process runs it, so one document past a limit fails alone and the batch goes
+on.  Should a worker process die anyway (native code that aborts, the system's OOM killer), the
+scheduler replaces the pool and retries the documents of the batches that were lost one at a time,
+alone, so that only the document that kills a worker fails (:func:`ordered_results`).
 """
 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .pipeline import Options, Result, process, process_bytes
+from . import _read, _watchdog
+from .pipeline import Options, Result, process, process_bytes, unread
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +36,13 @@ class PathItem:
 
     path: Path
     root: Path
+    problem: str | None = None
+    """Why the file cannot be read as a document (found while listing the inputs: a FIFO, a link
+    leading outside the input folder …); its result is then that failure, and nothing is read."""
 
     def size(self) -> int:
+        if self.problem is not None:
+            return 0
         try:
             return self.path.stat().st_size
         except OSError:
@@ -81,16 +94,53 @@ def warm() -> None:
     _warm = True
 
 
+def init_worker() -> None:
+    """A pool worker's initializer: :func:`warm`, and mark the process as a pool worker (which may
+    be given a hard CPU backstop, :data:`BACKSTOP`: the pool replaces a worker that dies)."""
+    global _pool_worker
+    _pool_worker = True
+    warm()
+
+
+_pool_worker = False
+
+BACKSTOP = 2.0
+"""A pool worker stuck in native code (where the CPU timer cannot interrupt it) is killed by the
+system after this many times the document's CPU limit, plus :data:`BACKSTOP_GRACE` (RLIMIT_CPU);
+the scheduler then fails that document alone.  Never in the command's own process (``--jobs 1``)."""
+BACKSTOP_GRACE = 5.0
+"""Seconds of CPU time added to the backstop (:data:`BACKSTOP`)."""
+
+
 def run_batch(items: Sequence[Item], options: Options) -> list[Result]:
     """Normalize ``items``; one slimmed :class:`Result` per item, in order.  Never raises for a bad
-    document (its result carries the error)."""
+    document (its result carries the error), also past a limit: each runs under the watchdog."""
     return [slim(_run(item, options)) for item in items]
 
 
 def _run(item: Item, options: Options) -> Result:
-    if isinstance(item, BytesItem):
-        return process_bytes(item.data, item.name, options)
-    return process(item.path, item.root, options)
+    try:
+        backstop = (
+            BACKSTOP * options.limits.cpu_seconds + BACKSTOP_GRACE
+            if _pool_worker and options.limits.cpu_seconds
+            else None
+        )
+        with _watchdog.guard(options.limits), _watchdog.cpu_backstop(backstop):
+            if isinstance(item, BytesItem):
+                return process_bytes(item.data, item.name, options)
+            if item.problem is not None:
+                return unread(item.path, item.root, item.problem)
+            return process(item.path, item.root, options)
+    except _watchdog.DocumentTimeout:  # fired between the pipeline's end and the disarm: still over
+        _watchdog.acknowledge()
+        seconds = options.limits.cpu_seconds
+        result = failed(item, f"time limit hit: more than {seconds:g} s of CPU time (--time-limit)", options)
+        result.limit = "cpu_seconds"
+        return result
+    except MemoryError:
+        result = failed(item, "memory limit hit (--memory-limit)", options)
+        result.limit = "memory_bytes"
+        return result
 
 
 def slim(result: Result) -> Result:
@@ -103,19 +153,20 @@ def slim(result: Result) -> Result:
     return result
 
 
-def failed(item: Item, message: str) -> Result:
-    """The result of an item whose batch did not come back (its worker died): the source bytes are
-    kept when they can be read, so the failure can still be archived."""
+def failed(item: Item, message: str, options: Options | None = None) -> Result:
+    """The result of an item that did not finish (its worker died, or a limit was hit outside the
+    pipeline): the source bytes are kept when they can be read within the input size limit, so the
+    failure can still be archived."""
     if isinstance(item, BytesItem):
         return Result(name=item.name, source=item.data, error=message)
+    name = _read.name_of(item.path, item.root)
+    if item.problem is not None:
+        return Result(name=name, source=b"", error=item.problem, read=False)
+    limits = (options or Options()).limits
     try:
-        data = item.path.read_bytes()
-    except OSError:
-        data = b""
-    try:
-        name = item.path.resolve().relative_to(item.root.resolve()).as_posix()
-    except ValueError:
-        name = item.path.name
+        data = _read.read_bounded(item.path, limits.input_bytes)
+    except Exception:
+        return Result(name=name, source=b"", error=message, read=False)
     return Result(name=name, source=data, error=message)
 
 
@@ -224,35 +275,104 @@ def ordered_results(
     *,
     window: Window[Result] | None = None,
     batch: Callable[[Iterable[Item]], Iterator[list[Item]]] = batches,
+    restart: Callable[[], Executor] | None = None,
 ) -> Iterator[Result]:
     """Run ``items`` in batches on ``pool``, taking results as they complete, and yield them in input
     order (the same order and bytes as running them one by one).  At most ``window.bound``
-    documents (default ``jobs`` x :data:`WINDOW_PER_JOB`) are in flight or waiting at any time.  A
-    batch whose worker died gives one failed result per document."""
+    documents (default ``jobs`` x :data:`WINDOW_PER_JOB`) are in flight or waiting at any time.
+
+    A batch whose worker died: without ``restart``, one failed result per document.  With
+    ``restart`` (a function that replaces the broken pool and returns the new one), the documents of
+    every batch the death took down are *suspects*: once nothing else is in flight, each runs alone,
+    one at a time, so a document that kills its worker again is known for certain and fails alone
+    (:func:`_killed`); the others get their normal results."""
     window = window if window is not None else Window(jobs * WINDOW_PER_JOB)
-    pending: dict[Future[list[Result]], tuple[int, list[Item]]] = {}
+    # future -> (first sequence number, items, pool generation, run alone?)
+    pending: dict[Future[list[Result]], tuple[int, list[Item], int, bool]] = {}
+    suspects: deque[tuple[int, Item]] = deque()
+    generation = 0
     todo = batch(items)
     nxt = next(todo, None)
-    while nxt is not None or pending:
-        while nxt is not None and window.room >= len(nxt):
-            first = window.admit(len(nxt))
-            try:
-                pending[pool.submit(run_batch, nxt, options)] = (first, nxt)
-            except RuntimeError as exc:  # the pool is broken (a worker died) or shut down
-                window.complete(first, [failed(it, _died(exc)) for it in nxt])
-            nxt = next(todo, None)
-        if nxt is not None and not pending and window.room == window.bound:
-            raise ValueError(f"a batch of {len(nxt)} does not fit a window of {window.bound}")
+
+    def replace(gen: int) -> None:
+        nonlocal pool, generation
+        if gen == generation and restart is not None:  # the first news of this pool's death
+            pool = restart()
+            generation += 1
+
+    while nxt is not None or pending or suspects:
+        if suspects:
+            if not pending:  # alone: nothing else in flight can be blamed for a death
+                seq, item = suspects.popleft()
+                try:
+                    pending[pool.submit(run_batch, [item], options)] = (seq, [item], generation, True)
+                except RuntimeError as exc:
+                    window.complete(seq, [failed(item, _died(exc), options)])
+                    replace(generation)
+        else:
+            while nxt is not None and window.room >= len(nxt):
+                first = window.admit(len(nxt))
+                try:
+                    pending[pool.submit(run_batch, nxt, options)] = (first, nxt, generation, False)
+                except RuntimeError as exc:  # the pool is broken (a worker died) or shut down
+                    if restart is None:
+                        window.complete(first, [failed(it, _died(exc), options) for it in nxt])
+                    else:
+                        suspects.extend(enumerate(nxt, first))
+                        replace(generation)
+                nxt = next(todo, None)
+            if nxt is not None and not pending and not suspects and window.room == window.bound:
+                raise ValueError(f"a batch of {len(nxt)} does not fit a window of {window.bound}")
         done, _ = wait(pending, return_when=FIRST_COMPLETED) if pending else (set(), set())
         for fut in sorted(done, key=lambda f: pending[f][0]):
-            first, got = pending.pop(fut)
+            first, got, gen, alone = pending.pop(fut)
             try:
                 results = fut.result()
-            except Exception as exc:  # the worker died (killed, out of memory): report, go on
-                results = [failed(it, _died(exc)) for it in got]
+            except Exception as exc:  # the worker died (killed, out of memory, crashed)
+                if restart is None:
+                    results = [failed(it, _died(exc), options) for it in got]
+                elif alone:
+                    results = [failed(got[0], _killed(exc), options)]
+                    replace(gen)
+                else:
+                    suspects.extend(enumerate(got, first))
+                    replace(gen)
+                    continue
             window.complete(first, results)
         yield from window.ready()
 
 
 def _died(exc: BaseException) -> str:
     return f"internal error, please report: worker failed: {type(exc).__name__}: {exc}"
+
+
+def _killed(exc: BaseException) -> str:
+    return (
+        "the worker process died while normalizing this document, alone (crashed, killed by the system, "
+        f"or stuck in native code past the time limit's backstop): {type(exc).__name__}"
+    )
+
+
+class Pool:
+    """A process pool that can be replaced when one of its workers dies (``restart`` of
+    :func:`ordered_results`).  Its workers are warmed once each (:func:`init_worker`)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.restarts = 0
+        self.executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker)
+        pool.submit(warm)  # with fork, the first submit starts every worker
+        return pool
+
+    def restart(self) -> Executor:
+        """Shut the broken pool down and start a new one."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.restarts += 1
+        self.executor = self._start()
+        return self.executor
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(cancel_futures=True)

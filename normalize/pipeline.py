@@ -5,6 +5,14 @@ Each stage is a function over one :class:`~normalize.Document`; :func:`process`
 runs them for one file and never raises for a bad document: failures come back
 in :attr:`Result.error` (the source bytes are always in the result, so they can
 still be archived).
+
+Nothing is lost on the way: every input ends as one :class:`Result`, whose :attr:`Result.outcome`
+is ``ok``, ``degraded`` (records, with warnings or quarantined records) or ``failed`` (an error,
+and the limit it hit if it hit one).  Each record is validated on its own: an invalid one does not
+take the others down; it is kept apart, with its errors, in :attr:`Result.quarantined`, never in
+:attr:`Result.records`.  The input limits (:mod:`normalize._limits`) are checked before the stages
+they protect; the resource limits are enforced by the caller's watchdog
+(:func:`normalize._watchdog.guard`, armed by :mod:`normalize._worker`) and reported here.
 """
 
 from __future__ import annotations
@@ -12,14 +20,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import _extract, _read, _record, _textstage, encoding, formats
+from . import _extract, _limits, _read, _record, _textstage, _watchdog, encoding, formats
 from ._canonical import canonical_bytes, clean_value
 from ._document import Document, NormalizeError
-from ._limits import Limits
+from ._limits import LimitExceeded, Limits
 from .text import TextOptions
 from .validate import validate_record
 
@@ -30,9 +39,9 @@ class Options:
 
     text: TextOptions = field(default_factory=TextOptions)
     format: str | None = None
-    """Force a source format instead of sniffing (``frontmatter``, ``plaintext``, ``policy``)."""
+    """Force a source format instead of sniffing (``frontmatter``, ``plaintext``, ``policy``, ``html``)."""
     limits: Limits = field(default_factory=Limits)
-    """How much work one document may cost (:mod:`normalize._limits`)."""
+    """How much one document may cost (:mod:`normalize._limits`)."""
 
 
 @dataclass
@@ -43,6 +52,14 @@ class RecordOut:
     """The canonical bytes (JCS + newline)."""
     filename: str
     """A file name for the record, derived from the source name."""
+    errors: list[str] = field(default_factory=list)
+    """Why the record is invalid (its schema problems); empty for a valid record."""
+    position: int = 0
+    """The record's position among the document's articles (1-based)."""
+
+
+OUTCOMES = ("ok", "degraded", "failed")
+"""What became of an input (:attr:`Result.outcome`)."""
 
 
 @dataclass
@@ -51,14 +68,35 @@ class Result:
     """Source path relative to the ingest root (POSIX)."""
     source: bytes
     records: list[RecordOut] = field(default_factory=list)
+    """The valid records, in order."""
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     fields: dict[str, Any] = field(default_factory=dict)
     document: Document | None = None
+    quarantined: list[RecordOut] = field(default_factory=list)
+    """The records that failed validation, each with its :attr:`RecordOut.errors`: kept, and never
+    mixed with the valid ones."""
+    limit: str | None = None
+    """The :class:`~normalize._limits.Limits` field the document hit (``input_bytes``,
+    ``cpu_seconds`` …), or None."""
+    read: bool = True
+    """Whether :attr:`source` holds the input's bytes (False: it could not, or must not, be read;
+    there is nothing of it to archive)."""
+    traceback: str | None = None
+    """The traceback of an internal error (a bug), for ``--debug``."""
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def outcome(self) -> str:
+        """``failed`` (an error), ``degraded`` (warnings or quarantined records) or ``ok``."""
+        if self.error is not None:
+            return "failed"
+        if self.warnings or self.quarantined:
+            return "degraded"
+        return "ok"
 
     @property
     def sha256(self) -> str:
@@ -169,46 +207,150 @@ def parse(doc: Document, fmt: formats.Format) -> Document:
     return doc
 
 
-def build_records(doc: Document, options: Options) -> list[RecordOut]:
+def check_lines(doc: Document, limits: Limits, *, html: bool) -> None:
+    """Refuse a text with a line longer than :attr:`Limits.line_chars`, before the stages that cost
+    more than linearly in a line's length.  HTML is exempt here (its lines are markup, read by the
+    parser, a C library); the lines of text it yields are checked by :func:`check_blocks`."""
+    if limits.line_chars is None or html:
+        return
+    found = _limits.long_line(doc.text, limits.line_chars)
+    if found:
+        lineno, length = found
+        raise limits.exceeded("line_chars", length, what=f"line {lineno} is", stage="decode")
+
+
+def check_format_size(doc: Document, fmt: formats.Format, limits: Limits) -> None:
+    """Refuse an HTML page over :attr:`Limits.html_chars` before it is parsed (the parse is fast;
+    the walk of its tree that follows, in Python, grows with the page)."""
+    if fmt.name == "html" and limits.html_chars is not None and len(doc.text) > limits.html_chars:
+        raise limits.exceeded("html_chars", len(doc.text), what="the page is", stage="sniff")
+
+
+def check_blocks(doc: Document, limits: Limits) -> None:
+    """Refuse a parsed paragraph with a line longer than :attr:`Limits.line_chars` (what an HTML
+    page's markup, or a format joining wrapped lines, made of the text) before the text stages."""
+    if limits.line_chars is None:
+        return
+    for i, article in enumerate(doc.articles, 1):
+        for block in article.blocks:
+            found = _limits.long_line(block.text, limits.line_chars)
+            if found:
+                what = f"a paragraph of article {i} has a line of"
+                raise limits.exceeded("line_chars", found[1], what=what, stage="parse")
+
+
+def build_records(doc: Document, options: Options) -> tuple[list[RecordOut], list[RecordOut]]:
+    """The document's records as ``(valid, invalid)``.  Each is validated on its own: an invalid
+    record is kept with its errors, apart from the valid ones, and does not take them down."""
     language = _extract.language(options.text)
     stem = doc.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "record"
     prefix = doc.name.rsplit("/", 1)[0] + "/" if "/" in doc.name else ""
-    out: list[RecordOut] = []
+    valid: list[RecordOut] = []
+    invalid: list[RecordOut] = []
     many = len(doc.articles) > 1
     for i, article in enumerate(doc.articles, 1):
         data = clean_value(_record.build(doc, article, i, language=language))
         problems = validate_record(data)
-        if problems:
-            raise NormalizeError(f"record {i} is invalid: " + "; ".join(problems[:5]), stage="validate")
         filename = f"{prefix}{stem}{f'-{i}' if many else ''}.jsonld"
-        out.append(RecordOut(id=data["id"], data=data, bytes=canonical_bytes(data), filename=filename))
-    return out
+        rec = RecordOut(
+            id=str(data.get("id", f"(record {i})")),
+            data=data,
+            bytes=canonical_bytes(data),
+            filename=filename,
+            errors=problems,
+            position=i,
+        )
+        (invalid if problems else valid).append(rec)
+    return valid, invalid
+
+
+def invalid_summary(rec: RecordOut) -> str:
+    """``record 2 is invalid: <its first five problems>``."""
+    shown = "; ".join(rec.errors[:5])
+    more = f" (+{len(rec.errors) - 5} more)" if len(rec.errors) > 5 else ""
+    return f"record {rec.position} is invalid: {shown}{more}"
 
 
 # --- driver -----------------------------------------------------------------------------------------
 
 
 def process_document(doc: Document, options: Options | None = None) -> Result:
-    """Run every stage on ``doc``; failures become ``Result.error``."""
+    """Run every stage on ``doc``; failures become ``Result.error`` (and ``Result.limit`` when a
+    limit was hit), never exceptions.
+
+    The resource limits are the caller's watchdog's (:func:`normalize._watchdog.guard`): the
+    :class:`~normalize._watchdog.DocumentTimeout` or :class:`MemoryError` it causes inside the
+    stages ends here, as this document's failure.  A document that did not finish keeps no record
+    (a record is all there or not there).  A document whose every record is invalid failed, and
+    keeps them in :attr:`Result.quarantined`."""
     options = options or Options()
+    limits = options.limits
     result = Result(name=doc.name, source=doc.source, document=doc)
-    try:
-        detect(doc)
-        decode(doc)
-        repair_mojibake(doc, options.limits)
-        fmt = sniff(doc, options.format)
-        parse(doc, fmt)
-        _textstage.run(doc, options.text)
-        _extract.run(doc)
-        result.records = build_records(doc, options)
-    except NormalizeError as exc:
-        where = f" ({exc.stage})" if exc.stage else ""
-        result.error = f"{exc}{where}"
-    except Exception as exc:  # a bug must not stop a batch: report it on this document, go on
-        result.error = f"internal error, please report: {type(exc).__name__}: {exc}"
+    with _limits.applied(limits):
+        try:
+            _run_stages(doc, options, result)
+        except LimitExceeded as exc:
+            result.error = f"{exc} ({exc.stage})" if exc.stage else str(exc)
+            result.limit = exc.limit
+        except NormalizeError as exc:
+            result.error = f"{exc} ({exc.stage})" if exc.stage else str(exc)
+        except _watchdog.DocumentTimeout:
+            _watchdog.acknowledge()
+            option = _limits.OPTIONS["cpu_seconds"]
+            result.error = f"time limit hit: more than {limits.cpu_seconds:g} s of CPU time ({option})"
+            result.limit = "cpu_seconds"
+        except MemoryError:
+            result.error, result.limit = _memory_error()
+        except Exception as exc:  # a bug must not stop a batch: report it on this document, go on
+            result.error = f"internal error, please report: {type(exc).__name__}: {exc}"
+            result.traceback = traceback.format_exc()
+    if result.error is not None:
+        result.records = []
+        if result.limit is not None or result.traceback is not None:
+            result.quarantined = []  # unfinished: what was built may be partial
     result.warnings = list(doc.warnings) + [w for a in doc.articles for w in a.warnings]
+    if result.records:
+        result.warnings += [f"{invalid_summary(r)}; quarantined" for r in result.quarantined]
     result.fields = dict(doc.fields)
     return result
+
+
+def _run_stages(doc: Document, options: Options, result: Result) -> None:
+    limits = options.limits
+    detect(doc)
+    decode(doc)
+    html = options.format == "html" or (options.format is None and _looks_html(doc.text))
+    check_lines(doc, limits, html=html)
+    repair_mojibake(doc, limits)
+    fmt = sniff(doc, options.format)
+    check_format_size(doc, fmt, limits)
+    parse(doc, fmt)
+    check_blocks(doc, limits)
+    _textstage.run(doc, options.text)
+    _extract.run(doc)
+    result.records, result.quarantined = build_records(doc, options)
+    if result.quarantined and not result.records:
+        extra = len(result.quarantined) - 1
+        also = f" (and {extra} more invalid record{'s' if extra > 1 else ''})" if extra else ""
+        raise NormalizeError(f"{invalid_summary(result.quarantined[0])}{also}; quarantined", stage="validate")
+
+
+def _memory_error() -> tuple[str, str | None]:
+    """The message (and limit) of a :class:`MemoryError`: the watchdog's bound, or the machine's."""
+    allowance = _watchdog.memory_allowance()
+    if not allowance:
+        return "out of memory", None
+    option = _limits.OPTIONS["memory_bytes"]
+    return f"memory limit hit: the document needed more than {allowance:,} bytes ({option})", "memory_bytes"
+
+
+def _looks_html(text: str) -> bool:
+    """Whether the html format claims ``text`` (cheap: it reads the opening and the first 20,000
+    characters), so that the line limit leaves its markup lines to the HTML parser."""
+    try:
+        return formats.get("html").sniff(text) >= 0.5
+    except KeyError:
+        return False
 
 
 def process_bytes(data: bytes, name: str, options: Options | None = None) -> Result:
@@ -218,14 +360,26 @@ def process_bytes(data: bytes, name: str, options: Options | None = None) -> Res
 def process(
     path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None, options: Options | None = None
 ) -> Result:
-    """Normalize one file; ``root`` is what its name is relative to (default: its folder)."""
+    """Normalize one file; ``root`` is what its name is relative to (default: its folder).
+
+    The file is read within :attr:`Limits.input_bytes`; one that cannot or must not be read (too
+    big, not a regular file, no permission) gives a failed result with ``read=False``."""
+    options = options or Options()
     path, root = Path(path), (None if root is None else Path(root))
     try:
-        doc = _read.read(path, root)
+        doc = _read.read(path, root, limits=options.limits)
+    except LimitExceeded as exc:
+        return unread(path, root, f"{exc} ({exc.stage})", limit=exc.limit)
+    except NormalizeError as exc:
+        return unread(path, root, str(exc))
     except OSError as exc:
-        name = path.name
-        return Result(name=name, source=b"", error=f"cannot read: {exc.strerror or exc}")
+        return unread(path, root, f"cannot read: {exc.strerror or exc}")
     return process_document(doc, options)
+
+
+def unread(path: Path, root: Path | None, error: str, *, limit: str | None = None) -> Result:
+    """The failed result of an input that was not read (there is nothing of it to archive)."""
+    return Result(name=_read.name_of(path, root), source=b"", error=error, limit=limit, read=False)
 
 
 _MAGIC = {

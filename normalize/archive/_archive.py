@@ -35,7 +35,8 @@ TOOL = "normalize"
 
 
 class RecordLike(Protocol):
-    """What :meth:`Archive.ingest` needs of a record (``normalize.pipeline.RecordOut``)."""
+    """What :meth:`Archive.ingest` needs of a record (``normalize.pipeline.RecordOut``; a quarantined
+    one also has ``errors``, read with ``getattr``)."""
 
     id: str
     bytes: bytes
@@ -97,7 +98,10 @@ class Archive:
     * ``source/<original file name>`` — the exact source bytes, never altered;
     * ``records/001.jsonld``, ``records/002.jsonld``, … — the canonical records made from it (none when the
       document failed);
-    * ``provenance.json`` — ``status`` (``ok``/``failed``), ``error``, ``warnings``, ``source``
+    * ``invalid/001.jsonld`` … — records that failed validation (quarantined: kept, never among the
+      records; :meth:`records`, exports and ``verify`` read ``records/`` only);
+    * ``provenance.json`` — ``status`` (``ok``/``failed``/``invalid``), ``error``, ``warnings``,
+      ``invalid`` (path, record id, sha256 and schema errors of each quarantined record), ``source``
       (``name`` relative to the ingest root, ``path``, ``size``, ``sha256``), ``key`` (how the id was
       derived), ``records`` (path, record id, sha256 each) and ``tool`` (name, version).
 
@@ -203,27 +207,37 @@ class Archive:
         """The object root directory of ``object_id`` (whether or not it exists)."""
         return self.root / self.layout.object_path(object_id)
 
+    def object_id_for(self, result: ResultLike, key: str = "path") -> tuple[str, str, str]:
+        """``(object id, key used, note)`` of ``result`` by ``key`` (``path``, ``url`` or
+        ``field:NAME``, see :mod:`normalize.archive._ids`).  A document lacking the keyed value is
+        keyed by path instead, and ``note`` says so (it is "" otherwise): callers show it, so the
+        fallback is never silent.  Raises :class:`ArchiveError` for an unknown key or no path."""
+        try:
+            return derive_id(key, result.name, result.fields), key, ""
+        except KeyError_ as exc:
+            if key == "path":
+                raise ArchiveError(f"{result.name or '?'}: {exc}") from exc
+            object_id = derive_id("path", result.name, result.fields)
+            return object_id, "path", f"{exc}; keyed by path instead: {object_id}"
+        except ValueError as exc:
+            raise ArchiveError(str(exc)) from exc
+
     def ingest(self, result: ResultLike, *, object_id: str | None = None, key: str = "path") -> IngestOutcome:
         """Archive one pipeline result as a new object or a new version of its object.
 
-        The id is ``object_id`` if given, else derived by ``key`` (``path``, ``url`` or ``field:NAME``,
-        see :mod:`normalize.archive._ids`); a document lacking the keyed value falls back to ``path``.
-        Nothing is written when the source bytes, records, error and warnings equal the head's (the tool
-        version alone does not make a new version).  A failed document is archived with its error.
+        The id is ``object_id`` if given (``key`` then names how it was derived), else derived by
+        ``key`` (:meth:`object_id_for`; a document lacking the keyed value falls back to ``path``).
+        Nothing is written when the source bytes, records, error and warnings equal the head's (the
+        tool version alone does not make a new version).  A failed document is archived with its
+        error; records that failed validation (``result.quarantined``) are kept in ``invalid/``
+        with their errors, and the provenance status is then ``invalid``.
         """
         note = ""
         used_key = key
         if object_id is None:
-            try:
-                object_id = derive_id(key, result.name, result.fields)
-            except KeyError_ as exc:
-                if key == "path":
-                    raise ArchiveError(f"{result.name or '?'}: {exc}") from exc
-                note = f" ({exc}; keyed by path instead)"
-                used_key = "path"
-                object_id = derive_id("path", result.name, result.fields)
-            except ValueError as exc:
-                raise ArchiveError(str(exc)) from exc
+            object_id, used_key, note = self.object_id_for(result, key)
+            if note:
+                note = f" ({note})"
         files, provenance = self._files(result, used_key, object_id)
         objpath = self.layout.object_path(object_id)
         w = self.writer
@@ -247,6 +261,12 @@ class Archive:
             path = f"records/{i:03d}.jsonld"
             files.append(StagedFile(path, path, bytes(rec.bytes)))
             recs.append({"path": path, "id": rec.id, "sha256": hashlib.sha256(rec.bytes).hexdigest()})
+        invalid: list[dict[str, Any]] = []
+        for i, rec in enumerate(getattr(result, "quarantined", ()), 1):
+            path = f"invalid/{i:03d}.jsonld"
+            files.append(StagedFile(path, path, bytes(rec.bytes)))
+            sha = hashlib.sha256(rec.bytes).hexdigest()
+            invalid.append({"path": path, "id": rec.id, "sha256": sha, "errors": list(rec.errors)})
         key_value = (
             result.name
             if key == "path"
@@ -255,7 +275,7 @@ class Archive:
             )
         )
         provenance: dict[str, Any] = {
-            "status": "failed" if result.error else "ok",
+            "status": "invalid" if invalid else "failed" if result.error else "ok",
             "error": result.error,
             "warnings": list(result.warnings),
             "source": {"name": result.name, "path": src.logical, "size": len(src.data), "sha256": src.sha256},
@@ -263,6 +283,8 @@ class Archive:
             "records": recs,
             "tool": {"name": TOOL, "version": __version__},
         }
+        if invalid:
+            provenance["invalid"] = invalid
         files.append(StagedFile("provenance.json", "provenance.json", _json_bytes(provenance)))
         return files, provenance
 
@@ -486,6 +508,10 @@ def _why(
             reasons.append(f"source moved: {was_name} -> {now_name}")
         elif old_src.keys() != new_src.keys():
             reasons.append("source renamed")
+    if {p: d for p, d in old.items() if p.startswith("invalid/")} != {
+        p: d for p, d in new.items() if p.startswith("invalid/")
+    }:
+        reasons.append("quarantined records changed")
     old_rec = {p: d for p, d in old.items() if p.startswith("records/")}
     new_rec = {p: d for p, d in new.items() if p.startswith("records/")}
     if old_rec != new_rec:

@@ -1,7 +1,8 @@
 """Object ids: stable ASCII URIs derived from the document.
 
 An id is ``urn:normalize:<kind>:<value>`` when the value is short and made only of ``[A-Za-z0-9._-/]``
-(so the object directory name stays readable and ≤ 100 characters once percent-encoded), and
+with no segment starting with a dot (so the object directory name stays readable and ≤ 100 characters
+once percent-encoded, and an id never reads as a relative path such as ``a/../../b``), and
 ``urn:normalize:<kind>-sha256:<first 32 hex digits of sha256(value)>`` otherwise (any non-ASCII path, any
 URL).  The two forms cannot collide: the hashed form's kind ends in ``-sha256``.
 
@@ -11,7 +12,10 @@ Kinds (the ``key`` argument of :meth:`Archive.ingest`):
 * ``url``: the document's URL (``fields["url"]``), stripped of surrounding white space.
 * ``field:NAME``: the front-matter field ``NAME`` (``fields[NAME]``), as a string.
 
-The same value always yields the same id, on every machine and run.
+The same value always yields the same id, on every machine and run; distinct values yield distinct ids.
+Two *inputs* with the same value (the same relative path under two input folders, or the same url in
+two documents) would share an object: the command refuses that (``normalize.cli.run``), it never lets
+one overwrite the other.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 from ._layout import percent_encode
 
 PREFIX = "urn:normalize:"
-_READABLE = re.compile(r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*")
+_READABLE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")
 _FIELD = re.compile(r"[A-Za-z0-9_.-]+")
 MAX_ENCODED = 100
 
@@ -35,7 +39,7 @@ class KeyError_(ValueError):
 
 def make_id(kind: str, value: str) -> str:
     """The object id for a key ``kind`` (``path``, ``url``, ``field-NAME``) and its ``value``."""
-    if _READABLE.fullmatch(value) and not value.startswith("."):
+    if _READABLE.fullmatch(value):
         candidate = f"{PREFIX}{kind}:{value}"
         if len(percent_encode(candidate)) <= MAX_ENCODED:
             return candidate

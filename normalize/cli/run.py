@@ -5,30 +5,51 @@ Records go to ``-o DIR`` (one ``.jsonld`` per record), to ``--jsonl FILE``
 default ``archive/``).  Documents are processed by ``--jobs`` worker processes (one per core by
 default; ``--jobs 1``: in this process), streamed: memory does not grow with the corpus, and the
 output is the same, byte for byte, whatever the number of jobs (:mod:`normalize._worker`).
+
+What the command promises, and where it keeps each promise:
+
+* **usage errors before any work** (exit 2, no traceback): options and their combinations, the
+  output (an existing folder that is not an archive), the inputs (missing, none found, two inputs
+  that would share an archive object) are all checked before the first document is read;
+* **nothing lost**: every input found ends in the summary and in ``--report`` as ``ok``,
+  ``degraded`` or ``failed`` (the three add up to the inputs); a record that fails validation is
+  kept apart from the valid ones (:class:`_DirSink`, :class:`_JsonlSink`, the archive's
+  ``invalid/``), never passed off as valid;
+* **nothing overwritten**: distinct inputs never share an archive object (:class:`_ArchiveSink`),
+  and a document that failed on a resource limit (time, memory: they depend on the machine) never
+  replaces the archived version of the same source bytes;
+* **bounded work**: the limits of :mod:`normalize._limits`, one option each.
+
+Exit codes: 0 every input ok or degraded; 1 some input failed (or was not archived) or some record
+was quarantined as invalid, or an internal error; 2 a usage error, nothing done.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
-from collections import Counter
+import traceback
+from collections import Counter, deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .. import _read, _worker
-from .._limits import REPAIR_BUDGET, Limits
-from ..pipeline import Options, Result
+from .. import _limits, _read, _watchdog, _worker
+from .._limits import Limits
+from ..pipeline import Options, RecordOut, Result
 from ..text import TextOptions
 
 SCRIPTS = ("zh-Hans", "zh-Hant", "zh-TW", "zh-HK", "keep")
+FORMATS = ("frontmatter", "plaintext", "policy", "html")
+_KEY = re.compile(r"path|url|field:[A-Za-z0-9_.-]+")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -37,9 +58,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     out = parser.add_mutually_exclusive_group()
     out.add_argument(
-        "-o", "--output", type=Path, metavar="DIR", help="write one .jsonld file per record into DIR"
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="write one .jsonld file per record into DIR (invalid records into DIR/_invalid/)",
     )
-    out.add_argument("--jsonl", metavar="FILE", help="stream records as JSON lines to FILE ('-' = stdout)")
+    out.add_argument(
+        "--jsonl",
+        metavar="FILE",
+        help="stream records as JSON lines to FILE ('-' = stdout; invalid records to FILE.invalid.jsonl)",
+    )
     out.add_argument(
         "--archive",
         type=Path,
@@ -48,7 +77,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--key",
-        default="path",
+        type=_key,
         metavar="KEY",
         help="archive object ids from: path (default), url, or field:NAME (a front-matter field)",
     )
@@ -58,11 +87,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="zh-Hans",
         help="target script of the records' text (default zh-Hans; keep = no conversion)",
     )
-    parser.add_argument(
-        "--format",
-        choices=("frontmatter", "plaintext", "policy"),
-        help="force the source format instead of sniffing it",
-    )
+    parser.add_argument("--format", choices=FORMATS, help="force the source format instead of sniffing it")
     parser.add_argument(
         "-j",
         "--jobs",
@@ -72,17 +97,75 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="worker processes (default: one per core; 1 = no worker processes; same output for any N)",
     )
     parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="write a JSON report: per input its outcome, records, warnings, error and the limit it hit",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of internal errors (bugs; please report)"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    limits = parser.add_argument_group("limits per document (0 = no limit; docs/limits.md)")
+    limits.add_argument(
         "--repair-budget",
-        type=_budget,
-        default=REPAIR_BUDGET,
+        type=_count_arg,
+        default=_limits.REPAIR_BUDGET,
         metavar="UNITS",
         help=(
-            f"work units the mojibake search may spend per document (default {REPAIR_BUDGET}, about 1 s; "
-            "a unit is about one evaluation of the Chinese plausibility model; 0 = no limit). Past it, "
+            f"work units the mojibake search may spend (default {_limits.REPAIR_BUDGET:,}, about 1 s; "
+            "a unit is about one evaluation of the Chinese plausibility model). Past it, "
             "the lines not yet searched are flagged mojibake.unsearched and the document gets a warning"
         ),
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    limits.add_argument(
+        "--max-input-size",
+        type=_size_arg,
+        default=_limits.INPUT_BYTES,
+        metavar="SIZE",
+        help="refuse larger files without reading them (default 32M; K, M, G = 1024-based)",
+    )
+    limits.add_argument(
+        "--max-line-length",
+        type=_count_arg,
+        default=_limits.LINE_CHARS,
+        metavar="CHARS",
+        help=f"refuse a document with a longer line of text (default {_limits.LINE_CHARS:,} characters)",
+    )
+    limits.add_argument(
+        "--max-html-size",
+        type=_count_arg,
+        default=_limits.HTML_CHARS,
+        metavar="CHARS",
+        help=f"refuse a larger HTML page (default {_limits.HTML_CHARS:,} characters)",
+    )
+    limits.add_argument(
+        "--max-html-depth",
+        type=_count_arg,
+        default=_limits.HTML_DEPTH,
+        metavar="LEVELS",
+        help=f"refuse an HTML page nested deeper (default {_limits.HTML_DEPTH}, the parser's own ceiling)",
+    )
+    limits.add_argument(
+        "--time-limit",
+        type=_seconds_arg,
+        default=_limits.CPU_SECONDS,
+        metavar="SECONDS",
+        help=f"CPU time a document may take; past it, it fails (default {_limits.CPU_SECONDS:g})",
+    )
+    limits.add_argument(
+        "--memory-limit",
+        type=_size_arg,
+        default=_limits.MEMORY_BYTES,
+        metavar="SIZE",
+        help="memory a document may add to its process; past it, it fails (default 768M)",
+    )
+
+
+def _key(value: str) -> str:
+    if not _KEY.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not path, url or field:NAME")
+    return value
 
 
 def _jobs(value: str) -> int:
@@ -92,10 +175,27 @@ def _jobs(value: str) -> int:
     return n
 
 
-def _budget(value: str) -> int | None:
+def _count_arg(value: str) -> int | None:
     n = _int(value)
     if n < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0 (0 = no limit), not {n}")
+    return n or None
+
+
+def _size_arg(value: str) -> int | None:
+    try:
+        return _limits.parse_size(value) or None
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _seconds_arg(value: str) -> float | None:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not n >= 0 or n == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be >= 0 (0 = no limit), not {value}")
     return n or None
 
 
@@ -106,8 +206,14 @@ def _int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
 
 
+class Usage(Exception):
+    """A problem with the command as given, found before any work: exit 2, no traceback."""
+
+
 @dataclass
 class Summary:
+    """What the run did, input by input: the outcomes add up to :attr:`documents`."""
+
     documents: int = 0
     records: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -116,11 +222,29 @@ class Summary:
     changes: Counter[str] = field(default_factory=Counter)
     warnings: int = 0
     archive: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    quarantined: int = 0
+    limits: Counter[str] = field(default_factory=Counter)
+    """Inputs per limit hit (``input_bytes``, ``cpu_seconds`` …)."""
+    sink_warnings: list[str] = field(default_factory=list)
+    """Warnings the sink gives about the result it is writing (taken by :meth:`add`)."""
 
-    def add(self, result: Result) -> None:
+    def add(
+        self, result: Result, sink_errors: list[str] | None = None, *, path: Path | None = None
+    ) -> dict[str, Any]:
+        """Count ``result`` (after the sink wrote it: ``sink_errors`` are its failures there, e.g. not
+        archived, already in :attr:`failed`); returns its report entry (``path``: the input's)."""
+        warnings = list(result.warnings) + self.sink_warnings
+        self.sink_warnings = []
+        errors = ([result.error] if result.error else []) + list(sink_errors or [])
+        outcome = "failed" if errors else "degraded" if warnings or result.quarantined else "ok"
         self.documents += 1
+        self.outcomes[outcome] += 1
         self.records += len(result.records)
-        self.warnings += len(result.warnings)
+        self.quarantined += len(result.quarantined)
+        self.warnings += len(warnings)
+        if result.limit:
+            self.limits[result.limit] += 1
         doc = result.document
         if result.error:
             self.failed.append((result.name, result.error))
@@ -132,57 +256,85 @@ class Summary:
         for rec in result.records:
             for c in rec.data["wasGeneratedBy"]["changeCounts"]:
                 self.changes[c["kind"]] += c["count"]
+        return {
+            "name": result.name,
+            "path": None if path is None else str(path),
+            "outcome": outcome,
+            "records": len(result.records),
+            "quarantined": [
+                {"record": r.position, "id": r.id, "errors": r.errors} for r in result.quarantined
+            ],
+            "warnings": warnings,
+            "error": "; ".join(errors) or None,
+            "limit": result.limit,
+        }
 
-
-def _items(paths: list[Path]) -> Iterator[_worker.Item]:
-    return (_worker.PathItem(p, root) for p, root in _read.iter_sources(paths))
+    def totals(self) -> dict[str, Any]:
+        return {
+            "inputs": self.documents,
+            **{o: self.outcomes[o] for o in ("ok", "degraded", "failed")},
+            "records": self.records,
+            "quarantined": self.quarantined,
+            "warnings": self.warnings,
+            "limits_hit": dict(sorted(self.limits.items())),
+            "archive": dict(sorted(self.archive.items())),
+        }
 
 
 def _results(
-    paths: list[Path], options: Options, pool: ProcessPoolExecutor | None, jobs: int
-) -> Iterator[Result]:
-    """Every input's result, in input order: in this process without a pool, else from the pool's
-    workers as they complete, put back in order (:func:`normalize._worker.ordered_results`)."""
+    entries: Iterator[_read.Entry], options: Options, pool: _worker.Pool | None, jobs: int
+) -> Iterator[tuple[Result, Path]]:
+    """Every input's result with its path, in input order: in this process without a pool, else
+    from the pool's workers as they complete, put back in order
+    (:func:`normalize._worker.ordered_results`); a pool whose worker dies is replaced."""
+    paths: deque[Path] = deque()  # the paths of the inputs in flight (bounded by the window)
+
+    def items() -> Iterator[_worker.Item]:
+        for e in entries:
+            paths.append(e.path)
+            yield _worker.PathItem(e.path, e.root, e.problem)
+
     if pool is None:
-        for batch in _worker.batches(_items(paths)):
-            yield from _worker.run_batch(batch, options)
+        for batch in _worker.batches(items()):
+            for result in _worker.run_batch(batch, options):
+                yield result, paths.popleft()
         return
-    yield from _worker.ordered_results(_items(paths), options, pool, jobs)
-
-
-def _start_pool(jobs: int) -> ProcessPoolExecutor | None:
-    """A pool of ``jobs`` workers, each warmed once by its initializer (None for one job).  Its
-    processes are started here, before the progress bar starts its thread: a process forked while
-    another thread runs may inherit a lock that thread held."""
-    if jobs == 1:
-        return None
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker.warm)
-    pool.submit(_worker.warm)  # with fork, the first submit starts every worker
-    return pool
-
-
-def _count(paths: list[Path]) -> int:
-    return sum(1 for _ in _read.iter_sources(paths))
+    for result in _worker.ordered_results(items(), options, pool.executor, jobs, restart=pool.restart):
+        yield result, paths.popleft()
 
 
 def run(args: argparse.Namespace) -> int:
-    err = Console(stderr=True, highlight=False)
-    missing = [p for p in args.paths if not p.exists()]
-    if missing:
-        for p in missing:
-            err.print(f"normalize: {p}: no such file or directory")
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        return _run(args, err)
+    except Usage as exc:
+        err.print(f"normalize: {exc}", markup=False)
         return 2
-    options = Options(
-        text=TextOptions(script=args.script),
-        format=args.format,
-        limits=Limits(repair_budget=args.repair_budget),
-    )
-    jobs = args.jobs or _worker.default_jobs()
-    sink = _open_sink(args, err)
-    if sink is None:
-        return 2
+    except Exception as exc:  # a bug outside any document: say so plainly; the traceback on demand
+        if args.debug:
+            err.print(traceback.format_exc(), markup=False)
+        hint = "" if args.debug else " (run with --debug for the traceback)"
+        err.print(
+            f"normalize: internal error, please report: {type(exc).__name__}: {exc}{hint}", markup=False
+        )
+        return 1
+
+
+def _run(args: argparse.Namespace, err: Console) -> int:
+    options = _check(args)
+    total = _survey(args)
+    notes = _watchdog.unsupported(options.limits)
+    report = _Report(args.report) if args.report else None
+    try:
+        sink = _open_sink(args)
+    except Usage:
+        if report is not None:
+            report.discard()
+        raise
+    if not args.quiet:
+        for note in notes:
+            err.print(f"normalize: note: {note}", markup=False)
     summary = Summary()
-    total = _count(args.paths)
     show_progress = not args.quiet and err.is_terminal and total > 1
     progress = Progress(
         TextColumn("{task.description}"),
@@ -193,27 +345,168 @@ def run(args: argparse.Namespace) -> int:
         transient=True,
         disable=not show_progress,
     )
-    jobs = max(1, min(jobs, total))  # no more workers than documents
-    pool = _start_pool(jobs)
+    jobs = max(1, min(args.jobs or _worker.default_jobs(), total))  # no more workers than documents
+    # the pool's processes start before the progress bar starts its thread: a process forked while
+    # another thread runs may inherit a lock that thread held
+    pool = _worker.Pool(jobs) if jobs > 1 else None
     try:
         with progress:
             task = progress.add_task("normalizing", total=total)
-            for result in _results(args.paths, options, pool, jobs):
-                summary.add(result)
-                if result.error:
-                    print(f"normalize: {result.name}: {result.error}", file=sys.stderr, flush=True)
+            for result, path in _results(_inputs(args), options, pool, jobs):
+                before = len(summary.failed)
                 sink.write(result, summary)
+                sink_errors = [e for _, e in summary.failed[before:]]
+                entry = summary.add(result, sink_errors, path=path)
+                _tell(result, args.debug)
+                if report is not None:
+                    report.add(entry)
                 progress.advance(task)
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.shutdown()
         sink.close()
+    if report is not None:
+        report.close(summary.totals())
     if not args.quiet:
         _print_summary(err, summary, sink.describe())
-    return 1 if summary.failed else 0
+    return 1 if summary.outcomes["failed"] or summary.quarantined else 0
+
+
+def _check(args: argparse.Namespace) -> Options:
+    """The options, checked before any work (raises :class:`Usage`)."""
+    if args.key is not None and (args.output is not None or args.jsonl is not None):
+        raise Usage(
+            f"--key {args.key} applies to the archive only, not to {'-o' if args.output else '--jsonl'}"
+        )
+    if args.report is not None and args.report.is_dir():
+        raise Usage(f"--report {args.report}: is a directory (give a file name)")
+    if args.jsonl not in (None, "-") and Path(args.jsonl).is_dir():
+        raise Usage(f"--jsonl {args.jsonl}: is a directory (give a file name)")
+    if args.output is not None and args.output.exists() and not args.output.is_dir():
+        raise Usage(f"-o {args.output}: exists and is not a directory")
+    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if missing:
+        raise Usage("; ".join(f"{p}: no such file or directory" for p in missing))
+    try:
+        limits = Limits(
+            repair_budget=args.repair_budget,
+            input_bytes=args.max_input_size,
+            line_chars=args.max_line_length,
+            html_chars=args.max_html_size,
+            html_depth=args.max_html_depth,
+            cpu_seconds=args.time_limit,
+            memory_bytes=args.memory_limit,
+        )
+    except ValueError as exc:
+        raise Usage(str(exc)) from None
+    return Options(text=TextOptions(script=args.script), format=args.format, limits=limits)
+
+
+def _outputs(args: argparse.Namespace) -> list[Path]:
+    """Where this run writes (absolute): never inputs, even inside an input folder (``normalize .``
+    with the default ``archive/``, ``--jsonl`` or ``--report`` written into the folder read)."""
+    out: list[Path] = []
+    if args.output is not None:
+        out.append(args.output)
+    elif args.jsonl is not None and args.jsonl != "-":
+        out += [Path(args.jsonl), Path(f"{args.jsonl}.invalid.jsonl")]
+    elif args.jsonl is None:
+        out.append(args.archive or Path("archive"))
+    if args.report is not None:
+        out.append(args.report)
+    return [p.absolute() for p in out]
+
+
+def _inputs(args: argparse.Namespace) -> Iterator[_read.Entry]:
+    """The inputs under the paths given (:func:`normalize._read.walk`), less this run's outputs."""
+    outputs = _outputs(args)
+    for entry in _read.walk(args.paths):
+        where = entry.path.absolute()
+        if not any(where == o or where.is_relative_to(o) for o in outputs):
+            yield entry
+
+
+def _survey(args: argparse.Namespace) -> int:
+    """Count the inputs (a first walk: nothing is read) and, for the archive keyed by path, refuse
+    two inputs that would share an object before any work (raises :class:`Usage`)."""
+    from ..archive._ids import derive_id
+
+    by_path = args.output is None and args.jsonl is None and (args.key or "path") == "path"
+    seen: dict[str, Path] = {}
+    total = 0
+    for entry in _inputs(args):
+        total += 1
+        if not by_path:
+            continue
+        try:
+            object_id = derive_id("path", entry.name, {})
+        except ValueError:
+            continue
+        other = seen.setdefault(object_id, entry.path)
+        if other != entry.path:
+            raise Usage(
+                f"{other} and {entry.path} would both be archived as {object_id} (the same name, "
+                f"{entry.name!r}, relative to their input folders) and one would overwrite the other. "
+                "Give their common parent folder instead, or archive them in separate runs or archives"
+            )
+    if total == 0:
+        looked = ", ".join(str(p) for p in args.paths)
+        raise Usage(f"no input files in {looked} (hidden files and *.jsonld are not inputs)")
+    return total
+
+
+def _tell(result: Result, debug: bool) -> None:
+    """One stderr line per problem, naming the input: its failure, each quarantined record."""
+    if result.error:
+        print(f"normalize: {result.name}: {result.error}", file=sys.stderr, flush=True)
+        if debug and result.traceback:
+            print(result.traceback, file=sys.stderr, flush=True)
+    elif result.quarantined:
+        for rec in result.quarantined:
+            print(
+                f"normalize: {result.name}: record {rec.position} is invalid, quarantined: "
+                + "; ".join(rec.errors[:3]),
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+class _Report:
+    """``--report FILE``: one entry per input as it completes (memory does not grow with the corpus),
+    then the totals; written beside FILE and renamed into place at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        try:
+            self.fh: IO[str] = open(self.tmp, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise Usage(f"--report {path}: cannot write: {exc.strerror or exc}") from None
+        self.fh.write('{"inputs": [')
+        self.n = 0
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self.fh.write(("\n  " if self.n == 0 else ",\n  ") + json.dumps(entry, ensure_ascii=False))
+        self.n += 1
+
+    def discard(self) -> None:
+        self.fh.close()
+        self.tmp.unlink(missing_ok=True)
+
+    def close(self, totals: dict[str, Any]) -> None:
+        self.fh.write('\n],\n"summary": ' + json.dumps(totals, ensure_ascii=False) + "}\n")
+        self.fh.close()
+        os.replace(self.tmp, self.path)
+
+
+# --- sinks ------------------------------------------------------------------------------------------
 
 
 class _Sink:
+    """Where records go.  :meth:`write` reports a failure to store an input by appending ``(name,
+    message)`` to ``summary.failed`` (and printing it), a warning by appending to
+    ``summary.sink_warnings``."""
+
     def write(self, result: Result, summary: Summary) -> None:
         raise NotImplementedError
 
@@ -225,98 +518,198 @@ class _Sink:
 
 
 class _DirSink(_Sink):
+    """``-o DIR``: valid records in DIR; each quarantined record in ``DIR/_invalid/`` under the name
+    it would have had, with ``NAME.errors.json`` beside it (``normalize validate DIR`` counts it
+    invalid, as it is)."""
+
+    QUARANTINE = "_invalid"
+
     def __init__(self, out: Path) -> None:
         self.out = out
         self.written: set[str] = set()
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise Usage(f"-o {out}: cannot create: {exc.strerror or exc}") from None
 
     def write(self, result: Result, summary: Summary) -> None:
         for rec in result.records:
-            name = rec.filename
-            if name in self.written:  # two sources with the same stem (a.txt, a.md): keep both
-                name = name.removesuffix(".jsonld") + f".{result.sha256[:8]}.jsonld"
-            self.written.add(name)
-            path = self.out / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_bytes(rec.bytes)
-            os.replace(tmp, path)
+            self._put(rec.filename, rec.bytes, result)
+        for rec in result.quarantined:
+            name = self._put(f"{self.QUARANTINE}/{rec.filename}", rec.bytes, result)
+            errors = {"source": result.name, "record": rec.position, "id": rec.id, "errors": rec.errors}
+            body = (json.dumps(errors, ensure_ascii=False, indent=1) + "\n").encode()
+            self._atomic(self.out / (name.removesuffix(".jsonld") + ".errors.json"), body)
+
+    def _put(self, name: str, data: bytes, result: Result) -> str:
+        if name in self.written:  # two sources with the same stem (a.txt, a.md): keep both
+            name = name.removesuffix(".jsonld") + f".{result.sha256[:8]}.jsonld"
+        self.written.add(name)
+        self._atomic(self.out / name, data)
+        return name
+
+    @staticmethod
+    def _atomic(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
 
     def describe(self) -> str:
         return f"records written to {self.out}/"
 
 
+def quarantine_line(result: Result, rec: RecordOut) -> bytes:
+    """A quarantined record as one JSON line: ``{"quarantined": true, "errors": [...], "source":
+    NAME, "record": {...}}`` (not a record: ``normalize validate`` counts it invalid)."""
+    line = {"quarantined": True, "source": result.name, "errors": rec.errors, "record": rec.data}
+    return (json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
 class _JsonlSink(_Sink):
+    """``--jsonl FILE``: valid records in FILE, quarantined ones (:func:`quarantine_line`) in
+    ``FILE.invalid.jsonl``, created when the first one comes (a stale one from an earlier run is
+    removed).  ``--jsonl -``: both on stdout, the quarantined ones marked so."""
+
     def __init__(self, name: str) -> None:
         self.name = name
-        self.fh: IO[bytes] = sys.stdout.buffer if name == "-" else open(name, "wb")  # noqa: SIM115
+        self.invalid_name = f"{name}.invalid.jsonl"
+        self.invalid: IO[bytes] | None = None
+        self.quarantined = 0
+        try:
+            self.fh: IO[bytes] = sys.stdout.buffer if name == "-" else open(name, "wb")  # noqa: SIM115
+            if name != "-" and os.path.exists(self.invalid_name):
+                os.remove(self.invalid_name)
+        except OSError as exc:
+            raise Usage(f"--jsonl {name}: cannot write: {exc.strerror or exc}") from None
 
     def write(self, result: Result, summary: Summary) -> None:
         for rec in result.records:
             self.fh.write(rec.bytes)
+        for rec in result.quarantined:
+            if self.name == "-":
+                self.fh.write(quarantine_line(result, rec))
+            else:
+                if self.invalid is None:
+                    self.invalid = open(self.invalid_name, "wb")  # noqa: SIM115
+                self.invalid.write(quarantine_line(result, rec))
+            self.quarantined += 1
         self.fh.flush()
 
     def close(self) -> None:
         if self.name != "-":
             self.fh.close()
+        if self.invalid is not None:
+            self.invalid.close()
 
     def describe(self) -> str:
-        return "" if self.name == "-" else f"records written to {self.name}"
+        if self.name == "-":
+            return ""
+        extra = f" (invalid records: {self.invalid_name})" if self.quarantined else ""
+        return f"records written to {self.name}{extra}"
 
 
 class _ArchiveSink(_Sink):
+    """The archive.  Distinct inputs never share an object: two inputs of this run whose ids are the
+    same (``--key url`` / ``field:NAME``: the same value in two documents) are found here, and the
+    second is refused with both names (by path they are refused before any work, :func:`_survey`).
+    A document that failed on a resource limit (time or memory, which depend on the machine) does not
+    replace the archived version of the same source bytes: re-running never changes the head of an
+    object whose source did not change.  An input that was not read has nothing to archive."""
+
+    TRANSIENT = ("cpu_seconds", "memory_bytes")
+
     def __init__(self, root: Path, key: str) -> None:
-        from ..archive import Archive
+        from ..archive import Archive, ArchiveError
 
         self.root = root
         self.key = key
-        self.archive = Archive.open(root, create=True)
+        self.ids: dict[str, str] = {}
+        """Object id -> the name of the input of this run that took it."""
+        try:
+            self.archive = Archive.open(root, create=True)
+        except ArchiveError as exc:
+            raise Usage(f"--archive: {exc}") from None
+        except OSError as exc:
+            raise Usage(f"--archive {root}: {exc.strerror or exc}") from None
 
     def write(self, result: Result, summary: Summary) -> None:
         from ..archive import ArchiveError, LockTimeout
 
+        if not result.read:
+            summary.archive["not read"] += 1
+            return
         try:
-            outcome = self.archive.ingest(result, key=self.key)
+            object_id, used, note = self.archive.object_id_for(result, self.key)
+            if note:
+                summary.sink_warnings.append(note)
+                print(f"normalize: {result.name}: {note}", file=sys.stderr, flush=True)
+            other = self.ids.setdefault(object_id, result.name)
+            if other != result.name:
+                value = self._value(result, used)
+                raise ArchiveError(
+                    f"{object_id} is already the object of {other} in this run ({used} {value!r} in both);"
+                    " two different inputs never share an object"
+                )
+            if result.limit in self.TRANSIENT and self._same_source(object_id, result):
+                summary.archive["kept"] += 1
+                summary.sink_warnings.append(f"archive: kept the head of {object_id} (same source)")
+                return
+            outcome = self.archive.ingest(result, object_id=object_id, key=used)
         except (ArchiveError, LockTimeout, OSError) as exc:
             summary.failed.append((result.name, f"not archived: {exc}"))
             print(f"normalize: {result.name}: not archived: {exc}", file=sys.stderr, flush=True)
             return
         summary.archive[outcome.status] += 1
 
+    @staticmethod
+    def _value(result: Result, key: str) -> str:
+        return str(
+            result.fields.get("url") if key == "url" else result.fields.get(key.removeprefix("field:"))
+        )
+
+    def _same_source(self, object_id: str, result: Result) -> bool:
+        if object_id not in self.archive:
+            return False
+        try:
+            prov = self.archive.provenance(object_id)
+        except Exception:
+            return False
+        source = prov.get("source")
+        return isinstance(source, dict) and source.get("sha256") == result.sha256
+
     def close(self) -> None:
-        close = getattr(self.archive, "close", None)
-        if callable(close):
-            close()
+        self.archive.close()
 
     def describe(self) -> str:
         return f"archive {self.root}/"
 
 
-def _open_sink(args: argparse.Namespace, err: Console) -> _Sink | None:
-    try:
-        if args.output is not None:
-            return _DirSink(args.output)
-        if args.jsonl is not None:
-            return _JsonlSink(args.jsonl)
-        return _ArchiveSink(args.archive or Path("archive"), args.key)
-    except OSError as exc:
-        err.print(f"normalize: cannot open output: {exc}", markup=False)
-        return None
-    except ValueError as exc:
-        err.print(f"normalize: {exc}", markup=False)
-        return None
+def _open_sink(args: argparse.Namespace) -> _Sink:
+    if args.output is not None:
+        return _DirSink(args.output)
+    if args.jsonl is not None:
+        return _JsonlSink(args.jsonl)
+    return _ArchiveSink(args.archive or Path("archive"), args.key or "path")
 
 
 def _print_summary(err: Console, s: Summary, where: str) -> None:
     table = Table(title="normalize summary", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("documents", str(s.documents))
-    table.add_row("records", str(s.records))
+    o = s.outcomes
+    table.add_row("documents", f"{s.documents}: {o['ok']} ok, {o['degraded']} degraded, {o['failed']} failed")
+    table.add_row(
+        "records", str(s.records) + (f" (+{s.quarantined} quarantined as invalid)" if s.quarantined else "")
+    )
     table.add_row("formats", _fmt(s.formats))
     table.add_row("encodings", _fmt(s.encodings))
     table.add_row("changes", _fmt(s.changes, 8))
     table.add_row("warnings", str(s.warnings))
+    if s.limits:
+        table.add_row(
+            "limits hit", ", ".join(f"{_limits.OPTIONS[k]} {v}" for k, v in sorted(s.limits.items()))
+        )
     if s.archive:
         table.add_row("archive", _fmt(s.archive))
     table.add_row("failures", str(len(s.failed)) + "".join(f"\n{n}: {e}" for n, e in s.failed[:10]))
