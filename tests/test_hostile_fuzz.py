@@ -227,11 +227,7 @@ FUZZ_OPTIONS = Options(limits=Limits(repair_budget=2_000, line_chars=2_000, html
 """Small limits: the fuzzer's documents are small, and the limits' paths are exercised too."""
 
 
-KNOWN_BUGS = {
-    "frontmatter.py: categories that are not a list": ("[str(c) for c in cats if c]",),
-    "_htmldom.py: control characters in a text node": ("parent.text = (parent.text or",),
-    "frontmatter.py: a promo block at the top of the body": ("in _html_blocks", "el.drop_tree()"),
-}
+KNOWN_BUGS: dict[str, tuple[str, ...]] = {}
 """Bugs found by these properties in code owned elsewhere, reported, each pinned by a strict xfail
 test below (so its fix is noticed): the properties set them aside to find the next one.  Each is
 recognised by a line of its traceback."""
@@ -316,25 +312,26 @@ def test_property_each_parser_raises_only_our_errors(name: str, text: str) -> No
     assert isinstance(doc.articles, list)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="KNOWN_BUGS: frontmatter.py, categories: 7")
-def test_known_bug_front_matter_categories_not_a_list() -> None:
+def test_front_matter_categories_not_a_list() -> None:
     text = "---\ncategories: 7\n---\n<p>国务院常务会议部署进一步做好稳就业工作。</p>\n"
-    formats.get("frontmatter").parse(Document(source=text.encode(), name="x.md", text=text))
+    doc = Document(source=text.encode(), name="x.md", text=text)
+    formats.get("frontmatter").parse(doc)
+    assert doc.articles[0].fields["articleSection"] == ["7"]
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="KNOWN_BUGS: frontmatter.py, drop_tree of the root"
-)
-def test_known_bug_front_matter_promo_block_at_the_top() -> None:
+def test_front_matter_promo_block_at_the_top() -> None:
     """Found by fuzz/atheris_records.py: the body's promo block is the root of the parsed fragment."""
     text = PROMO_AT_THE_TOP
-    formats.get("frontmatter").parse(Document(source=text.encode(), name="x.md", text=text))
+    doc = Document(source=text.encode(), name="x.md", text=text)
+    formats.get("frontmatter").parse(doc)
+    assert doc.articles[0].blocks == []  # the promo went; nothing was left
+    assert "x.png" not in str(doc.articles[0].fields)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="KNOWN_BUGS: _htmldom.py, a control character")
-def test_known_bug_html_control_character_in_a_text_node() -> None:
+def test_html_control_character_in_a_text_node() -> None:
     text = "0<META>\x1f"
-    formats.get("html").parse(Document(source=text.encode(), name="x.html", text=text))
+    with pytest.raises(NormalizeError):  # no main text: said as such, not a crash in lxml
+        formats.get("html").parse(Document(source=text.encode(), name="x.html", text=text))
 
 
 def test_strategies_reach_every_layout() -> None:

@@ -93,7 +93,7 @@ def test_every_hostile_case_is_reported_and_the_run_stays_within_1_gb(hostile: P
             assert entry["outcome"] in ("ok", "degraded") and entry["records"] >= 1, (name, entry)
     totals = data["summary"]
     assert totals["ok"] + totals["degraded"] + totals["failed"] == totals["inputs"] == len(corpus.EXPECTED)
-    assert totals["limits_hit"] == {"input_bytes": 2, "line_chars": 3}
+    assert totals["limits_hit"] == {"input_bytes": 2, "line_chars": 3, "html_depth": 1}
     assert all(b"secret" not in p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert not any("secret" in p.name for p in (tmp_path / "out").rglob("*"))
     assert max(peak_kb, before) < 1024 * 1024, f"peak RSS {peak_kb} KB"
@@ -798,3 +798,18 @@ def test_report_accounts_for_every_input(tmp_path: Path) -> None:
     entry = _by_name(data)["pipe.txt"]
     assert set(entry) == {"name", "path", "outcome", "records", "quarantined", "warnings", "error", "limit"}
     assert entry["path"] == str(src / "pipe.txt")
+
+
+def test_html_depth_limit_below_the_parsers_ceiling() -> None:
+    page = (
+        "<html><body>"
+        + "<div>" * 40
+        + "<p>国务院常务会议部署稳就业工作。</p>"
+        + "</div>" * 40
+        + "</body></html>"
+    )
+    refused = process_bytes(page.encode(), "deep.html", Options(limits=Limits(html_depth=30)))
+    assert refused.error is not None and "(--max-html-depth)" in refused.error
+    assert "over the limit of 30 levels" in refused.error
+    read = process_bytes(page.encode(), "deep.html", Options(limits=Limits(html_depth=0)))
+    assert read.error is None or "max-html-depth" not in read.error

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import lxml.etree
 
+from .. import _limits
 from .._document import NormalizeError
 
 Element = lxml.etree._Element
@@ -58,7 +59,30 @@ def parse(text: str) -> Element:
         raise NormalizeError(f"unreadable HTML: {exc}", stage="parse") from exc
     if root is None:
         raise NormalizeError("unreadable HTML: no elements", stage="parse")
+    _check_depth(root)
     return root
+
+
+PARSER_DEPTH = 255
+"""libxml2's HTML parser silently drops what is nested deeper than this: such a page is refused, not
+read as whatever survived the cut."""
+
+
+def _check_depth(root: Element) -> None:
+    limit = _limits.current().html_depth
+    if not limit:
+        return
+    ceiling = min(limit, PARSER_DEPTH)
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:  # iterative: a page nested 100,000 deep must not exhaust Python's recursion
+        el, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest >= ceiling:
+            raise _limits.exceeded(
+                "html_depth", ceiling, deepest, what="the page nests elements", stage="parse"
+            )
+        stack.extend((child, depth + 1) for child in el)
 
 
 _PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
@@ -74,12 +98,21 @@ def text_of(el: Element) -> str:
     return "".join(t for t in el.itertext() if isinstance(t, str))
 
 
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(text: str | None) -> str | None:
+    """``text`` without the control characters lxml refuses to set as an element's text (the parser
+    read them from the page; they carry nothing, and the text stage would remove them anyway)."""
+    return _XML_UNSAFE.sub("", text) if text else text
+
+
 def remove(el: Element) -> None:
     """Take ``el`` out of the tree, keeping the text that follows it."""
     parent = el.getparent()
     if parent is None:
         return
-    tail = el.tail
+    tail = _xml_safe(el.tail)
     if tail:
         prev = el.getprevious()
         if prev is not None:

@@ -159,7 +159,13 @@ class FrontMatterFormat:
             else:
                 doc.warnings.append(f"front matter date {meta['date']!r} is not a date; left out")
         cats = meta.get("categories") or meta.get("category") or []
-        cats = [cats] if isinstance(cats, str) else [str(c) for c in cats if c]
+        if isinstance(cats, list):
+            cats = [str(c) for c in cats if c]
+        elif isinstance(cats, str | int | float) and not isinstance(cats, bool):  # `categories: 7`
+            cats = [str(cats)]
+        else:
+            doc.warnings.append(f"front matter categories are not text ({type(cats).__name__}); left out")
+            cats = []
         author = meta.get("author")
         publisher = None
         if isinstance(author, str) and author.strip():
@@ -196,9 +202,13 @@ class FrontMatterFormat:
         if not html.strip():
             return [], set()
         try:
-            root = lxml.html.fragment_fromstring(html, create_parent="div")
+            parsed = lxml.html.fragment_fromstring(html, create_parent="div")
         except (lxml.etree.ParserError, ValueError) as exc:
             raise NormalizeError(f"unreadable HTML body: {exc}", stage="parse") from exc
+        # a body of one element comes back as that element: wrapped, so that every element of the body
+        # (a promo block included) has a parent and can be dropped
+        root = lxml.html.Element("div")
+        root.append(parsed)
         for comment in root.xpath("//comment()"):
             comment.drop_tree() if hasattr(comment, "drop_tree") else comment.getparent().remove(comment)
         for el in root.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
@@ -209,7 +219,7 @@ class FrontMatterFormat:
                 _newsbody.log_removal(doc, Block(text), "boilerplate.removed", f"<{el.tag}>")
             el.drop_tree()
         promo_images: set[str] = set()
-        for el in list(root.iter("div", "section", "p", "aside", "ul", "span")):
+        for el in list(root.iterdescendants("div", "section", "p", "aside", "ul", "span")):
             if not _attached(el, root):
                 continue
             marks = f"{el.get('class', '')} {el.get('id', '')}"
@@ -221,7 +231,7 @@ class FrontMatterFormat:
                         doc, Block(text), "boilerplate.removed", f"page furniture ({marks.strip()})"
                     )
                 el.drop_tree()
-        for el in list(root.iter("div", "section", "p", "aside")):
+        for el in list(root.iterdescendants("div", "section", "p", "aside")):
             if not _attached(el, root):
                 continue
             text = " ".join(el.text_content().split())

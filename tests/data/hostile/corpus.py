@@ -40,7 +40,7 @@ EXPECTED: dict[str, str] = {
     "yaml_title_list.md": "",
     "yaml_unclosed.md": "front matter is never closed",
     "fm_path_traversal.md": "",
-    "html_deep.html": "no main text found in the page",
+    "html_deep.html": "the page nests elements 255 levels, over the limit of 255 levels (--max-html-depth)",
     "html_entities.html": "a paragraph of article 1 has a line of 200,000 characters",
     "title_1mb.md": "line 2 is 333,348 characters, over the limit of 100,000 characters (--max-line-length)",
     "one_line_50mb.txt": "the file is 50,000,001 bytes, over the limit of 33,554,432 bytes",
