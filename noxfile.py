@@ -11,8 +11,9 @@ PYTHON = "3.11"
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The test suite (uses ../shared/external when present, skips those tests cleanly otherwise)."""
-    session.install("-e", ".[test]")
+    """The test suite (uses ../shared/external when present, skips those tests cleanly otherwise).
+    The dask extra is installed so that the cluster tests run (tests/test_dask.py)."""
+    session.install("-e", ".[test,dask]")
     session.run("pytest", "-n", "2", "-q", *session.posargs)
 
 
@@ -25,7 +26,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    session.install("-e", ".[dev,test]")
+    session.install("-e", ".[dev,test,dask]")
     session.run("mypy")
 
 
@@ -60,7 +61,7 @@ def bench(session: nox.Session) -> None:
     bench/archive.py; the rest (``--quick``, ``--repeat``, ``--cache``, ``--out`` …) to bench/pipeline.py.
     ``--quick`` also limits the archive benchmark to 1,000 documents.
     """
-    session.install("-e", ".[eval]")
+    session.install("-e", ".[eval,dask]")
     pipeline_args: list[str] = []
     archive_args: list[str] = []
     args = iter(session.posargs)
@@ -79,6 +80,8 @@ def bench(session: nox.Session) -> None:
         archive_args += ["--sizes", "1000"]
     session.run("python", "bench/pipeline.py", *pipeline_args)
     session.run("python", "bench/archive.py", *archive_args)
+    quick = ["--docs", "100", "--repeat", "1"] if "--quick" in pipeline_args else []
+    session.run("python", "bench/dask.py", *quick)
 
 
 @nox.session(python=PYTHON)

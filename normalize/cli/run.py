@@ -46,6 +46,7 @@ from .. import _limits, _read, _watchdog, _worker
 from .._limits import Limits
 from ..pipeline import Options, RecordOut, Result
 from ..text import TextOptions
+from . import _scale
 
 SCRIPTS = ("zh-Hans", "zh-Hant", "zh-TW", "zh-HK", "keep")
 FORMATS = ("frontmatter", "plaintext", "policy", "html")
@@ -54,9 +55,14 @@ _KEY = re.compile(r"path|url|field:[A-Za-z0-9_.-]+")
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "paths", nargs="+", type=Path, metavar="PATH", help="files or directories (recursive)"
+        "paths",
+        nargs="+",
+        type=_scale.source,
+        metavar="PATH",
+        help="files or directories (recursive); with --executor dask also fsspec URLs and globs",
     )
     out = parser.add_mutually_exclusive_group()
+    _scale.configure(parser, out)
     out.add_argument(
         "-o",
         "--output",
@@ -71,7 +77,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     out.add_argument(
         "--archive",
-        type=Path,
+        type=_scale.source,
         metavar="DIR",
         help="ingest into the OCFL archive at DIR (the default, with DIR = archive/)",
     )
@@ -230,7 +236,7 @@ class Summary:
     """Warnings the sink gives about the result it is writing (taken by :meth:`add`)."""
 
     def add(
-        self, result: Result, sink_errors: list[str] | None = None, *, path: Path | None = None
+        self, result: Result, sink_errors: list[str] | None = None, *, path: Path | str | None = None
     ) -> dict[str, Any]:
         """Count ``result`` (after the sink wrote it: ``sink_errors`` are its failures there, e.g. not
         archived, already in :attr:`failed`); returns its report entry (``path``: the input's)."""
@@ -322,11 +328,22 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, err: Console) -> int:
     options = _check(args)
-    total = _survey(args)
+    dask_run = _scale.start(args, options)  # None unless --executor dask (its cluster starts here)
+    try:
+        return _run_with(args, err, options, dask_run)
+    finally:
+        if dask_run is not None:
+            dask_run.close()
+
+
+def _run_with(
+    args: argparse.Namespace, err: Console, options: Options, dask_run: _scale.DaskRun | None
+) -> int:
+    total = dask_run.total if dask_run is not None else _survey(args)
     notes = _watchdog.unsupported(options.limits)
     report = _Report(args.report) if args.report else None
     try:
-        sink = _open_sink(args)
+        sink = dask_run.sink if dask_run is not None and dask_run.sink else _open_sink(args)
     except Usage:
         if report is not None:
             report.discard()
@@ -348,11 +365,12 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     jobs = max(1, min(args.jobs or _worker.default_jobs(), total))  # no more workers than documents
     # the pool's processes start before the progress bar starts its thread: a process forked while
     # another thread runs may inherit a lock that thread held
-    pool = _worker.Pool(jobs) if jobs > 1 else None
+    pool = _worker.Pool(jobs) if jobs > 1 and dask_run is None else None
     try:
         with progress:
             task = progress.add_task("normalizing", total=total)
-            for result, path in _results(_inputs(args), options, pool, jobs):
+            pairs = dask_run.pairs() if dask_run is not None else _results(_inputs(args), options, pool, jobs)
+            for result, path in pairs:
                 before = len(summary.failed)
                 sink.write(result, summary)
                 sink_errors = [e for _, e in summary.failed[before:]]
@@ -384,7 +402,8 @@ def _check(args: argparse.Namespace) -> Options:
         raise Usage(f"--jsonl {args.jsonl}: is a directory (give a file name)")
     if args.output is not None and args.output.exists() and not args.output.is_dir():
         raise Usage(f"-o {args.output}: exists and is not a directory")
-    missing = [p for p in args.paths if not os.path.lexists(p)]
+    _scale.check(args)
+    missing = [p for p in args.paths if isinstance(p, Path) and not os.path.lexists(p)]
     if missing:
         raise Usage("; ".join(f"{p}: no such file or directory" for p in missing))
     try:
@@ -411,7 +430,7 @@ def _outputs(args: argparse.Namespace) -> list[Path]:
     elif args.jsonl is not None and args.jsonl != "-":
         out += [Path(args.jsonl), Path(f"{args.jsonl}.invalid.jsonl")]
     elif args.jsonl is None:
-        out.append(args.archive or Path("archive"))
+        out.append(Path(str(args.archive or "archive")))
     if args.report is not None:
         out.append(args.report)
     return [p.absolute() for p in out]
@@ -690,7 +709,7 @@ def _open_sink(args: argparse.Namespace) -> _Sink:
         return _DirSink(args.output)
     if args.jsonl is not None:
         return _JsonlSink(args.jsonl)
-    return _ArchiveSink(args.archive or Path("archive"), args.key or "path")
+    return _ArchiveSink(_scale.archive_dir(args.archive), args.key or "path")
 
 
 def _print_summary(err: Console, s: Summary, where: str) -> None:
