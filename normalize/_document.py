@@ -145,6 +145,10 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     converters: dict[str, str] = field(default_factory=dict)
     """Libraries that did work on this document: name -> version."""
+    source_url: str = ""
+    """Where the bytes were fetched from, when a crawl archive says so (WARC-Target-URI)."""
+    captured: str = ""
+    """When they were fetched (WARC-Date, ISO 8601 UTC)."""
 
     def log(self, *changes: Change) -> None:
         self.changes.extend(changes)

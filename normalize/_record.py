@@ -63,6 +63,8 @@ def build(doc: Document, article: Article, position: int, *, language: str) -> d
     for key in ("datePublished", "url"):
         if f.get(key):
             rec[key] = f[key]
+    if "url" not in rec and doc.source_url:  # a captured page without a canonical link of its own
+        rec["url"] = doc.source_url
     if f.get("publisher"):
         rec["publisher"] = {"type": "Organization", "name": f["publisher"]}
     if f.get("sourceScript"):
@@ -169,6 +171,10 @@ def _source(doc: Document) -> dict[str, Any]:
         "encodingConfidence": round(det.confidence, 4) if det else 0,
         "sourceFormat": doc.format,
     }
+    if doc.source_url:
+        src["url"] = doc.source_url
+    if doc.captured:
+        src["capturedAt"] = doc.captured
     if det:
         if det.declared:
             src["declaredEncoding"] = det.declared

@@ -55,6 +55,10 @@ class BytesItem:
 
     data: bytes
     name: str
+    url: str = ""
+    """Where the bytes were fetched from (a page out of a crawl archive)."""
+    captured: str = ""
+    """When (ISO 8601)."""
 
     def size(self) -> int:
         return len(self.data)
@@ -127,7 +131,7 @@ def _run(item: Item, options: Options) -> Result:
         )
         with _watchdog.guard(options.limits), _watchdog.cpu_backstop(backstop):
             if isinstance(item, BytesItem):
-                return process_bytes(item.data, item.name, options)
+                return process_bytes(item.data, item.name, options, url=item.url, captured=item.captured)
             if item.problem is not None:
                 return unread(item.path, item.root, item.problem)
             return process(item.path, item.root, options)

@@ -353,8 +353,12 @@ def _looks_html(text: str) -> bool:
         return False
 
 
-def process_bytes(data: bytes, name: str, options: Options | None = None) -> Result:
-    return process_document(Document(source=data, name=name), options)
+def process_bytes(
+    data: bytes, name: str, options: Options | None = None, *, url: str = "", captured: str = ""
+) -> Result:
+    """Normalize bytes already in memory; ``url`` and ``captured``: where and when they were fetched
+    (a page out of a crawl archive), recorded in the record's ``wasDerivedFrom``."""
+    return process_document(Document(source=data, name=name, source_url=url, captured=captured), options)
 
 
 def process(

@@ -42,7 +42,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .. import _limits, _read, _watchdog, _worker
+from .. import _limits, _read, _warc, _watchdog, _worker
 from .._limits import Limits
 from ..pipeline import Options, RecordOut, Result
 from ..text import TextOptions
@@ -297,6 +297,9 @@ def _results(
 
     def items() -> Iterator[_worker.Item]:
         for e in entries:
+            if e.problem is None and _warc.is_warc(e.path):  # a crawl archive: one input per page
+                yield from _warc_items(e, options, paths)
+                continue
             paths.append(e.path)
             yield _worker.PathItem(e.path, e.root, e.problem)
 
@@ -307,6 +310,18 @@ def _results(
         return
     for result in _worker.ordered_results(items(), options, pool.executor, jobs, restart=pool.restart):
         yield result, paths.popleft()
+
+
+def _warc_items(entry: _read.Entry, options: Options, paths: deque[Path]) -> Iterator[_worker.Item]:
+    """The pages of a WARC file as inputs, each with its target URI and capture date; a file that
+    cannot be read on becomes one failed input naming why."""
+    try:
+        for page in _warc.pages(entry.path, entry.name, max_bytes=options.limits.input_bytes):
+            paths.append(entry.path)
+            yield _worker.BytesItem(page.data, page.name, url=page.url, captured=page.captured)
+    except _warc.WarcError as exc:
+        paths.append(entry.path)
+        yield _worker.PathItem(entry.path, entry.root, str(exc))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -454,6 +469,9 @@ def _survey(args: argparse.Namespace) -> int:
     seen: dict[str, Path] = {}
     total = 0
     for entry in _inputs(args):
+        if entry.problem is None and _warc.is_warc(entry.path):
+            total += _warc.count(entry.path)
+            continue
         total += 1
         if not by_path:
             continue
