@@ -63,6 +63,7 @@ from ._fsio import (
     location,
     materialize,
 )
+from ._select import ALL, Selection
 from .pipeline import Options, RecordOut, Result
 
 log = logging.getLogger(__name__)
@@ -351,6 +352,7 @@ class DaskRun:
         max_bytes: int = _worker.BATCH_BYTES,
         window_per_worker: int | None = None,
         retries: int = 2,
+        select: Selection = ALL,
     ) -> None:
         options = options or Options()
         if shard_format not in _shards.FORMATS:
@@ -370,7 +372,7 @@ class DaskRun:
         if shards is not None:
             fs, _ = filesystem(shards, storage)
             shards_on_workers = not is_process_local(fs)
-        self.items: list[AnyItem] = list(iter_items(sources, storage))
+        self.items: list[AnyItem] = list(iter_items(sources, storage, select))
         self.total = len(self.items)
         self.max_items, self.max_bytes = max_items, max_bytes
         self.retries = retries

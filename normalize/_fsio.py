@@ -27,6 +27,7 @@ from typing import Any
 
 from . import _read, _worker
 from ._limits import DEFAULT, Limits, exceeded
+from ._select import ALL, Selection
 from ._worker import BytesItem, Item, PathItem
 from .pipeline import Options, Result
 
@@ -81,25 +82,26 @@ AnyItem = Item | UrlItem
 
 
 def iter_items(
-    sources: Iterable[str | Path], storage_options: StorageOptions | None = None
+    sources: Iterable[str | Path], storage_options: StorageOptions | None = None, select: Selection = ALL
 ) -> Iterator[AnyItem]:
     """Every input under ``sources`` in input order: local paths as the local executor walks them
     (:func:`normalize._read.walk`, with what cannot be read and why), URLs listed through fsspec.  A URL on a
     process-local filesystem is read here (a worker could not see it).  Raises
-    :class:`FileNotFoundError` for a source that names nothing."""
+    :class:`FileNotFoundError` for a source that names nothing.  ``select``: ``--include`` and
+    ``--exclude``, for the files found in a folder or by a glob."""
     for source in sources:
         if not is_url(source):
-            for e in _read.walk([Path(source)]):  # also what cannot be read, as the local executor
+            for e in _read.walk([Path(source)], select):  # also what cannot be read, as the local executor
                 yield PathItem(e.path, e.root, e.problem)
             continue
         url = str(source)
         fs, _ = filesystem(url, storage_options)
         local = is_process_local(fs)
-        for item in _list_url(url, storage_options):
+        for item in _list_url(url, storage_options, select):
             yield BytesItem(bytes(fs.cat_file(filesystem(item.url)[1])), item.name) if local else item
 
 
-def _list_url(url: str, storage_options: StorageOptions | None) -> list[UrlItem]:
+def _list_url(url: str, storage_options: StorageOptions | None, select: Selection = ALL) -> list[UrlItem]:
     fs, path = filesystem(url, storage_options)
     path = path.rstrip("/") or path
     parts = path.split("/")
@@ -122,7 +124,9 @@ def _list_url(url: str, storage_options: StorageOptions | None) -> list[UrlItem]
     items = []
     for full, info in found.items():
         rel = _relative(full, root)
-        if rel is None or info.get("type", "file") != "file" or (_skipped(rel) and not named):
+        if rel is None or info.get("type", "file") != "file":
+            continue
+        if not named and (_skipped(rel) or not select.wants(rel)):
             continue
         items.append(UrlItem(fs.unstrip_protocol(full), rel, int(info.get("size") or 0)))
     if not items and any(m in path for m in _MAGIC):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ._document import Document, NormalizeError
 from ._limits import DEFAULT, Limits, exceeded
+from ._select import ALL, Selection
 
 # files that are never documents
 _SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -76,21 +77,23 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def walk(paths: Iterable[Path]) -> Iterator[Entry]:
+def walk(paths: Iterable[Path], select: Selection = ALL) -> Iterator[Entry]:
     """Every input under ``paths``, sorted by path components within each path given, lazily.
 
-    A directory is walked recursively; a file is its own root's child.  Missing paths raise
-    :class:`FileNotFoundError`.  See the module docstring for what is yielded with a problem."""
+    A directory is walked recursively, its files and folders chosen by ``select`` (``--include``,
+    ``--exclude``); a file given is an input whatever ``select`` says, its own root's child.  Missing
+    paths raise :class:`FileNotFoundError`.  See the module docstring for what is yielded with a
+    problem."""
     for path in paths:
         if path.is_dir():
-            yield from _walk_dir(path, path, path.resolve())
+            yield from _walk_dir(path, path, path.resolve(), select)
         elif os.path.lexists(path):
             yield Entry(path, path.parent)  # even a FIFO: read() refuses it with its reason
         else:
             raise FileNotFoundError(str(path))
 
 
-def _walk_dir(folder: Path, root: Path, real_root: Path) -> Iterator[Entry]:
+def _walk_dir(folder: Path, root: Path, real_root: Path, select: Selection) -> Iterator[Entry]:
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
@@ -101,6 +104,11 @@ def _walk_dir(folder: Path, root: Path, real_root: Path) -> Iterator[Entry]:
         if e.name.startswith("."):
             continue
         path = folder / e.name
+        if not select.everything:
+            rel = name_of(path, root)
+            is_dir = e.is_dir(follow_symlinks=False)
+            if select.excludes_dir(rel) if is_dir else not select.wants_file(rel):
+                continue
         try:
             if e.is_symlink():
                 problem = _link_problem(path, real_root)
@@ -111,7 +119,7 @@ def _walk_dir(folder: Path, root: Path, real_root: Path) -> Iterator[Entry]:
                     yield Entry(path, root, problem)
                 continue
             if e.is_dir(follow_symlinks=False):
-                yield from _walk_dir(path, root, real_root)
+                yield from _walk_dir(path, root, real_root, select)
                 continue
             if e.name in _SKIP_NAMES or path.suffix in _SKIP_SUFFIXES:
                 continue

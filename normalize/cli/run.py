@@ -44,6 +44,7 @@ from rich.table import Table
 
 from .. import _limits, _read, _warc, _watchdog, _worker
 from .._limits import Limits
+from .._select import Selection
 from ..pipeline import Options, RecordOut, Result
 from ..text import TextOptions
 from . import _scale
@@ -111,7 +112,32 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--debug", action="store_true", help="show the traceback of internal errors (bugs; please report)"
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    talk = parser.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    talk.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show every warning as it comes, and every failure in the summary",
+    )
+    files = parser.add_argument_group("which files of a folder are inputs (globs; exclusion first)")
+    files.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help=(
+            "read only the files matching GLOB (repeatable or comma-separated; '*.html' at any depth, "
+            "'news/**/*.txt' from the folder given). Files named on the command line are always read"
+        ),
+    )
+    files.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files and folders matching GLOB (decided before --include; e.g. '*.json,drafts/')",
+    )
     limits = parser.add_argument_group("limits per document (0 = no limit; docs/limits.md)")
     limits.add_argument(
         "--repair-budget",
@@ -216,6 +242,10 @@ class Usage(Exception):
     """A problem with the command as given, found before any work: exit 2, no traceback."""
 
 
+SHOWN = 10
+"""Failures and warnings listed in the summary (all of them with ``--verbose``)."""
+
+
 @dataclass
 class Summary:
     """What the run did, input by input: the outcomes add up to :attr:`documents`."""
@@ -234,6 +264,8 @@ class Summary:
     """Inputs per limit hit (``input_bytes``, ``cpu_seconds`` …)."""
     sink_warnings: list[str] = field(default_factory=list)
     """Warnings the sink gives about the result it is writing (taken by :meth:`add`)."""
+    warned: list[tuple[str, str]] = field(default_factory=list)
+    """The first :data:`SHOWN` warnings, with their input's name (the summary shows them)."""
 
     def add(
         self, result: Result, sink_errors: list[str] | None = None, *, path: Path | str | None = None
@@ -249,6 +281,7 @@ class Summary:
         self.records += len(result.records)
         self.quarantined += len(result.quarantined)
         self.warnings += len(warnings)
+        self.warned += [(result.name, w) for w in warnings[: max(0, SHOWN - len(self.warned))]]
         if result.limit:
             self.limits[result.limit] += 1
         doc = result.document
@@ -390,7 +423,7 @@ def _run_with(
                 sink.write(result, summary)
                 sink_errors = [e for _, e in summary.failed[before:]]
                 entry = summary.add(result, sink_errors, path=path)
-                _tell(result, args.debug)
+                _tell(result, args.debug, entry["warnings"] if args.verbose else [])
                 if report is not None:
                     report.add(entry)
                 progress.advance(task)
@@ -401,7 +434,7 @@ def _run_with(
     if report is not None:
         report.close(summary.totals())
     if not args.quiet:
-        _print_summary(err, summary, sink.describe())
+        _print_summary(err, summary, sink.describe(), args.verbose, args.report)
     return 1 if summary.outcomes["failed"] or summary.quarantined else 0
 
 
@@ -433,6 +466,10 @@ def _check(args: argparse.Namespace) -> Options:
         )
     except ValueError as exc:
         raise Usage(str(exc)) from None
+    try:
+        args.select = Selection(tuple(args.include), tuple(args.exclude))
+    except ValueError as exc:
+        raise Usage(f"--include/--exclude: {exc}") from None
     return Options(text=TextOptions(script=args.script), format=args.format, limits=limits)
 
 
@@ -454,7 +491,7 @@ def _outputs(args: argparse.Namespace) -> list[Path]:
 def _inputs(args: argparse.Namespace) -> Iterator[_read.Entry]:
     """The inputs under the paths given (:func:`normalize._read.walk`), less this run's outputs."""
     outputs = _outputs(args)
-    for entry in _read.walk(args.paths):
+    for entry in _read.walk(args.paths, args.select):
         where = entry.path.absolute()
         if not any(where == o or where.is_relative_to(o) for o in outputs):
             yield entry
@@ -488,12 +525,16 @@ def _survey(args: argparse.Namespace) -> int:
             )
     if total == 0:
         looked = ", ".join(str(p) for p in args.paths)
-        raise Usage(f"no input files in {looked} (hidden files and *.jsonld are not inputs)")
+        chosen = "" if args.select.everything else "; --include/--exclude chose none"
+        raise Usage(f"no input files in {looked} (hidden files and *.jsonld are not inputs{chosen})")
     return total
 
 
-def _tell(result: Result, debug: bool) -> None:
-    """One stderr line per problem, naming the input: its failure, each quarantined record."""
+def _tell(result: Result, debug: bool, warnings: list[str]) -> None:
+    """One stderr line per problem, naming the input: its failure, each quarantined record, each of
+    ``warnings`` (``--verbose``)."""
+    for w in warnings:
+        print(f"normalize: {result.name}: warning: {w}", file=sys.stderr, flush=True)
     if result.error:
         print(f"normalize: {result.name}: {result.error}", file=sys.stderr, flush=True)
         if debug and result.traceback:
@@ -730,7 +771,7 @@ def _open_sink(args: argparse.Namespace) -> _Sink:
     return _ArchiveSink(_scale.archive_dir(args.archive), args.key or "path")
 
 
-def _print_summary(err: Console, s: Summary, where: str) -> None:
+def _print_summary(err: Console, s: Summary, where: str, verbose: bool, report: Path | None) -> None:
     table = Table(title="normalize summary", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
@@ -742,17 +783,27 @@ def _print_summary(err: Console, s: Summary, where: str) -> None:
     table.add_row("formats", _fmt(s.formats))
     table.add_row("encodings", _fmt(s.encodings))
     table.add_row("changes", _fmt(s.changes, 8))
-    table.add_row("warnings", str(s.warnings))
+    more = f"all in {report}" if report is not None else "-v shows them all"
+    warned = [] if verbose else s.warned  # -v printed each as it came
+    table.add_row("warnings", _listed(s.warnings, warned, more if not verbose else "shown above"))
     if s.limits:
         table.add_row(
             "limits hit", ", ".join(f"{_limits.OPTIONS[k]} {v}" for k, v in sorted(s.limits.items()))
         )
     if s.archive:
         table.add_row("archive", _fmt(s.archive))
-    table.add_row("failures", str(len(s.failed)) + "".join(f"\n{n}: {e}" for n, e in s.failed[:10]))
+    failed = s.failed if verbose else s.failed[:SHOWN]
+    table.add_row("failures", _listed(len(s.failed), failed, more))
     if where:
         table.add_row("output", where)
     err.print(table)
+
+
+def _listed(count: int, shown: list[tuple[str, str]], more: str) -> str:
+    """``count``, then the (input name, message) pairs ``shown``, and how many are not."""
+    rest = count - len(shown)
+    tail = f"\n… +{rest} more ({more})" if rest > 0 else ""
+    return str(count) + "".join(f"\n{n}: {m}" for n, m in shown) + tail
 
 
 def _fmt(counter: Counter[str], most: int = 6) -> str:
