@@ -32,18 +32,22 @@ KiB = 1024
 MiB = 1024 * KiB
 GiB = 1024 * MiB
 
-REPAIR_BUDGET = 100_000
+REPAIR_BUDGET = 150_000
 """Default work units of the mojibake search per document (:attr:`Limits.repair_budget`).
 
 How each step of the search is charged: :data:`normalize.encoding._mojibake.UNITS` (one unit is
-about one evaluation of the Chinese plausibility model).  100,000 units is about 1 s of search on
-the reference machine (2 shared cores, CPython 3.11): on 200 policy documents damaged with every CJK
-kind (1 to 3 lines of a document, or 2 % to all of its lines), a unit took 9.3 to 12.7 µs (three
-runs, median 10.2 µs; r² = 0.84 to 0.85 between units and CPU seconds per document).  The cost of a
-unit varies by kind: about 20 µs for misaligned GB18030, 14 µs for GB18030 read as Big5, 8 µs for
-UTF-8 read as GB18030, so the cut comes after 0.8 to 2 s of search.  It cut 13 of those 200
-documents (whole pages damaged; none of the 80 with 1 to 3 damaged lines, which spent at most
-26,000 units, median 2,300); the tests' cases and the seeds are far below it."""
+about one evaluation of the Chinese plausibility model, or one candidate of the lost-byte search).
+150,000 units is about 1 s of search on the reference machine (2 shared cores, CPython 3.11).
+
+First fit (per line, per searched sequence and per lost byte only): on 200 policy documents damaged
+with every CJK kind, a unit took 9.3 to 12.7 µs (median 10.2 µs), but the lost-byte search's beam
+was not charged by what it scored, and one bench document (a page of GB18030 read as Big5 with dozens
+of lost bytes on one line) ran 4.6 s inside a 100,000-unit budget.  The search now charges each
+candidate it scores: on the 24 damaged documents of the 200-document bench corpus (``bench/corpus.py
+200``, seed 0) a unit took 0.3 to 7.2 µs (6.0 µs over all of them; the cheap end is lines ftfy
+repairs at once), the most expensive document spending 624,000 units in 4.5 s.  At 4.7 to 7.2 µs a
+unit on the documents that reach it, 150,000 units is 0.7 to 1.1 s.  The tests' cases and the seeds
+are far below it (the costliest single-line case of tests/data/encoding/repair.json: 33,400)."""
 
 INPUT_BYTES = 32 * MiB
 """Default size limit of one input file (:attr:`Limits.input_bytes`).

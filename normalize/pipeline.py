@@ -255,7 +255,7 @@ def build_records(doc: Document, options: Options) -> tuple[list[RecordOut], lis
         rec = RecordOut(
             id=str(data.get("id", f"(record {i})")),
             data=data,
-            bytes=canonical_bytes(data),
+            bytes=canonical_bytes(data, clean=False),
             filename=filename,
             errors=problems,
             position=i,

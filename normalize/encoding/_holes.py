@@ -23,6 +23,7 @@ import codecs
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -436,6 +437,7 @@ def solve(
     script: int | None = None,
     before: str | None = None,
     context: str = "",
+    charge: Callable[[int], None] | None = None,
 ) -> Solved | None:
     """Decode ``seq`` (bytes with HOLEs) with ``codec``, filling every hole; None if it cannot decode.
 
@@ -447,7 +449,8 @@ def solve(
     run ends the line (its text may stop inside a word; its last character is judged by
     :func:`._bigram.end_cost`).  ``context``: the rest of the line after the run, for what the run
     repeats (:func:`_repeat_bonus`).  A character most of whose bytes were lost is not made up:
-    it stays U+FFFD (:func:`_keeping_lost`, :attr:`Solved.lost`).
+    it stays U+FFFD (:func:`_keeping_lost`, :attr:`Solved.lost`).  ``charge``: called with the number
+    of candidates scored after each lost byte (a budget: it may raise to stop the search).
     """
     holes = [i for i, b in enumerate(seq) if b == HOLE]
     data = bytes(0 if b == HOLE else b for b in seq)
@@ -541,6 +544,8 @@ def solve(
                     whole = memo[piece] = _piece_cost(ctx, piece, mode, script)
                     _SCORED[0] += 1
                 grown.append((c0 + whole, len(grown), i, v, piece, pend, False))
+        if charge is not None:
+            charge(len(grown))
         if not grown:
             return None
         grown.sort()

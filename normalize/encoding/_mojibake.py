@@ -22,7 +22,8 @@ clean text.  On a suspicious line:
 
 The search has a per-document budget in work units (:data:`UNITS`, the limit in
 :class:`normalize._limits.Limits`): past it, the suspicious lines not yet searched are flagged
-``mojibake.unsearched`` instead.  Units, not seconds, so the same text gives the same changes on any
+``mojibake.unsearched`` instead, unless ftfy's linear pass alone repairs them (UTF-8 read as a
+Latin codec: no search needed).  Units, not seconds, so the same text gives the same changes on any
 machine, however loaded.
 """
 
@@ -79,7 +80,9 @@ _FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F) if not chr(c).i
 def _trigger_re() -> re.Pattern[str]:
     rare = _cjkscore.rare_han_class()
     return re.compile(
-        f"{_LATIN_RE.pattern}|[{_ODD}]|{_GARBAGE_RE.pattern}|{rare}[^\\n]{{0,2}}?{rare}[^\\n]{{0,2}}?{rare}"
+        # three rare Han characters at most two apart; the class written once (compiling it is what
+        # costs: thousands of ranges), the lazy gap after the third one matching nothing
+        f"{_LATIN_RE.pattern}|[{_ODD}]|{_GARBAGE_RE.pattern}|(?:{rare}[^\\n]{{0,2}}?){{3}}"
     )
 
 
@@ -128,7 +131,9 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
                 _charge(UNITS["line"])
                 changes.extend(_repair_line(text[ls:le], ls))
             except _Spent:
-                changes.extend(_unsearched(text, lines[i:], budget))
+                _METER.set(None)  # what is left is bounded: ftfy's linear pass, or a flag
+                for s, e in lines[i:]:
+                    changes.extend(_cheap_line(text[s:e], s) or _unsearched(text, [(s, e)], budget))
                 break
     finally:
         _METER.reset(token)
@@ -150,14 +155,22 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
 
 UNSEARCHED = "mojibake.unsearched"
 """Kind of the flag on a suspicious line left unsearched because the document's budget was spent."""
-UNITS: dict[str, int] = {"line": 1500, "search": 50, "lost_byte": 50, "model": 1, "insertion": 200}
+UNITS: dict[str, int] = {
+    "line": 1500,
+    "search": 50,
+    "lost_byte": 50,
+    "candidate": 1,
+    "model": 1,
+    "insertion": 200,
+}
 """Work units the search is charged, before the work is done: per suspicious line searched (ftfy, the
 re-encodings, the scans), per byte sequence searched for lost bytes (:func:`._holes.solve`) plus per
-lost byte in it, per evaluation of the plausibility model made here, and per position tried for a
-dropped private-use pair (1,894 candidate decodings).  The weights are least-squares fits of CPU time
-on damaged documents (one unit is about 10 µs here; see :data:`normalize._limits.REPAIR_BUDGET`).
-The model evaluations inside the lost-byte search cannot be counted from here (its beam prunes by
-score, so how many there are is known only after it ran), hence the per-sequence and per-byte terms."""
+lost byte in it and per candidate it scores (a state of its beam times a value of the lost byte, counted
+by the search itself after each byte: how many there are is known only once the beam is pruned), per
+evaluation of the plausibility model made here, and per position tried for a dropped private-use pair
+(1,894 candidate decodings).  The weights are least-squares fits of CPU time on damaged documents (one
+unit is about 10 µs here; see :data:`normalize._limits.REPAIR_BUDGET`); a candidate costs about 20 µs,
+and without its term a line with many lost bytes ran 4.6 s on a budget meant for about 1 s."""
 
 
 class _Spent(Exception):
@@ -183,6 +196,13 @@ def _charge(units: int) -> None:
     meter.spent += units
     if meter.spent > meter.limit:
         raise _Spent
+
+
+def _cheap_line(line: str, offset: int) -> list[Change]:
+    """After the budget is spent: the repair of a line that a Latin reading explains (UTF-8 by ftfy, or
+    GBK / Big5 by :mod:`._legacylatin`: linear passes, no search), or nothing."""
+    latin = _latin(line, offset)
+    return _legacy_latin(line, offset, latin) or ([] if latin is None else [latin])
 
 
 def _unsearched(text: str, lines: list[tuple[int, int]], budget: int | None) -> list[Change]:
@@ -649,8 +669,13 @@ def _solve(
         script=script,
         before=before,
         context=context,
+        charge=_charge_candidates,
     )
     return None if solved is None or solved.text.count("\ufffd") > solved.lost else solved
+
+
+def _charge_candidates(n: int) -> None:
+    _charge(UNITS["candidate"] * n)
 
 
 def _charge_search(seq: list[int]) -> None:
@@ -786,7 +811,14 @@ def _with_dropped_pair(seq: list[int], seg: str, left: str, right: str) -> list[
         return out
     _charge_search(seq)
     first = _holes.solve(
-        seq, "gb18030", left, right, reader="gb18030", after=_after(right, "gb18030"), free=_FIRST
+        seq,
+        "gb18030",
+        left,
+        right,
+        reader="gb18030",
+        after=_after(right, "gb18030"),
+        free=_FIRST,
+        charge=_charge_candidates,
     )
     if first is None:
         return out
