@@ -6,9 +6,9 @@ checked against the bytes; HZ (ASCII-only files); strict UTF-8, weighed against
 the legacy codecs when they decode the bytes too (short bytes are valid UTF-8 by
 chance: :func:`_with_utf8`); then the candidates (gb18030, big5hkscs/cp950,
 EUC-TW where the C library's iconv has it, UTF-16 without BOM) decoded strictly
-and scored with the Chinese plausibility model of :mod:`._cjkscore`, with chardet
-as one more piece of evidence.  Stray C0 control bytes are ignored (they are stripped by
-:func:`normalize.encoding.decode`).  A file that no single codec decodes is
+and scored with the Chinese plausibility model of :mod:`._cjkscore`, with chardet's
+guess as one more piece of evidence where the model is unsure.  Stray C0 control bytes
+are ignored (they are stripped by :func:`normalize.encoding.decode`).  A file that no single codec decodes is
 analysed line by line and reported as regions.
 """
 
@@ -130,6 +130,12 @@ so a word such as ``café`` must not become ``caf茅`` on a small difference of 
 def _confidence(margin: float) -> float:
     """Map a cost margin (nats) between the best and second-best candidate to 0..1."""
     return round(1.0 / (1.0 + math.exp(-(margin - 4.0) / 3.0)), 3)
+
+
+CHARDET_BELOW = 0.9
+"""chardet's guess is recorded as evidence only when the model's confidence is below this: it never
+decides, and a pure-Python pass over 4 KB costs about 20 ms, more than the rest of the pipeline on
+a typical document (bench/RESULTS.md)."""
 
 
 def _chardet_evidence(sample: bytes) -> str | None:
@@ -299,10 +305,11 @@ def detect(data: bytes) -> Detection:
         best_cost, best, _b = cands[0]
         margin = (cands[1][0] - best_cost) if len(cands) > 1 else 40.0
         evidence += [f"strict:{'/'.join(c for _s, c, _b in cands)}", f"cjk-score:{best}"]
-        cd = _chardet_evidence(_sample(clean, 4096))
-        if cd:
-            evidence.append(cd)
         confidence = _confidence(margin)
+        if confidence < CHARDET_BELOW:  # a second opinion where ours is unsure (it costs ~20 ms)
+            cd = _chardet_evidence(_sample(clean, 4096))
+            if cd:
+                evidence.append(cd)
         det = Detection(best, min(confidence, 0.99) if best == "utf-8" else confidence, evidence, declared)
         if best in LEGACY:
             _utf8_lines(clean, data, removed, det)
