@@ -82,7 +82,7 @@ def _field(article: Article, value: str, target: str, options: textrules.TextOpt
 def _article(article: Article, options: textrules.TextOptions) -> None:
     f = article.fields
     original_script = textrules.detect_script(
-        "\n".join([article.body] + [str(f.get(k, "")) for k in ("headline", "name")])
+        article.body, *(str(f.get(k, "")) for k in ("headline", "name"))
     )
     f["sourceScript"] = original_script
     for key in _LINE_FIELDS:

@@ -813,3 +813,23 @@ def test_html_depth_limit_below_the_parsers_ceiling() -> None:
     assert "over the limit of 30 levels" in refused.error
     read = process_bytes(page.encode(), "deep.html", Options(limits=Limits(html_depth=0)))
     assert read.error is None or "max-html-depth" not in read.error
+
+
+def test_a_rerun_leaves_no_stale_copy_on_the_other_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main([str(NEWSPAPER), "-o", str(out), "--jobs", "1", "-q"]) == 0
+    record = out / "004_6a710c285c953a38-2.jsonld"
+    assert record.exists()
+    with monkeypatch.context() as m:  # record 2 is invalid in the second run: only its quarantined copy
+        m.setattr(_record, "build", _break_record(2))
+        assert main([str(NEWSPAPER), "-o", str(out), "--jobs", "1", "-q"]) == 1
+    assert not record.exists() and (out / "_invalid" / record.name).exists()
+    assert main(["validate", str(out)]) == 1
+    # valid again in a third run: the quarantined copy and its errors go
+    assert main([str(NEWSPAPER), "-o", str(out), "--jobs", "1", "-q"]) == 0
+    assert record.exists()
+    assert sorted(p.name for p in (out / "_invalid").iterdir()) == []
+    capsys.readouterr()
+    assert main(["validate", str(out)]) == 0

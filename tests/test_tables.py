@@ -89,7 +89,7 @@ loaded = []
 real = _tablefile.load
 _tablefile.load = lambda name: (loaded.append(name), real(name))[1]
 {code}
-imported = [m for m in ("jieba", "snownlp") if m in sys.modules]
+imported = [m for m in ("jieba", "snownlp", "pypinyin") if m in sys.modules]
 print(json.dumps({{"loaded": sorted(set(loaded)), "imported": imported}}))
 """
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
@@ -112,6 +112,27 @@ def test_detection_loads_the_word_table_only() -> None:
         "assert detect('中文测试，这是一个文件。'.encode('gb18030')).encoding == 'gb18030'"
     )
     assert got == {"loaded": [_tablefile.WORDS], "imported": []}
+
+
+def test_pinyin_annotations_use_the_shipped_readings_not_pypinyin() -> None:
+    got = _tables_loaded(
+        "from normalize.text import normalize_field, converter_versions\n"
+        "assert normalize_field('優(yōu)化', 'x')[0] == '优化'\n"
+        "assert converter_versions()['pypinyin'] == "
+        "_tablefile.header(_tablefile.PINYIN)['sources']['pypinyin']['version']"
+    )
+    assert got == {"loaded": [_tablefile.PINYIN], "imported": []}
+
+
+def test_shipped_readings_are_pypinyins() -> None:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from normalize.text import _pinyin
+
+    index, readings, bases = _pinyin._table()
+    assert {ord(ch): readings[i] for ch, i in index.items()} == pinyin_dict
+    assert "lv" in bases and "you" in bases and "de" in bases
+    assert _pinyin.char_readings("優") >= {("you", 1)}
 
 
 def test_model_versions_come_from_the_table_headers() -> None:

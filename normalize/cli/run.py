@@ -27,6 +27,7 @@ was quarantined as invalid, or an internal error; 2 a usage error, nothing done.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -598,7 +599,8 @@ class _Sink:
 class _DirSink(_Sink):
     """``-o DIR``: valid records in DIR; each quarantined record in ``DIR/_invalid/`` under the name
     it would have had, with ``NAME.errors.json`` beside it (``normalize validate DIR`` counts it
-    invalid, as it is)."""
+    invalid, as it is).  Run again into the same folder, a record lands on one side only: the copy an
+    earlier run left on the other side is removed."""
 
     QUARANTINE = "_invalid"
 
@@ -612,12 +614,27 @@ class _DirSink(_Sink):
 
     def write(self, result: Result, summary: Summary) -> None:
         for rec in result.records:
-            self._put(rec.filename, rec.bytes, result)
+            name = self._put(rec.filename, rec.bytes, result)
+            # a re-run into the same folder: this record was quarantined before, and is valid now
+            self._drop(f"{self.QUARANTINE}/{name}", f"{self.QUARANTINE}/{self._errors_name(name)}")
         for rec in result.quarantined:
             name = self._put(f"{self.QUARANTINE}/{rec.filename}", rec.bytes, result)
             errors = {"source": result.name, "record": rec.position, "id": rec.id, "errors": rec.errors}
             body = (json.dumps(errors, ensure_ascii=False, indent=1) + "\n").encode()
-            self._atomic(self.out / (name.removesuffix(".jsonld") + ".errors.json"), body)
+            self._atomic(self.out / self._errors_name(name), body)
+            # ... and the other way: an earlier run's valid copy would stand for what is now invalid
+            self._drop(name.removeprefix(f"{self.QUARANTINE}/"))
+
+    @staticmethod
+    def _errors_name(name: str) -> str:
+        return name.removesuffix(".jsonld") + ".errors.json"
+
+    def _drop(self, *names: str) -> None:
+        """Remove what an earlier run left under ``names`` (not written by this run)."""
+        for name in names:
+            if name not in self.written:
+                with contextlib.suppress(FileNotFoundError):
+                    (self.out / name).unlink()
 
     def _put(self, name: str, data: bytes, result: Result) -> str:
         if name in self.written:  # two sources with the same stem (a.txt, a.md): keep both

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import json
 import platform
 import re
 import sys
@@ -160,6 +161,23 @@ def codec_duplicates(reader: str) -> dict[str, bytes]:
     return out
 
 
+def pinyin_sections(path: Path) -> dict[str, Section]:
+    """pypinyin's ``pinyin_dict.json`` (code point -> ``"líng,yuán"``) as three text sections: the
+    characters, their readings (one line each, in the same order) and the toneless syllables
+    (``you``, ``lv`` ...) of every reading."""
+    from ..text._pinyin import reading_of
+
+    entries = sorted((int(k), v) for k, v in json.loads(path.read_text(encoding="utf-8")).items())
+    if any("\n" in v for _k, v in entries):
+        raise ValueError("a reading holds a line feed")
+    bases = {p[0] for _k, v in entries for r in v.split(",") if (p := reading_of(r))}
+    return {
+        "chars": "".join(chr(k) for k, _v in entries),
+        "readings": "\n".join(v for _k, v in entries),
+        "bases": " ".join(sorted(bases)),
+    }
+
+
 def build() -> dict[str, bytes]:
     """Every table's file bytes, counted from the installed sources (about 5 s)."""
     dict_txt = ("jieba", "dict.txt")
@@ -201,7 +219,14 @@ def build() -> dict[str, bytes]:
         dup_sections[f"{reader}.bytes"] = uints(int.from_bytes(b, "big") for b in dups.values())
     python = {"version": platform.python_version(), "codecs": " ".join(DUPLICATE_READERS)}
 
+    pinyin_json = ("pypinyin", "pinyin_dict.json")
     return {
+        _tablefile.PINYIN: _tablefile.dumps(
+            _tablefile.PINYIN,
+            {"pypinyin": _source(*pinyin_json)},
+            {},
+            pinyin_sections(package_file(*pinyin_json)),
+        ),
         _tablefile.WORDS: _tablefile.dumps(_tablefile.WORDS, {"jieba": jieba}, word_params, word_sections),
         _tablefile.PREFIXES: _tablefile.dumps(
             _tablefile.PREFIXES, {"jieba": jieba}, {"max_prefix": _cjkscore.MAX_PREFIX}, prefix_sections

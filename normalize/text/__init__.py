@@ -15,6 +15,7 @@ over the changes reproduces the output.  Steps run in this order:
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections import Counter
 from functools import cache
@@ -23,7 +24,7 @@ from importlib import metadata
 from .._document import Change
 from ._options import SCRIPTS, TextOptions, output_language
 from ._paragraphs import join_paragraphs
-from ._pinyin import remove_pinyin
+from ._pinyin import pinyin_version, remove_pinyin
 from ._punctuation import fullwidth_punctuation
 from ._quotes import convert_quotes
 from ._script import convert_script, detect_script
@@ -103,11 +104,9 @@ def _pass(text: str, target: str, options: TextOptions, *, body: bool) -> tuple[
 def converter_versions() -> dict[str, str]:
     """Versions of the libraries the text rules use: ``{"opencc": ..., "pypinyin": ...}``."""
     out: dict[str, str] = {}
-    for name in ("opencc", "pypinyin"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:  # pragma: no cover - both are hard dependencies
-            continue
+    with contextlib.suppress(metadata.PackageNotFoundError):  # a hard dependency
+        out["opencc"] = metadata.version("opencc")
+    out["pypinyin"] = pinyin_version()  # the release the shipped readings were taken from
     return out
 
 

@@ -5,10 +5,12 @@ removed only when the parenthesized text is ONE lowercase pinyin syllable with a
 tone (tone mark ``yōu``, or tone number ``you1`` / ``yo1u``; ``ü`` also written ``v``
 or ``u:``) and that syllable is a reading of the Han character just before it in
 pypinyin's heteronym dictionary (the character, its simplified and its traditional
-forms are all looked up).  A syllable that is valid pinyin but not a reading of that
-character is only flagged (``applied=False``).  An annotation repeated right after
-another (``優(yōu)(yōu)``) belongs to the same character.  Toneless words (``(a)``, ``(de)``),
-capitals (``(BME)``, ``(A4)``), digits and Han text never match.
+forms are all looked up; the readings are shipped as a table built from pypinyin's data,
+``normalize/data/pinyin.tbl``: pypinyin is never imported at run time).  A syllable that is
+valid pinyin but not a reading of that character is only flagged (``applied=False``).  An
+annotation repeated right after another (``優(yōu)(yōu)``) belongs to the same character.
+Toneless words (``(a)``, ``(de)``), capitals (``(BME)``, ``(A4)``), digits and Han text never
+match.
 """
 
 from __future__ import annotations
@@ -83,38 +85,52 @@ def parse_syllable(s: str) -> tuple[str, int] | None:
 
 
 @cache
+def _table() -> tuple[dict[str, int], list[str], frozenset[str]]:
+    """The shipped pinyin table: character -> index of its readings, the readings, the syllables."""
+    from ..encoding import _tablefile
+
+    t = _tablefile.load(_tablefile.PINYIN)
+    index = {ch: i for i, ch in enumerate(t.text("chars"))}
+    return index, t.text("readings").split("\n"), frozenset(t.text("bases").split())
+
+
 def _valid_bases() -> frozenset[str]:
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    bases: set[str] = set()
-    for value in pinyin_dict.values():
-        for r in value.split(","):
-            parsed = _reading(r)
-            if parsed:
-                bases.add(parsed[0])
-    return frozenset(bases)
+    """Every toneless syllable of pypinyin's readings (``you``, ``lv`` ...)."""
+    return _table()[2]
 
 
-def _reading(r: str) -> tuple[str, int] | None:
+def reading_of(r: str) -> tuple[str, int] | None:
+    """``(base, tone)`` of one reading as pypinyin writes it (``yōu``; a neutral tone without a mark)."""
     parsed = parse_syllable(r)
     if parsed is None and r.isascii() and r.isalpha():  # a neutral-tone reading is written without a mark
         return r.replace("ü", "v"), 5
     return parsed
 
 
+def _readings_of(form: str) -> str:
+    index, readings, _bases = _table()
+    i = index.get(form)
+    return "" if i is None else readings[i]
+
+
 @cache
 def char_readings(ch: str) -> frozenset[tuple[str, int]]:
     """Readings ``(base, tone)`` of ``ch`` and of its simplified and traditional forms."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
     from ._script import char_variants
 
     out: set[tuple[str, int]] = set()
     if not is_han(ch):
         return frozenset()
     for form in char_variants(ch):
-        for r in pinyin_dict.get(ord(form), "").split(","):
-            parsed = _reading(r) if r else None
+        for r in _readings_of(form).split(","):
+            parsed = reading_of(r) if r else None
             if parsed:
                 out.add(parsed)
     return frozenset(out)
+
+
+def pinyin_version() -> str:
+    """The pypinyin release the shipped readings were taken from."""
+    from ..encoding import _tablefile
+
+    return str(_tablefile.header(_tablefile.PINYIN)["sources"]["pypinyin"]["version"])

@@ -50,6 +50,9 @@ _ZW = frozenset(ZERO_WIDTH)
 _SPACE_CHARS = " \t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 _SPACE_CHARS += ZERO_WIDTH
 _CLAUSE_PUNCT = frozenset("，。；！？,;?!")  # ASCII too: the punctuation step may convert them later
+_SPACES_RE = re.compile(r"\s+")
+"""Runs of what ``str.isspace`` calls space (``\\s`` of a ``str`` pattern is the same set)."""
+_CLAUSE_PUNCT_RE = re.compile("[" + re.escape("".join(sorted(_CLAUSE_PUNCT))) + "]")
 _OPEN = frozenset("（(【[〔《「『")
 _CLOSE = frozenset("）)】]〕》」』")
 _QUOTES = frozenset("“”‘’")
@@ -119,9 +122,10 @@ def _line(
     content = line[lead_end:trail_start]
     # spaces do not count towards the length: this step removes some, and a second pass must
     # judge the line as the first did (idempotence)
-    visible = sum(not ch.isspace() for ch in content)
-    prose = body and visible >= PROSE_MIN and any(c in _CLAUSE_PUNCT for c in content)
-    first_punct = next((i for i, c in enumerate(line) if c in _CLAUSE_PUNCT), len(line))
+    visible = len(content) - sum(map(len, _SPACES_RE.findall(content)))
+    punct = _CLAUSE_PUNCT_RE.search(line)
+    first_punct = punct.start() if punct else len(line)
+    prose = body and visible >= PROSE_MIN and _CLAUSE_PUNCT_RE.search(content) is not None
     for m in _RUN_RE.finditer(line, lead_end, trail_start):
         a, b = m.span()
         if any(ns < s + b and s + a < ne for ns, ne in nfc):
