@@ -157,12 +157,12 @@ def slim(result: Result) -> Result:
     return result
 
 
-def failed(item: Item, message: str, options: Options | None = None) -> Result:
+def failed(item: Item, message: str, options: Options | None = None, *, died: bool = False) -> Result:
     """The result of an item that did not finish (its worker died, or a limit was hit outside the
     pipeline): the source bytes are kept when they can be read within the input size limit, so the
     failure can still be archived."""
     if isinstance(item, BytesItem):
-        return Result(name=item.name, source=item.data, error=message)
+        return Result(name=item.name, source=item.data, error=message, died=died)
     name = _read.name_of(item.path, item.root)
     if item.problem is not None:
         return Result(name=name, source=b"", error=item.problem, read=False)
@@ -171,7 +171,7 @@ def failed(item: Item, message: str, options: Options | None = None) -> Result:
         data = _read.read_bounded(item.path, limits.input_bytes)
     except Exception:
         return Result(name=name, source=b"", error=message, read=False)
-    return Result(name=name, source=data, error=message)
+    return Result(name=name, source=data, error=message, died=died)
 
 
 # --- batches ----------------------------------------------------------------------------------------
@@ -336,7 +336,7 @@ def ordered_results(
                 if restart is None:
                     results = [failed(it, _died(exc), options) for it in got]
                 elif alone:
-                    results = [failed(got[0], _killed(exc), options)]
+                    results = [failed(got[0], _killed(exc), options, died=True)]
                     replace(gen)
                 else:
                     suspects.extend(enumerate(got, first))

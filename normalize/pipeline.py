@@ -84,6 +84,10 @@ class Result:
     there is nothing of it to archive)."""
     traceback: str | None = None
     """The traceback of an internal error (a bug), for ``--debug``."""
+    died: bool = False
+    """Whether the worker process died while normalizing this document alone (killed by the system,
+    crashed, or stuck past the time limit's backstop): like a time or memory limit, a failure that
+    may depend on the machine rather than on the document."""
 
     @property
     def ok(self) -> bool:

@@ -422,6 +422,26 @@ def test_a_worker_that_dies_fails_only_its_document(tmp_path: Path, monkeypatch:
     assert all(entries[f"d{i}.txt"]["records"] == 4 for i in (0, 1, 3, 4, 5))
 
 
+def test_a_worker_death_never_replaces_the_archived_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like a time or memory limit, a dead worker may be the machine's doing (the system killed it):
+    an unchanged source keeps its good head."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        shutil_copy(NEWSPAPER, src / f"d{i}.txt")
+    arc = tmp_path / "arc"
+    assert main([str(src), "--archive", str(arc), "--jobs", "2", "-q"]) == 0
+    monkeypatch.setattr(_textstage, "run", _die_for("d1.txt"))
+    report = tmp_path / "r.json"
+    assert main([str(src), "--archive", str(arc), "--jobs", "2", "-q", "--report", str(report)]) == 1
+    entry = _by_name(_report(report))["d1.txt"]
+    assert entry["outcome"] == "failed" and "kept the head" in entry["warnings"][-1]
+    with Archive.open(arc) as a:
+        assert all(a.head(oid) == 1 and a.provenance(oid)["status"] == "ok" for oid in a.ids())
+
+
 def test_native_code_stuck_past_the_timer_is_killed_by_the_backstop(monkeypatch: pytest.MonkeyPatch) -> None:
     """A long call into C that checks no signals cannot be interrupted by the timer's handler: the
     worker's RLIMIT_CPU ends it, and the scheduler fails that document alone."""

@@ -708,9 +708,10 @@ class _ArchiveSink(_Sink):
     """The archive.  Distinct inputs never share an object: two inputs of this run whose ids are the
     same (``--key url`` / ``field:NAME``: the same value in two documents) are found here, and the
     second is refused with both names (by path they are refused before any work, :func:`_survey`).
-    A document that failed on a resource limit (time or memory, which depend on the machine) does not
-    replace the archived version of the same source bytes: re-running never changes the head of an
-    object whose source did not change.  An input that was not read has nothing to archive."""
+    A document that failed on a resource limit (time or memory, which depend on the machine), or whose
+    worker died on it, does not replace the archived version of the same source bytes: re-running
+    never changes the head of an object whose source did not change.  An input that was not read has
+    nothing to archive."""
 
     TRANSIENT = ("cpu_seconds", "memory_bytes")
 
@@ -746,7 +747,7 @@ class _ArchiveSink(_Sink):
                     f"{object_id} is already the object of {other} in this run ({used} {value!r} in both);"
                     " two different inputs never share an object"
                 )
-            if result.limit in self.TRANSIENT and self._same_source(object_id, result):
+            if (result.limit in self.TRANSIENT or result.died) and self._same_source(object_id, result):
                 summary.archive["kept"] += 1
                 summary.sink_warnings.append(f"archive: kept the head of {object_id} (same source)")
                 return
