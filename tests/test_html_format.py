@@ -325,3 +325,12 @@ def test_benchmark_pages() -> None:
     assert sum(f1s) / len(f1s) >= 0.91
     assert markup == 0
     assert fabricated == 0
+
+
+@pytest.mark.parametrize("label", ["推荐阅读", "相關閱讀", "相关新闻", "点击查看", "扫码关注"])
+def test_a_furniture_label_is_never_a_person(label: str) -> None:
+    # a link box headed 推荐阅读 right after 【编辑:某某】 gave the editors ['某某', '推荐阅读']
+    from normalize.formats import _htmlmeta
+
+    assert not _htmlmeta.person_like(label)
+    assert _htmlmeta.person_like("刘欢") and _htmlmeta.person_like("張三")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import _htmldom as dom
+from . import _newsmeta as nm
 
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 _DATE_KEYS = (
@@ -152,7 +153,15 @@ def person_like(name: str) -> bool:
         and not ORG_LIKE.search(name)
         and not _NOT_NAME.search(name)
         and not re.fullmatch(r"[\W\d_A-Z]+\d*", name)
+        and not _furniture(name)
     )
+
+
+def _furniture(name: str) -> bool:
+    """A label of the page's furniture (``推荐阅读``, ``相关新闻``, ``分享到``, ``点击查看``): a link box
+    or a promo that follows a byline in the markup is not a person."""
+    folded = nm.fold(name)
+    return bool(nm.RELATED.match(folded) or nm.PROMO.search(folded))
 
 
 # markup debris (``size="20"``), addresses and numbers are not names
