@@ -55,30 +55,59 @@ def canonical_bytes(record: dict[str, Any], *, clean: bool = True) -> bytes:
 _ENCODER = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False, check_circular=False
 )
-_NOT_ES6 = re.compile(rb"(?<![^:\[,])-?(?:[0-9]+(?:\.0|(?:\.[0-9]+)?[eE][-+]?[0-9]+)|[0-9]{16,})(?![^,\]}])")
-"""A number as Python writes it but ECMAScript (hence JCS) does not: a float with an integral value
-(``1.0``, JCS ``1``), an exponent (``1e-05``, JCS ``0.00001``), or an integer too long to be exact
-in a double (JCS refuses it).  Matched on the whole output, strings included: a string that looks so
-only sends the record down the slow path."""
-_ASTRAL = re.compile(rb"[\xf0-\xf4]")
-"""The lead byte of a character outside the BMP: only then may UTF-16 key order (JCS) differ from
-code point order (Python's ``sort_keys``)."""
+_NOT_ES6 = re.compile(r"\.0(?:[,\]}]|\Z)|[0-9][eE][-+0-9]|[0-9]{16}")
+"""Where Python may have written a number that ECMAScript (hence JCS) writes otherwise: a float with
+an integral value (``1.0``, JCS ``1``), an exponent (``1e-05``, JCS ``0.00001``), or an integer too
+long to be exact in a double (JCS refuses it).  Searched over the whole text, strings included, with
+no lookbehind (fast): a string that looks so only sends the record down the slow path."""
+_NOT_ASTRAL_LEAD = bytes(b for b in range(256) if not 0xF0 <= b <= 0xF4)
+"""Every byte but the UTF-8 lead bytes of a character outside the BMP: only such a character can make
+UTF-16 key order (JCS) differ from code point order (Python's ``sort_keys``)."""
+
+
+def canonical_record(record: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """``record`` in canonical form (:func:`clean_value`) and its bytes (:func:`canonical_bytes`).
+
+    The fast way for the common case: the record is written once by the C JSON encoder; if that text
+    is NFC and holds no carriage return, so does every string in it (a ``"`` composes with nothing, so
+    normalization never reaches across one), nothing needs cleaning, and the text is the JCS bytes as
+    :func:`jcs` checks them.  Otherwise the record is cleaned and written the slow way."""
+    try:
+        text = _ENCODER.encode(record)
+    except (ValueError, TypeError):
+        text = None
+    if text is not None and "\\r" not in text and unicodedata.is_normalized("NFC", text):
+        return record, _checked(record, text) + b"\n"
+    clean = clean_value(record)
+    return clean, jcs(clean) + b"\n"
+
+
+def _checked(value: Any, text: str) -> bytes:
+    """The encoder's ``text`` of ``value`` as JCS bytes, or rfc8785's where they would differ."""
+    if _NOT_ES6.search(text):
+        return bytes(rfc8785.dumps(value))
+    try:
+        out = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: rfc8785 refuses it, with its own error
+        return bytes(rfc8785.dumps(value))
+    if out.translate(None, _NOT_ASTRAL_LEAD):
+        return bytes(rfc8785.dumps(value))
+    return out
 
 
 def jcs(value: Any) -> bytes:
     """RFC 8785 (JCS) bytes of a JSON value with string keys: :func:`rfc8785.dumps`, the same bytes.
 
     Python's C JSON encoder writes what JCS writes (the same escapes, sorted keys, shortest round-trip
-    floats) except for the few forms :data:`_NOT_ES6` and :data:`_ASTRAL` find, and for what it cannot
-    encode (NaN, a lone surrogate); then, and only then, the pure-Python ``rfc8785`` is used.  It is
-    20 times faster on the records' long change logs (tests/test_records.py holds them equal)."""
+    floats) except for the few forms :data:`_NOT_ES6` and :data:`_NOT_ASTRAL_LEAD` find, and for what
+    it cannot encode (NaN, a lone surrogate); then, and only then, the pure-Python ``rfc8785`` is
+    used.  It is 20 times faster on the records' long change logs (tests/test_jcs.py holds them
+    equal)."""
     try:
-        out = _ENCODER.encode(value).encode("utf-8")
-    except (ValueError, TypeError, UnicodeEncodeError):
+        text = _ENCODER.encode(value)
+    except (ValueError, TypeError):
         return bytes(rfc8785.dumps(value))
-    if _NOT_ES6.search(out) or _ASTRAL.search(out):
-        return bytes(rfc8785.dumps(value))
-    return out
+    return _checked(value, text)
 
 
 def _unstable(ch: str) -> bool:

@@ -168,7 +168,7 @@ def _source(doc: Document) -> dict[str, Any]:
         "byteLength": len(doc.source),
         "fileName": doc.name,
         "detectedEncoding": det.encoding if det else "unknown",
-        "encodingConfidence": round(det.confidence, 4) if det else 0,
+        "encodingConfidence": _number(round(det.confidence, 4)) if det else 0,
         "sourceFormat": doc.format,
     }
     if doc.source_url:
@@ -213,5 +213,10 @@ def _activity(doc: Document, article: Article) -> dict[str, Any]:
 
 def _change(c: Change) -> dict[str, Any]:
     d = c.as_dict()
-    d["confidence"] = round(float(d["confidence"]), 4)
+    d["confidence"] = _number(round(float(d["confidence"]), 4))
     return d
+
+
+def _number(x: float) -> float | int:
+    """``x``, an integral value as the int JCS writes for it (``1.0`` is ``1`` in the record's bytes)."""
+    return int(x) if x.is_integer() else x

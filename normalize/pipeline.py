@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _extract, _limits, _read, _record, _textstage, _watchdog, encoding, formats
-from ._canonical import canonical_bytes, clean_value
+from ._canonical import canonical_record
 from ._document import Document, NormalizeError
 from ._limits import LimitExceeded, Limits
 from .text import TextOptions
@@ -253,13 +253,13 @@ def build_records(doc: Document, options: Options) -> tuple[list[RecordOut], lis
     invalid: list[RecordOut] = []
     many = len(doc.articles) > 1
     for i, article in enumerate(doc.articles, 1):
-        data = clean_value(_record.build(doc, article, i, language=language))
+        data, raw = canonical_record(_record.build(doc, article, i, language=language))
         problems = validate_record(data)
         filename = f"{prefix}{stem}{f'-{i}' if many else ''}.jsonld"
         rec = RecordOut(
             id=str(data.get("id", f"(record {i})")),
             data=data,
-            bytes=canonical_bytes(data, clean=False),
+            bytes=raw,
             filename=filename,
             errors=problems,
             position=i,

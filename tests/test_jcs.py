@@ -61,3 +61,30 @@ def test_seed_records_through_both() -> None:
             assert jcs(rec.data) + b"\n" == rec.bytes == rfc8785.dumps(rec.data) + b"\n"
             n += 1
     assert n >= 5
+
+
+_nfc_or_not = st.lists(
+    st.sampled_from(
+        ["a", "中", "\r", "\r\n", "e\u0301", "\u212b", "\u0301", '"', "\\", "\x00", "𠀀", "\uff01"]
+    ),
+    max_size=6,
+).map("".join)
+_records = st.recursive(
+    _nfc_or_not | st.integers(-5, 5) | st.sampled_from([0.5, 1.0, 0.95, -0.0]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_nfc_or_not, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(_nfc_or_not, _records, max_size=4))
+@example({"a": "e\u0301"})
+@example({"e\u0301": 1})
+@example({"a": "x\r\ny"})
+@example({"a": '"\u0301'})
+@example({"c": 1.0})
+def test_canonical_record_is_clean_value_then_jcs(record: dict[str, Any]) -> None:
+    from normalize._canonical import canonical_bytes, canonical_record, clean_value
+
+    data, raw = canonical_record(record)
+    assert raw == canonical_bytes(record) == rfc8785.dumps(clean_value(record)) + b"\n"
+    assert rfc8785.dumps(data) == rfc8785.dumps(clean_value(record))
