@@ -55,11 +55,14 @@ def canonical_bytes(record: dict[str, Any], *, clean: bool = True) -> bytes:
 _ENCODER = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False, check_circular=False
 )
-_NOT_ES6 = re.compile(r"\.0(?:[,\]}]|\Z)|[0-9][eE][-+0-9]|[0-9]{16}")
+_NOT_ES6 = re.compile(
+    r"(?:\A|[:\[,])-?(?:[0-9]+\.0|[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]{16,})(?:[,\]}]|\Z)"
+)
 """Where Python may have written a number that ECMAScript (hence JCS) writes otherwise: a float with
 an integral value (``1.0``, JCS ``1``), an exponent (``1e-05``, JCS ``0.00001``), or an integer too
-long to be exact in a double (JCS refuses it).  Searched over the whole text, strings included, with
-no lookbehind (fast): a string that looks so only sends the record down the slow path."""
+long to be exact in a double (JCS refuses it), as a whole token: after ``:``, ``[`` or ``,`` and
+before ``,``, ``]`` or ``}`` (a hex id such as ``…:40e169b…`` is none).  Searched over the whole
+text, strings included: a string that looks so only sends the record down the slow path."""
 _NOT_ASTRAL_LEAD = bytes(b for b in range(256) if not 0xF0 <= b <= 0xF4)
 """Every byte but the UTF-8 lead bytes of a character outside the BMP: only such a character can make
 UTF-16 key order (JCS) differ from code point order (Python's ``sort_keys``)."""

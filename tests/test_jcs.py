@@ -88,3 +88,19 @@ def test_canonical_record_is_clean_value_then_jcs(record: dict[str, Any]) -> Non
     data, raw = canonical_record(record)
     assert raw == canonical_bytes(record) == rfc8785.dumps(clean_value(record)) + b"\n"
     assert rfc8785.dumps(data) == rfc8785.dumps(clean_value(record))
+
+
+def test_the_seeds_records_take_the_fast_path(monkeypatch: Any) -> None:
+    # hex ids (``…:40e169b…``) and confidences of 1 once sent every record through pure-Python rfc8785
+    from normalize import _canonical
+
+    def slow(value: Any) -> bytes:
+        raise AssertionError("rfc8785 used")
+
+    monkeypatch.setattr(_canonical.rfc8785, "dumps", slow)
+    n = 0
+    for path in sorted(SEEDS.iterdir()):
+        for rec in process(path).records:
+            assert rec.bytes.endswith(b"\n")
+            n += 1
+    assert n >= 5
