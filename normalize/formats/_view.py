@@ -135,7 +135,7 @@ def fold(text: str) -> str:
     folded = convert("t2s", text)
     if len(folded) != len(text):  # a phrase changed length somewhere: fold line by line, then by character
         folded = "\n".join(_fold_line(line) for line in text.split("\n"))
-    return folded.translate(_table(folded))
+    return folded.translate(_FOLD)
 
 
 def _fold_line(line: str) -> str:
@@ -150,17 +150,19 @@ def _char(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
-_EXTRA: dict[int, str] = dict(_COLONS)
-_SEEN: set[str] = set()
+class _FoldTable(dict[int, str]):
+    """Colons, and the characters ``t2s`` keeps that are Hong Kong variants of a simplified one
+    (``衞``): a ``str.translate`` table filled as characters are first met (``__missing__``), so a
+    text costs one C-level pass, never a set of its characters."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        out = _hk(ch) if cp >= _CJK_START else ch
+        self[cp] = out
+        return out
 
 
-def _table(text: str) -> dict[int, str]:
-    """Colons, and the characters ``t2s`` keeps that are Hong Kong variants of a simplified one (``衞``)."""
-    for ch in set(text) - _SEEN:
-        _SEEN.add(ch)
-        if ord(ch) >= _CJK_START and (f := _hk(ch)) != ch:
-            _EXTRA[ord(ch)] = f
-    return _EXTRA
+_FOLD = _FoldTable(_COLONS)
 
 
 @cache
