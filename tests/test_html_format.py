@@ -334,3 +334,19 @@ def test_a_furniture_label_is_never_a_person(label: str) -> None:
 
     assert not _htmlmeta.person_like(label)
     assert _htmlmeta.person_like("刘欢") and _htmlmeta.person_like("張三")
+
+
+def test_headline_and_information_line_far_above_the_text() -> None:
+    # portal templates of the 2000s set the headline and its date/author line, then a block of
+    # promos and short link headlines, then the text: the headline is looked for that far up
+    links = "".join(f"<p><a href='/n{i}.html'>其他新闻标题第{i}条</a></p>" for i in range(18))
+    page = (
+        "<html><head><title>城市更新工作取得新进展-某某网</title></head><body>"
+        "<h2>城市更新工作取得新进展</h2><p>时间：2004年10月21日14:18 作者：郭励弘</p>"
+        f"<div>{links}</div><div>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></body></html>"
+    ).encode()
+    rec = _record(page)
+    assert rec["headline"] == "城市更新工作取得新进展"
+    assert rec["datePublished"].startswith("2004-10-21T14:18")
+    assert [a["name"] for a in rec["author"]] == ["郭励弘"]
+    assert "其他新闻标题" not in rec["articleBody"]
