@@ -350,3 +350,20 @@ def test_headline_and_information_line_far_above_the_text() -> None:
     assert rec["datePublished"].startswith("2004-10-21T14:18")
     assert [a["name"] for a in rec["author"]] == ["郭励弘"]
     assert "其他新闻标题" not in rec["articleBody"]
+
+
+@pytest.mark.parametrize(
+    ("line", "date", "name"),
+    [
+        ("本贴由大卫于2005年8月12日16:12:21在〖心灵体操〗发表.", "2005-08-12T16:12:21", "大卫"),
+        ("〓 某某论坛 发布时间 2005/05/17 22:11:42 by 眉间尺 〓", "2005-05-17T22:11:42", "眉间尺"),
+        ("發布時間 2005/03/15 22:36:13 by duscha", "2005-03-15T22:36:13", "duscha"),
+    ],
+)
+def test_forum_post_credits(line: str, date: str, name: str) -> None:
+    # forum boards credit a post "posted by X at DATE" in Chinese word order, or "DATE by X" in a footer
+    from normalize.formats._htmlbyline import read_line
+
+    facts = read_line(line)
+    assert facts.date == date and facts.posted
+    assert [a["name"] for a in facts.authors] == [name]

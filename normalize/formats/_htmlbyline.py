@@ -85,9 +85,16 @@ PHOTO = re.compile(
     rf"(?:^|[\s（(])(?:(?:记者|記者|摄影|攝影)\s*)?(?P<v>[{_HAN}·]{{2,4}})\s*/?\s*(?:摄|攝)(?:$|[\s）)])"
 )
 _POSTED_BY = re.compile(
-    r"由\s*(?P<v>[^\s@]{2,16}?)\s*(?:张贴|張貼|发表|發表|发布|發布)|[Pp]osted by\s+(?P<e>[\w.-]{2,30})"
+    r"由\s*(?P<v>[^\s@]{2,16}?)\s*(?:张贴|張貼|发表|發表|发布|發布|于\s*(?=(?:19|20)\d\d))"
+    r"|[Pp]osted by\s+(?P<e>[\w.-]{2,30})"
+    r"|(?:发布时间|發布時間|发表时间|發表時間)[^a-zA-Z]{6,40}?\sby\s+(?P<b>[^\s〓|｜]{2,20})"
 )
-_POSTED = re.compile(r"张贴|張貼|发表于|發表於|发布于|發布於|发表时间|發表時間|发布时间|發布時間|[Pp]osted")
+"""Who posted: ``由某某张贴``, ``本贴由某某于2005年8月12日…发表`` (a name, then when), ``Posted by x``,
+and the post footers of forum boards, ``发布时间 2005/05/17 22:11:42 by 某某``."""
+_POSTED = re.compile(
+    r"张贴|張貼|发表于|發表於|发布于|發布於|发表时间|發表時間|发布时间|發布時間|[Pp]osted"
+    r"|由\S{2,16}?于\s*(?:19|20)\d\d"
+)
 _VALUE_END = re.compile(r"\s{2,}|\s*[|｜丨/：:，,]\s*|\s+(?=\d)|\s*[（(【\[\]】）)]|\s+(?=\S{1,8}[:：])")
 # ``某某 发表于 2005-9-15 11:46:00`` (forums), ``[ 某某 ]`` beside a date (portal information lines)
 _NAME_POSTED = re.compile(r"^\s*(?P<v>[^\s:：]{2,20})\s+(?:发表于|發表於|发表时间|發表時間)")
@@ -177,7 +184,7 @@ def read_line(text: str) -> LineFacts:
         if nm.is_person_name(wm[group]):
             facts.authors.append({"name": text[wm.start(group) : wm.end(group)]})
     if not facts.authors and (pm := _POSTED_BY.search(t)):
-        name = (pm["v"] or pm["e"] or "").strip()
+        name = (pm["v"] or pm["e"] or pm["b"] or "").strip()
         if hmeta.person_like(name):
             facts.authors.append({"name": name})
     if not facts.authors and (pm := _NAME_POSTED.match(t)) and _handle(pm["v"]):
