@@ -101,14 +101,17 @@ def prf(ours: str, gold: str) -> tuple[float, float, float]:
 
 
 def date_right(ours: str | None, gold: tuple[int, ...]) -> bool:
-    """The day agrees with the gold as far as the gold goes.  A UTC value (``Z``: the page gave a
+    """The day agrees with the gold as far as the gold goes (a month alone, ``1996-03``, agrees
+    only with a gold that gives no day).  A UTC value (``Z``: the page gave a
     zone) is right when some zone offset turns it into the gold's local day, and the gold's local
     time to the minute when the gold has one."""
     if not ours:
         return False
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?", ours)
+    m = re.match(r"(\d{4})-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}))?)?", ours)
     if not m:
         return False
+    if m[3] is None:  # a month alone (a magazine's month issue): right only against a month alone
+        return len(gold) == 2 and (int(m[1]), int(m[2])) == gold
     day = tuple(int(g) for g in m.groups()[:3])
     if not ours.endswith("Z") or m[4] is None:
         return day[: min(len(gold), 3)] == gold[:3]

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from normalize import process_bytes
+from normalize import process_bytes, validate_record
 from normalize.formats import html as html_format
 from normalize.formats import plaintext, sniff
 from normalize.pipeline import Options
@@ -367,3 +367,17 @@ def test_forum_post_credits(line: str, date: str, name: str) -> None:
     facts = read_line(line)
     assert facts.date == date and facts.posted
     assert [a["name"] for a in facts.authors] == [name]
+
+
+def test_a_month_issue_credit_dates_the_record_to_the_month() -> None:
+    # ``——《刊名》1996年3月号`` under the text: the source and the month; no day is made up
+    page = (
+        "<html><head><title>论城市更新</title></head><body><h1>论城市更新</h1><div>"
+        + "".join(f"<p>{p}</p>" for p in PARAS)
+        + "<p>——《城市评论》1996年3月号</p></div></body></html>"
+    ).encode()
+    rec = _record(page)
+    assert rec["datePublished"] == "1996-03"
+    assert "城市评论" not in rec["articleBody"]
+    for bad in ("1996-13", "1996-3", "96-03"):
+        assert validate_record({**rec, "datePublished": bad}), bad

@@ -119,6 +119,14 @@ _CLOSING_REPORT = re.compile(
 )
 
 
+# a magazine issue credited under the text: ``——《北京之春》1996年3月号``, ``（原载《读书》2003年5月号）``:
+# the source and a month, the only date the page gives (no day is made up)
+_ISSUE_CREDIT = re.compile(
+    r"^\s*[（(]?\s*(?:——|—|--)?\s*(?:原载|原載|载于|載於|转载自|轉載自|摘自|选自|選自|刊于|刊於)?\s*"
+    r"《(?P<src>[^《》]{1,30})》\s*(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月号\s*[）)]?\s*$"
+)
+
+
 _NOT_TEXT = re.compile(r"[=<>\"{}]")
 
 
@@ -157,6 +165,9 @@ def read_line(text: str) -> LineFacts:
     elif m := _US_DATE.search(t):
         hour = str(int(m["H"]) % 12 + (12 if m["ap"].upper() == "PM" else 0))
         facts.date = hmeta.iso(m["y"], m["m"], m["d"], hour, m["M"], m["S"])
+    elif m := _ISSUE_CREDIT.match(t):
+        facts.date = f"{m['y']}-{int(m['m']):02d}"
+        facts.source = text[m.start("src") : m.end("src")]
     facts.timed = facts.date is not None and "T" in facts.date
     facts.posted = _POSTED.search(t) is not None
     labels = list(_LABEL.finditer(t))
