@@ -381,3 +381,37 @@ def test_a_month_issue_credit_dates_the_record_to_the_month() -> None:
     assert "城市评论" not in rec["articleBody"]
     for bad in ("1996-13", "1996-3", "96-03"):
         assert validate_record({**rec, "datePublished": bad}), bad
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("本报记者罗科苏盈发自北京", ["罗科苏盈"]),  # the name between the title and 发自, any surname
+        ("新华日报·交汇点记者 徐睿翔  素材来源 江苏各市党报", ["徐睿翔"]),
+        ("本报记者 王海荣 通讯员 李明", ["王海荣", "李明"]),
+        ("作者：赵婕出自《读书》", ["赵婕"]),
+        ("记者近日从有关部门了解到", []),
+    ],
+)
+def test_reporter_credits(line: str, names: list[str]) -> None:
+    from normalize.formats._htmlbyline import read_line
+
+    assert [a["name"] for a in read_line(line).authors] == names
+
+
+def test_closing_and_wire_bylines_with_any_name() -> None:
+    from normalize.formats._htmlbyline import closing_report, wire_dateline
+
+    credited = [{"name": "张倩", "jobTitle": "总台记者"}]
+    assert closing_report("起到极大推动作用。 （总台记者 张倩）") == (9, credited)
+    # no title and no 报道: a name in brackets, not a byline
+    assert closing_report("起到极大推动作用。（张倩）") is None
+    found = wire_dateline("据新华社拉萨电（记者 格桑边觉）记者近日从西藏自治区农业农村厅了解到。")
+    assert found is not None and found[2] == [{"name": "格桑边觉", "jobTitle": "记者"}]
+    assert wire_dateline("新华社北京2月13日电（记者近日从某地了解）记者了解到") is None
+
+
+def test_a_software_vendor_is_no_author() -> None:
+    from normalize.formats._htmlmeta import person_like
+
+    assert not person_like("大汉网络") and not person_like("某某科技")

@@ -69,10 +69,14 @@ _LABEL = re.compile(
 )
 _TITLES = r"首席记者|特约记者|见习记者|实习记者|实习生|记者|記者|通讯员|通訊員"
 # ``本报记者 某某 某某``, ``□本报记者某某``, ``记者 某某 通讯员 某某``: names stop at the next title
+_FILED_FROM = r"(?:发自|發自)"
 _REPORTER = re.compile(
-    rf"(?:^|(?<=[^\w·]))(?:[{_HAN}]{{0,10}}?)(?P<t>{_TITLES})"
-    rf"\s*[:：]?\s*(?P<names>(?!{_TITLES})[{_HAN}·]{{2,5}}(?:[\s、，,]+(?!{_TITLES})[{_HAN}·]{{2,5}})*)"
+    rf"(?:^|(?<=[^\w·]))(?:[{_HAN}·]{{0,12}}?)(?P<t>{_TITLES})"
+    rf"\s*[:：]?\s*(?P<names>(?!{_TITLES})(?:(?!{_FILED_FROM})[{_HAN}·]){{2,5}}"
+    rf"(?:[\s、，,]+(?!{_TITLES})(?:(?!{_FILED_FROM})[{_HAN}·]){{2,5}})*)(?P<filed>{_FILED_FROM})?"
 )
+"""A reporter credit: ``本报记者 某某 某某``, ``新华日报·交汇点记者 某某``, ``本报记者某某发自北京`` (the
+name between the title and ``发自`` is a name whatever its surname)."""
 # ``编辑 某某`` standing alone (no colon): an editor credit
 _EDITOR_BARE = re.compile(
     rf"^\s*[（(【\[]?\s*(?P<t>责任编辑|责编|编辑)\s+(?P<v>[{_HAN}·]{{2,5}})\s*[）)】\]]?\s*$"
@@ -95,7 +99,12 @@ _POSTED = re.compile(
     r"张贴|張貼|发表于|發表於|发布于|發布於|发表时间|發表時間|发布时间|發布時間|[Pp]osted"
     r"|由\S{2,16}?于\s*(?:19|20)\d\d"
 )
-_VALUE_END = re.compile(r"\s{2,}|\s*[|｜丨/：:，,]\s*|\s+(?=\d)|\s*[（(【\[\]】）)]|\s+(?=\S{1,8}[:：])")
+_VALUE_END = re.compile(
+    r"\s{2,}|\s*[|｜丨/：:，,]\s*|\s+(?=\d)|\s*[（(【\[\]】）)]|\s+(?=\S{1,8}[:：])"
+    r"|\s*(?=出自|出處|摘自|选自|選自|转自|轉自|来自|來自|发自|發自)"
+)
+"""Where a labelled value ends: wide spaces, a separator, a number, a bracket, the next label, or a
+word that says where the text comes from, glued to the name (``作者：某某出自《…》``)."""
 # ``某某 发表于 2005-9-15 11:46:00`` (forums), ``[ 某某 ]`` beside a date (portal information lines)
 _NAME_POSTED = re.compile(r"^\s*(?P<v>[^\s:：]{2,20})\s+(?:发表于|發表於|发表时间|發表時間)")
 _BRACKETED = re.compile(rf"[\[【]\s*(?P<v>[{_HAN}·]{{2,5}})\s*[\]】]")
@@ -114,9 +123,12 @@ _EN_DATE = re.compile(
 )
 # a closing byline naming where the reporter filed from: ``…。（某某 上海报道）``
 _CLOSING_REPORT = re.compile(
-    rf"(?P<pre>[。！？”」』…!?])\s*[（(]\s*(?:(?P<t>记者|記者|本报记者|本報記者)\s*)?"
-    rf"(?P<names>[{_HAN}·]{{2,5}}(?:[\s、，,]+[{_HAN}·]{{2,5}}){{0,3}}?)\s*[{_HAN}]{{0,8}}?(?:报道|報道|电|電)\s*[）)]\s*$"
+    rf"(?P<pre>[。！？”」』…!?])\s*[（(]\s*(?:(?P<t>[{_HAN}]{{0,4}}?(?:记者|記者))\s*)?"
+    rf"(?P<names>[{_HAN}·]{{2,5}}(?:[\s、，,]+[{_HAN}·]{{2,5}}){{0,3}}?)"
+    rf"(?(t)(?:\s*[{_HAN}]{{0,8}}?(?:报道|報道|电|電))?|\s*[{_HAN}]{{0,8}}?(?:报道|報道|电|電))\s*[）)]\s*$"
 )
+"""A closing byline: ``…。（某某 上海报道）``, ``…。（记者 某某）``, ``…。（总台记者 某某）`` (with a reporter
+title the place and ``报道`` may be left out)."""
 
 
 # a magazine issue credited under the text: ``——《北京之春》1996年3月号``, ``（原载《读书》2003年5月号）``:
@@ -183,8 +195,10 @@ def read_line(text: str) -> LineFacts:
     if not facts.authors:
         for rm in _REPORTER.finditer(t):
             names = []
-            for name in re.split(r"[\s、，,]+", text[rm.start("names") : rm.end("names")]):
-                if not nm.is_person_name(name):
+            found = re.split(r"[\s、，,]+", text[rm.start("names") : rm.end("names")])
+            vouched = rm["filed"] is not None and len(found) == 1  # title, one name, 发自: nothing else
+            for name in found:
+                if not (nm.is_person_name(name) or (vouched and 2 <= len(name) <= 4)):
                     break
                 names.append(name)
             facts.authors += [{"name": n, "jobTitle": text[rm.start("t") : rm.end("t")]} for n in names]
@@ -226,9 +240,20 @@ def wire_dateline(text: str) -> tuple[int, str, list[dict[str, str]]] | None:
         return None
     who = text[m.start("who") : m.end("who")]
     authors = [a for a in read_line(who).authors if nm.is_person_name(a["name"])]
+    if not authors and (v := _VOUCHED.fullmatch(nm.fold(who))):
+        # the whole parenthesis is a reporter title and names: a name there need not start with a
+        # Han surname (格桑边觉, 阿不都热合曼)
+        names = re.split(r"[\s、，,]+", who[v.start("names") : v.end("names")].strip())
+        authors = [{"name": n, "jobTitle": who[v.start("t") : v.end("t")]} for n in names if n]
     if not authors:
         return None
     return m.end(), text[m.start("v") : m.end("v")], authors
+
+
+_VOUCHED = re.compile(
+    rf"\s*(?P<t>{_TITLES})\s*[:：]?\s*(?P<names>[{_HAN}·]{{2,6}}(?:[\s、，,]+[{_HAN}·]{{2,6}}){{0,3}})\s*"
+)
+"""A parenthesis that is only a reporter title and names (``记者 格桑边觉``)."""
 
 
 def _handle(name: str) -> bool:

@@ -66,6 +66,7 @@ _ARTICLE_TYPES = (
 # names of organisations, not of people: a site or paper given as "author"
 ORG_LIKE = re.compile(
     r"(网|報|报|社|台|刊|站|频道|頻道|中心|集团|集團|公司|部|局|厅|廳|委员会|委員會|政府|办公室|辦公室|"
+    r"网络|網絡|科技|软件|軟件|"
     r"大学|大學|学院|學院|研究院|协会|協會|杂志|雜誌|日报|晚报|周刊|新闻|新聞|在线|在線|时报|時報|传媒|傳媒)$|"
     r"出版社|https?://|www\.|\.(com|cn|net|org)\b|Team|Inc\b|Ltd\b|Corp|Publish|Press\b|Media\b|News\b|Group\b",
     re.I,
