@@ -415,3 +415,19 @@ def test_a_software_vendor_is_no_author() -> None:
     from normalize.formats._htmlmeta import person_like
 
     assert not person_like("大汉网络") and not person_like("某某科技")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "作者：  流泉  访问统计：  2005年08月30日, 星期二 13:22",
+        "今天是2022年2月13日 星期日",
+        "当前时间：2022-02-13 10:00",
+    ],
+)
+def test_a_clock_or_counter_date_is_not_the_texts(line: str) -> None:
+    # the date beside a visit counter or "today is" is when the page was served, not written
+    from normalize.formats._htmlbyline import read_line
+
+    assert read_line(line).date is None
+    assert read_line("时间：2004年10月21日14:18 今天是2022年2月13日").date == "2004-10-21T14:18:00"

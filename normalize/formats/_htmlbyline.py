@@ -159,11 +159,27 @@ class LineFacts:
         return not (self.date or self.authors or self.editors or self.source)
 
 
+_CLOCK = re.compile(
+    r"(?:访问统计|訪問統計|访问量|訪問量|浏览次数|瀏覽次數|浏览|瀏覽|点击数|點擊數|阅读数|閱讀數|人气|人氣"
+    r"|当前时间|當前時間|现在时间|現在時間|今天是|今日|最后登录|最後登錄|上次登录|上次登錄)[^\d]{0,6}$"
+)
+"""A label whose date is the page's clock, a visit counter or a login, not the text's: ``访问统计：
+2005年08月30日 13:22``, ``今天是2022年2月13日``."""
+
+
+def _article_date(t: str) -> re.Match[str] | None:
+    """The first date of the line that no clock or counter label (:data:`_CLOCK`) claims."""
+    for m in DATE.finditer(t):
+        if not _CLOCK.search(t[max(0, m.start() - 12) : m.start()]):
+            return m
+    return None
+
+
 def read_line(text: str) -> LineFacts:
     """The date and the labelled values of an information line."""
     facts = LineFacts()
     t = nm.fold(text.translate(_FULLWIDTH_DIGITS))
-    if m := DATE.search(t):
+    if m := _article_date(t):
         hour = m["H"]
         if hour is not None and m["ap"] in ("下午", "晚上") and int(hour) < 12:
             hour = str(int(hour) + 12)
