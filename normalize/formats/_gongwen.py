@@ -230,8 +230,9 @@ class Gongwen:
     read from; :func:`read` restores every value to the spelling of those lines before returning."""
 
 
-def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
-    """The non-blank lines of ``text[start:end]`` (offsets into ``text``), each with its view."""
+def lines(text: str, start: int = 0, end: int | None = None, limit: int | None = None) -> list[Line]:
+    """The non-blank lines of ``text[start:end]`` (offsets into ``text``), each with its view; the
+    first ``limit`` of them only, when given (a view costs a script conversion)."""
     end = len(text) if end is None else end
     out: list[Line] = []
     pos = start
@@ -239,6 +240,8 @@ def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
         body = raw.rstrip("\r\n")
         stripped = body.strip(_SPACE)
         if stripped:
+            if limit is not None and len(out) == limit:
+                break
             lead = len(body) - len(body.lstrip(_SPACE))
             out.append(Line(view(stripped).text, pos + lead, pos + lead + len(stripped), stripped))
         pos += len(raw)

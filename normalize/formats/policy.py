@@ -51,9 +51,12 @@ def _sections(text: str) -> dict[str, _Section]:
 def sniff_score(text: str) -> float:
     """How sure we are that ``text`` is a policy document (template 0.95, raw document 0–0.9)."""
     head = text[:3000]
-    if len(_sections(head)) >= 2 or re.search(r"^[ \t]*#{1,6}[ \t]*政策标题", view(head).text, re.M):
+    # the template's headers are Markdown headings: no "#", no template (a view only folds and deletes)
+    if "#" in head and (
+        len(_sections(head)) >= 2 or re.search(r"^[ \t]*#{1,6}[ \t]*政策标题", view(head).text, re.M)
+    ):
         return 0.95
-    ls = gw.lines(text, 0, min(len(text), 4000))[:12]
+    ls = gw.lines(text, 0, min(len(text), 4000), limit=12)
     if not ls:
         return 0.0
     score = 0.0
@@ -158,7 +161,7 @@ class PolicyFormat:
             doc.fields["publisher"] = values["source"]
             art.fields["publisher"] = values["source"]
         content = sections.get("content")
-        if content is None or not gw.lines(text, content.start, content.end):
+        if content is None or not gw.lines(text, content.start, content.end, limit=1):
             if "title" not in values:
                 raise NormalizeError(
                     "policy template has no usable section: missing " + "、".join(missing or ["政策内容"]),
