@@ -431,3 +431,23 @@ def test_a_clock_or_counter_date_is_not_the_texts(line: str) -> None:
 
     assert read_line(line).date is None
     assert read_line("时间：2004年10月21日14:18 今天是2022年2月13日").date == "2004-10-21T14:18:00"
+
+
+def test_a_long_comment_thread_does_not_outweigh_the_post() -> None:
+    # a blog post, then readers' comments headed "# re: <title> <date> <time> <name>", one of them
+    # longer than the post: the article is the post
+    comment = "这篇文章写得很好，我也有类似的经历，当年在外地工作的时候，每天都要面对各种困难。" * 6
+    bodies = [comment if i == 2 else "写得好，支持。" for i in range(6)]
+    thread = "".join(
+        f"<div><p># re: 城市更新 2004-12-27 12:{40 + i} 网友{i}</p><p>{body}</p></div>"
+        for i, body in enumerate(bodies)
+    )
+    page = (
+        "<html><head><title>城市更新</title></head><body><h2>城市更新</h2><div>"
+        + "".join(f"<p>{p}</p>" for p in PARAS)
+        + "<p>发表于 2004年12月27日 12:40 - (阅读:3727;评论:6)</p></div>"
+        + f"<div>{thread}</div></body></html>"
+    ).encode()
+    rec = _record(page)
+    assert rec["articleBody"].startswith(PARAS[0][:10]) and "当年在外地工作" not in rec["articleBody"]
+    assert rec["datePublished"].startswith("2004-12-27T12:40")

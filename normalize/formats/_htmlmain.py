@@ -127,8 +127,41 @@ class Main:
     after: list[dom.Segment]
 
 
+# the header of a reader's comment under a post: a reply marker, then when (and who):
+# ``# re: <title> 2004-12-27 12:53 <name>``, ``回复：… 2005-3-1 10:02``
+COMMENT_HEAD = re.compile(
+    r"^\s*#?\s*(?:re|RE|Re|回复|回覆)\s*[:：].{0,80}?(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
+    r".{0,6}?\d{1,2}\s*[:：]\s*\d{2}"
+)
+
+
 def find(segs: list[dom.Segment]) -> Main | None:
-    """The run of consecutive segments with the largest total weight (Kadane), with its context."""
+    """The run of consecutive segments with the largest total weight (Kadane), with its context.
+
+    Readers' comments follow the post they comment on: once a comment header (:data:`COMMENT_HEAD`:
+    a reply marker with a date and time, not a link) has appeared, the article is over.  So the run
+    is looked for before the first comment header, and in the whole page only if nothing before it
+    weighs anything: a long comment must not outweigh a short post."""
+    head = next(
+        (
+            i
+            for i, seg in enumerate(segs)
+            if seg.link_chars <= LINK_DENSE * seg.chars and COMMENT_HEAD.search(seg.text)
+        ),
+        None,
+    )
+    first, last = _heaviest(segs[:head] if head is not None else segs)
+    if head is not None and last < first:
+        first, last = _heaviest(segs)
+    if last < first:
+        return None
+    first, last = _within_container(segs, first, last)
+    return Main(segs[first].owner, segs[first : last + 1], segs[:first], segs[last + 1 :])
+
+
+def _heaviest(segs: list[dom.Segment]) -> tuple[int, int]:
+    """(first, last) of the run of consecutive segments with the largest total weight; last < first
+    when no run weighs anything."""
     best, best_range = 0.0, (0, -1)
     run, start = 0.0, 0
     for i, seg in enumerate(segs):
@@ -137,11 +170,7 @@ def find(segs: list[dom.Segment]) -> Main | None:
         run += weight(seg)
         if run > best:
             best, best_range = run, (start, i)
-    first, last = best_range
-    if last < first:
-        return None
-    first, last = _within_container(segs, first, last)
-    return Main(segs[first].owner, segs[first : last + 1], segs[:first], segs[last + 1 :])
+    return best_range
 
 
 def _within_container(segs: list[dom.Segment], first: int, last: int) -> tuple[int, int]:

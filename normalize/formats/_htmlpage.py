@@ -181,6 +181,9 @@ class Page:
                 _drop(self.doc, Block(seg.text), "boilerplate.removed", "link list")
                 continue
             if hm.is_notice(seg):
+                # a counter line may still say when the text was posted: 发表于 DATE (阅读:3727)
+                if (facts := read_line(seg.text)).date and facts.posted:
+                    self.facts.append(facts)
                 _drop(self.doc, Block(seg.text), "boilerplate.removed", "site notice")
                 continue
             text = self._unmark(seg.text)
