@@ -18,6 +18,22 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def soak(session: nox.Session) -> None:
+    """The whole suite again and again on unchanged code (default 30 times), stopping at the first
+    failure: a check for tests that fail at random.  ``nox -s soak -- 10`` for ten runs; further
+    arguments go to pytest.  Prints each run's result and time."""
+    import time
+
+    session.install("-e", ".[test,dask]")
+    args = list(session.posargs)
+    runs = int(args.pop(0)) if args and args[0].isdigit() else 30
+    for n in range(1, runs + 1):
+        start = time.monotonic()
+        session.run("pytest", "-n", "2", "-q", "-p", "no:cacheprovider", *args)
+        session.log(f"run {n}/{runs} passed in {time.monotonic() - start:.0f} s")
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     session.install("ruff>=0.6")
     session.run("ruff", "check", ".")
