@@ -225,7 +225,8 @@ def read_line(text: str) -> LineFacts:
         if nm.is_person_name(wm[group]):
             facts.authors.append({"name": text[wm.start(group) : wm.end(group)]})
     if not facts.authors and (pm := _POSTED_BY.search(t)):
-        name = (pm["v"] or pm["e"] or pm["b"] or "").strip()
+        group = next(g for g in ("v", "e", "b") if pm[g])
+        name = text[pm.start(group) : pm.end(group)].strip()  # as written, not as folded
         if hmeta.person_like(name):
             facts.authors.append({"name": name})
     if not facts.authors and (pm := _NAME_POSTED.match(t)) and _handle(pm["v"]):
