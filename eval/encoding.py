@@ -498,9 +498,9 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
     )
     section_in_file(simp, per)
     print(
-        "\n'or lost, flagged': also right when the only differences are characters whose every byte the"
-        "\nwrong decode lost, left as U+FFFD and reported (flagged unrecoverable, or named in the note of"
-        "\nthe repair around them): nothing there to restore."
+        "\n'or lost, flagged': also right when the only differences are characters left as U+FFFD (one per"
+        "\nbyte) and reported: their bytes were lost, and nothing there could be restored with confidence"
+        "\n(flagged unrecoverable or mojibake.unsure, or named in the note of the repair around them)."
     )
     # clean snippets: false positives
     rng = random.Random(13)

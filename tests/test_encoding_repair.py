@@ -22,6 +22,9 @@ EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "external"
 def test_repair_kind(case: dict[str, Any]) -> None:
     fixed, changes = repair(case["input"])
     assert fixed == case["expected"]
+    # a character that cannot be restored with confidence stays U+FFFD, and its span is flagged
+    unsure = [c for c in changes if c.kind == "mojibake.unsure"]
+    assert len(unsure) == case.get("unsure", 0) and not any(c.applied for c in unsure)
     applied = [c for c in changes if c.applied]
     assert applied and {c.kind for c in applied} == {case["kind"]}
     for c in applied:

@@ -19,6 +19,7 @@ every text whole.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import math
 import re
@@ -27,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from . import _bigram, _cjkscore, _incremental, _tablefile
+from . import _bigram, _cjkscore, _context, _incremental, _tablefile
 from ._insertion import best_insertion as best_insertion  # for :mod:`._mojibake` (a dropped GBK pair)
 
 HOLE = -1
@@ -78,6 +79,10 @@ class Solved:
     a neighbouring run."""
     lost: int = 0
     """U+FFFD left in ``text`` for characters whose bytes were (mostly) lost (:func:`_keeping_lost`)."""
+    doubted: str = ""
+    """``text`` with U+FFFD (one per byte) for each character the context model is not sure of
+    (:func:`_rerank`, :data:`THIN`), or "" if there is none.  ``text`` keeps the best reading, by
+    which the caller judges the repair as a whole; what it writes is this."""
 
 
 @cache
@@ -470,10 +475,12 @@ def solve(
     known = bytes(b for b in seq if b != HOLE).decode(codec, errors="ignore")
     if script is None:
         script = _script_of(left + known + right)
+    allowed_at: list[list[int]] = []
     for k, h in enumerate(holes):
         last = k == len(holes) - 1
         nxt = len(data) if last else holes[k + 1]
         allowed = _allowed(seq, h, codec, None if h in free else reader, after, at_end)
+        allowed_at.append(allowed)
         tail = data[h + 1 : nxt]
         # the hole before, when adjacent, could not be checked against the reader: its following
         # byte was unknown.  Check the pair now.
@@ -583,10 +590,19 @@ def solve(
     best = _decoded(data, holes, best_vals, codec)
     if best is None:
         return None
+    doubtful: set[int] = set()
+    if _context.available():
+        best_vals, margins, doubtful = _rerank(
+            data, holes, best_vals, margins, allowed_at, codec, left, right, script, around, charge
+        )
+        best = _decoded(data, holes, best_vals, codec)
+        if best is None:
+            return None
     unsure = {h for h, m in zip(holes, margins, strict=True) if m < SURE}
     kept = _keeping_lost(data, unsure, holes, best_vals, codec)
     if kept is not None:
         return Solved(kept, margins, (), kept.count("\ufffd"))
+    doubted = _keeping_lost(data, set(), holes, best_vals, codec, doubtful)
     alternatives: list[str] = []
     for _c, vals, _t, _b in beam[1:]:
         alt = _decoded(data, holes, vals, codec)
@@ -594,7 +610,7 @@ def solve(
             alternatives.append(alt)
             if len(alternatives) == ALTERNATIVES:
                 break
-    return Solved(best, margins, tuple(alternatives))
+    return Solved(best, margins, tuple(alternatives), 0, doubted or "")
 
 
 _Scored = tuple[float, _incremental.Piece, float, float, float]
@@ -774,7 +790,12 @@ each as long as the rest of the run: kept for the searches of the same run, whic
 
 
 def _keeping_lost(
-    data: bytes, lost: set[int], holes: list[int], vals: tuple[int, ...], codec: str
+    data: bytes,
+    lost: set[int],
+    holes: list[int],
+    vals: tuple[int, ...],
+    codec: str,
+    doubtful: set[int] | frozenset[int] = frozenset(),
 ) -> str | None:
     """The filled ``data`` decoded with U+FFFD (one per byte) for each character more than half of
     whose bytes are ``lost``; None if there is no such character.  Such a character would be made up
@@ -782,7 +803,7 @@ def _keeping_lost(
     it stays lost, and the rest of the run is read.  ``lost``: the holes whose value the search is
     not sure of (margin below SURE; the byte 80, the one value a GB18030 reader of UTF-8 turns into
     U+FFFD mid-text, has no rival)."""
-    if not lost:
+    if not lost and not doubtful:
         return None
     buf = _filled(data, holes, vals)
     dec = codecs.getincrementaldecoder(codec)()
@@ -793,7 +814,7 @@ def _keeping_lost(
         piece = dec.decode(buf[i : i + 1])
         if piece:
             n = sum(1 for k in range(start, i + 1) if k in lost)
-            if 2 * n > i + 1 - start:
+            if 2 * n > i + 1 - start or any(k in doubtful for k in range(start, i + 1)):
                 made_up = True
                 piece = "\ufffd" * (i + 1 - start)
             out.append(piece)
@@ -828,3 +849,106 @@ def ranking_cost(text: str, script: int | None = None) -> float:
         - _cjkscore.pairing_bonus(text)
         - _repeat_bonus(text)
     )
+
+
+THIN = SURE
+"""Margin (nats) of the re-ranking under which a restored character is not trusted: it stays
+U+FFFD and the repair around it is flagged (a wrong character that reads well is worse than a
+visible gap)."""
+
+
+def _rerank(
+    data: bytes,
+    holes: list[int],
+    vals: tuple[int, ...],
+    margins: list[float],
+    allowed_at: list[list[int]],
+    codec: str,
+    left: str,
+    right: str,
+    script: int,
+    around: str,
+    charge: Callable[[int], None] | None,
+) -> tuple[tuple[int, ...], list[float], set[int]]:
+    """Choose again, one lost byte at a time and with the others as the search chose them, the value
+    of each lost byte that stands alone (its neighbours known) and makes a Han character, among the
+    values that make another Han character in its place, by the context model of :mod:`._context`
+    over the text around it next to the search's own ranking; returns the values, the margins (the
+    re-ranking's for the bytes it re-ranked) and the bytes whose margin is thin (:data:`THIN`).
+    ``around``: the rest of the line, for the pairs of characters a candidate repeats from it (the
+    cache model of :data:`REPEAT_PAIR_BONUS`).
+    Digits and punctuation stay the search's to judge (the context model knows only words)."""
+    chosen = list(vals)
+    margins = list(margins)
+    doubtful: set[int] = set()
+    lost = set(holes)
+    filled = _filled(data, holes, vals)
+    try:
+        chars = list(bytes(filled).decode(codec))
+    except UnicodeDecodeError:
+        return vals, margins, doubtful
+    ends: list[int] = []  # byte offset after each character
+    at = 0
+    for ch in chars:
+        at += len(_encode_char(ch, codec) or b"")
+        ends.append(at)
+    if at != len(filled):  # a character without a unique encoding: spans unknown
+        return vals, margins, doubtful
+    for k, h in enumerate(holes):
+        if h - 1 in lost or h + 1 in lost:
+            continue  # part of a run of lost bytes: chosen jointly by the search
+        c = bisect.bisect_right(ends, h)  # the character whose bytes hold the lost one
+        if not _cjkscore.is_han(chars[c]):
+            continue
+        bs = ends[c - 1] if c else 0
+        be = ends[c]
+        options: list[tuple[int, str]] = []
+        for v in allowed_at[k]:
+            filled[h] = v
+            got = _decode_piece(codec, bytes(filled[bs:be]), True)
+            if got is not None and len(got[0]) == 1 and _cjkscore.is_han(got[0][0]):
+                options.append((v, got[0]))
+        filled[h] = chosen[k]
+        if len(options) < 2:
+            continue
+        if charge is not None:
+            charge(len(options))
+        before = (left + "".join(chars[max(0, c - _context.WINDOW) : c]))[-_context.WINDOW :]
+        after = ("".join(chars[c + 1 : c + 1 + _context.WINDOW]) + right)[: _context.WINDOW]
+        scored = sorted(
+            (
+                _ranked_in_context(before + ch + after, script)
+                - REPEAT_PAIR_BONUS * (around.count(before[-1:] + ch) + around.count(ch + after[:1])),
+                v,
+                ch,
+            )
+            for v, ch in options
+        )
+        (c0, v0, ch0), (c1, _v1, _ch1) = scored[0], scored[1]
+        chosen[k] = filled[h] = v0
+        chars[c] = ch0
+        margins[k] = c1 - c0
+        if c1 - c0 < THIN:
+            doubtful.add(h)
+    return tuple(chosen), margins, doubtful
+
+
+_CONTEXT_COSTS: dict[tuple[str, int], float] = {}
+"""Memo of :func:`_ranked_in_context` (a run is searched again with each codec pair and pass)."""
+
+
+CONTEXT_WEIGHT = 1.0
+"""Weight of the context model next to the search's own ranking (:func:`ranking_cost`) in
+:func:`_rerank`: the trigram model knows Han words only; digits, punctuation and the script are
+the search's models' to judge."""
+
+
+def _ranked_in_context(window: str, script: int) -> float:
+    key = (window, script)
+    got = _CONTEXT_COSTS.get(key)
+    if got is None:
+        got = ranking_cost(window, script) + CONTEXT_WEIGHT * _context.cost(window)
+        if len(_CONTEXT_COSTS) >= _cjkscore.MEMO_SIZE:
+            _CONTEXT_COSTS.clear()
+        _CONTEXT_COSTS[key] = got
+    return got

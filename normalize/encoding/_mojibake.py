@@ -153,6 +153,9 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
 
 # --- the budget ---------------------------------------------------------------------------------------
 
+UNSURE = "mojibake.unsure"
+"""Kind of the flag on a repaired span that keeps U+FFFD: characters whose bytes were lost and that
+the models cannot restore with confidence (a wrong character that reads well is worse than a gap)."""
 UNSEARCHED = "mojibake.unsearched"
 """Kind of the flag on a suspicious line left unsearched because the document's budget was spent."""
 UNITS: dict[str, int] = {
@@ -217,6 +220,14 @@ def _score(text: str) -> float:
 
 
 def _repair_line(line: str, offset: int) -> list[Change]:
+    token = _DOUBTS.set({})
+    try:
+        return _repair_line_doubting(line, offset)
+    finally:
+        _DOUBTS.reset(token)
+
+
+def _repair_line_doubting(line: str, offset: int) -> list[Change]:
     latin = _latin(line, offset)
     legacy = _legacy_latin(line, offset, latin)
     if legacy:
@@ -241,6 +252,9 @@ def _repair_line(line: str, offset: int) -> list[Change]:
     fixes.sort(key=lambda f: f.start)
     fixes = _same_kind_followups(line, fixes, taken)
     taken = [(f.start, f.end) for f in fixes]
+    doubts = _DOUBTS.get() or {}
+    for f in fixes:
+        f.after = _with_doubts(f.after, doubts)
     changes = [
         Change(
             f.kind,
@@ -255,6 +269,28 @@ def _repair_line(line: str, offset: int) -> list[Change]:
         )
         for f in fixes
     ]
+    for f in fixes:
+        lost = f.after.count("\ufffd")
+        if lost:
+            seg = line[f.start : f.end]
+            why = (
+                f"{lost} U+FFFD kept in the repair of this span: bytes of the character(s) there were"
+                " lost, and no reading of them is sure enough to restore"
+            )
+            changes.append(
+                Change(
+                    "mojibake.unsure",
+                    "text",
+                    offset + f.start,
+                    offset + f.end,
+                    seg,
+                    seg,
+                    STEP,
+                    0.5,
+                    False,
+                    why,
+                )
+            )
     for s, e, why in _flags(line, taken):
         seg = line[s:e]
         changes.append(
@@ -533,11 +569,16 @@ def _after(right: str, reader: str) -> bytes:
     return bytes(out)
 
 
+INFERRED_CAP = 0.85
+"""Highest confidence of a repair that inferred a lost byte: however clear its margin, a byte read
+from context is less sure than one read from the text."""
+
+
 def _margin_conf(gain: float, margins: list[float]) -> float:
     conf = min(0.99, 0.6 + gain / 100.0)
     if margins:
         weakest = min(margins)
-        conf = min(conf, 0.5 + min(weakest, 10.0) / 20.0)
+        conf = min(conf, 0.5 + min(weakest, 10.0) / 20.0, INFERRED_CAP)
     return round(conf, 3)
 
 
@@ -671,7 +712,27 @@ def _solve(
         context=context,
         charge=_charge_candidates,
     )
-    return None if solved is None or solved.text.count("\ufffd") > solved.lost else solved
+    if solved is None or solved.text.count("\ufffd") > solved.lost:
+        return None
+    if solved.doubted:
+        doubts = _DOUBTS.get()
+        if doubts is not None:
+            doubts[solved.text] = solved.doubted
+    return solved
+
+
+_DOUBTS: ContextVar[dict[str, str] | None] = ContextVar("normalize_mojibake_doubts", default=None)
+"""The readings of runs found in the line being repaired that hold characters the context model is
+not sure of, each mapped to the same reading with U+FFFD there (:attr:`._holes.Solved.doubted`): the
+line is judged on its best reading, and written with the gaps (:func:`_with_doubts`)."""
+
+
+def _with_doubts(after: str, doubts: dict[str, str]) -> str:
+    """``after`` (a repair's text) with U+FFFD for the characters not sure of in the runs it holds."""
+    for best, doubted in doubts.items():
+        if best in after:
+            after = after.replace(best, doubted)
+    return after
 
 
 def _charge_candidates(n: int) -> None:

@@ -1,0 +1,146 @@
+"""A word trigram model of Chinese in context: which character a lost byte most plausibly made.
+
+The search of :mod:`._holes` ranks the values of lost bytes with a unigram word model (jieba's
+dictionary) and a character bigram model: good at telling Chinese from garbage, weak at telling
+``局`` from ``居`` after ``国务院``.  This model re-ranks, one lost byte at a time, the characters
+that the search's best reading leaves possible there, by how a word trigram model likes the text
+around them (six characters each side), and says how sure it is (the gap to the runner-up, in nats).
+
+The model is libime's ``zh_CN.lm`` (fcitx5's pinyin engine: a KenLM trigram model over 165k words,
+trained on simplified text; LGPL-2.1+, see ``normalize/data/zh_CN.lm.LICENSE``), shipped with the
+package and read by KenLM (the ``ufal.kenlm`` wheel) through a memory map: loading costs about
+2 ms, and the pages are shared by every worker of a machine.  Traditional text is scored after
+OpenCC's t2s (the model knows simplified words only); the caller adds its own penalty for a
+character written in the other script than the text around it.
+
+Without KenLM or the model file the search's own ranking stands (the choices measured worse, and
+doubtful ones are not flagged): :func:`available` is False and a warning says so once per process.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from functools import cache
+from typing import Any
+
+from . import _cjkscore
+from ._tablefile import DATA_DIR
+
+MODEL_FILE = DATA_DIR / "zh_CN.lm"
+"""The shipped model (libime-data-language-model 1.0.16, ``/usr/lib/*/libime/zh_CN.lm``)."""
+MODEL_SHA256 = "e4097ca9ca1082928c2ea7d5e368080a696611efa0714dfe563c769f26a415d2"
+"""sha256 of :data:`MODEL_FILE` as shipped (checked by the tests, not at load time)."""
+MAX_WORD = 4
+"""Longest word tried when splitting text into the model's words (its vocabulary holds 96% of its
+words at up to four characters)."""
+LN10 = math.log(10.0)
+WINDOW = 6
+"""Characters of context each side of a re-ranked character."""
+
+_HAN_RUN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_CLAUSE_END = frozenset("。！？；，、：!?;,:")
+
+
+@cache
+def _kenlm() -> Any:
+    try:
+        import kenlm  # type: ignore[import-not-found]  # the ufal.kenlm wheel
+    except ImportError:
+        return None
+    return kenlm
+
+
+@cache
+def _model() -> Any:
+    kenlm = _kenlm()
+    if kenlm is None:
+        _warn("KenLM (the ufal.kenlm package) is not installed")
+        return None
+    if not MODEL_FILE.is_file():
+        _warn(f"the model file {MODEL_FILE} is missing")
+        return None
+    try:
+        return kenlm.Model(str(MODEL_FILE))
+    except (OSError, RuntimeError) as exc:  # a damaged file
+        _warn(f"the model file {MODEL_FILE} cannot be read ({exc})")
+        return None
+
+
+def _warn(why: str) -> None:
+    warnings.warn(
+        f"normalize: {why}; characters whose bytes mojibake lost are chosen without the context "
+        "model (less accurately, and without flagging the doubtful ones); reinstall normalize",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+
+
+def available() -> bool:
+    """Whether the context model is loaded (or can be)."""
+    return _model() is not None
+
+
+_KNOWN: dict[str, bool] = {}
+"""Whether a string is one of the model's words (memo)."""
+
+
+def _known(word: str) -> bool:
+    got = _KNOWN.get(word)
+    if got is None:
+        got = word in _model()
+        if len(_KNOWN) >= 1 << 18:
+            _KNOWN.clear()
+        _KNOWN[word] = got
+    return got
+
+
+def _run_score(text: str, bos: bool, eos: bool) -> float:
+    """log10 P of ``text`` (Han characters) under the trigram model, over its best split into the
+    model's words: a Viterbi pass that keeps the best model state at each position (a word of up to
+    MAX_WORD characters, or a single character the model does not know).  Splitting by word
+    frequency first and scoring after does worse: ``一个`` is a word, yet ``三 个`` can then beat it."""
+    kenlm = _kenlm()
+    model = _model()
+    n = len(text)
+    start = kenlm.State()
+    if bos:
+        model.BeginSentenceWrite(start)
+    else:
+        model.NullContextWrite(start)
+    best: list[float] = [0.0] + [-math.inf] * n
+    states: list[Any] = [start] + [None] * n
+    for i in range(n):
+        here = best[i]
+        if here == -math.inf:
+            continue
+        state = states[i]
+        for j in range(i + 1, min(n, i + MAX_WORD) + 1):
+            word = text[i:j]
+            if j > i + 1 and not _known(word):
+                continue
+            out = kenlm.State()
+            s = here + model.BaseScore(state, word, out)
+            if s > best[j]:
+                best[j] = s
+                states[j] = out
+    total = best[n]
+    if eos:
+        total += model.BaseScore(states[n], "</s>", kenlm.State())
+    return total
+
+
+def cost(text: str) -> float:
+    """How unlikely ``text`` is under the model, in nats: the sum over its runs of Han characters,
+    each split into words (the best split) and scored by the trigram model (a run starts or ends a
+    sentence where clause punctuation stands next to it inside ``text``).  Traditional characters
+    are scored as their simplified forms.  Only when :func:`available`."""
+    simple = _cjkscore.to_simplified(text)
+    total = 0.0
+    for m in _HAN_RUN_RE.finditer(simple):
+        s, e = m.span()
+        bos = s > 0 and simple[s - 1] in _CLAUSE_END
+        eos = e < len(simple) and simple[e] in _CLAUSE_END
+        total += _run_score(m.group(0), bos, eos)
+    return -LN10 * total

@@ -1,0 +1,82 @@
+"""The context model (libime's word trigram model via KenLM) and how the repair uses it: re-ranking
+the characters a lost byte can make, and leaving U+FFFD, flagged, where it is not sure."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+
+import pytest
+
+from normalize.encoding import _context, _holes, repair
+
+
+def test_shipped_model_is_the_recorded_file() -> None:
+    data = _context.MODEL_FILE.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == _context.MODEL_SHA256
+    notice = _context.MODEL_FILE.with_name("zh_CN.lm.LICENSE").read_text(encoding="utf-8")
+    assert _context.MODEL_SHA256 in notice and "LGPL-2.1+" in notice
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in notice
+
+
+def test_model_loads_and_prefers_running_text() -> None:
+    assert _context.available()
+    # a word the split must keep whole: scoring 一个 as a word beats 三 个, 两 个
+    assert _context.cost("我是一个在热闹里长大的孩子") < _context.cost("我是三个在热闹里长大的孩子")
+    assert _context.cost("国务院关于印发通知") < _context.cost("国务院关于印发通如")
+
+
+def test_traditional_text_is_scored_as_simplified() -> None:
+    simplified = _context.cost("我是一个在热闹里长大的孩子")
+    assert _context.cost("我是一個在熱鬧裡長大的孩子") == pytest.approx(simplified)
+
+
+def test_text_without_han_costs_nothing() -> None:
+    assert _context.cost("2019, 12/31 -- OK") == 0.0
+
+
+def test_a_lost_byte_is_chosen_in_context() -> None:
+    """要减少数量 with the last byte of 量 lost: 数里, 数重 are possible readings; in context the model
+    is sure, and the repair is applied without a flag."""
+    bad = "要减少数量".encode().decode("gb18030", "replace")
+    fixed, changes = repair(bad)
+    assert fixed == "要减少数量"
+    assert not [c for c in changes if not c.applied]
+
+
+def test_an_unsure_character_stays_lost_and_is_flagged() -> None:
+    """至 and 自 read equally well before a date: the character stays U+FFFD (one per byte), the rest
+    of the line is repaired, and the span carries an unapplied mojibake.unsure change."""
+    bad = "自2019年12月31日起施行".encode().decode("gb18030", "replace")
+    fixed, changes = repair(bad)
+    assert fixed == "\ufffd" * 3 + "2019年12月31日起施行"
+    (flag,) = [c for c in changes if not c.applied]
+    assert flag.kind == "mojibake.unsure" and flag.start == 0 and bad[flag.start : flag.end] == flag.before
+    assert "U+FFFD" in flag.note
+
+
+def test_rerank_margin_below_thin_marks_the_byte_doubtful() -> None:
+    """_holes.solve reports the doubted reading beside the best one: the caller judges the repair on
+    the best reading and writes the doubted one."""
+    seq = _holes.reencode("自2019".encode().decode("gb18030", "replace"), "gb18030")
+    assert seq is not None
+    solved = _holes.solve(seq, "utf-8", "", "年12月", reader="gb18030", after="年".encode("gb18030"))
+    assert solved is not None
+    assert solved.text[0] in "自至" and solved.doubted == "\ufffd" * 3 + "2019"
+    assert min(solved.margins) < _holes.THIN
+
+
+def test_without_the_model_the_search_stands_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    _context._model.cache_clear()
+    monkeypatch.setattr(_context, "MODEL_FILE", _context.MODEL_FILE.with_name("missing.lm"))
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert not _context.available()
+        assert any("missing.lm" in str(w.message) for w in caught)
+        bad = "要减少数量".encode().decode("gb18030", "replace")
+        fixed, changes = repair(bad)
+        assert fixed == "要减少数量"  # the search's own choice
+        assert not [c for c in changes if c.kind == "mojibake.unsure"]
+    finally:
+        _context._model.cache_clear()  # loaded again, from the real file, by the next caller
