@@ -851,6 +851,9 @@ def ranking_cost(text: str, script: int | None = None) -> float:
     )
 
 
+RERANK_UNITS = 3
+"""What :func:`_rerank` charges the budget per value it scores, in candidates of the search (a value
+scored in context costs about 30 µs, three times a candidate of the beam)."""
 THIN = SURE
 """Margin (nats) of the re-ranking under which a restored character is not trusted: it stays
 U+FFFD and the repair around it is flagged (a wrong character that reads well is worse than a
@@ -912,7 +915,7 @@ def _rerank(
         if len(options) < 2:
             continue
         if charge is not None:
-            charge(len(options))
+            charge(RERANK_UNITS * len(options))
         before = (left + "".join(chars[max(0, c - _context.WINDOW) : c]))[-_context.WINDOW :]
         after = ("".join(chars[c + 1 : c + 1 + _context.WINDOW]) + right)[: _context.WINDOW]
         scored = sorted(
