@@ -455,3 +455,42 @@ def test_a_long_comment_thread_does_not_outweigh_the_post() -> None:
     rec = _record(page)
     assert rec["articleBody"].startswith(PARAS[0][:10]) and "当年在外地工作" not in rec["articleBody"]
     assert rec["datePublished"].startswith("2004-12-27T12:40")
+
+
+def test_a_date_line_with_a_counter_above_the_headline_dates_the_page() -> None:
+    # conference programme: the headline, then "date + read counter", the text's own dates after
+    page = (
+        "<html><body><div>首页 &gt;&gt; 会议</div><h1>第四届经济学年会会议议程</h1>"
+        "<p>2004-12-10&nbsp;&nbsp;阅读10544次</p><h2>第四届经济学年会</h2>"
+        "<p>（2004年12月11－12日，南开大学）</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAS)
+        + "</div></body></html>"
+    ).encode()
+    assert _record(page)["datePublished"] == "2004-12-10"
+
+
+def test_a_posted_time_after_the_text_on_another_day_does_not_date_the_page() -> None:
+    def page(posted: str) -> bytes:
+        return (
+            "<html><head><title>城市更新</title></head><body><h2>城市更新</h2>"
+            "<p>2004-12-10 来源：本站</p>"
+            + "".join(f"<p>{p}</p>" for p in PARAS)
+            + f"<p>发表于 {posted} - (阅读:3727;评论:6)</p></body></html>"
+        ).encode()
+
+    # the same day: the time refines the date above
+    assert _record(page("2004-12-10 09:51"))["datePublished"] == "2004-12-10T09:51:00"
+    # another day: a reply's or the next post's, not the text's
+    assert _record(page("2004-12-11 09:51"))["datePublished"] == "2004-12-10"
+
+
+def test_a_short_question_headline_is_not_taken_for_the_first_line_of_text() -> None:
+    # no <title>, no heading tags: the headline asks a question, the information line follows it
+    page = (
+        "<html><body><div><p>谁来为无序拆房“埋单”？</p><p>2003-7-24 钱江晚报</p><p>编者按</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAS)
+        + "</div></body></html>"
+    ).encode()
+    rec = _record(page)
+    assert rec["datePublished"] == "2003-07-24"
+    assert "钱江晚报" not in rec["articleBody"]

@@ -175,6 +175,18 @@ def _article_date(t: str) -> re.Match[str] | None:
     return None
 
 
+def dated_only(text: str) -> bool:
+    """A line that is a date and little else (a counter, a weekday: ``2004-12-10 阅读10544次``)."""
+    t = nm.fold(text.translate(_FULLWIDTH_DIGITS))
+    m = _article_date(t)
+    return m is not None and len(_HAN_CHAR.findall(t[: m.start()] + t[m.end() :])) <= DATED_ONLY_REST
+
+
+DATED_ONLY_REST = 4
+"""Most Han characters besides the date on a line that :func:`dated_only` calls a bare date."""
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+
+
 def read_line(text: str) -> LineFacts:
     """The date and the labelled values of an information line."""
     facts = LineFacts()

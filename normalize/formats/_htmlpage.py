@@ -23,6 +23,7 @@ from ._htmlbyline import (
     box_names,
     byline_box,
     closing_report,
+    dated_only,
     dedupe,
     is_info_line,
     photo_credit,
@@ -42,6 +43,9 @@ _BARE_LABEL = re.compile(
 _FORBIDDEN = re.compile(r"\s*(原标题[:：]|责任编辑[:：]|相关阅读[:：]?\s*$|首页\s*[>＞])")
 _PROSE_LINE = re.compile(r"[，。！？；][^，。！？；]*[。！？”」』]\s*$|[。！？]")
 NOTE_MAX = 200
+SHORT_TITLE = 24
+"""Longest line without a full stop that :meth:`Page._text_line` takes for a title, not text."""
+_FULL_STOP = re.compile(r"[。.]\s*[”」』）)]?\s*$|[。][^。]")
 TAIL_WINDOW = 6
 """How many lines after the main text are read for bylines."""
 HEAD_WINDOW = 25
@@ -65,6 +69,9 @@ class Page:
         self.doc, self.art, self.meta, self.segs = doc, art, meta, segs
         self.first, self.last = first, last
         self.facts: list[LineFacts] = []
+        self.after_text: list[LineFacts] = []
+        """Facts of 'posted at' lines in and right after the text (:meth:`_tail_zone`), also in
+        ``facts``: they give the time of a day dated above the text, and yield to it on another day."""
 
     def build(self) -> None:
         headline_at = self._headline()
@@ -104,7 +111,9 @@ class Page:
         if headline_at is not None:
             for i in range(max(0, headline_at - 3), headline_at):
                 facts = self._read(i)
-                if is_info_line(self.segs[i].text, facts) and (facts.authors or facts.source or facts.timed):
+                text = self.segs[i].text
+                labelled = facts.authors or facts.source or facts.timed or dated_only(text)
+                if labelled and is_info_line(text, facts):
                     self.facts.append(facts)
         start = headline_at + 1 if headline_at is not None else max(0, self.first - 4)
         prose_at = next(
@@ -131,8 +140,12 @@ class Page:
     @staticmethod
     def _text_line(seg: dom.Segment) -> bool:
         """A line of the text proper: prose that is not an information line (``Posted on
-        September 10th, 2005`` has a comma but is no sentence)."""
-        return hm.is_prose(seg) and not (seg.chars <= 80 and is_info_line(seg.text))
+        September 10th, 2005`` has a comma but is no sentence), nor a short line without a full stop
+        (a headline that asks or exclaims, ``谁来为无序拆房“埋单”？``: a page without ``<title>``
+        and headings leaves it among the lines before the information line)."""
+        if not hm.is_prose(seg) or (seg.chars <= 80 and is_info_line(seg.text)):
+            return False
+        return seg.chars > SHORT_TITLE or _FULL_STOP.search(seg.text) is not None
 
     def _tail_zone(self) -> None:
         """Bylines and editor lines right after the text, and a "posted at" date there (blogs)."""
@@ -140,6 +153,7 @@ class Page:
             facts = self._read(i)
             if facts.authors or facts.editors or (facts.date and facts.posted):
                 self.facts.append(facts)
+                self.after_text.append(facts)
 
     # --- headline ---------------------------------------------------------------------------------
 
@@ -184,6 +198,7 @@ class Page:
                 # a counter line may still say when the text was posted: 发表于 DATE (阅读:3727)
                 if (facts := read_line(seg.text)).date and facts.posted:
                     self.facts.append(facts)
+                    self.after_text.append(facts)
                 _drop(self.doc, Block(seg.text), "boilerplate.removed", "site notice")
                 continue
             text = self._unmark(seg.text)
@@ -292,8 +307,13 @@ class Page:
         """Date, authors, editors and source: machine-readable first, then the page's own lines."""
         lifted_date = f.pop("datePublished", None)
         dates = [*self.meta.dates]
-        dates += [x.date for x in self.facts if x.date and x.timed]
-        dates += [x.date for x in self.facts if x.date and not x.timed]
+        before = [x for x in self.facts if x.date and all(x is not y for y in self.after_text)]
+        days = {x.date[:10] for x in before}
+        # a 'posted at' time after the text gives the time of a day dated above it; on another day
+        # it dates something else (a reader's comment, the next post)
+        after = [x for x in self.after_text if x.date and (not days or x.date[:10] in days)]
+        dates += [x.date for x in (*before, *after) if x.timed]
+        dates += [x.date for x in (*before, *after) if not x.timed]
         if isinstance(lifted_date, str):
             dates.append(lifted_date)
         if dates:
