@@ -24,6 +24,8 @@ against letter (a word may need a space) -- are only flagged (``applied=False``)
 from __future__ import annotations
 
 import re
+from collections import Counter
+from functools import lru_cache
 
 from .._document import Change
 from .._edits import apply_changes
@@ -111,9 +113,14 @@ def _repeated(para: str, body: str) -> bool:
     grams = {han[i : i + REPEAT_GRAM] for i in range(len(han) - REPEAT_GRAM + 1)}
     if len(grams) < 3:
         return False
-    found = 0
-    for g in grams:
-        first = body.find(g)
-        if first >= 0 and body.find(g, first + 1) >= 0:
-            found += 1
+    seen = _gram_counts(body)
+    found = sum(1 for g in grams if seen[g] >= 2)
     return found >= REPEAT_SHARE * len(grams)
+
+
+@lru_cache(maxsize=1)
+def _gram_counts(body: str) -> Counter[str]:
+    """How often each REPEAT_GRAM-character string occurs in ``body`` (overlaps counted), counted
+    once per text: a page of many short lines asks for every one of them."""
+    n = REPEAT_GRAM
+    return Counter(body[i : i + n] for i in range(len(body) - n + 1))
