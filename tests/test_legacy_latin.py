@@ -79,3 +79,20 @@ def test_web_bytes_undoes_both_readings() -> None:
     assert web_bytes(data.decode("latin-1")) == data
     assert web_bytes(_browser(data)) == data
     assert web_bytes("中") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("支持VoIP、IM軟件，也支持網頁瀏覽", "big5"),
+        ("《N．P》裡的阿根廷，是吉本芭娜娜筆下的世界", "big5"),
+        ("而且他做E—mail，每天回复几十封信", "gbk"),
+        ("韵母的“g，k，h”声母已经腭化", "gbk"),
+    ],
+)
+def test_full_width_punctuation_between_latin_letters_is_restored(text: str, codec: str) -> None:
+    """A lone double-byte punctuation mark between two Latin letters (VoIP|¡¢|IM) is no Latin word's
+    letter: in a line read through the same wrong decoder it is re-read with the rest."""
+    bad = text.encode(codec).decode("latin-1")
+    fixed, _changes = repair(bad)
+    assert fixed == text

@@ -33,6 +33,8 @@ _PAIRS_RE = re.compile(f"(?:[{_HIGH}][0-9][{_HIGH}][0-9]|[{_HIGH}][{_HIGH}\x40-\
 _TRIGGER_RE = re.compile(f"[{_HIGH}][{_HIGH}\x40-\x7e][{_HIGH}]")
 """A cheap pre-check: a high character, a possible trail byte and another high character."""
 
+_CJK_PUNCT_RE = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65—…‘’“”·]")
+"""CJK and full-width punctuation (what a double-byte reading between two Latin letters may be)."""
 READERS: tuple[tuple[str, str], ...] = (("gb18030", "gbk"), ("big5hkscs", "big5"))
 """(codec tried, name used in the change kind)."""
 MIN_GAIN = 12.0
@@ -136,8 +138,11 @@ def _read_run(line: str, s: int, e: int, codec: str, name: str) -> Reading | Non
         and line[s - 1 : s].isascii()
         and line[s - 1 : s].isalpha()
         and line[e : e + 1].isalpha()
+        and not _CJK_PUNCT_RE.match(new)
     ):
-        return None  # one character inside a Latin word (H|Ã´|tel): a Latin reading, not Chinese
+        # one character inside a Latin word (H|Ã´|tel, s|í|núk): a Latin reading, not Chinese; but no
+        # Latin word holds full-width punctuation (VoIP|¡¢|IM: 、, N|£®|P: ．)
+        return None
     left, right = line[max(0, s - 4) : s], line[e : e + 4]
     gain = _cjkscore.cost(left + run + right) - _cjkscore.cost(left + new + right)
     reader = "cp1252" if any(ch in _SPECIAL_BYTE for ch in run) else "latin1"
