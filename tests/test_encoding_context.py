@@ -80,3 +80,14 @@ def test_without_the_model_the_search_stands_with_a_warning(monkeypatch: pytest.
         assert not [c for c in changes if c.kind == "mojibake.unsure"]
     finally:
         _context._model.cache_clear()  # loaded again, from the real file, by the next caller
+
+
+def test_the_last_character_of_a_cut_text_needs_a_wider_margin() -> None:
+    """A text cut inside a sentence: its last character is judged from one side only (和适应世 and
+    和适应是 both read), so it must lead by THIN_AT_END; 数量 at the end of 要减少数量 does."""
+    assert _holes.THIN_AT_END > _holes.THIN
+    bad = "我们要从国情和适应世".encode().decode("gb18030", "replace")
+    fixed, changes = repair(bad)
+    assert fixed == "我们要从国情和适应" + "\ufffd" * 3
+    assert [c.kind for c in changes if not c.applied] == ["mojibake.unsure"]
+    assert repair("要减少数量".encode().decode("gb18030", "replace"))[0] == "要减少数量"

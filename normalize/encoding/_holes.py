@@ -593,7 +593,7 @@ def solve(
     doubtful: set[int] = set()
     if _context.available():
         best_vals, margins, doubtful = _rerank(
-            data, holes, best_vals, margins, allowed_at, codec, left, right, script, around, charge
+            data, holes, best_vals, margins, allowed_at, codec, left, right, script, around, charge, open_end
         )
         best = _decoded(data, holes, best_vals, codec)
         if best is None:
@@ -851,6 +851,9 @@ def ranking_cost(text: str, script: int | None = None) -> float:
     )
 
 
+THIN_AT_END = 2 * SURE
+"""The same for the last character of a text that ends there, with nothing after it to judge by (a
+text cut in the middle of a sentence: ``和适应世`` and ``和适应是`` both read)."""
 RERANK_UNITS = 3
 """What :func:`_rerank` charges the budget per value it scores, in candidates of the search (a value
 scored in context costs about 30 µs, three times a candidate of the beam)."""
@@ -872,6 +875,7 @@ def _rerank(
     script: int,
     around: str,
     charge: Callable[[int], None] | None,
+    open_end: bool = False,
 ) -> tuple[tuple[int, ...], list[float], set[int]]:
     """Choose again, one lost byte at a time and with the others as the search chose them, the value
     of each lost byte that stands alone (its neighbours known) and makes a Han character, among the
@@ -879,7 +883,8 @@ def _rerank(
     over the text around it next to the search's own ranking; returns the values, the margins (the
     re-ranking's for the bytes it re-ranked) and the bytes whose margin is thin (:data:`THIN`).
     ``around``: the rest of the line, for the pairs of characters a candidate repeats from it (the
-    cache model of :data:`REPEAT_PAIR_BONUS`).
+    cache model of :data:`REPEAT_PAIR_BONUS`).  ``open_end``: the run ends the text; its last character
+    is judged from one side only and must lead by :data:`THIN_AT_END`.
     Digits and punctuation stay the search's to judge (the context model knows only words)."""
     chosen = list(vals)
     margins = list(margins)
@@ -931,7 +936,8 @@ def _rerank(
         chosen[k] = filled[h] = v0
         chars[c] = ch0
         margins[k] = c1 - c0
-        if c1 - c0 < THIN:
+        at_end = open_end and not right and c == len(chars) - 1
+        if c1 - c0 < (THIN_AT_END if at_end else THIN):
             doubtful.add(h)
     return tuple(chosen), margins, doubtful
 
