@@ -307,13 +307,13 @@ class Page:
         """Date, authors, editors and source: machine-readable first, then the page's own lines."""
         lifted_date = f.pop("datePublished", None)
         dates = [*self.meta.dates]
-        before = [x for x in self.facts if x.date and all(x is not y for y in self.after_text)]
-        days = {x.date[:10] for x in before}
+        before = [x.date for x in self.facts if x.date and all(x is not y for y in self.after_text)]
+        days = {d[:10] for d in before}
         # a 'posted at' time after the text gives the time of a day dated above it; on another day
         # it dates something else (a reader's comment, the next post)
-        after = [x for x in self.after_text if x.date and (not days or x.date[:10] in days)]
-        dates += [x.date for x in (*before, *after) if x.timed]
-        dates += [x.date for x in (*before, *after) if not x.timed]
+        after = [x.date for x in self.after_text if x.date and (not days or x.date[:10] in days)]
+        dates += [d for d in (*before, *after) if "T" in d]
+        dates += [d for d in (*before, *after) if "T" not in d]
         if isinstance(lifted_date, str):
             dates.append(lifted_date)
         if dates:
