@@ -500,15 +500,24 @@ def solve(
         mode = last and open_end
         scores = _piece_scores(mode, script)
         bw = bigram_weight(script)
+        # states that end in the same context and the same unfinished bytes give each value the same
+        # cost apart from their own: it is worked out once per such group (and only for the values
+        # the reader lets through for some state of it)
+        groups: dict[
+            tuple[str, bytes], tuple[dict[int, tuple[float, bool]], _incremental._Context, dict[str, float]]
+        ] = {}
         for i, (c0, vals, text, head) in enumerate(beam):
             ctx = text[-LOOK:]
             opts = decodes.get(head)
             if opts is None:
                 opts = decodes[head] = _pieces(codec, head, allowed, tail, last, right)
-            memo = scores.get(ctx)
-            if memo is None:
-                memo = scores[ctx] = {}
-            cx = _incremental.context(ctx)
+            group = groups.get((ctx, head))
+            if group is None:
+                memo = scores.get(ctx)
+                if memo is None:
+                    memo = scores[ctx] = {}
+                group = groups[(ctx, head)] = ({}, _incremental.context(ctx), memo)
+            costs_of, cx, memo = group
             prev = vals[-1] if vals else 0
             row = prev << 8
             for v, piece, pend in opts:
@@ -524,33 +533,10 @@ def solve(
                         continue
                 if not decided and piece:
                     decided = True
-                if piece in parts:
-                    sc = parts[piece]
-                else:
-                    sc = parts[piece] = _scored(piece, script, mode)
-                if sc is not None and _incremental.digits_apart(cx, sc[1]):
-                    # the piece's own costs, the bigram across, corrections if any (see _incremental)
-                    a, pc, own, closed_p, prefixed_p = sc
-                    c = a + bw * _incremental.across(cx, pc)
-                    if closed_p < 0:  # a short piece at an open end: continue the context's costs
-                        c += _incremental.extended(cx, pc, True) - _cjkscore.cost(ctx)
-                    else:
-                        need = _incremental.corrections(cx, pc)
-                        if need and mode:
-                            c += (
-                                _incremental.open_junction(cx, pc, closed_p, prefixed_p, need)
-                                - own
-                                - pc.extra
-                            )
-                        elif need:
-                            c += _incremental.junction(cx, pc, closed_p, need)
-                    grown.append((c0 + c, len(grown), i, v, piece, pend, True))
-                    continue
-                whole = memo.get(piece)
-                if whole is None:
-                    whole = memo[piece] = _piece_cost(ctx, piece, mode, script)
-                    _SCORED[0] += 1
-                grown.append((c0 + whole, len(grown), i, v, piece, pend, False))
+                got = costs_of.get(v)
+                if got is None:
+                    got = costs_of[v] = _cost_after(ctx, cx, piece, parts, memo, script, mode, bw)
+                grown.append((c0 + got[0], len(grown), i, v, piece, pend, got[1]))
         if charge is not None:
             charge(len(grown))
         if not grown:
@@ -611,6 +597,44 @@ def solve(
             if len(alternatives) == ALTERNATIVES:
                 break
     return Solved(best, margins, tuple(alternatives), 0, doubted or "")
+
+
+def _cost_after(
+    ctx: str,
+    cx: _incremental._Context,
+    piece: str,
+    parts: dict[str, _Scored | None],
+    memo: dict[str, float],
+    script: int,
+    mode: bool,
+    bw: float,
+) -> tuple[float, bool]:
+    """The cost of ``piece`` after the context ``ctx`` (``cx``: its :func:`._incremental.context`),
+    and whether it was put together from parts (assuming the context and the piece join; see
+    :func:`_verify`): from the piece's context-free part (``parts``, per piece) and what the context
+    adds (the bigram across, corrections of the word model), or scored whole (``memo``, per context)."""
+    if piece in parts:
+        sc = parts[piece]
+    else:
+        sc = parts[piece] = _scored(piece, script, mode)
+    if sc is not None and _incremental.digits_apart(cx, sc[1]):
+        # the piece's own costs, the bigram across, corrections if any (see _incremental)
+        a, pc, own, closed_p, prefixed_p = sc
+        c = a + bw * _incremental.across(cx, pc)
+        if closed_p < 0:  # a short piece at an open end: continue the context's costs
+            c += _incremental.extended(cx, pc, True) - _cjkscore.cost(ctx)
+        else:
+            need = _incremental.corrections(cx, pc)
+            if need and mode:
+                c += _incremental.open_junction(cx, pc, closed_p, prefixed_p, need) - own - pc.extra
+            elif need:
+                c += _incremental.junction(cx, pc, closed_p, need)
+        return c, True
+    whole = memo.get(piece)
+    if whole is None:
+        whole = memo[piece] = _piece_cost(ctx, piece, mode, script)
+        _SCORED[0] += 1
+    return whole, False
 
 
 _Scored = tuple[float, _incremental.Piece, float, float, float]
