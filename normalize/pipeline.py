@@ -197,6 +197,9 @@ def sniff(doc: Document, forced: str | None = None) -> formats.Format:
     else:
         fmt, score = formats.sniff(doc.text)
         if score <= 0 or not _HAN.search(doc.text):
+            what = formats.not_a_document(doc.text) if score <= 0 else None
+            if what:
+                raise NormalizeError(f"not a document: {what}", stage="sniff")
             raise NormalizeError("unknown layout: no Chinese text in a known format", stage="sniff")
         if score < 0.2:
             doc.warnings.append(f"layout not recognised with confidence; read as {fmt.name}")

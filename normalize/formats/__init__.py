@@ -43,6 +43,13 @@ def get(name: str) -> Format:
     raise KeyError(name)
 
 
+def not_a_document(text: str) -> str | None:
+    """What ``text`` is when it is no document of any format (JSON data, an XML feed), else None."""
+    from ._notdoc import kind
+
+    return kind(text)
+
+
 def sniff(text: str) -> tuple[Format, float]:
     """The format most sure of ``text``, with its score."""
     best: tuple[Format, float] | None = None

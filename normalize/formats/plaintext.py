@@ -36,13 +36,12 @@ way as its simplified twin; blocks and fields keep the text as given.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from itertools import pairwise
 
 from .._document import Article, Block, Change, Document, NormalizeError, lifted
-from . import _newsbody
+from . import _newsbody, _notdoc
 from . import _newsmeta as nm
 from ._view import view
 
@@ -326,28 +325,11 @@ def _continues(text: str) -> bool:
     return bool(_HAN.match(text[:1])) and not is_heading(text)
 
 
-def _is_data(text: str) -> bool:
-    """JSON or JSON Lines: data, not a document's text."""
-    stripped = text.lstrip("\ufeff \t\r\n")
-    if not stripped.startswith(("{", "[")):
-        return False
-    try:
-        json.loads(stripped)
-        return True
-    except ValueError:
-        first = stripped.split("\n", 1)[0]
-        try:
-            json.loads(first)
-            return True
-        except ValueError:
-            return False
-
-
 class PlainTextFormat:
     name = "plaintext"
 
     def sniff(self, text: str) -> float:
-        if _is_data(text):
+        if _notdoc.kind(text):  # JSON data, an XML feed: no text of a page
             return 0.0
         sample = text[:4000]
         han = len(_HAN.findall(sample))

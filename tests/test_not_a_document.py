@@ -1,0 +1,65 @@
+"""Files that are no document of any format (JSON data, XML feeds) are reported as such, never turned
+into records whose text is markup; text that merely opens with an angle bracket is still text."""
+
+from __future__ import annotations
+
+import pytest
+
+from normalize import process_bytes
+from normalize.formats import not_a_document
+
+PARAS = "市政府昨天召开新闻发布会，介绍今年城市更新工作的进展情况。全市已完成老旧小区改造一百二十个。"
+
+RSS = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>城市新闻</title><link>http://example.cn/</link>
+<item><title>城市更新取得进展</title><description>{PARAS * 8}</description>
+<pubDate>Mon, 30 Nov 2026 08:00:00 +0800</pubDate></item></channel></rss>
+"""
+ATOM = f"""<!--
+Source: http://example.cn/feed
+-->
+<feed xmlns="http://www.w3.org/2005/Atom"><title>博客</title><entry><title>城市更新</title>
+<content type="html">{PARAS * 8}</content></entry></feed>
+"""
+RDF = f"""<?xml version="1.0" encoding="GB2312"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><item><title>{PARAS}</title></item></rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        (RSS, "XML (an RSS feed)"),
+        (ATOM, "XML (an Atom feed)"),
+        (RDF, "XML (an RSS 1.0 (RDF) feed)"),
+        ('{"title": "城市更新", "body": "' + PARAS + '"}', "JSON data"),
+        ('{"title": "城市更新"}\n{"title": "老旧小区"}\n', "JSON data"),
+        (
+            '<?xml version="1.0"?><metadata><title>城市更新</title><note>说明</note><k>值</k></metadata>',
+            "XML (root element <metadata>)",
+        ),
+    ],
+)
+def test_data_and_feeds_are_reported_not_read(text: str, what: str) -> None:
+    assert not_a_document(text) == what
+    res = process_bytes(text.encode("utf-8"), "feed.xml")
+    assert not res.records and not res.quarantined and res.error is not None
+    if "root element" not in what:  # tag-dense XML of another kind may be tried as a page first
+        assert res.error.startswith(f"not a document: {what}")
+
+
+def test_an_xhtml_page_is_still_a_page() -> None:
+    page = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        f"<head><title>城市更新</title></head><body><h1>城市更新</h1><p>{PARAS}</p><p>{PARAS}</p></body></html>"
+    )
+    assert not_a_document(page) is None
+    res = process_bytes(page.encode(), "page.xhtml")
+    assert res.ok and res.document is not None and res.document.format == "html"
+
+
+def test_text_that_opens_with_a_bracket_is_text() -> None:
+    text = f"<<城市更新>>读后感\n\n{PARAS}\n\n{PARAS}\n"
+    assert not_a_document(text) is None
+    res = process_bytes(text.encode(), "note.txt")
+    assert res.ok and res.records
