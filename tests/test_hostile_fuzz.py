@@ -263,6 +263,7 @@ def check_result(result: Result) -> None:
 )  # one record of two invalid
 @example(b"---\ntitle: \xe4\xb8\x80\n---\n", None)  # its only record invalid
 @example(PROMO_AT_THE_TOP.encode(), None)  # a bug
+@example(b"---\ntitle: \xe4\xb8\x80\ntags: 0001-1-1 0:00:00-0:00\n---\n", None)  # tags read as a date: a bug
 def test_property_bytes_to_records_never_crash(data: bytes, forced: str | None) -> None:
     options = Options(format=forced, limits=FUZZ_OPTIONS.limits)
     result = process_bytes(data, "fuzz.txt", options)

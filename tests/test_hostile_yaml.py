@@ -72,3 +72,22 @@ def test_non_text_title_is_left_out_with_a_warning() -> None:
     (rec,) = result.records
     assert "headline" not in rec.data
     assert result.warnings == ["front matter title is not text (list); left out"]
+
+
+@pytest.mark.parametrize(
+    ("value", "keywords"),
+    [
+        ("2021-01-01 10:00:00", ["2021-01-01 10:00:00"]),
+        ("2021", ["2021"]),
+        ("[城市, 2021]", ["城市", "2021"]),
+    ],
+)
+def test_tags_that_yaml_reads_as_one_date_or_number_become_one_keyword(
+    tmp_path: Path, value: str, keywords: list[str]
+) -> None:
+    path = tmp_path / "doc.md"
+    body = "市政府昨天召开新闻发布会，介绍今年城市更新工作的进展情况。全市已完成老旧小区改造一百二十个。"
+    path.write_text(f"---\ntitle: 城市更新\ntags: {value}\n---\n{body}\n", encoding="utf-8")
+    result = process(path)
+    assert result.ok, result.error
+    assert result.records[0].data["keywords"] == keywords

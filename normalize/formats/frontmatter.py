@@ -188,7 +188,11 @@ class FrontMatterFormat:
             f["articleSection"] = sections
         tags = meta.get("tags") or meta.get("keywords")
         if tags:
-            f["keywords"] = [tags] if isinstance(tags, str) else [str(t) for t in tags]
+            # a list, or one value YAML may have read as a date or a number (tags: 2021-01-01)
+            values = tags if isinstance(tags, list | tuple) else [] if isinstance(tags, dict) else [tags]
+            keywords = [str(t) for t in values if t is not None and not isinstance(t, dict | list)]
+            if keywords:
+                f["keywords"] = keywords
         for key in _IMAGE_KEYS:
             if isinstance(meta.get(key), str) and meta[key].startswith(("http://", "https://")):
                 f["image"] = meta[key]
