@@ -112,13 +112,14 @@ def remove(el: Element) -> None:
     parent = el.getparent()
     if parent is None:
         return
-    tail = _xml_safe(el.tail)
+    tail = el.tail
     if tail:
+        # the parser may have left control characters in the text it joins (lxml refuses to set them)
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + tail
+            prev.tail = _xml_safe((prev.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = _xml_safe((parent.text or "") + tail)
     parent.remove(el)
 
 
