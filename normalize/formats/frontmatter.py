@@ -85,6 +85,10 @@ class _Handler(YAMLHandler):
 
     def load(self, fm: str, **kwargs: object) -> Any:
         data, self.duplicates = _yaml.load(fm)
+        if isinstance(data, dict):
+            # a key YAML reads as a number or a date (2021: ...) is still a key: python-frontmatter
+            # passes the mapping as keyword arguments, which must be strings
+            return {k if isinstance(k, str) else str(k): v for k, v in data.items()}
         return data if data is not None else {}
 
 
@@ -207,7 +211,7 @@ class FrontMatterFormat:
             return [], set()
         try:
             parsed = lxml.html.fragment_fromstring(html, create_parent="div")
-        except (lxml.etree.ParserError, ValueError) as exc:
+        except (lxml.etree.ParserError, ValueError, AssertionError) as exc:  # lxml asserts one <body>
             raise NormalizeError(f"unreadable HTML body: {exc}", stage="parse") from exc
         # a body of one element comes back as that element: wrapped, so that every element of the body
         # (a promo block included) has a parent and can be dropped
