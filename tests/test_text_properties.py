@@ -111,6 +111,7 @@ def test_field_is_idempotent_and_replayable(text: str, script: str) -> None:
 
 @SETTINGS
 @given(messy)
+@example("?一一一一三\r一000000000000(2019-2023年)?一一一一三\r一:")  # paragraphs ran twice in a row
 def test_changes_of_a_step_do_not_overlap(text: str) -> None:
     _, changes = normalize_body(text, "articleBody")
     assert {c.step for c in changes} <= {"whitespace", "pinyin", "script", "punctuation", "paragraphs"}
@@ -136,3 +137,22 @@ def test_a_span_flagged_in_two_passes_is_flagged_once() -> None:
     assert out == "优化 据（yōu）"
     flags = [c for c in changes if not c.applied]
     assert [(c.kind, c.before) for c in flags] == [("pinyin.removed", "(yōu)")]
+
+
+def test_a_step_that_runs_again_next_pass_is_logged_as_one_step() -> None:
+    """Pass 1 joins the break at 6, pass 2 (nothing else changing) the one that stood at 38 before
+    pass 1: its offset, 37 in pass 2's text, goes into the run as 38, and the log still replays."""
+    from normalize import Change
+    from normalize._edits import apply_changes, replay
+    from normalize.text import _joined
+
+    source = "甲" * 6 + "\n" + "乙" * 31 + "\n" + "丙" * 3
+    first = [Change("paragraph.joined", "articleBody", 6, 7, "\n", "", "paragraphs", 0.9)]
+    middle = apply_changes(source, first)
+    second = [Change("paragraph.joined", "articleBody", 37, 38, "\n", "", "paragraphs", 0.9)]
+    final = apply_changes(middle, second)
+    log = _joined(first, second)
+    assert [(c.start, c.end) for c in log] == [(6, 7), (38, 39)]
+    assert replay(source, log, "articleBody") == final == "甲" * 6 + "乙" * 31 + "丙" * 3
+    # without the merge, the two runs read as one step, in the first run's coordinates: wrong
+    assert replay(source, first + second, "articleBody") != final

@@ -16,12 +16,14 @@ over the changes reproduces the output.  Steps run in this order:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import unicodedata
 from collections import Counter
 from functools import cache
 from importlib import metadata
 
 from .._document import Change
+from .._edits import OffsetMap
 from ._options import SCRIPTS, TextOptions, output_language
 from ._paragraphs import join_paragraphs
 from ._pinyin import pinyin_version, remove_pinyin
@@ -62,14 +64,44 @@ def _run(text: str, target: str, options: TextOptions, *, body: bool) -> tuple[s
     for _ in range(MAX_PASSES):
         text, made = _pass(text, target, options, body=body)
         seen = Counter(_flag_key(c) for c in changes if not c.applied)
+        fresh: list[Change] = []
         for c in made:
             if not c.applied and seen[_flag_key(c)] > 0:  # flagged again by a later pass: one flag
                 seen[_flag_key(c)] -= 1
                 continue
-            changes.append(c)
+            fresh.append(c)
+        changes = _joined(changes, fresh)
         if not any(c.applied for c in made):
             break
     return text, changes
+
+
+def _joined(changes: list[Change], fresh: list[Change]) -> list[Change]:
+    """``changes`` followed by a new pass's ``fresh`` ones.  A log is replayed step by step, a step
+    being a run of changes with the same ``step`` (:func:`normalize._edits.replay`): when the new pass
+    starts with the step the log ends with (only the paragraphs changed in between), its changes are
+    taken into that run, in the run's own coordinates; a flag of the run that a new change settles
+    goes."""
+    if not changes or not fresh or fresh[0].step != changes[-1].step:
+        return changes + fresh
+    step = fresh[0].step
+    k = next((i for i, c in enumerate(fresh) if c.step != step), len(fresh))
+    j = len(changes)
+    while j > 0 and changes[j - 1].step == step:
+        j -= 1
+    run = changes[j:]
+    done = [(c.start, c.end) for c in run if c.applied]
+    back = OffsetMap([(c.start, c.end, c.after) for c in run if c.applied])
+    moved: list[Change] = []
+    for c in fresh[:k]:
+        s, e = back.to_old(c.start), back.to_old(c.end)
+        if any((s < de and ds < e) or (s, e) == (ds, de) for ds, de in done):
+            return changes + fresh  # it works on what the run wrote: cannot be one step (never seen)
+        moved.append(dataclasses.replace(c, start=s, end=e))
+    settled = {(c.start, c.end) for c in moved if c.applied}
+    kept = [c for c in run if c.applied or (c.start, c.end) not in settled]
+    merged = sorted([*kept, *moved], key=lambda c: (c.start, c.end))
+    return changes[:j] + merged + fresh[k:]
 
 
 def _flag_key(c: Change) -> tuple[str, str]:
