@@ -34,6 +34,12 @@ PARAS = [
 ]
 
 
+def _page(before: str, after: str = "", head: str = "") -> bytes:
+    """A page: ``before``, the three paragraphs of PARAS, ``after`` (markup), in ``<body>``."""
+    text = "".join(f"<p>{p}</p>" for p in PARAS)
+    return f"<html><head>{head}</head><body>{before}{text}{after}</body></html>".encode()
+
+
 def _record(data: bytes, name: str = "page.html", script: str = "keep") -> dict[str, Any]:
     res = process_bytes(data, name, Options(text=TextOptions(script=script)))
     assert res.ok, res.error
@@ -459,24 +465,21 @@ def test_a_long_comment_thread_does_not_outweigh_the_post() -> None:
 
 def test_a_date_line_with_a_counter_above_the_headline_dates_the_page() -> None:
     # conference programme: the headline, then "date + read counter", the text's own dates after
-    page = (
-        "<html><body><div>首页 &gt;&gt; 会议</div><h1>第四届经济学年会会议议程</h1>"
+    page = _page(
+        "<div>首页 &gt;&gt; 会议</div><h1>第四届经济学年会会议议程</h1>"
         "<p>2004-12-10&nbsp;&nbsp;阅读10544次</p><h2>第四届经济学年会</h2>"
         "<p>（2004年12月11－12日，南开大学）</p>"
-        + "".join(f"<p>{p}</p>" for p in PARAS)
-        + "</div></body></html>"
-    ).encode()
+    )
     assert _record(page)["datePublished"] == "2004-12-10"
 
 
 def test_a_posted_time_after_the_text_on_another_day_does_not_date_the_page() -> None:
     def page(posted: str) -> bytes:
-        return (
-            "<html><head><title>城市更新</title></head><body><h2>城市更新</h2>"
-            "<p>2004-12-10 来源：本站</p>"
-            + "".join(f"<p>{p}</p>" for p in PARAS)
-            + f"<p>发表于 {posted} - (阅读:3727;评论:6)</p></body></html>"
-        ).encode()
+        return _page(
+            "<h2>城市更新</h2><p>2004-12-10 来源：本站</p>",
+            f"<p>发表于 {posted} - (阅读:3727;评论:6)</p>",
+            "<title>城市更新</title>",
+        )
 
     # the same day: the time refines the date above
     assert _record(page("2004-12-10 09:51"))["datePublished"] == "2004-12-10T09:51:00"
@@ -486,11 +489,6 @@ def test_a_posted_time_after_the_text_on_another_day_does_not_date_the_page() ->
 
 def test_a_short_question_headline_is_not_taken_for_the_first_line_of_text() -> None:
     # no <title>, no heading tags: the headline asks a question, the information line follows it
-    page = (
-        "<html><body><div><p>谁来为无序拆房“埋单”？</p><p>2003-7-24 钱江晚报</p><p>编者按</p>"
-        + "".join(f"<p>{p}</p>" for p in PARAS)
-        + "</div></body></html>"
-    ).encode()
-    rec = _record(page)
+    rec = _record(_page("<p>谁来为无序拆房“埋单”？</p><p>2003-7-24 钱江晚报</p><p>编者按</p>"))
     assert rec["datePublished"] == "2003-07-24"
     assert "钱江晚报" not in rec["articleBody"]
