@@ -82,6 +82,8 @@ def available() -> bool:
     return _model() is not None
 
 
+KNOWN_MEMO = 1 << 16
+"""Entries of the memo below (each a short string: a few MB at most)."""
 _KNOWN: dict[str, bool] = {}
 """Whether a string is one of the model's words (memo)."""
 
@@ -90,7 +92,7 @@ def _known(word: str) -> bool:
     got = _KNOWN.get(word)
     if got is None:
         got = word in _model()
-        if len(_KNOWN) >= 1 << 18:
+        if len(_KNOWN) >= KNOWN_MEMO:
             _KNOWN.clear()
         _KNOWN[word] = got
     return got

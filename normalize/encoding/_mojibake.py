@@ -302,7 +302,7 @@ def _repair_line_doubting(line: str, offset: int) -> list[Change]:
 
 def _kept_lost_note(after: str) -> str:
     n = after.count("\ufffd")
-    return f"; {n} U+FFFD kept for a character whose bytes were (mostly) lost" if n else ""
+    return f"; {n} U+FFFD kept (one per byte) where bytes were lost and no reading is sure" if n else ""
 
 
 # --- Chinese double-byte text read as Latin-1 / Windows-1252 ----------------------------------------------

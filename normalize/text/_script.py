@@ -88,7 +88,7 @@ def _line_runs(text: str, converted: str) -> list[tuple[int, int, str]]:
     return [(a0, a1, converted[b0:b1]) for op, a0, a1, b0, b1 in sm.get_opcodes() if op != "equal"]
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=64)
 def _marks(text: str, config: str) -> int:
     """How many characters of ``text`` OpenCC's ``config`` (``t2s``: traditional markers, ``s2t``:
     simplified ones) would change.  Cached: script detection and conversion ask about the same text,
