@@ -146,3 +146,20 @@ def test_a_crlf_non_nfc_source_keeps_its_characters_in_the_record() -> None:
     _check_text_log(_decoded(data), changes)
     headline = [c for c in changes if c.target == "headline"]
     assert undo(rec.data["headline"], headline, "headline").startswith("cafe\u0301 \uf951 ")
+
+
+@pytest.mark.parametrize("name", ["蔡慧?", "蔡慧？", ""])
+@pytest.mark.parametrize("layout", ["frontmatter", "plaintext"])
+def test_an_editor_line_without_a_readable_name_is_still_furniture(name: str, layout: str) -> None:
+    """Found at 100,000 generated documents: ``責任編輯：蔡慧?`` (a character lost on the way to
+    Big5) stayed in the body, and the schema quarantined the record.  The line goes; nobody is
+    credited with the unreadable name."""
+    body = "市政府昨天召开新闻发布会，介绍今年城市更新工作的进展情况。全市已完成老旧小区改造一百二十个。"
+    if layout == "frontmatter":
+        text = f"---\ntitle: 城市更新\n---\n<p>{body}</p>\n<p>责任编辑：{name}</p>\n"
+    else:
+        text = f"城市更新\n\n{body}\n\n责任编辑：{name}\n"
+    res = process_bytes(text.encode(), f"doc.{'md' if layout == 'frontmatter' else 'txt'}")
+    assert res.ok and res.records, res.error
+    rec = res.records[0].data
+    assert "责任编辑" not in rec["articleBody"] and "editor" not in rec

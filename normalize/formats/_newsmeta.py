@@ -98,6 +98,8 @@ EDITOR = re.compile(
     rf"^\s*[（(【\[]?\s*(?P<title>责任编辑|责编|编辑|审核|审校|校对|监制|值班编辑){_COLON}"
     rf"(?P<v>[{_HAN}·A-Za-z \u3000]{{2,30}}?)\s*(?:[A-Z]{{1,4}}\d{{2,6}})?\s*[）)】\]]?\s*$"
 )
+EDITOR_LABEL = re.compile(rf"^\s*[（(【\[]?\s*(?:责任编辑|责编){_COLON}")
+"""The label alone (:data:`EDITOR` also reads the name)."""
 _BRACKETED = re.compile(r"\s*[（(【\[]?\s*(?P<in>.*?)\s*[）)】\]]?\s*")
 # ``本报北京3月14日电``: where and when the paper's own report was filed
 _FILED = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -277,6 +279,10 @@ def classify_line(line: str) -> LineInfo | None:
         names = ["".join(v.source(a, b) for a, b in piece) for piece in spaced]
         title = v.group(m, "title")
         return LineInfo("editor", {"editor": [{"name": n, "jobTitle": title} for n in names]})
+    if EDITOR_LABEL.match(f) and len(f) <= 40:
+        # 责任编辑： with what reads as no name (蔡慧?: a character lost on the way): the line is page
+        # furniture all the same (the schema forbids it in a body); nobody is credited
+        return LineInfo("editor")
     if (inner := _BRACKETED.fullmatch(f)) and (authors := _byline(v, inner.start("in"), inner.end("in"))):
         return LineInfo("reporter", {"author": authors})
     if RELATED.match(f):
