@@ -131,7 +131,10 @@ def decode(doc: Document) -> Document:
     doc.log(*changes)
     if not text.strip():
         raise NormalizeError("no text after decoding", stage="decode")
-    if _looks_binary(text):
+    # U+FFFD the decoder put in for bytes it could not read count against the guess; those the
+    # source holds as characters (valid UTF-8 of mojibake whose bytes were lost earlier) are text
+    replaced = any(c.kind == "decode.replaced" for c in changes)
+    if _looks_binary(text if replaced else text.replace("\ufffd", "")):
         raise NormalizeError(
             f"binary file (not text in any supported encoding; best guess {doc.detection.encoding})",
             stage="decode",

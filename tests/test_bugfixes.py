@@ -163,3 +163,17 @@ def test_an_editor_line_without_a_readable_name_is_still_furniture(name: str, la
     assert res.ok and res.records, res.error
     rec = res.records[0].data
     assert "责任编辑" not in rec["articleBody"] and "editor" not in rec
+
+
+def test_valid_utf8_holding_many_replacement_characters_is_text() -> None:
+    """Found at 100,000 generated documents: GB18030 read as Big5 (lost bytes became U+FFFD) and saved
+    as UTF-8 holds U+FFFD as characters; over a tenth of them made the file 'binary'.  Only U+FFFD
+    the decoder itself put in count against a guess."""
+    damaged = (
+        "\ufffd\ufffd猓賤ㄛ屧刓庈宎皺\ufffd堀\ufffd\ufffd\ufffd\ufffd\ufffd恅隴珨れ蚰﹝輪爛\ufffd瞨皈\ufffd庈"
+    )
+    assert damaged.count("\ufffd") * 5 > len(damaged)
+    text = "城市更新\n\n" + damaged + "\n\n市政府昨天召开新闻发布会，介绍今年城市更新工作的进展情况。\n"
+    res = process_bytes(text.encode("utf-8"), "doc.txt")
+    assert res.records, res.error
+    assert not (res.error or "").startswith("binary file")
