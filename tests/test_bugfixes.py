@@ -177,3 +177,12 @@ def test_valid_utf8_holding_many_replacement_characters_is_text() -> None:
     res = process_bytes(text.encode("utf-8"), "doc.txt")
     assert res.records, res.error
     assert not (res.error or "").startswith("binary file")
+
+
+@pytest.mark.parametrize("label", ["責任編輯：", "責(zé)任(rèn)編(biān)輯(jí)：", "责任编辑:", "責編:"])
+def test_an_unreadable_editor_line_goes_in_either_script(label: str) -> None:
+    body = "市政府昨天召開新聞發布會，介紹今年城市更新工作的進展情況。全市已完成老舊小區改造一百二十個。"
+    res = process_bytes(f"城市更新\n\n{body}\n\n{label}蔡慧?\n".encode(), "doc.txt")
+    assert res.ok and res.records, res.error
+    rec = res.records[0].data
+    assert "編輯" not in rec["articleBody"] and "编辑" not in rec["articleBody"] and "editor" not in rec

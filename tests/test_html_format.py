@@ -492,3 +492,21 @@ def test_a_short_question_headline_is_not_taken_for_the_first_line_of_text() -> 
     rec = _record(_page("<p>谁来为无序拆房“埋单”？</p><p>2003-7-24 钱江晚报</p><p>编者按</p>"))
     assert rec["datePublished"] == "2003-07-24"
     assert "钱江晚报" not in rec["articleBody"]
+
+
+@pytest.mark.parametrize(
+    ("counter", "question"),
+    [
+        ("2004-12-10&nbsp;&nbsp;阅读10544次", "谁来为无序拆房“埋单”？"),  # simplified
+        ("2004-12-10&nbsp;&nbsp;閱讀10544次", "誰來為無序拆房「埋單」？"),  # traditional
+        (
+            "2004-12-10&nbsp;&nbsp;閱(yuè)讀(dú)10544次",
+            "誰(shuí)來為無序拆房「埋單」?",
+        ),  # annotated, half-width
+    ],
+)
+def test_the_new_date_rules_hold_in_either_script(counter: str, question: str) -> None:
+    page = _page(f"<h1>第四屆經濟學年會會議議程</h1><p>{counter}</p>")
+    assert _record(page)["datePublished"] == "2004-12-10"
+    rec = _record(_page(f"<p>{question}</p><p>2003-7-24 錢江晚報</p><p>編者按</p>"))
+    assert rec["datePublished"] == "2003-07-24"

@@ -307,7 +307,8 @@ class Page:
         """Date, authors, editors and source: machine-readable first, then the page's own lines."""
         lifted_date = f.pop("datePublished", None)
         dates = [*self.meta.dates]
-        before = [x.date for x in self.facts if x.date and all(x is not y for y in self.after_text)]
+        after_ids = {id(x) for x in self.after_text}
+        before = [x.date for x in self.facts if x.date and id(x) not in after_ids]
         days = {d[:10] for d in before}
         # a 'posted at' time after the text gives the time of a day dated above it; on another day
         # it dates something else (a reader's comment, the next post)
