@@ -279,7 +279,7 @@ def _repair_line_doubting(line: str, offset: int) -> list[Change]:
             )
             changes.append(
                 Change(
-                    "mojibake.unsure",
+                    UNSURE,
                     "text",
                     offset + f.start,
                     offset + f.end,
