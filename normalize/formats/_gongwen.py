@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..text._pinyin import remove_pinyin
 from ._view import view
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -232,20 +233,43 @@ class Gongwen:
 
 def lines(text: str, start: int = 0, end: int | None = None, limit: int | None = None) -> list[Line]:
     """The non-blank lines of ``text[start:end]`` (offsets into ``text``), each with its view; the
-    first ``limit`` of them only, when given (a view costs a script conversion)."""
+    first ``limit`` of them only, when given (a view costs a script conversion).
+
+    A pinyin annotation that a hard wrap cut (``關(g`` / ``uān)於``) or parted from its character
+    (``關`` / ``(guān)於``) is left out of both lines' views, as the text stage removes it."""
     end = len(text) if end is None else end
     out: list[Line] = []
     pos = start
-    for raw in text[start:end].splitlines(keepends=True):
+    raws = text[start:end].splitlines(keepends=True)
+    cut_head = 0  # characters at the start of this line that belong to an annotation of the line before
+    for k, raw in enumerate(raws):
         body = raw.rstrip("\r\n")
         stripped = body.strip(_SPACE)
+        head, cut_head = cut_head, 0
         if stripped:
             if limit is not None and len(out) == limit:
                 break
             lead = len(body) - len(body.lstrip(_SPACE))
-            out.append(Line(view(stripped).text, pos + lead, pos + lead + len(stripped), stripped))
+            tail = 0
+            if k + 1 < len(raws) and raw.endswith("\n"):
+                tail, cut_head = _wrapped(stripped, raws[k + 1].rstrip("\r\n").lstrip(_SPACE))
+            seen = stripped[head : len(stripped) - tail] if head or tail else stripped
+            out.append(Line(view(seen).text, pos + lead, pos + lead + len(stripped), stripped))
         pos += len(raw)
     return out
+
+
+def _wrapped(line: str, following: str) -> tuple[int, int]:
+    """(characters at the end of ``line``, characters at the start of ``following``) of a pinyin
+    annotation that the line break between them cut or parted from its character; (0, 0) if none."""
+    tail, head = line[-14:], following[:16]
+    if "(" not in tail + head and "（" not in tail + head:
+        return 0, 0
+    _, changes = remove_pinyin(f"{tail}\n{head}", "view")
+    for c in changes:
+        if c.applied and c.start <= len(tail) + 1 and c.end > len(tail) + 1:
+            return max(0, len(tail) - c.start), c.end - len(tail) - 1
+    return 0, 0
 
 
 def _cn_number(s: str) -> int | None:

@@ -27,7 +27,14 @@ STEP = "pinyin"
 KIND = "pinyin.removed"
 
 _LETTERS = "a-z\u00e0-\u024f\u1e00-\u1eff\u0300-\u036f:"
-_ANNOTATION_RE = re.compile(f"[(（]([{_LETTERS}]{{1,7}}[0-5]?[{_LETTERS}]{{0,5}})[)）]")
+_SYLLABLE_RE = re.compile(f"[{_LETTERS}]{{1,7}}[0-5]?[{_LETTERS}]{{0,5}}")
+# a hard wrap may fall anywhere in an annotated line, inside the annotation too: ``關(g`` / ``uān)於``
+_WRAP = "[ \t\u3000]*\r?\n[ \t\u3000]*"
+_ANNOTATION_RE = re.compile(f"[(（]([{_LETTERS}0-5]{{0,12}})(?:{_WRAP})?([{_LETTERS}0-5]{{0,12}})[)）]")
+# an annotation at the start of a line belongs to the character that ends the line before (``關`` /
+# ``(guān)於``): a line of text never opens with a reading
+_OWNER_BEFORE_WRAP_RE = re.compile(f"(\\S){_WRAP}\\Z")
+_SPACES = " \t\u3000\r\n"
 _TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 
 
@@ -39,13 +46,19 @@ def remove_pinyin(text: str, target: str) -> tuple[str, list[Change]]:
     owner, owner_end = "", -1  # the character of the last annotation and where that annotation ended
     for m in _ANNOTATION_RE.finditer(text):
         a, b = m.span()
+        written = m.group(1) + m.group(2)
+        if not _SYLLABLE_RE.fullmatch(written):
+            continue
+        wrapped = a > 0 and text[a - 1] in _SPACES and _OWNER_BEFORE_WRAP_RE.search(text, max(0, a - 8), a)
         if a > 0 and is_han(text[a - 1]):
             ch = text[a - 1]
+        elif wrapped and is_han(wrapped.group(1)):
+            ch = wrapped.group(1)
         elif a == owner_end:  # a repeated annotation: 優(yōu)(yōu)
             ch = owner
         else:
             continue
-        syllable = parse_syllable(m.group(1))
+        syllable = parse_syllable(written)
         if syllable is None or syllable[0] not in _valid_bases():
             continue
         owner, owner_end = ch, b
