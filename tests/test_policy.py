@@ -334,3 +334,18 @@ def test_title_hard_wrapped_in_a_pinyin_annotation(script: str, wrapped: str) ->
     name = doc.articles[0].fields["name"]
     t2s = opencc.OpenCC("t2s").convert
     assert t2s(re.sub(r"\s", "", remove_pinyin(name, "x")[0])) == _WRAPPED_TITLE
+
+
+@pytest.mark.parametrize("script", ["s2t", "keep"])
+def test_title_with_a_character_its_codec_lacked(script: str) -> None:
+    """A Big5 or GB2312 copy writes ``?`` for a character the codec lacks (``烏鶇`` -> ``烏?``): between two
+    Han characters it is no question mark, and the line is still the title; a real one still ends it."""
+    lost = _WRAPPED_DOC.format(title="湖北省工业和信息化厅关于支持乌?养殖发展的通知")
+    asked = _WRAPPED_DOC.format(title="湖北省工业和信息化厅关于支持乌养殖发展吗?的通知")
+    if script == "s2t":
+        lost, asked = (opencc.OpenCC("s2t").convert(t) for t in (lost, asked))
+    t2s = opencc.OpenCC("t2s").convert
+    doc = Document(source=lost.encode(), name="t.txt", text=lost)
+    policy.FORMAT.parse(doc)
+    assert t2s(doc.articles[0].fields["name"]) == "湖北省工业和信息化厅关于支持乌?养殖发展的通知"
+    assert gw._SENTENCE.search(t2s(asked)) is not None

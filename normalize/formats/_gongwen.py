@@ -184,7 +184,10 @@ _ORGAN_END = (
     "机关",
     "管委会",
 )
-_SENTENCE = re.compile(r"[。；！？!?]")
+# an ASCII "?" between two Han characters is no question mark: it is what an encoder writes for a
+# character its codec lacks (a Big5 copy of 烏鶇 reads 烏?), and a title may hold one
+_LOST_CHAR = r"(?<=[\u3400-\u9fff])\?(?=[\u3400-\u9fff])"
+_SENTENCE = re.compile(rf"[。；！？!]|(?!{_LOST_CHAR})\?")
 _TITLE_ORGAN = re.compile(r"^(?P<org>.+?)(?:关于|转发|批转|印发|对(?=[^外]))")
 _FORWARD_VERB = re.compile(r"(转发|批转|印发)")
 # a level of government or a place named without its organ (各省, 自治区, 县（市、区）, 河北省) in an
@@ -511,7 +514,7 @@ def _title_like(text: str) -> bool:
     return not _doc_number_prefix(t)
 
 
-_TITLE_PUNCT = re.compile(r"[，,。；;：:！？!?]")
+_TITLE_PUNCT = re.compile(rf"[，,。；;：:！？!]|(?!{_LOST_CHAR})\?")
 _TITLE_LINES = 3
 
 
