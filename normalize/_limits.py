@@ -47,7 +47,16 @@ candidate it scores: on the 24 damaged documents of the 200-document bench corpu
 200``, seed 0) a unit took 0.3 to 7.2 µs (6.0 µs over all of them; the cheap end is lines ftfy
 repairs at once), the most expensive document spending 624,000 units in 4.5 s.  At 4.7 to 7.2 µs a
 unit on the documents that reach it, 150,000 units is 0.7 to 1.1 s.  The tests' cases and the seeds
-are far below it (the costliest single-line case of tests/data/encoding/repair.json: 33,400)."""
+are far below it.
+
+Charged by candidates alone, some lines still ran far past that: the search scores each distinct piece
+of text a lost byte's values make (about 16 µs each) and decodes every value after each unfinished
+character, and a line of 128 lost bytes (1,500 bench documents, seed 0) spent 3.8 s inside 142,000
+units before it was abandoned and flagged.  Those are charged too (``PIECE_UNITS`` and
+``DECODES_PER_UNIT`` of :mod:`normalize.encoding._holes`): over the same documents the costliest
+line now runs 1.0 s (search time 18.6 -> 12.8 s), and the costliest single-line case of
+tests/data/encoding/repair.json costs 58,000 units (0.23 s).  No case of ``eval/encoding.py`` comes
+near it (its table is unchanged)."""
 
 INPUT_BYTES = 32 * MiB
 """Default size limit of one input file (:attr:`Limits.input_bytes`).

