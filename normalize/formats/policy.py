@@ -74,14 +74,26 @@ def sniff_score(text: str) -> float:
     run = [t for t in texts[:limit] if gw._title_like(t)][:5]
     if gw.document_type(gw.join_title(run)) or gw.title_lines(run):
         score += 0.2
-    tail = gw.lines(text, max(0, len(text) - 6000))
-    if any(
-        gw.parse_date(ln.text) and k > 0 and gw._organ_like(tail[k - 1].text) for k, ln in enumerate(tail)
-    ):
+    if _signed(text[max(0, len(text) - 6000) :]):
         score += 0.15
     if score < 0.3:
         return min(score, 0.2)
     return min(0.9, score + 0.1)
+
+
+def _signed(tail: str) -> bool:
+    """Whether a line of ``tail`` is a date under a line naming an organ (the 落款 of a document).
+    Only a line with 日 can be a date (:data:`._gongwen.DATE_LINE`; it is the same character in
+    either script): the others are not viewed (a view costs a script conversion)."""
+    before = ""
+    for raw in tail.splitlines():
+        line = raw.strip(gw._SPACE)
+        if not line:
+            continue
+        if before and "日" in line and gw.parse_date(view(line).text) and gw._organ_like(view(before).text):
+            return True
+        before = line
+    return False
 
 
 class PolicyFormat:
