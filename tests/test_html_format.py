@@ -401,6 +401,10 @@ def test_a_month_issue_credit_dates_the_record_to_the_month() -> None:
         ("本報記者羅科蘇盈發自北京", ["羅科蘇盈"]),
         ("作者：趙婕出自《讀書》", ["趙婕"]),
         ("记者近日从有关部门了解到", []),
+        # pinyin readings after the characters, in either script, either colon width
+        ("2021-03-05 10:20 來源：新華網 作者：張(zhāng)三(sān)", ["張三"]),
+        ("2021-03-05 10:20 来源:新华网 作者:张(zhāng)三(sān)", ["张三"]),
+        ("本報(bào)記者(zhě) 王(wáng)海榮(róng) 通訊員 李明", ["王海榮", "李明"]),
     ],
 )
 def test_reporter_credits(line: str, names: list[str]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..text._pinyin import remove_pinyin
 from . import _htmldom as dom
 from . import _htmlmeta as hmeta
 from . import _newsmeta as nm
@@ -188,8 +189,12 @@ _HAN_CHAR = re.compile(f"[{_HAN}]")
 
 
 def read_line(text: str) -> LineFacts:
-    """The date and the labelled values of an information line."""
+    """The date and the labelled values of an information line.  Pinyin readings after its
+    characters (``作者：張(zhāng)三(sān)``) are read past, as the text stage removes them: the
+    values are taken without them (the line itself is logged as it was written)."""
     facts = LineFacts()
+    if "(" in text or "（" in text:
+        text = remove_pinyin(text, "byline")[0]
     t = nm.fold(text.translate(_FULLWIDTH_DIGITS))
     if m := _article_date(t):
         hour = m["H"]
