@@ -514,3 +514,56 @@ def test_the_new_date_rules_hold_in_either_script(counter: str, question: str) -
     assert _record(page)["datePublished"] == "2004-12-10"
     rec = _record(_page(f"<p>{question}</p><p>2003-7-24 錢江晚報</p><p>編者按</p>"))
     assert rec["datePublished"] == "2003-07-24"
+
+
+_POSTS = [
+    ("城市更新的新进展", "2005-06-14 03:25:55", PARAS[0] + PARAS[1]),
+    ("周末去郊外走走", "2005-06-13 15:00:14", PARAS[2] * 4),  # a longer later post
+    ("读书笔记", "2005-06-11 14:05:50", PARAS[1]),
+]
+
+
+def _blog_front_page(credit: str) -> bytes:
+    """A blog's front page: several posts, each a title, its time, its text and a credit footer."""
+    posts = "".join(
+        f'<div class="post"><h3>{title}</h3><div class="date">{when}</div>'
+        f'<div class="body"><p>{text}</p></div>'
+        f'<table><tr><td class="post-footer">[<a href="/p">打印</a>] {credit.format(when=when)} '
+        f'<a href="/c">共 3 篇评论</a> <a href="/r">发表评论 &gt;&gt;&gt;</a></td></tr></table></div>'
+        for title, when, text in _POSTS
+    )
+    links = " | ".join(
+        f'<a href="/{k}">{name}</a>' for k, name in enumerate(("博客首页", "注册新的博客", "博客搜索"))
+    )
+    nav = f'<div class="nav">{links}</div>'
+    return f"<html><head><title>某某的博客</title></head><body>{nav}{posts}</body></html>".encode()
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["由某某张贴 @ {when}", "由某某張貼 @ {when}", "Posted by mouren @ {when}"],
+    ids=["simp", "trad", "en"],
+)
+def test_a_page_of_several_posts_is_its_first_post(credit: str) -> None:
+    """A blog's front page shows several posts, each credited alike under it (who posted it, when):
+    the page's text is its first post, with that post's date and poster, not the heaviest run of
+    posts (which joined them, or chose a longer later one)."""
+    rec = _record(_blog_front_page(credit))
+    assert rec["articleBody"] == _POSTS[0][2]
+    assert rec["datePublished"] == "2005-06-14T03:25:55"
+    assert [a["name"] for a in rec["author"]] == [credit.split()[2] if "Posted" in credit else credit[1:3]]
+
+
+@pytest.mark.parametrize(
+    "credit", ["网友{n} 发表于 2021-03-0{n} 1{n}:20", "網友{n} 發表於 2021/03/0{n} 1{n}:20"]
+)
+def test_readers_comments_under_an_article_are_not_posts(credit: str) -> None:
+    """Credited comments under an article (a heading, a form between): the text ends before them, and
+    no commenter becomes the author, no comment's time the article's date."""
+    comments = "".join(
+        f"<div class='c'><p>{credit.format(n=n)}</p><p>{PARAS[n][:30]}，说得好。</p></div>" for n in (1, 2)
+    )
+    after = f"<h3>网友评论</h3><form><p>昵称</p><p>验证码</p><p>提交</p></form>{comments}"
+    rec = _record(_page("<h1>城市更新工作取得进展</h1>", after))
+    assert rec["articleBody"] == "\n".join(PARAS)
+    assert "author" not in rec and "datePublished" not in rec

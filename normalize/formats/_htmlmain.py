@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import _htmlbyline as hb
 from . import _htmldom as dom
 
 # sentence punctuation: what prose has and labels, menus and link lists do not
@@ -111,6 +112,10 @@ def drop_furniture(root: dom.Element) -> list[tuple[dom.Element, str]]:
             continue
         removed.append((el, dom.squash(text)))
         gone.add(el)
+    # the credits of a page of several posts (``post-footer``) are where one post ends: kept
+    credits = [k for k, (_el, text) in enumerate(removed) if is_credit(text)]
+    if len(credits) >= 2:
+        removed = [r for k, r in enumerate(removed) if k not in set(credits)]
     for el, _text in removed:
         dom.remove(el)
     return removed
@@ -155,8 +160,66 @@ def find(segs: list[dom.Segment]) -> Main | None:
         first, last = _heaviest(segs)
     if last < first:
         return None
+    post = _first_post(segs[:head] if head is not None else segs)
+    if post is not None:
+        first, last = post
     first, last = _within_container(segs, first, last)
+    if post is not None:  # the other posts may share the container: they are not this text
+        first, last = max(first, post[0]), min(last, post[1])
     return Main(segs[first].owner, segs[first : last + 1], segs[:first], segs[last + 1 :])
+
+
+CREDIT_CHARS = 120
+"""Longest line read as a post's credit (who posted it and when): a credit is a short line."""
+_POSTED_HINT = re.compile(r"张贴|張貼|发表|發表|发布|發布|[Pp]osted|\bby\b")
+_NEAR = 3
+"""Segments at most between a credit and the prose of its post (a print link, a counter, a signature);
+farther, the credit may be another's (a reader's comment under an article) and nothing is decided."""
+_WINDOW = 8
+"""Segments looked at on each side of the first and the last credit for the prose of a post."""
+
+
+def is_credit(text: str) -> bool:
+    """Whether ``text`` credits a post: who posted it and when, to the minute (``由某某张贴 @
+    2005-06-14 03:25:55``, ``发布时间 2005/05/17 22:11:42 by 某某``)."""
+    if len(text) > CREDIT_CHARS or not _POSTED_HINT.search(text):
+        return False
+    facts = hb.read_line(text)
+    return facts.posted and facts.timed and bool(facts.authors)
+
+
+def _first_post(segs: list[dom.Segment]) -> tuple[int, int] | None:
+    """(first, last) of the first post of a page of several (a blog's front page, a board's thread),
+    or None.
+
+    Every post of such a page is credited alike, with who posted it and when: under the post (a
+    footer) or over it (a header).  Which it is shows at the ends: a footer has a post's prose
+    right above the first credit and none under the last; a header the other way round.  The page's
+    text is its first post, as on a page of one (the others have pages of their own, or are the
+    replies): the heaviest run of the page would join posts, or choose a long later one."""
+    credits = [i for i, seg in enumerate(segs) if is_credit(seg.text)]  # often with links: 共 3 篇评论
+    if len(credits) < 2:
+        return None
+    c0, c1, cn = credits[0], credits[1], credits[-1]
+    above = sum(max(weight(s), 0.0) for s in segs[max(0, c0 - _WINDOW) : c0])
+    below = sum(max(weight(s), 0.0) for s in segs[cn + 1 : cn + 1 + _WINDOW])
+    f, e = _heaviest(segs[:c0])
+    if above > below:
+        if e < f:
+            return None
+        # footers: the first post ends with the first credit, right under its prose; a credit farther
+        # down (under a heading, a form) is a reader's over a comment, and the text ends before it
+        return (f, c0) if c0 - e <= _NEAR else (f, e)
+    # headers: the first post starts with the first credit, right above its prose, and outweighs
+    # what comes before (else the credits are readers' over their comments under the text)
+    g, m = _heaviest(segs[c0 + 1 : c1])
+    if m < g or g >= _NEAR or _weight(segs, c0 + 1 + g, c0 + 1 + m) <= _weight(segs, f, e):
+        return None
+    return c0, c0 + 1 + m
+
+
+def _weight(segs: list[dom.Segment], first: int, last: int) -> float:
+    return sum(weight(s) for s in segs[first : last + 1]) if first <= last else 0.0
 
 
 def _heaviest(segs: list[dom.Segment]) -> tuple[int, int]:

@@ -151,6 +151,8 @@ class Page:
         """Bylines and editor lines right after the text, and a "posted at" date there (blogs)."""
         for i in range(self.last + 1, min(len(self.segs), self.last + TAIL_WINDOW + 1)):
             facts = self._read(i)
+            if facts.posted and i + 1 < len(self.segs) and self._text_line(self.segs[i + 1]):
+                break  # who posted what follows (a reader's comment under the text): not this text's
             if facts.authors or facts.editors or (facts.date and facts.posted):
                 self.facts.append(facts)
                 self.after_text.append(facts)
