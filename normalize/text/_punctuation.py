@@ -13,6 +13,10 @@ spaces:
 * ``...`` (three or six dots) -> ``……`` after a Chinese character (``punct.ellipsis``).
 * URLs and e-mail addresses are left untouched; spaces around a converted mark are
   absorbed into its change (full-width marks carry their own spacing).
+* A ``?`` right between two Han characters, in a text that writes no other ASCII punctuation next
+  to Chinese and not after a question particle (``吗呢么吧``), is flagged, not converted: it is
+  what an encoder writes for a character its codec lacks (a Big5 copy of ``烏鶇`` reads ``烏?``),
+  and a question mark made of it would be invented (``punct.unclear``, unapplied).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .._edits import apply_changes
 from ._chars import is_chinese, is_han
 
 STEP = "punctuation"
+UNCLEAR = "punct.unclear"
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _CANDIDATE_RE = re.compile(r"[,;:?!()（）]|\.{3}(?:\.{3})?")
 _PROTECTED_RE = re.compile(
@@ -58,6 +63,9 @@ def fullwidth_punctuation(text: str, target: str, *, ellipsis: bool = True) -> t
         elif a in convert and mark in _FULL:
             s, e = _absorb_spaces(text, a, b)
             changes.append(Change("punct.fullwidth", target, s, e, text[s:e], _FULL[mark], STEP))
+        elif mark == "?" and _lost_character(text, a):
+            note = "'?' between two Han characters: a question mark, or a character an encoder lacked"
+            changes.append(Change(UNCLEAR, target, a, b, mark, mark, STEP, 0.5, False, note))
     changes = _drop_overlaps(changes)
     return apply_changes(text, changes), changes
 
@@ -115,8 +123,23 @@ def _marks(text: str, cands: list[re.Match[str]], convert: dict[int, str], ellip
             continue
         if mark not in ",;:?!" or _between_digits(text, a, b):
             continue
+        if mark == "?" and _lost_character(text, a):
+            continue
         if _chinese_before(text, a, convert) or _chinese_after(text, b, convert):
             convert[a] = _FULL[mark]
+
+
+_QUESTION_PARTICLES = frozenset("吗嗎呢么麼嘛吧啊呀哪谁誰何")
+_HALF_WIDTH_CONTEXT = re.compile(r"[\u3400-\u9fff][,;!:]|[,;!:][\u3400-\u9fff]")
+
+
+def _lost_character(text: str, a: int) -> bool:
+    """Whether the ``?`` at ``a`` may stand for a character an encoder lacked (see the module
+    docstring): between two Han characters, not after a question particle, in a text that does not
+    write ASCII punctuation next to Chinese otherwise."""
+    if not (0 < a < len(text) - 1 and is_han(text[a - 1]) and is_han(text[a + 1])):
+        return False
+    return text[a - 1] not in _QUESTION_PARTICLES and _HALF_WIDTH_CONTEXT.search(text) is None
 
 
 def _pairs(text: str, cands: list[re.Match[str]], convert: dict[int, str]) -> None:
