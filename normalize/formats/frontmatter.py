@@ -22,6 +22,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .._document import Article, Block, Document, NormalizeError, lifted, noted
+from . import _htmldom as dom
 from . import _newsbody, _yaml
 from . import _newsmeta as nm
 from ._view import view
@@ -218,14 +219,14 @@ class FrontMatterFormat:
         root = lxml.html.Element("div")
         root.append(parsed)
         for comment in root.xpath("//comment()"):
-            comment.drop_tree() if hasattr(comment, "drop_tree") else comment.getparent().remove(comment)
+            dom.remove(comment)  # keeps its tail; the control characters lxml refuses to set go
         for el in root.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
             if not _attached(el, root):  # inside one dropped already: its text was logged with it
                 continue
             text = el.text_content().strip() if el.tag != "style" else ""
             if text:
                 _newsbody.log_removal(doc, Block(text), "boilerplate.removed", f"<{el.tag}>")
-            el.drop_tree()
+            dom.remove(el)
         promo_images: set[str] = set()
         for el in list(root.iterdescendants("div", "section", "p", "aside", "ul", "span")):
             if not _attached(el, root):
@@ -238,7 +239,7 @@ class FrontMatterFormat:
                     _newsbody.log_removal(
                         doc, Block(text), "boilerplate.removed", f"page furniture ({marks.strip()})"
                     )
-                el.drop_tree()
+                dom.remove(el)
         for el in list(root.iterdescendants("div", "section", "p", "aside")):
             if not _attached(el, root):
                 continue
@@ -248,7 +249,7 @@ class FrontMatterFormat:
                 promo_images.update(str(s) for s in imgs)
                 if text:
                     _newsbody.log_removal(doc, Block(text), "boilerplate.removed", "promo block")
-                el.drop_tree()
+                dom.remove(el)
         blocks: list[Block] = []
         _walk(root, blocks)
         return blocks, promo_images
@@ -274,7 +275,8 @@ def _body_start(text: str) -> int:
 def _attached(el: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bool:
     """Whether ``el`` is still in the tree under ``root``.
 
-    ``drop_tree`` detaches only the element dropped: its descendants keep their parent, so an element
+    Removing (:func:`._htmldom.remove`, as lxml's ``drop_tree``) detaches only the element dropped: its
+    descendants keep their parent, so an element
     inside a dropped one still has a parent, and checking ``getparent()`` would log (and remove) its
     text a second time.
     """
