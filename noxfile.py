@@ -48,10 +48,13 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def eval(session: nox.Session) -> None:
-    """Accuracy harnesses: encoding detection/repair vs peers, policy metadata on real gov.cn documents."""
+    """Accuracy harnesses: encoding detection/repair vs peers, policy metadata on real gov.cn documents,
+    main text/dates/authors of web pages vs peers (with a sweep of every file of ../shared/external for
+    records holding markup)."""
     session.install("-e", ".[eval]")
-    for script in ("eval/encoding.py", "eval/policy.py", "eval/extraction.py"):
+    for script in ("eval/encoding.py", "eval/policy.py"):
         session.run("python", script, *session.posargs)
+    session.run("python", "eval/extraction.py", "--sweep", *session.posargs)
 
 
 @nox.session(python=PYTHON)

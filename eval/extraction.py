@@ -46,7 +46,11 @@ CORPUS = REPO.parent / "shared" / "external" / "chinese-web-content-extraction"
 sys.path.insert(0, str(REPO))
 
 _WS = re.compile(r"\s+")
-_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*[^<>]*>|&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+_MARKUP = re.compile(
+    r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?![^<>\s]*@)[^<>]*>|&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});"
+)
+"""A tag or a character reference left in a value; an address in angle brackets (``某某 <a@b.cn>``, as
+mail headers write one) is text, not a tag."""
 _UNKNOWN = {"", "UNKNOWN", "UNKNWON", "NONE", "NULL"}
 _WHATWG = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs", "utf8": "utf-8"}
 _DECL = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
@@ -320,7 +324,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="list every page (ours)")
     ap.add_argument("--only", default="", help="comma-separated system names (default: all)")
     ap.add_argument("--set", choices=("all", "dev", "held-out"), default="all", help="pages to run")
+    ap.add_argument(
+        "--sweep",
+        action="store_true",
+        help="also run every file of ../shared/external and count the records holding markup",
+    )
     args = ap.parse_args(argv)
+    if args.sweep:
+        sweep(EXTERNAL)
     if not (args.corpus / "original").is_dir():
         print(f"skipped: {args.corpus} not found")
         return 0
@@ -361,6 +372,39 @@ def main(argv: list[str] | None = None) -> int:
         s = _merge(list(table["ours"].values()))
         print(f"\nours: {s.markup} records with markup, {s.errors} pages failed")
     return 0
+
+
+EXTERNAL = REPO.parent / "shared" / "external"
+SWEEP_MAX_BYTES = 4_000_000
+
+
+def sweep(root: Path) -> None:
+    """Every file under ``root`` (the peers' test files, the policy corpus, the 69 pages ...) through
+    :func:`normalize.process_bytes`: how many records (valid or quarantined) hold markup, and which."""
+    from normalize import process_bytes
+
+    if not root.is_dir():
+        print(f"sweep skipped: {root} not found")
+        return
+    files = records = 0
+    found: list[str] = []
+    t0 = time.process_time()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.stat().st_size <= SWEEP_MAX_BYTES):
+        files += 1
+        res = process_bytes(path.read_bytes(), path.name)
+        for rec in res.records + res.quarantined:
+            records += 1
+            hits = [
+                m.group(0) for v in _strings(rec.data, skip="wasGeneratedBy") for m in _MARKUP.finditer(v)
+            ]
+            if hits:
+                found.append(f"{path.relative_to(root)}: {hits[0]!r}")
+    print(
+        f"\nsweep of {root}: {files} files, {records} records, {len(found)} with markup "
+        f"({time.process_time() - t0:.0f} s CPU)"
+    )
+    for line in found:
+        print(f"- {line}")
 
 
 def _merge(parts: list[Scores]) -> Scores:
