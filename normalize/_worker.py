@@ -18,11 +18,13 @@ alone, so that only the document that kills a worker fails (:func:`ordered_resul
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -280,6 +282,7 @@ def ordered_results(
     window: Window[Result] | None = None,
     batch: Callable[[Iterable[Item]], Iterator[list[Item]]] = batches,
     restart: Callable[[], Executor] | None = None,
+    rotate: Callable[[int], Executor | None] | None = None,
 ) -> Iterator[Result]:
     """Run ``items`` in batches on ``pool``, taking results as they complete, and yield them in input
     order (the same order and bytes as running them one by one).  At most ``window.bound``
@@ -289,12 +292,17 @@ def ordered_results(
     ``restart`` (a function that replaces the broken pool and returns the new one), the documents of
     every batch the death took down are *suspects*: once nothing else is in flight, each runs alone,
     one at a time, so a document that kills its worker again is known for certain and fails alone
-    (:func:`_killed`); the others get their normal results."""
+    (:func:`_killed`); the others get their normal results.
+
+    ``rotate``: told how many documents were submitted to the current pool after each submission;
+    when it returns a new pool, the next batches go there, while those in flight on the old one
+    complete (:meth:`Pool.rotate`)."""
     window = window if window is not None else Window(jobs * WINDOW_PER_JOB)
     # future -> (first sequence number, items, pool generation, run alone?)
     pending: dict[Future[list[Result]], tuple[int, list[Item], int, bool]] = {}
     suspects: deque[tuple[int, Item]] = deque()
     generation = 0
+    submitted = 0  # documents given to the current pool
     todo = batch(items)
     nxt = next(todo, None)
 
@@ -318,6 +326,7 @@ def ordered_results(
                 first = window.admit(len(nxt))
                 try:
                     pending[pool.submit(run_batch, nxt, options)] = (first, nxt, generation, False)
+                    submitted += len(nxt)
                 except RuntimeError as exc:  # the pool is broken (a worker died) or shut down
                     if restart is None:
                         window.complete(first, [failed(it, _died(exc), options) for it in nxt])
@@ -325,6 +334,8 @@ def ordered_results(
                         suspects.extend(enumerate(nxt, first))
                         replace(generation)
                 nxt = next(todo, None)
+                if rotate is not None and (fresh := rotate(submitted)) is not None:
+                    pool, generation, submitted = fresh, generation + 1, 0
             if nxt is not None and not pending and not suspects and window.room == window.bound:
                 raise ValueError(f"a batch of {len(nxt)} does not fit a window of {window.bound}")
         done, _ = wait(pending, return_when=FIRST_COMPLETED) if pending else (set(), set())
@@ -357,19 +368,51 @@ def _killed(exc: BaseException) -> str:
     )
 
 
+DOCS_PER_WORKER = 2_000
+"""Documents a pool's worker is given before the pool is replaced by a fresh one (:meth:`Pool.rotate`).
+A worker's caches grow with what it meets (the model tables' groups are built as characters are
+first met): over 100,000 bench documents a worker reached 338 MB, most of it by 7,000 documents;
+a worker replaced every 2,000 stays near its size after its first thousand (about 270 MB)."""
+
+
 class Pool:
     """A process pool that can be replaced when one of its workers dies (``restart`` of
-    :func:`ordered_results`).  Its workers are warmed once each (:func:`init_worker`)."""
+    :func:`ordered_results`), and that is replaced by a fresh one every :data:`DOCS_PER_WORKER`
+    documents per worker (``rotate``), so that a long run's memory stays bounded.  Its workers are
+    warmed once each (:func:`init_worker`)."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, docs_per_worker: int = DOCS_PER_WORKER) -> None:
         self.jobs = jobs
         self.restarts = 0
+        self.rotations = 0
+        self.docs_per_pool = docs_per_worker * jobs
+        self._later: ForkServerContext | None = None  # of the pools started while the run is going
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker)
         pool.submit(warm)  # with fork, the first submit starts every worker
         return pool
+
+    def rotate(self, submitted: int) -> Executor | None:
+        """A fresh pool once ``submitted`` documents reached the pool's share, else None; the old
+        pool's batches in flight complete.  The fresh pool's workers are started by a fork server
+        (a clean process started for it), never forked from this one while other threads (the
+        progress bar) run: a child forked then may inherit a lock one of them held."""
+        if submitted < self.docs_per_pool:
+            return None
+        old = self.executor
+        self.executor = self._fresh()
+        old.shutdown(wait=False)  # no new work; what it has runs to its end
+        self.rotations += 1
+        return self.executor
+
+    def _fresh(self) -> ProcessPoolExecutor:
+        """A pool started while the run is going: its workers come from a fork server."""
+        if self._later is None:
+            self._later = multiprocessing.get_context("forkserver")
+            self._later.set_forkserver_preload(["normalize._worker"])
+        return ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._later, initializer=init_worker)
 
     def restart(self) -> Executor:
         """Shut the broken pool down and start a new one."""

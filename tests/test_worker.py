@@ -156,3 +156,29 @@ def test_a_dead_worker_fails_its_documents_not_the_run(monkeypatch: pytest.Monke
         results = list(_worker.ordered_results(items, Options(), pool, 2))
     assert [r.name for r in results] == ["d0", "d1", "d2"]
     assert all(r.error and "worker killed" in r.error and r.source == b"abc" for r in results)
+
+
+def test_pools_are_rotated_and_the_results_do_not_change() -> None:
+    """Every few documents per worker the pool is replaced by a fresh one (a worker's caches grow over
+    a long run): the batches in flight on the old pool complete, and the results are those of one
+    process, in order."""
+    texts = [
+        f"第{i}号文件：关于做好第{i}项工作的通知。\n\n各单位：\n\n现将有关事项通知如下。".encode()
+        for i in range(24)
+    ]
+    items = [_worker.BytesItem(t, f"{i}.txt") for i, t in enumerate(texts)]
+    pool = _worker.Pool(2, docs_per_worker=3)
+    try:
+        results = list(
+            _worker.ordered_results(
+                items, Options(), pool.executor, 2, restart=pool.restart, rotate=pool.rotate
+            )
+        )
+    finally:
+        pool.shutdown()
+    assert pool.rotations >= 2 and pool.restarts == 0
+    alone = _worker.run_batch(items, Options())
+    assert [r.name for r in results] == [f"{i}.txt" for i in range(24)]
+    assert [[rec.bytes for rec in r.records] for r in results] == [
+        [rec.bytes for rec in r.records] for r in alone
+    ]

@@ -342,7 +342,10 @@ def _results(
             for result in _worker.run_batch(batch, options):
                 yield result, paths.popleft()
         return
-    for result in _worker.ordered_results(items(), options, pool.executor, jobs, restart=pool.restart):
+    results = _worker.ordered_results(
+        items(), options, pool.executor, jobs, restart=pool.restart, rotate=pool.rotate
+    )
+    for result in results:
         yield result, paths.popleft()
 
 
