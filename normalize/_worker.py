@@ -408,7 +408,10 @@ class Pool:
         return self.executor
 
     def _fresh(self) -> ProcessPoolExecutor:
-        """A pool started while the run is going: its workers come from a fork server."""
+        """A pool started while the run is going: its workers come from a fork server (where the
+        system has none, Windows, from the platform's default start method, which forks nothing)."""
+        if "forkserver" not in multiprocessing.get_all_start_methods():
+            return ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker)
         if self._later is None:
             self._later = multiprocessing.get_context("forkserver")
             self._later.set_forkserver_preload(["normalize._worker"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import random
@@ -158,10 +159,15 @@ def test_a_dead_worker_fails_its_documents_not_the_run(monkeypatch: pytest.Monke
     assert all(r.error and "worker killed" in r.error and r.source == b"abc" for r in results)
 
 
-def test_pools_are_rotated_and_the_results_do_not_change() -> None:
+@pytest.mark.parametrize("server", [True, False], ids=["fork server", "no fork server"])
+def test_pools_are_rotated_and_the_results_do_not_change(
+    server: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every few documents per worker the pool is replaced by a fresh one (a worker's caches grow over
     a long run): the batches in flight on the old pool complete, and the results are those of one
-    process, in order."""
+    process, in order; also where the system has no fork server (the platform's default method)."""
+    if not server:
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     texts = [
         f"第{i}号文件：关于做好第{i}项工作的通知。\n\n各单位：\n\n现将有关事项通知如下。".encode()
         for i in range(24)
@@ -177,6 +183,7 @@ def test_pools_are_rotated_and_the_results_do_not_change() -> None:
     finally:
         pool.shutdown()
     assert pool.rotations >= 2 and pool.restarts == 0
+    assert (pool._later is not None) == server  # the fork server's context, where there is one
     alone = _worker.run_batch(items, Options())
     assert [r.name for r in results] == [f"{i}.txt" for i in range(24)]
     assert [[rec.bytes for rec in r.records] for r in results] == [
