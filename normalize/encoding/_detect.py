@@ -171,7 +171,7 @@ def _candidates(
         return [(0.0, found[0][0], found[0][1])]
     out = [
         (
-            score(b[: SAMPLE_BYTES & ~1] if b is raw and codec.startswith("utf-16") else _sample(b), codec),
+            score(b[: SAMPLE_BYTES & ~1] if codec.startswith("utf-16") else _sample(b), codec),
             codec,
             b,
         )

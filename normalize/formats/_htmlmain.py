@@ -113,9 +113,9 @@ def drop_furniture(root: dom.Element) -> list[tuple[dom.Element, str]]:
         removed.append((el, dom.squash(text)))
         gone.add(el)
     # the credits of a page of several posts (``post-footer``) are where one post ends: kept
-    credits = [k for k, (_el, text) in enumerate(removed) if is_credit(text)]
+    credits = {k for k, (_el, text) in enumerate(removed) if is_credit(text)}
     if len(credits) >= 2:
-        removed = [r for k, r in enumerate(removed) if k not in set(credits)]
+        removed = [r for k, r in enumerate(removed) if k not in credits]
     for el, _text in removed:
         dom.remove(el)
     return removed

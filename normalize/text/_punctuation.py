@@ -47,10 +47,11 @@ def fullwidth_punctuation(text: str, target: str, *, ellipsis: bool = True) -> t
     if not cands:
         return text, []
     convert: dict[int, str] = {}  # position of a single-char mark -> full-width form
+    lost = _lost_characters(text, cands)
     while True:  # a converted mark is Chinese context for its neighbours: iterate to a fixed point
         known = len(convert)
         _pairs(text, cands, convert)
-        _marks(text, cands, convert, ellipsis)
+        _marks(text, cands, convert, ellipsis, lost)
         if len(convert) == known:
             break
     changes: list[Change] = []
@@ -63,7 +64,7 @@ def fullwidth_punctuation(text: str, target: str, *, ellipsis: bool = True) -> t
         elif a in convert and mark in _FULL:
             s, e = _absorb_spaces(text, a, b)
             changes.append(Change("punct.fullwidth", target, s, e, text[s:e], _FULL[mark], STEP))
-        elif mark == "?" and _lost_character(text, a):
+        elif a in lost:
             note = "'?' between two Han characters: a question mark, or a character an encoder lacked"
             changes.append(Change(UNCLEAR, target, a, b, mark, mark, STEP, 0.5, False, note))
     changes = _drop_overlaps(changes)
@@ -111,7 +112,9 @@ def _between_digits(text: str, a: int, b: int) -> bool:
     return a > 0 and b < len(text) and text[a - 1].isdigit() and text[b].isdigit()
 
 
-def _marks(text: str, cands: list[re.Match[str]], convert: dict[int, str], ellipsis: bool) -> None:
+def _marks(
+    text: str, cands: list[re.Match[str]], convert: dict[int, str], ellipsis: bool, lost: set[int]
+) -> None:
     for m in cands:
         a, b = m.span()
         mark = m.group()
@@ -123,7 +126,7 @@ def _marks(text: str, cands: list[re.Match[str]], convert: dict[int, str], ellip
             continue
         if mark not in ",;:?!" or _between_digits(text, a, b):
             continue
-        if mark == "?" and _lost_character(text, a):
+        if a in lost:
             continue
         if _chinese_before(text, a, convert) or _chinese_after(text, b, convert):
             convert[a] = _FULL[mark]
@@ -133,13 +136,20 @@ _QUESTION_PARTICLES = frozenset("吗嗎呢么麼嘛吧啊呀哪谁誰何")
 _HALF_WIDTH_CONTEXT = re.compile(r"[\u3400-\u9fff][,;!:]|[,;!:][\u3400-\u9fff]")
 
 
-def _lost_character(text: str, a: int) -> bool:
-    """Whether the ``?`` at ``a`` may stand for a character an encoder lacked (see the module
-    docstring): between two Han characters, not after a question particle, in a text that does not
-    write ASCII punctuation next to Chinese otherwise."""
-    if not (0 < a < len(text) - 1 and is_han(text[a - 1]) and is_han(text[a + 1])):
-        return False
-    return text[a - 1] not in _QUESTION_PARTICLES and _HALF_WIDTH_CONTEXT.search(text) is None
+def _lost_characters(text: str, cands: list[re.Match[str]]) -> set[int]:
+    """Where a ``?`` may stand for a character an encoder lacked (see the module docstring): between
+    two Han characters, not after a question particle, in a text that does not write ASCII
+    punctuation next to Chinese otherwise."""
+    at = {
+        a
+        for m in cands
+        if m.group() == "?"
+        and 0 < (a := m.start()) < len(text) - 1
+        and is_han(text[a - 1])
+        and is_han(text[a + 1])
+        and text[a - 1] not in _QUESTION_PARTICLES
+    }
+    return at if at and _HALF_WIDTH_CONTEXT.search(text) is None else set()
 
 
 def _pairs(text: str, cands: list[re.Match[str]], convert: dict[int, str]) -> None:
