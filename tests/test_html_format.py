@@ -541,8 +541,13 @@ def _blog_front_page(credit: str) -> bytes:
 
 @pytest.mark.parametrize(
     "credit",
-    ["由某某张贴 @ {when}", "由某某張貼 @ {when}", "Posted by mouren @ {when}"],
-    ids=["simp", "trad", "en"],
+    [
+        "由某某张贴 @ {when}",
+        "由某某張貼 @ {when}",
+        "由某(mǒu)某張(zhāng)貼(tiē) @ {when}",
+        "Posted by mouren @ {when}",
+    ],
+    ids=["simp", "trad", "pinyin", "en"],
 )
 def test_a_page_of_several_posts_is_its_first_post(credit: str) -> None:
     """A blog's front page shows several posts, each credited alike under it (who posted it, when):
@@ -551,7 +556,7 @@ def test_a_page_of_several_posts_is_its_first_post(credit: str) -> None:
     rec = _record(_blog_front_page(credit))
     assert rec["articleBody"] == _POSTS[0][2]
     assert rec["datePublished"] == "2005-06-14T03:25:55"
-    assert [a["name"] for a in rec["author"]] == [credit.split()[2] if "Posted" in credit else credit[1:3]]
+    assert [a["name"] for a in rec["author"]] == ["mouren" if "Posted" in credit else "某某"]
 
 
 @pytest.mark.parametrize(
@@ -567,3 +572,19 @@ def test_readers_comments_under_an_article_are_not_posts(credit: str) -> None:
     rec = _record(_page("<h1>城市更新工作取得进展</h1>", after))
     assert rec["articleBody"] == "\n".join(PARAS)
     assert "author" not in rec and "datePublished" not in rec
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "由某某张贴 @ 2005-06-14 03:25:55",
+        "由某某張貼 @ 2005-06-14 03:25:55",
+        "由某(mǒu)某張(zhāng)貼(tiē) @ 2005-06-14 03:25:55",
+        "發(fā)布時間 2005/05/17 22:11:42 by 眉間尺",
+    ],
+)
+def test_a_credit_reads_in_either_script_and_with_readings(credit: str) -> None:
+    from normalize.formats._htmlmain import is_credit
+
+    assert is_credit(credit)
+    assert not is_credit(credit.replace("22:11:42", "").replace("03:25:55", ""))  # no time, no credit

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text._pinyin import remove_pinyin
 from . import _htmlbyline as hb
 from . import _htmldom as dom
 
@@ -182,7 +183,11 @@ _WINDOW = 8
 def is_credit(text: str) -> bool:
     """Whether ``text`` credits a post: who posted it and when, to the minute (``由某某张贴 @
     2005-06-14 03:25:55``, ``发布时间 2005/05/17 22:11:42 by 某某``)."""
-    if len(text) > CREDIT_CHARS or not _POSTED_HINT.search(text):
+    if len(text) > CREDIT_CHARS:
+        return False
+    if "(" in text or "（" in text:  # readings after its characters: 張(zhāng)貼(tiē)
+        text = remove_pinyin(text, "credit")[0]
+    if not _POSTED_HINT.search(text):
         return False
     facts = hb.read_line(text)
     return facts.posted and facts.timed and bool(facts.authors)
