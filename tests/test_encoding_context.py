@@ -3,6 +3,7 @@ the characters a lost byte can make, and leaving U+FFFD, flagged, where it is no
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import warnings
 
@@ -91,3 +92,61 @@ def test_the_last_character_of_a_cut_text_needs_a_wider_margin() -> None:
     assert fixed == "我们要从国情和适应" + "\ufffd" * 3
     assert [c.kind for c in changes if not c.applied] == ["mojibake.unsure"]
     assert repair("要减少数量".encode().decode("gb18030", "replace"))[0] == "要减少数量"
+
+
+def _chars_losing_a_byte(source: str) -> list[str]:
+    """The characters not Han of ``source`` one of whose UTF-8 bytes a GB18030 reader loses."""
+    lost: list[int] = []
+
+    def note(err: UnicodeError) -> tuple[str, int]:
+        assert isinstance(err, UnicodeDecodeError)
+        lost.extend(range(err.start, err.end))
+        return "\ufffd", err.end
+
+    codecs.register_error("test-note-lost", note)
+    data = source.encode()
+    data.decode("gb18030", "test-note-lost")
+    out, at = [], 0
+    for ch in source:
+        size = len(ch.encode())
+        if not "\u4e00" <= ch <= "\u9fff" and any(at <= k < at + size for k in lost):
+            out.append(ch)
+        at += size
+    return out
+
+
+@pytest.mark.parametrize(
+    ("source", "at"),
+    [
+        ("统计范围（门诊、住院）。3.日间手术占比", 11),  # 。 or 、 before a digit: one byte apart
+        ("立法院今（12/30）审议草案", 4),  # （ or ， before digits
+        ("立法院今（12/30）審議草案", 4),  # the same in traditional script
+    ],
+)
+def test_a_punctuation_mark_of_thin_margin_stays_lost_and_is_flagged(source: str, at: int) -> None:
+    """The lost last byte of a punctuation mark, where the models barely prefer one reading (they
+    know little of what stands next to digits): U+FFFD and a flag, not a guess (without the rule
+    these read 住院）、3. and 今，12/30）)."""
+    assert source[at] in _chars_losing_a_byte(source)
+    bad = source.encode().decode("gb18030", "replace")
+    fixed, changes = repair(bad)
+    assert fixed == source[:at] + "\ufffd" * 3 + source[at + 1 :]
+    (flag,) = [c for c in changes if not c.applied]
+    assert flag.kind == "mojibake.unsure" and bad[flag.start : flag.end] == flag.before
+
+
+@pytest.mark.parametrize(
+    ("source", "lost"),
+    [
+        ("国务院关于印发《通知》的决定", "《"),
+        ("關於《規定》的說明，請查收", "》"),
+        ("请遵守《办法》第三条。", "《》。"),
+    ],
+)
+def test_a_punctuation_mark_the_models_are_sure_of_is_restored(source: str, lost: str) -> None:
+    """Book title marks one of whose bytes was lost: their pairing makes the models sure."""
+    bad = source.encode().decode("gb18030", "replace")
+    assert _chars_losing_a_byte(source) == list(lost)
+    fixed, changes = repair(bad)
+    assert fixed == source
+    assert not [c for c in changes if not c.applied]

@@ -587,6 +587,7 @@ def solve(
             return None
     if open_end and not right and best and _ends_unsure(best[-1], data, holes, margins, codec):
         doubtful = {*doubtful, holes[-1]}
+    doubtful |= _thin_symbols(data, holes, best_vals, margins, codec, open_end and not right)
     unsure = {h for h, m in zip(holes, margins, strict=True) if m < SURE}
     kept = _keeping_lost(data, unsure, holes, best_vals, codec)
     if kept is not None:
@@ -814,6 +815,35 @@ def _pieces(
 PIECES_KEPT = 512
 """Entries of the memo of :func:`_pieces` (each holds the decoded pieces of every value of a hole,
 each as long as the rest of the run: kept for the searches of the same run, which come together)."""
+
+
+def _thin_symbols(
+    data: bytes, holes: list[int], vals: tuple[int, ...], margins: list[float], codec: str, open_end: bool
+) -> set[int]:
+    """The lost bytes that stand alone (their neighbours known) in a character that is not Han
+    (punctuation, a symbol) and lead their rivals by less than :data:`THIN`: such a character is
+    not trusted either, as a Han one re-ranked in context is not (:func:`_rerank`).  The models know
+    little of what stands next to digits and Latin letters: ``（12/30）`` and ``，12/30）``,
+    ``住院）。3.`` and ``住院）、3.`` read alike.  The last character of an open-ended text is
+    :func:`_ends_unsure`'s to judge (a line's final ``。`` and ``、`` differ by one byte, and the
+    end model, not this margin, tells them apart)."""
+    if all(m >= THIN for m in margins):
+        return set()
+    lost = set(holes)
+    margin_at = dict(zip(holes, margins, strict=True))
+    buf = _filled(data, holes, vals)
+    dec = codecs.getincrementaldecoder(codec)()
+    out: set[int] = set()
+    start = 0
+    for i in range(len(buf)):
+        piece = dec.decode(buf[i : i + 1])
+        if piece:
+            if not (open_end and i == len(buf) - 1) and not _cjkscore.is_han(piece[0]):
+                for k in range(start, i + 1):
+                    if k in lost and k - 1 not in lost and k + 1 not in lost and margin_at[k] < THIN:
+                        out.add(k)
+            start = i + 1
+    return out
 
 
 def _keeping_lost(
