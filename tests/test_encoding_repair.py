@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from normalize import Change
 from normalize._edits import apply_changes
-from normalize.encoding import repair
+from normalize.encoding import _holes, repair
 
 DATA = json.loads((Path(__file__).parent / "data" / "encoding" / "repair.json").read_text(encoding="utf-8"))
 EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "external"
@@ -142,3 +142,16 @@ def test_real_clean_text_is_a_fixed_point(data: st.DataObject) -> None:
     fixed, changes = repair(text)
     assert fixed == text
     assert not any(c.applied for c in changes)
+
+
+def test_a_lost_byte_is_only_one_the_reader_would_have_lost() -> None:
+    """The reader's own verdict bounds each lost byte: GB18030 reads 9D E3 as 濄, so a 9D followed by
+    E3 was not lost, however the bytes after E3 read (a later U+FFFD is another byte's).  Without
+    the bound, 即退 (E9 80 80, both 80s lost before 。) became 即逝 (E9 80 9D)."""
+    assert not _holes._rejects("gb18030", 0x9D, b"\xe3\x80\x82", False)
+    assert _holes._rejects("gb18030", 0x80, b"\xe3\x80\x82", False)  # 80 is never read
+    assert _holes._rejects("gb18030", 0x9D, b"\x0a", False)  # a lead byte before a newline is lost
+    for source in ("实行增值税即征即退。鉴于国家政策", "實行增值稅即征即退。鑒於國家政策"):
+        bad = source.encode().decode("gb18030", "replace")
+        assert "\ufffd\ufffd" in bad
+        assert repair(bad)[0] == source

@@ -362,13 +362,12 @@ def _rejects(reader: str, v: int, following: bytes, at_end: bool) -> bool:
         return True
     text, used = first
     if used >= 0 and text:
-        rest = following[used:]
-        return bool(rest) and _decode_piece(reader, rest, at_end) is None
+        return False  # ``v`` begins a character the reader reads: what follows it is another's
     dec = decoder(reader)()
     try:
         text = dec.decode(bytes((v,)) + following, at_end)
-    except UnicodeDecodeError:
-        return True
+    except UnicodeDecodeError as err:
+        return err.start == 0  # else a character from ``v`` was read, and a later byte is rejected
     # a decoded character means the reader would have read ``v`` fine; nothing decoded yet
     # (still incomplete after the known bytes) cannot be ruled out
     return not text
