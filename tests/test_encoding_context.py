@@ -150,3 +150,41 @@ def test_a_punctuation_mark_the_models_are_sure_of_is_restored(source: str, lost
     fixed, changes = repair(bad)
     assert fixed == source
     assert not [c for c in changes if not c.applied]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "根据中发〔1994〕8号文件和国办发〔1996〕2号文件的规定执行。",
+        "根據中發〔1994〕8號文件和國辦發〔1996〕2號文件的規定執行。",
+    ],
+)
+def test_document_numbers_are_restored_and_a_sure_full_stop_stays(source: str) -> None:
+    """Each bracket of a document number lost a byte before a digit.  The form GB/T 9704 prescribes
+    (〔year〕number号) decides them (the models alone weigh 。1994、8号 within a nat: they would stay
+    U+FFFD); and a bracket's doubted reading 。 (its own best, replaced by 〕 when the pair was
+    chosen) must not mark the sure 。 that ends the line."""
+    bad = source.encode().decode("gb18030", "replace")
+    assert bad.count("\ufffd") >= 4
+    fixed, changes = repair(bad)
+    assert fixed == source
+    assert not [c for c in changes if not c.applied and c.kind == "mojibake.unsure"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "我沒告訴同學分手的事，我一個人到圖書館看報。 br / 分手後的第一個星期，我過著",
+        "我没告诉同学分手的事，我一个人到图书馆看报。 br / 分手后的第一个星期，我过着",
+    ],
+)
+def test_a_pair_of_runs_chosen_by_a_thin_margin_is_flagged(source: str) -> None:
+    """Two runs with lost bytes are read together (so that what one opens the other may close): where
+    the pair read best differs from the runs' own readings by less than the margin a lost byte
+    needs, those characters stay U+FFFD, flagged (the 。 before ' br /' had become 〔, unflagged)."""
+    at = source.index("。")
+    bad = source.encode().decode("gb18030", "replace")
+    fixed, changes = repair(bad)
+    assert fixed[:at] == source[:at] and fixed[at : at + 4] == "\ufffd" * 3 + " "
+    assert "〔" not in fixed
+    assert [c for c in changes if not c.applied and c.kind == "mojibake.unsure"]

@@ -43,7 +43,13 @@ def test_pairing_bonus_counts_only_matched_closers() -> None:
     both = 3 * _cjkscore.PAIR_BONUS + 2 * _cjkscore.NUMBER_PAIR_BONUS
     assert _cjkscore.pairing_bonus("（一）“二”〔三〕") == both
     assert _cjkscore.pairing_bonus("（主任）“二”") == 2 * _cjkscore.PAIR_BONUS  # quotes: no number bonus
-    assert _cjkscore.pairing_bonus("国办发〔2019〕5号") == _cjkscore.PAIR_BONUS + _cjkscore.NUMBER_PAIR_BONUS
+    numbered = _cjkscore.PAIR_BONUS + _cjkscore.NUMBER_PAIR_BONUS
+    assert _cjkscore.pairing_bonus("国办发〔2019〕") == numbered
+    # the document number in the form GB/T 9704 prescribes, in either script: 〔year〕number号
+    for text in ("国办发〔2019〕5号", "國辦發〔2019〕5號"):
+        assert _cjkscore.pairing_bonus(text) == numbered + _cjkscore.DOCUMENT_NUMBER_BONUS
+    assert _cjkscore.pairing_bonus("（2019）5号") == numbered  # round brackets: not the prescribed form
+    assert _cjkscore.pairing_bonus("〔19〕5号") == numbered  # the year not in full
     assert _cjkscore.pairing_bonus("【2019】") == _cjkscore.PAIR_BONUS  # 【】 head text, not numbers
     assert _cjkscore.pairing_bonus("没有括号") == 0.0
 

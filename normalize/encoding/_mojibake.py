@@ -30,6 +30,7 @@ machine, however loaded.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import itertools
 import re
 from contextvars import ContextVar
@@ -455,7 +456,7 @@ def _whole_line(line: str) -> list[_Fix]:
                 )
                 if got is not None:
                     news[k], run_margins[k], alts[k] = got
-            _joint(line, runs, news, alts, script)
+            _joint(line, runs, news, alts, script, hyp[2])
             margins = [x for ms in run_margins for x in ms]
             parts: list[str] = []
             pos = 0
@@ -611,6 +612,12 @@ def _spliced(line: str, runs: list[re.Match[str]], news: list[str], start: int, 
 
 JOINT_GAP = 12
 """Most characters between two runs with lost bytes whose readings are chosen together."""
+JOINT_MARGIN = _holes.THIN
+"""How much better (nats) the readings of two runs chosen together must read than the runs' own best
+readings: where the pair chosen by a thinner margin differs from them, those characters are not sure
+(U+FFFD, flagged), as a lost byte whose value leads by less than :data:`._holes.THIN` is not.  The
+runs' own margins do not cover what the pair decides: ``看報。 br / 分手後`` became ``看報〔 br /``,
+unflagged."""
 
 
 def _joint(
@@ -619,6 +626,7 @@ def _joint(
     news: list[str],
     alts: dict[int, tuple[str, ...]],
     script: int | None,
+    true: str,
 ) -> None:
     """Re-choose the readings of neighbouring runs with lost bytes together (in place), so that
     what one run opens the next can close (``〔1994〕``: each bracket alone loses to ``。``)."""
@@ -634,18 +642,37 @@ def _joint(
         # the window reaches the runs before and after the pair: their readings are context
         a = max(0, (runs[lossy[i - 1]] if near(i, i - 1) else m1).start() - CONTEXT)
         b = min(len(line), (runs[lossy[i + 2]] if near(i + 1, i + 2) else m2).end() + CONTEXT)
-        best: tuple[float, str, str] | None = None
+        costs: dict[tuple[str, str], float] = {}
         for t1 in (news[k1], *alts[k1]):
             for t2 in (news[k2], *alts[k2]):
                 trial = list(news)
                 trial[k1], trial[k2] = t1, t2
                 window = "".join(_spliced(line, runs, trial, a, b))
                 _charge(2 * UNITS["model"])  # the word and the bigram model
-                c = _holes.ranking_cost(window, script)
-                if best is None or c < best[0] - 1e-9:
-                    best = (c, t1, t2)
-        if best is not None:
-            news[k1], news[k2] = best[1], best[2]
+                costs.setdefault((t1, t2), _holes.ranking_cost(window, script))
+        (t1, t2), c = min(costs.items(), key=lambda kv: kv[1])
+        if costs[(news[k1], news[k2])] - c < JOINT_MARGIN:
+            _doubt(t1, news[k1], true)
+            _doubt(t2, news[k2], true)
+        news[k1], news[k2] = t1, t2
+
+
+def _doubt(text: str, rival: str, codec: str) -> None:
+    """Note that the characters where ``text`` (a run's reading) differs from ``rival`` (another
+    reading of it, nearly as good) are not sure: the line is written with U+FFFD there, flagged
+    (:data:`_DOUBTS`; one U+FFFD per byte of the character, as for a doubted lost byte)."""
+    doubts = _DOUBTS.get()
+    if doubts is None or text == rival:
+        return
+    base = doubts.get(text, text)
+    if len(base) != len(text):
+        return  # already doubted with another segmentation: keep that
+    out = list(base)
+    for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, text, rival, autojunk=False).get_opcodes():
+        if op != "equal":
+            for i in range(i1, i2):
+                out[i] = "\ufffd" * len(text[i].encode(codec, "replace"))
+    doubts[text] = "".join(out)
 
 
 def _read_run(
@@ -728,11 +755,10 @@ line is judged on its best reading, and written with the gaps (:func:`_with_doub
 
 
 def _with_doubts(after: str, doubts: dict[str, str]) -> str:
-    """``after`` (a repair's text) with U+FFFD for the characters not sure of in the runs it holds."""
-    for best, doubted in doubts.items():
-        if best in after:
-            after = after.replace(best, doubted)
-    return after
+    """``after`` (a repair's text: one run's reading, as every repair that infers lost bytes writes
+    it) with U+FFFD for the characters not sure of.  Looked up whole: found as a part of another
+    run's reading, a doubted ``。`` of one run made the sure ``。`` ending the line U+FFFD."""
+    return doubts.get(after, after)
 
 
 def _charge_candidates(n: int) -> None:
