@@ -188,3 +188,19 @@ def test_a_pair_of_runs_chosen_by_a_thin_margin_is_flagged(source: str) -> None:
     assert fixed[:at] == source[:at] and fixed[at : at + 4] == "\ufffd" * 3 + " "
     assert "〔" not in fixed
     assert [c for c in changes if not c.applied and c.kind == "mojibake.unsure"]
+
+
+def test_doubts_on_one_reading_add_up() -> None:
+    """A run's reading already written with a doubted character gains another doubt (from a pair of
+    runs read together) without losing the first: each stays U+FFFD, one per byte."""
+    from normalize.encoding import _mojibake
+
+    token = _mojibake._DOUBTS.set({"看报〔": "\ufffd" * 3 + "报〔"})
+    try:
+        _mojibake._doubt("看报〔", "看报。", "utf-8")
+        _mojibake._doubt("看报〔", "看报〔", "utf-8")  # the same reading: nothing to doubt
+        assert _mojibake._DOUBTS.get() == {"看报〔": "\ufffd" * 3 + "报" + "\ufffd" * 3}
+        _mojibake._doubt("〔1〕", "（1）", "gb18030")  # two bytes each in GB18030
+        assert (_mojibake._DOUBTS.get() or {})["〔1〕"] == "\ufffd\ufffd1\ufffd\ufffd"
+    finally:
+        _mojibake._DOUBTS.reset(token)

@@ -664,15 +664,27 @@ def _doubt(text: str, rival: str, codec: str) -> None:
     doubts = _DOUBTS.get()
     if doubts is None or text == rival:
         return
-    base = doubts.get(text, text)
-    if len(base) != len(text):
-        return  # already doubted with another segmentation: keep that
-    out = list(base)
+    doubted = _doubted_chars(text, doubts.get(text, text), codec)
     for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, text, rival, autojunk=False).get_opcodes():
         if op != "equal":
-            for i in range(i1, i2):
-                out[i] = "\ufffd" * len(text[i].encode(codec, "replace"))
-    doubts[text] = "".join(out)
+            doubted.update(range(i1, i2))
+    doubts[text] = "".join(
+        "\ufffd" * len(ch.encode(codec, "replace")) if i in doubted else ch for i, ch in enumerate(text)
+    )
+
+
+def _doubted_chars(text: str, written: str, codec: str) -> set[int]:
+    """The characters of ``text`` that ``written`` (``text`` with U+FFFD, one per byte, for some of
+    its characters) leaves out."""
+    out: set[int] = set()
+    j = 0
+    for i, ch in enumerate(text):
+        if written.startswith(ch, j):
+            j += 1
+        else:
+            out.add(i)
+            j += len(ch.encode(codec, "replace"))
+    return out
 
 
 def _read_run(
