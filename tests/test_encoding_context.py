@@ -192,15 +192,19 @@ def test_a_pair_of_runs_chosen_by_a_thin_margin_is_flagged(source: str) -> None:
 
 def test_doubts_on_one_reading_add_up() -> None:
     """A run's reading already written with a doubted character gains another doubt (from a pair of
-    runs read together) without losing the first: each stays U+FFFD, one per byte."""
+    runs read together) without losing the first: each stays U+FFFD, one per byte.  Doubts belong to
+    a span and its reading: the same reading of another span is not doubted."""
     from normalize.encoding import _mojibake
 
-    token = _mojibake._DOUBTS.set({"看报〔": "\ufffd" * 3 + "报〔"})
+    token = _mojibake._DOUBTS.set({("鐪嬫姤銆�", "看报〔"): "\ufffd" * 3 + "报〔"})
     try:
-        _mojibake._doubt("看报〔", "看报。", "utf-8")
-        _mojibake._doubt("看报〔", "看报〔", "utf-8")  # the same reading: nothing to doubt
-        assert _mojibake._DOUBTS.get() == {"看报〔": "\ufffd" * 3 + "报" + "\ufffd" * 3}
-        _mojibake._doubt("〔1〕", "（1）", "gb18030")  # two bytes each in GB18030
-        assert (_mojibake._DOUBTS.get() or {})["〔1〕"] == "\ufffd\ufffd1\ufffd\ufffd"
+        _mojibake._doubt("鐪嬫姤銆�", "看报〔", "看报。", "utf-8")
+        _mojibake._doubt("鐪嬫姤銆�", "看报〔", "看报〔", "utf-8")  # the same reading: nothing to doubt
+        doubts = _mojibake._DOUBTS.get() or {}
+        assert doubts == {("鐪嬫姤銆�", "看报〔"): "\ufffd" * 3 + "报" + "\ufffd" * 3}
+        assert _mojibake._with_doubts("鐪嬫姤銆�", "看报〔", doubts) == "\ufffd" * 3 + "报" + "\ufffd" * 3
+        assert _mojibake._with_doubts("other", "看报〔", doubts) == "看报〔"
+        _mojibake._doubt("x", "〔1〕", "（1）", "gb18030")  # two bytes each in GB18030
+        assert (_mojibake._DOUBTS.get() or {})[("x", "〔1〕")] == "\ufffd\ufffd1\ufffd\ufffd"
     finally:
         _mojibake._DOUBTS.reset(token)

@@ -255,7 +255,7 @@ def _repair_line_doubting(line: str, offset: int) -> list[Change]:
     taken = [(f.start, f.end) for f in fixes]
     doubts = _DOUBTS.get() or {}
     for f in fixes:
-        f.after = _with_doubts(f.after, doubts)
+        f.after = _with_doubts(line[f.start : f.end], f.after, doubts)
     changes = [
         Change(
             f.kind,
@@ -438,7 +438,7 @@ def _whole_line(line: str) -> list[_Fix]:
         for m, seqs in zip(runs, readings, strict=True):
             s, e = m.span()
             left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
-            got = _read_run(seqs, hyp, left, right, e == len(line), script, line[:s])
+            got = _read_run(seqs, hyp, left, right, e == len(line), script, line[:s], source=m.group(0))
             if got is None:
                 break
             news.append(got[0])
@@ -452,7 +452,15 @@ def _whole_line(line: str) -> list[_Fix]:
                 before = "".join(_spliced(line, runs, news, 0, m.start()))
                 rest = "".join(_spliced(line, runs, news, m.end(), len(line)))
                 got = _read_run(
-                    seqs, hyp, before[-CONTEXT:], rest[:CONTEXT], m.end() == len(line), script, before, rest
+                    seqs,
+                    hyp,
+                    before[-CONTEXT:],
+                    rest[:CONTEXT],
+                    m.end() == len(line),
+                    script,
+                    before,
+                    rest,
+                    source=m.group(0),
                 )
                 if got is not None:
                     news[k], run_margins[k], alts[k] = got
@@ -509,7 +517,7 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
         for reader, true, seq in ((r, t, q) for r, t in pairs for q in _holes.reencodings(seg, r)):
             if seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            solved = _solve(seq, reader, true, left, right, e == len(line), before=line[:s])
+            solved = _solve(seq, reader, true, left, right, e == len(line), before=line[:s], source=seg)
             if solved is None or solved.text == seg:
                 continue
             after = solved.text
@@ -652,23 +660,24 @@ def _joint(
                 costs.setdefault((t1, t2), _holes.ranking_cost(window, script))
         (t1, t2), c = min(costs.items(), key=lambda kv: kv[1])
         if costs[(news[k1], news[k2])] - c < JOINT_MARGIN:
-            _doubt(t1, news[k1], true)
-            _doubt(t2, news[k2], true)
+            _doubt(m1.group(0), t1, news[k1], true)
+            _doubt(m2.group(0), t2, news[k2], true)
         news[k1], news[k2] = t1, t2
 
 
-def _doubt(text: str, rival: str, codec: str) -> None:
-    """Note that the characters where ``text`` (a run's reading) differs from ``rival`` (another
-    reading of it, nearly as good) are not sure: the line is written with U+FFFD there, flagged
-    (:data:`_DOUBTS`; one U+FFFD per byte of the character, as for a doubted lost byte)."""
+def _doubt(source: str, text: str, rival: str, codec: str) -> None:
+    """Note that the characters where ``text`` (a reading of the run ``source``) differs from
+    ``rival`` (another reading of it, nearly as good) are not sure: the line is written with U+FFFD
+    there, flagged (:data:`_DOUBTS`; one U+FFFD per byte of the character, as for a doubted lost
+    byte)."""
     doubts = _DOUBTS.get()
     if doubts is None or text == rival:
         return
-    doubted = _doubted_chars(text, doubts.get(text, text), codec)
+    doubted = _doubted_chars(text, doubts.get((source, text), text), codec)
     for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, text, rival, autojunk=False).get_opcodes():
         if op != "equal":
             doubted.update(range(i1, i2))
-    doubts[text] = "".join(
+    doubts[(source, text)] = "".join(
         "\ufffd" * len(ch.encode(codec, "replace")) if i in doubted else ch for i, ch in enumerate(text)
     )
 
@@ -696,9 +705,11 @@ def _read_run(
     script: int | None,
     before: str,
     context: str = "",
+    *,
+    source: str,
 ) -> tuple[str, list[float], tuple[str, ...]] | None:
-    """The best reading of one run (its byte sequences ``seqs``) under ``hyp``: (text, hole margins,
-    runner-up readings); ``before``: the line before the run."""
+    """The best reading of one run (``source``, its byte sequences ``seqs``) under ``hyp``: (text, hole
+    margins, runner-up readings); ``before``: the line before the run."""
     _kind, reader, true = hyp
     best: tuple[float, str, list[float], tuple[str, ...]] | None = None
     for seq in seqs:
@@ -711,7 +722,7 @@ def _read_run(
         else:
             if hyp in LOSSLESS or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            solved = _solve(seq, reader, true, left, right, open_end, script, before, context)
+            solved = _solve(seq, reader, true, left, right, open_end, script, before, context, source=source)
             if solved is None:
                 continue
             text, run_margins = solved.text, solved.margins
@@ -733,9 +744,12 @@ def _solve(
     before: str | None = None,
     context: str = "",
     free: frozenset[int] = frozenset(),
+    *,
+    source: str,
 ) -> _holes.Solved | None:
     """Fill the holes of ``seq`` (read by ``reader``, written in ``true``); None if nothing sensible.
-    ``before``: the line before the run (default ``left``); the rest as :func:`._holes.solve`."""
+    ``before``: the line before the run (default ``left``); ``source``: the span of the line the
+    reading would replace (for :data:`_DOUBTS`); the rest as :func:`._holes.solve`."""
     _charge_search(seq)
     solved = _holes.solve(
         seq,
@@ -756,21 +770,23 @@ def _solve(
     if solved.doubted:
         doubts = _DOUBTS.get()
         if doubts is not None:
-            doubts[solved.text] = solved.doubted
+            doubts[(source, solved.text)] = solved.doubted
     return solved
 
 
-_DOUBTS: ContextVar[dict[str, str] | None] = ContextVar("normalize_mojibake_doubts", default=None)
-"""The readings of runs found in the line being repaired that hold characters the context model is
-not sure of, each mapped to the same reading with U+FFFD there (:attr:`._holes.Solved.doubted`): the
-line is judged on its best reading, and written with the gaps (:func:`_with_doubts`)."""
+_DOUBTS: ContextVar[dict[tuple[str, str], str] | None] = ContextVar("normalize_mojibake_doubts", default=None)
+"""The readings of spans of the line being repaired that hold characters the models are not sure of,
+by (the span's text, the reading), each mapped to the same reading with U+FFFD there
+(:attr:`._holes.Solved.doubted`): the line is judged on its best reading, and written with the gaps
+(:func:`_with_doubts`)."""
 
 
-def _with_doubts(after: str, doubts: dict[str, str]) -> str:
-    """``after`` (a repair's text: one run's reading, as every repair that infers lost bytes writes
-    it) with U+FFFD for the characters not sure of.  Looked up whole: found as a part of another
-    run's reading, a doubted ``。`` of one run made the sure ``。`` ending the line U+FFFD."""
-    return doubts.get(after, after)
+def _with_doubts(source: str, after: str, doubts: dict[tuple[str, str], str]) -> str:
+    """``after`` (a repair's reading of the span ``source``) with U+FFFD for the characters not sure
+    of.  Looked up by span and reading: looked up as a part of another span's reading, a doubted
+    ``。`` of one run made the sure ``。`` ending the line U+FFFD; by reading alone, a doubted reading
+    of one span would mark the same reading, sure, of another."""
+    return doubts.get((source, after), after)
 
 
 def _charge_candidates(n: int) -> None:
@@ -802,7 +818,9 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
                 continue
             if _common_share(quick) < _common_share(seg) + 0.2:
                 continue
-        solved = _solve(seq, reader, true, left, right, e == len(line), before=line[:s], context=line[e:])
+        solved = _solve(
+            seq, reader, true, left, right, e == len(line), before=line[:s], context=line[e:], source=seg
+        )
         if solved is None:
             continue
         if _cjkscore.to_simplified(solved.text) == _cjkscore.to_simplified(seg):
@@ -873,6 +891,7 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
                     before=line[:a],
                     context=line[stop:],
                     free=_FIRST,
+                    source=orig,
                 )
                 if solved is None:
                     continue
