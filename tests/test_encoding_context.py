@@ -157,6 +157,9 @@ def test_a_punctuation_mark_the_models_are_sure_of_is_restored(source: str, lost
     [
         "根据中发〔1994〕8号文件和国办发〔1996〕2号文件的规定执行。",
         "根據中發〔1994〕8號文件和國辦發〔1996〕2號文件的規定執行。",
+        # the 〔 ends a long run: the pair's window must read it, not cut it as mojibake (彂銆�2016)
+        "国务院关于印发《通知》（国发〔2016〕82号）的决定",
+        "國務院關於印發《通知》（國發〔2016〕82號）的決定",
     ],
 )
 def test_document_numbers_are_restored_and_a_sure_full_stop_stays(source: str) -> None:

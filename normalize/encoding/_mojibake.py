@@ -655,7 +655,7 @@ def _joint(
             for t2 in (news[k2], *alts[k2]):
                 trial = list(news)
                 trial[k1], trial[k2] = t1, t2
-                window = "".join(_spliced(line, runs, trial, a, b))
+                window = _window(line, runs, trial, a, b, m1.start(), m2.end())
                 _charge(2 * UNITS["model"])  # the word and the bigram model
                 costs.setdefault((t1, t2), _holes.ranking_cost(window, script))
         (t1, t2), c = min(costs.items(), key=lambda kv: kv[1])
@@ -663,6 +663,18 @@ def _joint(
             _doubt(m1.group(0), t1, news[k1], true)
             _doubt(m2.group(0), t2, news[k2], true)
         news[k1], news[k2] = t1, t2
+
+
+def _window(line: str, runs: list[re.Match[str]], news: list[str], a: int, b: int, s: int, e: int) -> str:
+    """``line[a:b]`` with every run read as in ``news``, around the span ``s:e`` (a pair of runs): a run
+    that the window's edge cuts is read too and cut as many characters from the span (left as
+    mojibake, ``彂銆�2016`` hid from the pair the ``〔`` that its ``〕`` closes)."""
+    a0 = min([a, *(m.start() for m in runs if m.start() < a < m.end())])
+    b0 = max([b, *(m.end() for m in runs if m.start() < b < m.end())])
+    before = "".join(_spliced(line, runs, news, a0, s))
+    after = "".join(_spliced(line, runs, news, e, b0))
+    inner = "".join(_spliced(line, runs, news, s, e))
+    return before[max(0, len(before) - (s - a)) :] + inner + after[: b - e]
 
 
 def _doubt(source: str, text: str, rival: str, codec: str) -> None:
