@@ -91,3 +91,22 @@ def test_tags_that_yaml_reads_as_one_date_or_number_become_one_keyword(
     result = process(path)
     assert result.ok, result.error
     assert result.records[0].data["keywords"] == keywords
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "Mon, 20 Jan 99999999999999999999 10:00:00 +0000",  # an RFC 2822 year past any C long (atheris)
+        "0001-01-01T00:00:00+05:00",  # in range, but not once taken to UTC
+        "9999-12-31T23:00:00-05:00",
+    ],
+)
+def test_dates_out_of_range_degrade(date: str) -> None:
+    from normalize import process_bytes
+
+    raw = f"---\ntitle: 国务院常务会议\ndate: '{date}'\n---\n<p>这是一段新闻正文内容，用于测试日期。</p>\n"
+    result = process_bytes(raw.encode(), "doc.md")
+    assert result.error is None
+    (rec,) = result.records
+    assert "datePublished" not in rec.data
+    assert any(date in w and "is not a date" in w for w in result.warnings)

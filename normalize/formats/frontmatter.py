@@ -322,7 +322,7 @@ def _iso_datetime(value: Any) -> str | None:
         s = value.strip()
         try:
             d = email.utils.parsedate_to_datetime(s)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # a year past any C long
             try:
                 d = dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
             except ValueError:
@@ -331,7 +331,11 @@ def _iso_datetime(value: Any) -> str | None:
         return None
     if d.tzinfo is None:
         return d.replace(microsecond=0).isoformat()
-    return d.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    try:
+        d = d.astimezone(dt.UTC)
+    except OverflowError:  # year 1 or 9999 pushed past the range by its offset
+        return None
+    return d.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _plain(value: Any) -> Any:
