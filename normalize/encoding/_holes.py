@@ -24,7 +24,7 @@ import codecs
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -831,18 +831,24 @@ def _thin_symbols(
     lost = set(holes)
     margin_at = dict(zip(holes, margins, strict=True))
     buf = _filled(data, holes, vals)
-    dec = codecs.getincrementaldecoder(codec)()
     out: set[int] = set()
+    for start, end, piece in _char_spans(buf, codec):
+        if not (open_end and end == len(buf)) and not _cjkscore.is_han(piece[0]):
+            for k in range(start, end):
+                if k in lost and k - 1 not in lost and k + 1 not in lost and margin_at[k] < THIN:
+                    out.add(k)
+    return out
+
+
+def _char_spans(buf: bytes | bytearray, codec: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, text) of each character ``codec`` decodes from ``buf``, byte by byte."""
+    dec = codecs.getincrementaldecoder(codec)()
     start = 0
     for i in range(len(buf)):
         piece = dec.decode(buf[i : i + 1])
         if piece:
-            if not (open_end and i == len(buf) - 1) and not _cjkscore.is_han(piece[0]):
-                for k in range(start, i + 1):
-                    if k in lost and k - 1 not in lost and k + 1 not in lost and margin_at[k] < THIN:
-                        out.add(k)
+            yield start, i + 1, piece
             start = i + 1
-    return out
 
 
 def _keeping_lost(
@@ -861,20 +867,14 @@ def _keeping_lost(
     U+FFFD mid-text, has no rival)."""
     if not lost and not doubtful:
         return None
-    buf = _filled(data, holes, vals)
-    dec = codecs.getincrementaldecoder(codec)()
     out: list[str] = []
-    start = 0
     made_up = False
-    for i in range(len(buf)):
-        piece = dec.decode(buf[i : i + 1])
-        if piece:
-            n = sum(1 for k in range(start, i + 1) if k in lost)
-            if 2 * n > i + 1 - start or any(k in doubtful for k in range(start, i + 1)):
-                made_up = True
-                piece = "\ufffd" * (i + 1 - start)
-            out.append(piece)
-            start = i + 1
+    for start, end, piece in _char_spans(_filled(data, holes, vals), codec):
+        n = sum(1 for k in range(start, end) if k in lost)
+        if 2 * n > end - start or any(k in doubtful for k in range(start, end)):
+            made_up = True
+            piece = "\ufffd" * (end - start)
+        out.append(piece)
     return "".join(out) if made_up else None
 
 
