@@ -34,6 +34,14 @@ RDF = f"""<?xml version="1.0" encoding="GB2312"?>
         (RDF, "XML (an RSS 1.0 (RDF) feed)"),
         ('{"title": "城市更新", "body": "' + PARAS + '"}', "JSON data"),
         ('{"title": "城市更新"}\n{"title": "老旧小区"}\n', "JSON data"),
+        # a crawl's sidecar: the page's HTML in a string, tags dense enough to pass for a page
+        (
+            '{"url": "http://example.cn/a.html", "content_html": "<html><head><title>城市更新</title>'
+            "</head><body>"
+            + "".join(f'<div class=\\"p\\"><p>{PARAS}</p></div>' for _ in range(12))
+            + '</body></html>"}',
+            "JSON data",
+        ),
         (
             '<?xml version="1.0"?><metadata><title>城市更新</title><note>说明</note><k>值</k></metadata>',
             "XML (root element <metadata>)",

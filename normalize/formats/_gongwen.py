@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._document import Article, Change
 from ..text._pinyin import remove_pinyin
 from ._view import view
 
@@ -442,7 +443,7 @@ def _clean_organ(text: str) -> str:
     return _ENTITY.sub(" ", text).strip(_SPACE)
 
 
-def _organ_like(text: str) -> bool:
+def organ_like(text: str) -> bool:
     t = _clean_organ(text)
     if not 2 <= len(t) <= 40 or _SENTENCE.search(t) or re.search(r"[，,：:“”《》\d]", t):
         return False
@@ -577,7 +578,7 @@ def _find_close(ls: list[Line], lo: int, hi: int, need_organ: bool) -> _Close | 
         if not iso:
             continue
         k = j
-        while k - 1 >= lo and j - (k - 1) <= 3 and _organ_like(ls[k - 1].text):
+        while k - 1 >= lo and j - (k - 1) <= 3 and organ_like(ls[k - 1].text):
             k -= 1
         if k == j and need_organ:
             continue
@@ -928,7 +929,7 @@ def _read_parts(
             closed = False
         groups[-1][1].append(ln)
         cur = groups[-1][1]
-        if parse_date(ln.text) and len(cur) >= 3 and _organ_like(cur[-2].text):
+        if parse_date(ln.text) and len(cur) >= 3 and organ_like(cur[-2].text):
             closed = True
     if split_titles:
         groups = [piece for grp in groups for piece in _split_on_titles(grp)]
@@ -1038,3 +1039,32 @@ def _forwarded(g: Gongwen, parts: list[_Part]) -> list[dict[str, Any]]:
                 item["legislationPassedBy"] = organs_in_title
             out.append(item)
     return out
+
+
+def fill(art: Article, g: Gongwen) -> list[Lift]:
+    """Put what :func:`read` found into ``art``'s fields and warnings (a title the
+    article already has stays when the document repeats none); the lines it lifted, in order, for
+    the caller to log (their offsets are into the text that was read)."""
+    f = art.fields
+    tmpl_name = f.get("name")
+    for key, value in g.fields.items():
+        if key == "identifierNormalized":
+            for item in value:
+                art.changes.append(
+                    Change(
+                        kind="identifier.normalized",
+                        target="legislationIdentifier",
+                        step="parse",
+                        start=0,
+                        end=len(item["before"]),
+                        before=item["before"],
+                        after=item["after"],
+                        note="canonical form: 〔〕, no spaces, simplified script",
+                    )
+                )
+            continue
+        f[key] = value
+    if tmpl_name and not g.fields.get("name"):
+        f["name"] = tmpl_name
+    art.warnings.extend(g.warnings)
+    return sorted(g.lifted, key=lambda x: x.start)

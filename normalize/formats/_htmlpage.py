@@ -81,7 +81,7 @@ class Page:
         _newsbody.clean_article(self.doc, self.art, blocks)
         self._forbidden_lines()
         while self.art.blocks and self.art.blocks[-1].kind == "h":  # a heading at the end heads nothing
-            _drop(self.doc, self.art.blocks.pop(), "boilerplate.removed", "trailing heading")
+            drop(self.doc, self.art.blocks.pop(), "boilerplate.removed", "trailing heading")
         self._signature()
         self._fields(self.art.fields)
         self._section(headline_at)
@@ -194,14 +194,14 @@ class Page:
         blocks: list[Block] = []
         for seg in self.segs[body_from : self.last + 1]:
             if seg.link_chars > hm.LINK_DENSE * seg.chars and not hm.is_prose(seg):
-                _drop(self.doc, Block(seg.text), "boilerplate.removed", "link list")
+                drop(self.doc, Block(seg.text), "boilerplate.removed", "link list")
                 continue
             if hm.is_notice(seg):
                 # a counter line may still say when the text was posted: 发表于 DATE (阅读:3727)
                 if (facts := read_line(seg.text)).date and facts.posted:
                     self.facts.append(facts)
                     self.after_text.append(facts)
-                _drop(self.doc, Block(seg.text), "boilerplate.removed", "site notice")
+                drop(self.doc, Block(seg.text), "boilerplate.removed", "site notice")
                 continue
             text = self._unmark(seg.text)
             if text:
@@ -218,7 +218,7 @@ class Page:
                 facts = read_line(block.text)
                 if is_info_line(block.text, facts) and (facts.authors or facts.editors or facts.source):
                     self.facts.append(facts)
-                    _drop(self.doc, block, "metadata.lifted", "information line")
+                    drop(self.doc, block, "metadata.lifted", "information line")
                     continue
             kept.append(block)
         for i, block in enumerate(kept[:3]):
@@ -226,13 +226,13 @@ class Page:
                 end, dateline, authors = wire
                 self.facts.append(LineFacts(authors=authors))
                 self.art.fields.setdefault("dateline", dateline)
-                _drop(self.doc, Block(block.text[:end]), "metadata.lifted", "dateline")
+                drop(self.doc, Block(block.text[:end]), "metadata.lifted", "dateline")
                 kept[i] = Block(block.text[end:].strip(), block.kind)
                 break
         if kept and (found := closing_report(kept[-1].text)):
             at, authors = found
             self.facts.append(LineFacts(authors=authors))
-            _drop(self.doc, Block(kept[-1].text[at:]), "metadata.lifted", "closing byline")
+            drop(self.doc, Block(kept[-1].text[at:]), "metadata.lifted", "closing byline")
             kept[-1] = Block(kept[-1].text[:at].rstrip(), kept[-1].kind)
         return kept
 
@@ -245,27 +245,24 @@ class Page:
         for block in blocks:
             if nm.RELATED.match(nm.fold(block.text)) and len(block.text) <= 40:
                 skipping = True
-                _drop(self.doc, block, "boilerplate.removed", "related-reading label")
+                drop(self.doc, block, "boilerplate.removed", "related-reading label")
                 continue
             if skipping and not _PROSE_LINE.search(block.text):
-                _drop(self.doc, block, "boilerplate.removed", "related-reading item")
+                drop(self.doc, block, "boilerplate.removed", "related-reading item")
                 continue
             skipping = False
             kept.append(block)
         return kept
 
     def _note(self, kind: str, note: str) -> None:
-        """A layout note on the page (zero width: the decision is said, no span of the text changes)."""
-        self.doc.log(
-            Change(kind=kind, target="layout", step="layout", start=0, end=0, before="", after="", note=note)
-        )
+        layout_note(self.doc, kind, note)
 
     def _signature(self) -> None:
         """A last line that is only a name: ``（某某）`` set apart from the text, or a signature."""
         names = signature(self.art.blocks[-1].text) if self.art.blocks else []
         if names:
             _newsbody.merge_fields(self.art.fields, {"author": [{"name": n} for n in names]})
-            _drop(self.doc, self.art.blocks.pop(), "metadata.lifted", "closing byline")
+            drop(self.doc, self.art.blocks.pop(), "metadata.lifted", "closing byline")
 
     def _forbidden_lines(self) -> None:
         """Drop what is left of the boilerplate lines a news record may not hold (an empty
@@ -273,7 +270,7 @@ class Page:
         kept = []
         for block in self.art.blocks:
             if _FORBIDDEN.match(nm.fold(block.text)):
-                _drop(self.doc, block, "boilerplate.removed", "label without a value")
+                drop(self.doc, block, "boilerplate.removed", "label without a value")
             else:
                 kept.append(block)
         self.art.blocks = kept
@@ -288,20 +285,10 @@ class Page:
         return nm.is_person_name(name) or headline.startswith((f"{name}：", f"{name}:"))
 
     def _unmark(self, text: str) -> str:
-        """Remove markup that survived one decoding (double-escaped tags and entities)."""
-        if "&" in text and _LEFT_ENTITY.search(text):
-            text = htmllib.unescape(text)
-        if "<" in text and _LEFT_TAG.search(text):
-            names = sorted({m.group(0).strip("</>").split()[0].lower() for m in _LEFT_TAG.finditer(text)})
-            self._note(
-                "markup.removed",
-                f"tags escaped twice by the page's CMS removed from the text: {', '.join(names)}",
-            )
-            text = dom.squash(_LEFT_TAG.sub(" ", text))
-        return text
+        return unmark(self.doc, text)
 
     def _lift(self, seg: dom.Segment, note: str) -> None:
-        _drop(self.doc, Block(seg.text), "metadata.lifted", note)
+        drop(self.doc, Block(seg.text), "metadata.lifted", note)
 
     # --- fields -----------------------------------------------------------------------------------
 
@@ -358,7 +345,27 @@ class Page:
             _newsbody.merge_fields(self.art.fields, {"articleSection": sections})
 
 
-def _drop(doc: Document, block: Block, kind: str, note: str) -> None:
+def layout_note(doc: Document, kind: str, note: str) -> None:
+    """A layout note on the page (zero width: the decision is said, no span of the text changes)."""
+    doc.log(Change(kind=kind, target="layout", step="layout", start=0, end=0, before="", after="", note=note))
+
+
+def unmark(doc: Document, text: str) -> str:
+    """Remove markup that survived one decoding (double-escaped tags and entities)."""
+    if "&" in text and _LEFT_ENTITY.search(text):
+        text = htmllib.unescape(text)
+    if "<" in text and _LEFT_TAG.search(text):
+        names = sorted({m.group(0).strip("</>").split()[0].lower() for m in _LEFT_TAG.finditer(text)})
+        layout_note(
+            doc,
+            "markup.removed",
+            f"tags escaped twice by the page's CMS removed from the text: {', '.join(names)}",
+        )
+        text = dom.squash(_LEFT_TAG.sub(" ", text))
+    return text
+
+
+def drop(doc: Document, block: Block, kind: str, note: str) -> None:
     """Log a removal: at the line's span of the source when it stands there literally (and no
     other change of this step covers it), else as a note naming it.  Text read from markup seldom
     stands literally in the source; it is not searched for among the tags (costly on big pages)."""

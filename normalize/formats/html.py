@@ -9,7 +9,9 @@ information line under the headline or in meta tags (:mod:`._htmlmeta`, :mod:`._
 the section in a breadcrumb, the site in ``og:site_name``, the address in ``<link
 rel=canonical>``.  Those become fields; the conventional lines of Chinese news inside the text
 (``原标题``, ``责任编辑``, closing bylines, ``相关阅读`` tails) are lifted as for the other news
-formats (:mod:`._newsbody`).  The text keeps no markup: entities are decoded once by the parser,
+formats (:mod:`._newsbody`).  A government page that publishes an official document, known by its
+catalogue table (索引号, 发文字号, 成文日期 …), is read as that document instead (:mod:`._htmlgov`):
+a Legislation.  The text keeps no markup: entities are decoded once by the parser,
 and tags escaped twice by a broken CMS (``&lt;p&gt;``) are removed and logged.
 """
 
@@ -21,8 +23,10 @@ import lxml.etree
 
 from .._document import Article, Document, NormalizeError, noted
 from . import _htmldom as dom
+from . import _htmlgov as hgov
 from . import _htmlmain as hm
 from . import _htmlmeta as hmeta
+from . import _notdoc
 from ._htmlpage import NOTE_MAX, Page
 
 _HTML_START = re.compile(
@@ -42,6 +46,8 @@ class HtmlFormat:
             return 0.0
         if _HTML_START.match(text):
             return 0.98
+        if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") and _notdoc.kind(text):
+            return 0.0  # JSON data, however much markup its strings hold (a crawl's sidecar)
         head = text[:20000]
         tags = _TAGS.findall(head)
         if len(tags) < 8:
@@ -69,10 +75,15 @@ class HtmlFormat:
         main = hm.find(segs)
         if main is None:
             raise NormalizeError("no main text found in the page", stage="parse")
-        art = Article(fields={"type": "NewsArticle"})
         first = len(main.before)
         last = first + len(main.segments) - 1
-        Page(doc, art, meta, segs, first, last).build()
+        table = hgov.read(segs)
+        official = hgov.legislation(doc, meta, segs, first, last, table) if table else None
+        if official is not None:
+            art = official
+        else:
+            art = Article(fields={"type": "NewsArticle"})
+            Page(doc, art, meta, segs, first, last).build()
         if meta.url:
             art.fields["url"] = meta.url
         if meta.publisher:

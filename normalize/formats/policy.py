@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .._document import Article, Block, Change, Document, NormalizeError, lifted
+from .._document import Article, Block, Document, NormalizeError, lifted
 from . import _gongwen as gw
 from ._view import view
 
@@ -90,7 +90,7 @@ def _signed(tail: str) -> bool:
         line = raw.strip(gw._SPACE)
         if not line:
             continue
-        if before and "日" in line and gw.parse_date(view(line).text) and gw._organ_like(view(before).text):
+        if before and "日" in line and gw.parse_date(view(line).text) and gw.organ_like(view(before).text):
             return True
         before = line
     return False
@@ -192,31 +192,9 @@ class PolicyFormat:
         return content.start, content.end
 
     def _fill(self, art: Article, g: gw.Gongwen) -> None:
-        f = art.fields
-        tmpl_name = f.get("name")
-        for key, value in g.fields.items():
-            if key == "identifierNormalized":
-                for item in value:
-                    art.changes.append(
-                        Change(
-                            kind="identifier.normalized",
-                            target="legislationIdentifier",
-                            step="parse",
-                            start=0,
-                            end=len(item["before"]),
-                            before=item["before"],
-                            after=item["after"],
-                            note="canonical form: 〔〕, no spaces, simplified script",
-                        )
-                    )
-                continue
-            f[key] = value
-        if tmpl_name and not g.fields.get("name"):
-            f["name"] = tmpl_name
-        for lift in sorted(g.lifted, key=lambda x: x.start):
+        for lift in gw.fill(art, g):
             art.changes.append(lifted(lift.start, lift.end, lift.before, lift.note))
         art.blocks = [Block(ln.raw, kind, ln.start, ln.end) for ln, kind in g.body]
-        art.warnings.extend(g.warnings)
 
 
 FORMAT = PolicyFormat()
