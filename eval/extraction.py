@@ -219,7 +219,7 @@ def ours(raw: bytes, name: str) -> Output:
     for rec in res.records:
         d = rec.data
         texts.append(d.get("articleBody") or d.get("text") or "")
-        out.date = out.date or d.get("legislationDate") or d.get("datePublished")
+        out.date = out.date or d.get("legislationDate") or d.get("dateCreated") or d.get("datePublished")
         credited = [*d.get("author", []), *d.get("legislationPassedBy", [])]
         out.authors += [a.get("name", "") for a in credited if isinstance(a, dict)]
         out.editors += [a.get("name", "") for a in d.get("editor", []) if isinstance(a, dict)]

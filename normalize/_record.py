@@ -81,7 +81,7 @@ def build(doc: Document, article: Article, position: int, *, language: str) -> d
 
 
 def _news(rec: dict[str, Any], f: dict[str, Any]) -> None:
-    for key in ("headline", "alternativeHeadline", "dateline", "printSection", "image"):
+    for key in ("headline", "alternativeHeadline", "dateline", "dateCreated", "printSection", "image"):
         if f.get(key):
             rec[key] = f[key]
     for key in ("articleSection", "keywords"):

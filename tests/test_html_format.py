@@ -588,3 +588,39 @@ def test_a_credit_reads_in_either_script_and_with_readings(credit: str) -> None:
 
     assert is_credit(credit)
     assert not is_credit(credit.replace("22:11:42", "").replace("03:25:55", ""))  # no time, no credit
+
+
+def _dated_page(line: str, page_date: str = "2005-03-06 16:17") -> bytes:
+    head = "<title>北京市儿童心理素质发展现状调查研究报告_某某网</title>"
+    before = (
+        f"<h1>北京市儿童心理素质发展现状调查研究报告</h1><div>{page_date} 来源：某某网</div>"
+        f"<p>北京市儿童心理调研课题组</p><p>{line}</p>"
+    )
+    return _page(before, head=head)
+
+
+def test_a_reports_own_date_under_its_byline_is_when_it_was_written() -> None:
+    """A text posted after it was written (a report, an essay) carries its own date under the byline:
+    ``dateCreated``, the page's date stays ``datePublished``; the line leaves the text."""
+    rec = _record(_dated_page("2003年5月"))
+    assert rec["dateCreated"] == "2003-05"
+    assert rec["datePublished"] == "2005-03-06T16:17:00"
+    assert "2003年5月" not in rec["articleBody"]
+    assert validate_record(rec) == []
+    rec = _record(_dated_page("２００３年５月６日"))  # full-width digits, a day
+    assert rec["dateCreated"] == "2003-05-06"
+
+
+def test_a_bare_date_no_earlier_than_the_page_is_not_a_second_date() -> None:
+    for line in ("2005年3月6日", "2005年3月", "2005年4月2日"):  # the same day, month, or later
+        rec = _record(_dated_page(line))
+        assert "dateCreated" not in rec, line
+        assert rec["datePublished"] == "2005-03-06T16:17:00"
+
+
+def test_a_bare_date_on_a_page_without_another_is_its_date() -> None:
+    head = "<title>北京市儿童心理素质发展现状调查研究报告_某某网</title>"
+    before = "<h1>北京市儿童心理素质发展现状调查研究报告</h1><p>北京市儿童心理调研课题组</p><p>2003年5月</p>"
+    rec = _record(_page(before, head=head))
+    assert rec["datePublished"] == "2003-05" and "dateCreated" not in rec
+    assert "2003年5月" not in rec["articleBody"]

@@ -183,6 +183,22 @@ def dated_only(text: str) -> bool:
     return m is not None and len(_HAN_CHAR.findall(t[: m.start()] + t[m.end() :])) <= DATED_ONLY_REST
 
 
+_BARE_DATE = re.compile(
+    r"^\s*(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月(?:\s*(?P<d>[12]\d|3[01]|0?[1-9])\s*日)?\s*$"
+)
+
+
+def bare_date(text: str) -> str | None:
+    """The date of a line that is a date written out and nothing else (``2003年5月``,
+    ``2003年5月6日``; no clock time, no label), as ISO (``2003-05``, ``2003-05-06``), else None."""
+    m = _BARE_DATE.match(nm.fold(text.translate(_FULLWIDTH_DIGITS)))
+    if m is None:
+        return None
+    if m["d"] is None:
+        return f"{m['y']}-{int(m['m']):02d}"
+    return hmeta.iso(m["y"], m["m"], m["d"])
+
+
 DATED_ONLY_REST = 4
 """Most Han characters besides the date on a line that :func:`dated_only` calls a bare date."""
 _HAN_CHAR = re.compile(f"[{_HAN}]")

@@ -20,6 +20,7 @@ from . import _newsbody
 from . import _newsmeta as nm
 from ._htmlbyline import (
     LineFacts,
+    bare_date,
     box_names,
     byline_box,
     closing_report,
@@ -69,6 +70,9 @@ class Page:
         self.doc, self.art, self.meta, self.segs = doc, art, meta, segs
         self.first, self.last = first, last
         self.facts: list[LineFacts] = []
+        self.own_date: tuple[str, str] | None = None
+        """A line at the head of the text that is a date and nothing else, and the date: the
+        text's own date (a report's ``2003年5月`` under its byline), see :meth:`_own_date`."""
         self.after_text: list[LineFacts] = []
         """Facts of 'posted at' lines in and right after the text (:meth:`_tail_zone`), also in
         ``facts``: they give the time of a day dated above the text, and yield to it on another day."""
@@ -84,6 +88,7 @@ class Page:
             drop(self.doc, self.art.blocks.pop(), "boilerplate.removed", "trailing heading")
         self._signature()
         self._fields(self.art.fields)
+        self._own_date(self.art.fields)
         self._section(headline_at)
         self._note(
             "main-text.extracted",
@@ -123,6 +128,8 @@ class Page:
         body_from = max(self.first, start)
         for i in range(start, prose_at):
             seg = self.segs[i]
+            if i >= self.first and self.own_date is None and (bare := bare_date(seg.text)):
+                self.own_date = (seg.text, bare)
             facts = self._read(i)
             if facts.empty and i <= start + 1 and not self.facts and self._signed(seg):
                 facts.authors.append({"name": seg.text})
@@ -332,6 +339,23 @@ class Page:
         source = next((x.source for x in self.facts if x.source), "") or self.meta.source
         if source and "sourcePublisher" not in f and source != self.meta.publisher:
             f["sourcePublisher"] = source
+
+    def _own_date(self, f: dict[str, Any]) -> None:
+        """A bare date line at the head of the text dates the text itself.  Before the page's own
+        date it is when the text was written (a report or an essay posted later: ``dateCreated``);
+        on a page that gives no other date it is the only date there is.  Either way the line is
+        lifted; a later or equal date is left as it stands."""
+        if self.own_date is None:
+            return
+        line, own = self.own_date
+        published = f.get("datePublished")
+        if isinstance(published, str) and published[: len(own)] <= own:
+            return  # the same day (or month), or after the page's date: nothing to tell apart
+        f["dateCreated" if published else "datePublished"] = own
+        for k, block in enumerate(self.art.blocks[:3]):
+            if block.text.strip() == line.strip():
+                drop(self.doc, self.art.blocks.pop(k), "metadata.lifted", "the text's own date")
+                break
 
     def _section(self, headline_at: int | None) -> None:
         sections = list(self.meta.sections)
