@@ -308,8 +308,8 @@ def test_page_without_text_fails_cleanly() -> None:
 
 @pytest.mark.skipif(not (BENCH / "original").is_dir(), reason="benchmark not present (../shared/external)")
 def test_benchmark_pages() -> None:
-    """The 69 Chinese pages with gold text: mean F1 as measured (minus a margin), no markup, no
-    invented date or author.  Figures and their definitions: eval/extraction.py."""
+    """The 69 Chinese pages with gold text: mean F1, dates and authors at least the targets, no page
+    under F1 0.5, no markup, no invented date or author.  Figures and definitions: eval/extraction.py."""
     harness = Path(__file__).parents[1] / "eval" / "extraction.py"
     spec = importlib.util.spec_from_file_location("extraction", harness)
     assert spec and spec.loader
@@ -317,18 +317,29 @@ def test_benchmark_pages() -> None:
     sys.modules[spec.name] = ev  # dataclasses look their module up
     spec.loader.exec_module(ev)
     f1s, markup, fabricated = [], 0, 0
+    dates, date_golds, authors, author_golds = 0, 0, 0, 0
     for page in ev.load(BENCH):
         raw = page.path.read_bytes()
         out = ev.ours(raw, page.path.name)
         f1s.append(ev.prf(out.text, page.gold_text)[2])
         markup += out.markup
+        if page.gold_date:
+            date_golds += 1
+            dates += ev.date_right(out.date, page.gold_date)  # the gold as published
+        if page.gold_authors:
+            author_golds += 1
+            authors += ev.credited_right(out, page.gold_authors)
         text = ev.decode_like_browser(raw)
         if not page.gold_date and out.date and not ev._date_on_page(out.date, text):
             fabricated += 1
         if not page.gold_authors:
             fabricated += sum(1 for a in out.authors if re.sub(r"\s", "", a) not in re.sub(r"\s", "", text))
     assert len(f1s) == 69
-    assert sum(f1s) / len(f1s) >= 0.91
+    # the targets of the web-page issue (measured: F1 .968, dates 53/56, authors 44/50)
+    assert sum(f1s) / len(f1s) >= 0.93
+    assert min(f1s) >= 0.5
+    assert dates >= 0.93 * date_golds, (dates, date_golds)
+    assert authors >= 0.80 * author_golds, (authors, author_golds)
     assert markup == 0
     assert fabricated == 0
 
