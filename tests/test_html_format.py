@@ -635,3 +635,54 @@ def test_a_bare_date_on_a_page_without_another_is_its_date() -> None:
     rec = _record(_page(before, head=head))
     assert rec["datePublished"] == "2003-05" and "dateCreated" not in rec
     assert "2003年5月" not in rec["articleBody"]
+
+
+NAV = (
+    "<div><a href='/'>首页</a> <a href='/news'>新闻</a> <a href='/pic'>图片</a> <a href='/bbs'>论坛</a></div>"
+)
+
+
+def test_a_site_title_gives_way_to_the_headline_over_the_text() -> None:
+    """``<title>`` naming only the site (or a greeting, a CMS word): the short line standing over
+    the information line and the text is the headline."""
+    for title in ("某某新闻网", "谢谢您访问本站", "显示"):
+        before = f"{NAV}<p>城市更新工作取得新进展</p><div>2021-03-08 10:00 来源：某某日报</div>"
+        rec = _record(_page(before, head=f"<title>{title}</title>"))
+        assert rec["headline"] == "城市更新工作取得新进展", title
+        assert rec["datePublished"].startswith("2021-03-08")
+    before = f"{NAV}<p>城市更新工作取得新進展</p><div>2021年3月8日 10:00 來源：某某日報</div>"
+    rec = _record(_page(before, head="<title>某某新聞網</title>"))
+    assert rec["headline"] == "城市更新工作取得新進展"
+
+
+def test_a_headline_over_the_writers_name() -> None:
+    before = f"{NAV}<div>当前位置：首页 &gt; 评论</div><p>犬儒病（上）</p><p>胡平</p>"
+    rec = _record(_page(before, head="<title>显示</title>"))
+    assert rec["headline"] == "犬儒病（上）"
+    assert [a["name"] for a in rec["author"]] == ["胡平"]
+    assert "犬儒病" not in rec["articleBody"] and "胡平" not in rec["articleBody"]
+
+
+def test_a_headline_set_twice_is_lifted_from_the_text() -> None:
+    before = f"{NAV}<div>城市更新工作取得新进展</div><div>2021-03-08 10:00</div><p>城市更新工作取得新进展</p>"
+    rec = _record(_page(before))
+    assert rec["headline"] == "城市更新工作取得新进展"
+    assert "城市更新工作取得新进展" not in rec["articleBody"]
+
+
+def test_a_title_that_stands_on_the_page_is_kept_over_a_caption() -> None:
+    """The ``<title>`` is the article's when the page lists it (a linked line of the issue's
+    stories); the line over the text is then a photo caption, not the headline."""
+    story = "拿起跨界指挥棒她跟学生较着劲儿成长"
+    before = (
+        f"<div><a href='/a3'>第A03版：成长周刊</a></div><div><a href='/s1'>{story}</a></div>"
+        "<p>郭荣梅指挥乐团练习</p>"
+    )
+    rec = _record(_page(before, head=f"<title>{story}--某某网</title>"))
+    assert rec["headline"] == story
+
+
+def test_a_short_heading_that_is_the_titles_first_part() -> None:
+    before = "<h1>金锺国</h1><div>维基百科，自由的百科全书</div>"
+    rec = _record(_page(before, head="<title>金锺国 - 维基百科，自由的百科全书</title>"))
+    assert rec["headline"] == "金锺国"

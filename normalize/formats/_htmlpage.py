@@ -49,6 +49,12 @@ SHORT_TITLE = 24
 _FULL_STOP = re.compile(r"[。.]\s*[”」』）)]?\s*$|[。][^。]")
 TAIL_WINDOW = 6
 """How many lines after the main text are read for bylines."""
+HEADLINE_MAX = 60
+"""Longest line :meth:`Page._headline_above` takes for a headline."""
+HEADLINE_SKIP = 3
+HEAD_LINES = 6
+"""Lines of the text's run searched for its first sentence when the run takes the page's head in."""
+"""Lines (information lines, the writer's name) it looks past between the headline and the text."""
 HEAD_WINDOW = 25
 """How many lines before the main text are searched for its headline and breadcrumb.  Portal
 templates of the 2000s set the headline and its information line, then a block of promos and short
@@ -173,7 +179,9 @@ class Page:
         best: tuple[int, int] | None = None
         for i in range(lo, hi + 1):
             seg = self.segs[i]
-            if seg.chars < 4 or seg.chars > 80 or seg.link_chars > hm.LINK_DENSE * seg.chars:
+            if seg.chars < 2 or seg.chars > 80 or seg.link_chars > hm.LINK_DENSE * seg.chars:
+                continue
+            if seg.chars < 4 and not matches(seg.text, candidates):
                 continue
             if hm.is_prose(seg) and i >= self.first and not matches(seg.text, candidates):
                 continue
@@ -190,10 +198,79 @@ class Page:
                     self._lift(self.segs[j], "headline" if j == i else "above the headline")
                 self.first = i + 1
             return i
-        title = next((c for c in self.meta.titles if c), "") or title_part(self.meta.page_title)
+        title = next((c for c in self.meta.titles if c), "")
+        part = title_part(self.meta.page_title)
+        # a <title> that stands on the page as a line of its own (linked, in a list of the issue's
+        # stories) is the article's; one that does not is the site's, or a CMS word (显示)
+        stands = bool(part) and any(seg.text == part for seg in self.segs)
+        at = self._headline_above() if not title and not stands else None
+        if at is not None:
+            self.art.fields["headline"] = self.segs[at].text[:200]
+            if at >= self.first:  # the text finder took the head of the page in
+                for j in range(self.first, at + 1):
+                    self._lift(self.segs[j], "headline" if j == at else "above the headline")
+                self.first = at + 1
+            elif self.segs[self.first].text == self.segs[at].text and self.first < self.last:
+                self._lift(self.segs[self.first], "headline repeated")  # set again over the text
+                self.first += 1
+            return at
+        title = title or part
         if title:
             self.art.fields["headline"] = title[:200]
         return None
+
+    def _headline_above(self) -> int | None:
+        """The headline of a page whose ``<title>`` gives none that stands on the page (a site's
+        name, a greeting, a CMS word, nothing): how article templates are laid out, the short line
+        standing right above the text, or above the information line or the writer's name over it,
+        under furniture (links, a breadcrumb) rather than under text.  Looked for above the run the
+        text finder chose, then above its first sentence (the run may take the head of the page in:
+        then the topmost line of that head).  A line that is a link, a sentence, a label or a date
+        is no headline."""
+        at = self._candidate(self.first - 1, 0)
+        if at is not None:
+            return at
+        prose = next(
+            (
+                k
+                for k in range(self.first, min(self.last, self.first + HEAD_LINES) + 1)
+                if self._text_line(self.segs[k])
+            ),
+            None,
+        )
+        if prose is None or prose == self.first:
+            return None
+        at = self._candidate(prose - 1, self.first)
+        while (
+            at is not None and at > self.first and self._candidate(at - 1, self.first, skip=False) == at - 1
+        ):
+            at -= 1  # the head of the text: its first line is the headline (then a byline, an organ)
+        return at
+
+    def _candidate(self, i: int, floor: int, *, skip: bool = True) -> int | None:
+        """Line ``i``, or the line above the information lines and name that end at ``i``, if it can
+        be a headline; not below ``floor``."""
+        for _ in range(HEADLINE_SKIP if skip else 0):
+            if i < floor:
+                return None
+            seg = self.segs[i]
+            facts = read_line(seg.text)
+            if (not facts.empty and is_info_line(seg.text, facts)) or dated_only(seg.text) or _name_line(seg):
+                i -= 1
+                continue
+            break
+        if i < floor:
+            return None
+        seg = self.segs[i]
+        if not 2 <= seg.chars <= HEADLINE_MAX or seg.link_chars or self._text_line(seg):
+            return None
+        if _FULL_STOP.search(seg.text) or breadcrumb(seg.text) or nm.classify_line(seg.text):
+            return None
+        if not read_line(seg.text).empty or dated_only(seg.text) or _BARE_LABEL.search(seg.text):
+            return None
+        if i > 0 and hm.is_prose(self.segs[i - 1]) and not self.segs[i - 1].link_chars:
+            return None  # under a paragraph: a subheading of something, not the page's headline
+        return i
 
     # --- body -------------------------------------------------------------------------------------
 
@@ -367,6 +444,12 @@ class Page:
                 break
         if sections:
             _newsbody.merge_fields(self.art.fields, {"articleSection": sections})
+
+
+def _name_line(seg: dom.Segment) -> bool:
+    """A line that is a name and nothing else (the writer's, often linked to their column)."""
+    name = seg.text.strip()
+    return bool(re.fullmatch(r"[\u3400-\u9fff·]{2,5}", name)) and (nm.is_person_name(name) or seg.chars <= 4)
 
 
 def layout_note(doc: Document, kind: str, note: str) -> None:

@@ -30,13 +30,16 @@ def _norm(text: str) -> str:
 
 
 def matches(text: str, candidates: list[str]) -> bool:
-    """``text`` is the headline some title candidate gives (whole, or the title's first part)."""
+    """``text`` is the headline some title candidate gives (whole, its article part, or the title's
+    first part)."""
     t = _norm(text)
-    if len(t) < 4:
+    if len(t) < 2:
         return False
     for c in candidates:
         n = _norm(c)
-        if t == n or (n.startswith(t) and len(t) >= 0.4 * len(n)) or (t in n and len(t) >= 8):
+        if t == n or t == _norm(title_part(c)):  # a short title too: a person's name, ``金锺国 - 维基百科``
+            return True
+        if len(t) >= 4 and ((n.startswith(t) and len(t) >= 0.4 * len(n)) or (t in n and len(t) >= 8)):
             return True
     return False
 
