@@ -686,3 +686,23 @@ def test_a_short_heading_that_is_the_titles_first_part() -> None:
     before = "<h1>金锺国</h1><div>维基百科，自由的百科全书</div>"
     rec = _record(_page(before, head="<title>金锺国 - 维基百科，自由的百科全书</title>"))
     assert rec["headline"] == "金锺国"
+
+
+def test_a_forum_subject_line_is_the_headline_without_its_label() -> None:
+    for subject, info in (
+        ("主题：", "作者：芊草凡凡 时间：2005-08-22 19:13:18"),
+        ("主題：", "作者：芊草凡凡 時間：2005-08-22 19:13:18"),
+    ):
+        before = f"{NAV}<div>{subject} 你知道导游为什么那么热衷于让你去商场购物吗？</div><div>{info}</div>"
+        rec = _record(_page(before, head="<title>某某论坛 :: null</title>"))
+        assert rec["headline"] == "你知道导游为什么那么热衷于让你去商场购物吗？", subject
+        assert "导游" not in rec["articleBody"] and "芊草凡凡" not in rec["articleBody"]
+
+
+def test_a_blog_posts_linked_heading_is_its_headline() -> None:
+    before = f"{NAV}<h2><a href='/archive/1.aspx'>很高兴入住博客堂</a></h2>"
+    rec = _record(_page(before))
+    assert rec["headline"] == "很高兴入住博客堂"
+    # a linked line that is no heading stays a link
+    rec = _record(_page(f"{NAV}<div><a href='/archive/1.aspx'>很高兴入住博客堂</a></div>"))
+    assert rec.get("headline") != "很高兴入住博客堂"

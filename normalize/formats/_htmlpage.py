@@ -205,7 +205,7 @@ class Page:
         stands = bool(part) and any(seg.text == part for seg in self.segs)
         at = self._headline_above() if not title and not stands else None
         if at is not None:
-            self.art.fields["headline"] = self.segs[at].text[:200]
+            self.art.fields["headline"] = as_headline(self.segs[at].text)[:200]
             if at >= self.first:  # the text finder took the head of the page in
                 for j in range(self.first, at + 1):
                     self._lift(self.segs[j], "headline" if j == at else "above the headline")
@@ -225,16 +225,23 @@ class Page:
         standing right above the text, or above the information line or the writer's name over it,
         under furniture (links, a breadcrumb) rather than under text.  Looked for above the run the
         text finder chose, then above its first sentence (the run may take the head of the page in:
-        then the topmost line of that head).  A line that is a link, a sentence, a label or a date
-        is no headline."""
+        then the topmost line of that head, or the heading it opens with).  A line that is a link, a
+        sentence, a label or a date is no headline."""
         at = self._candidate(self.first - 1, 0)
         if at is not None:
             return at
+        head = self.segs[self.first]
+        if (
+            head.heading
+            and self.first < self.last
+            and self._candidate(self.first, self.first, skip=False) is not None
+        ):
+            return self.first  # the run opens with a heading: the text's own title
         prose = next(
             (
                 k
                 for k in range(self.first, min(self.last, self.first + HEAD_LINES) + 1)
-                if self._text_line(self.segs[k])
+                if self._text_line(self.segs[k]) and as_headline(self.segs[k].text) == self.segs[k].text
             ),
             None,
         )
@@ -262,11 +269,16 @@ class Page:
         if i < floor:
             return None
         seg = self.segs[i]
-        if not 2 <= seg.chars <= HEADLINE_MAX or seg.link_chars or self._text_line(seg):
+        text = as_headline(seg.text)
+        labelled = text != seg.text  # ``主题：`` says what the line is: a question may be a title
+        linked_title = seg.heading and seg.link_chars >= 0.9 * seg.chars  # a post's title, linked
+        if not 2 <= len(text) <= HEADLINE_MAX or (seg.link_chars and not linked_title):
             return None
-        if _FULL_STOP.search(seg.text) or breadcrumb(seg.text) or nm.classify_line(seg.text):
+        if not labelled and (self._text_line(seg) or _FULL_STOP.search(text)):
             return None
-        if not read_line(seg.text).empty or dated_only(seg.text) or _BARE_LABEL.search(seg.text):
+        if breadcrumb(text) or nm.classify_line(text) or not read_line(text).empty or dated_only(text):
+            return None
+        if _BARE_LABEL.search(text):
             return None
         if i > 0 and hm.is_prose(self.segs[i - 1]) and not self.segs[i - 1].link_chars:
             return None  # under a paragraph: a subheading of something, not the page's headline
@@ -444,6 +456,15 @@ class Page:
                 break
         if sections:
             _newsbody.merge_fields(self.art.fields, {"articleSection": sections})
+
+
+_SUBJECT = re.compile(r"^\s*(?:主题|标题|题目|帖子主题|文章标题|Subject|Title)\s*[:：]\s*", re.I)
+
+
+def as_headline(line: str) -> str:
+    """A headline line without the label a forum or a CMS puts before it (``主题：``, ``標題：``)."""
+    m = _SUBJECT.match(nm.fold(line))
+    return line[m.end() :].strip() if m else line
 
 
 def _name_line(seg: dom.Segment) -> bool:
