@@ -114,9 +114,12 @@ def _legislation(rec: dict[str, Any], f: dict[str, Any]) -> None:
         "securityClass",
         "copyNumber",
         "issuerBanner",
+        "legislationLegalForce",
     ):
         if f.get(key):
             rec[key] = f[key]
+    if f.get("catalogueIndex"):
+        rec["identifier"] = [{"type": "PropertyValue", "propertyID": "索引号", "value": f["catalogueIndex"]}]
     if f.get("ccRecipient"):
         rec["ccRecipient"] = list(f["ccRecipient"])
     if f.get("issuingOffice"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from normalize import process_bytes, validate_record
+from normalize.jsonld import dropped_properties
 from normalize.pipeline import Options
 from normalize.text import TextOptions
 
@@ -66,6 +67,7 @@ ROWS = [
     ("标　　题", TITLE),
     ("发文字号", "某政发〔2021〕12号"),
     ("发布日期", "2021年03月08日"),
+    ("有 效 性", "有效"),
 ]
 
 
@@ -93,6 +95,11 @@ def test_a_disclosure_page_becomes_a_legislation_record() -> None:
     assert text.startswith(BODY[0]) and text.endswith(BODY[-1])
     for furniture in ("索", "发文机关", "发布日期", "首页", "主办单位", TITLE, "某政发", "2021年3月5日"):
         assert furniture not in text, furniture
+    assert rec["identifier"] == [
+        {"type": "PropertyValue", "propertyID": "索引号", "value": "000014349/2021-00012"}
+    ]
+    assert rec["legislationLegalForce"] == "InForce"
+    assert dropped_properties(rec) == []
     notes = [c.get("note", "") for c in rec["wasGeneratedBy"]["changes"]]
     assert any(n.startswith("information-disclosure table") and "成文日期" in n for n in notes)
 
@@ -104,6 +111,7 @@ def test_a_table_in_traditional_script_with_values_after_the_colon() -> None:
         ("成文日期", "2021-03-05"),
         ("發文字號", "某政發[2021]12號"),
         ("發佈日期", "2021-03-09"),
+        ("有效性", "已廢止"),
     ]
     page = _gov_page(
         rows, split=False, number="", title_lines=("某某省人民政府關於加強水資源保護工作的通知",)
@@ -115,6 +123,7 @@ def test_a_table_in_traditional_script_with_values_after_the_colon() -> None:
     assert rec["legislationIdentifier"] == "某政发〔2021〕12号"
     assert rec["legislationDate"] == "2021-03-05"
     assert rec["datePublished"] == "2021-03-09"
+    assert rec["legislationLegalForce"] == "NotInForce"
 
 
 def test_a_table_below_the_text() -> None:

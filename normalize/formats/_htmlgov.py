@@ -31,8 +31,10 @@ from ._view import fold
 
 # label (simplified script, no spaces) -> what the cell holds
 _LABELS: dict[str, str] = {
-    **dict.fromkeys(("索引号", "索取号", "索引编号"), "index"),
-    **dict.fromkeys(("主题分类", "分类", "信息分类", "主题类别", "组配分类", "体裁分类"), "topic"),
+    **dict.fromkeys(("索引号", "索取号", "索引编号", "信息索引号"), "index"),
+    **dict.fromkeys(
+        ("主题分类", "分类", "信息分类", "主题类别", "组配分类", "体裁分类", "所属主题"), "topic"
+    ),
     **dict.fromkeys(("主题词", "关键词"), "keywords"),
     **dict.fromkeys(
         ("发文机关", "发布机构", "发文单位", "发布机关", "制发机关", "发文机构", "发布单位", "发文部门"),
@@ -68,6 +70,12 @@ _NAMES = {
     "published": "发布日期",
     "validity": "有效性",
 }
+_FORCE = {
+    **dict.fromkeys(("有效", "现行有效", "现行", "生效", "继续有效"), "InForce"),
+    **dict.fromkeys(("失效", "废止", "已废止", "已失效", "全部失效"), "NotInForce"),
+    **dict.fromkeys(("部分失效", "部分有效"), "PartiallyInForce"),
+}
+"""有效性 as sites word it -> schema.org's legislationLegalForce (an unknown wording is left out)."""
 _ISO_DAY = re.compile(r"^((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?:\s|$|T)")
 
 
@@ -225,6 +233,12 @@ def _from_table(art: Article, table: Table) -> None:
             said.append(("organ", "legislationPassedBy", organs))
     if (created := day(v.get("created", ""))) is not None:
         said.append(("created", "legislationDate", created))
+    index = _SPACES.sub("", v.get("index", ""))
+    if index and len(index) <= 100:
+        f["catalogueIndex"] = index
+    force = _FORCE.get(_SPACES.sub("", fold(v.get("validity", ""))))
+    if force:
+        f["legislationLegalForce"] = force
     for key, field_name, value in said:
         have = f.get(field_name)
         if not have:
