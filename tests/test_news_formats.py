@@ -113,3 +113,43 @@ def test_closing_byline_letter_spaced() -> None:
     at, authors = found
     assert text[at:] == "（记者 李　明）"
     assert authors == [{"name": "李明", "jobTitle": "记者"}]
+
+
+TW_PARAS = [
+    "行政院今天召開記者會表示，將持續加強各項防疫措施，並呼籲民眾配合政府的各項規定，共同守護社區安全。",
+    "衛生福利部指出，目前疫苗接種率已超過八成，但仍需要注意個人衛生，勤洗手、戴口罩，減少群聚活動。",
+]
+
+
+def _tw_record(opening: str, fmt: str) -> dict[str, Any]:
+    from normalize import process_bytes
+    from normalize.pipeline import Options
+    from normalize.text import TextOptions
+
+    first = opening + TW_PARAS[0]
+    if fmt == "html":
+        body = "".join(f"<p>{p}</p>" for p in (first, TW_PARAS[1]))
+        head = "<head><title>防疫措施持續加強_某某新聞網</title></head>"
+        data = f"<html>{head}<body><h1>防疫措施持續加強</h1>{body}</body></html>"
+    else:
+        data = "\n\n".join(["防疫措施持續加強", first, TW_PARAS[1]]) + "\n"
+    name = f"page.{'html' if fmt == 'html' else 'txt'}"
+    res = process_bytes(data.encode("utf-8"), name, Options(text=TextOptions(script="keep")))
+    assert res.ok, res.error
+    return res.records[0].data
+
+
+@pytest.mark.parametrize("fmt", ["plaintext", "html"])
+def test_taiwan_bracketed_datelines_open_the_text(fmt: str) -> None:
+    """Taiwan's papers open the text with the dateline in brackets: a wire's (the reporter's name
+    runs into the place: no author is taken from it) or the paper's own (name／place, reporters)."""
+    rec = _tw_record("（中央社記者王小明台北13日電）", fmt)
+    assert rec["articleBody"].startswith("行政院今天")
+    assert "author" not in rec
+    if fmt == "plaintext":
+        assert rec["dateline"] == "中央社記者王小明台北13日電"
+    rec = _tw_record("〔記者王小明、李大華／綜合報導〕", fmt)
+    assert rec["articleBody"].startswith("行政院今天")
+    assert [a["name"] for a in rec["author"]] == ["王小明", "李大華"]
+    rec = _tw_record("（二）關於記者／報導的規定：", fmt)  # an outline number, not a dateline
+    assert rec["articleBody"].startswith("（二）關於記者")

@@ -287,7 +287,7 @@ def wire_dateline(text: str) -> tuple[int, str, list[dict[str, str]]] | None:
     """A wire or web dateline with reporters opening a paragraph: prefix length, dateline, authors."""
     m = _WIRE.match(nm.fold(text))
     if not m:
-        return None
+        return nm.paren_dateline(text)
     who = text[m.start("who") : m.end("who")]
     authors = [a for a in read_line(who).authors if nm.is_person_name(a["name"])]
     if not authors and (v := _VOUCHED.fullmatch(nm.fold(who))):

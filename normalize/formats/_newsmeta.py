@@ -108,6 +108,16 @@ DATELINE = re.compile(
     rf"|本报[{_HAN}]{{1,12}}?{_FILED}月{_FILED}日电)"
     rf"(?:\s*[（(](?P<who>[^）)]{{1,30}})[）)])?)\s*"
 )
+PAREN_DATELINE = re.compile(
+    rf"^\s*[（(〔【\[]\s*(?P<v>"
+    rf"(?P<wire>[{_HAN}]{{2,6}}?(?:记者|特派员)[{_HAN}、·]{{2,24}}?{_FILED}日(?:专)?电)"
+    rf"|(?P<t>[{_HAN}]{{0,6}}?(?:记者|特派员))\s*(?P<who>[{_HAN}·、 \u3000]{{2,24}}?)\s*[／/]\s*"
+    rf"[{_HAN}]{{0,10}}?(?:报导|报道))"
+    rf"\s*[）)〕】\]]\s*"
+)
+"""A dateline in brackets opening the text, as Taiwan's papers set it: a wire's
+(``（中央社記者王小明台北13日電）``: the name runs into the place, so no author is taken from it) or a
+paper's own (``〔記者王小明／台北報導〕``, ``（記者王小明、李大華／綜合報導）``)."""
 CLOSING_BYLINE = re.compile(
     rf"(?P<pre>[。！？”」』…\.!?])\s*[（(]\s*(?:(?P<title>{_TITLE_ALT})\s*[:：]?\s*)?"
     rf"(?P<v>{_NAME}(?:{_SEP}{_NAME}){{0,3}})\s*[）)]\s*$"
@@ -378,7 +388,7 @@ def dateline_prefix(text: str) -> tuple[int, str, list[dict[str, str]]] | None:
     v = view(text)
     m = DATELINE.match(v.text)
     if not m:
-        return None
+        return paren_dateline(text)
     if m["who"]:
         found = _byline(v, m.start("who"), m.end("who"))
         if found:
@@ -386,6 +396,22 @@ def dateline_prefix(text: str) -> tuple[int, str, list[dict[str, str]]] | None:
         end = m.end("d") + len(v.text[m.end("d") :]) - len(v.text[m.end("d") :].lstrip())
         return v.at(end), v.group(m, "d").strip(), []
     return v.at(m.end()), v.group(m, "d").strip(), []
+
+
+def paren_dateline(text: str) -> tuple[int, str, list[dict[str, str]]] | None:
+    """A bracketed dateline opening a paragraph (:data:`PAREN_DATELINE`): prefix length, the
+    dateline, the reporters it names (none for a wire's, whose names run into the place)."""
+    v = view(text)
+    m = PAREN_DATELINE.match(v.text)
+    if not m:
+        return None
+    authors: list[dict[str, str]] = []
+    if m["who"] is not None:
+        names = _names(v, _tokens(v, m.start("who"), m.end("who")), vouched=True)
+        if not names:
+            return None
+        authors = [{"name": n, "jobTitle": v.group(m, "t")} for n in names]
+    return v.at(m.end()), v.group(m, "v").strip(), authors
 
 
 def closing_byline(paragraph: str) -> tuple[int, list[dict[str, str]]] | None:
