@@ -163,3 +163,16 @@ def test_a_table_without_a_catalogue_label_stays_news() -> None:
     rows = [("标题", TITLE), ("发布机构", "某某省人民政府"), ("发布日期", "2021年03月08日")]
     rec, _ = _record(_gov_page(rows))
     assert rec["type"] == "NewsArticle"
+
+
+def test_labels_scattered_over_a_page_are_no_table() -> None:
+    """A 发布时间 in the information line, a 文号 mentioned far below: not a catalogue entry."""
+    filler = "".join(f"<div>相关链接{k}</div>" for k in range(6))
+    rows = f"<div>索引号：000014349/2021-00012</div>{filler}<div>成文日期：2021年03月05日</div>{filler}"
+    page = (
+        f"<html><head><title>{TITLE}</title></head><body>{rows}<div>发布日期：2021年03月08日</div>"
+        + "".join(f"<p>{p}</p>" for p in BODY)
+        + "</body></html>"
+    ).encode()
+    rec, _ = _record(page)
+    assert rec["type"] == "NewsArticle"

@@ -52,6 +52,8 @@ _STRONG = ("index", "number", "created")
 an 索引号, a 发文字号 or a 成文日期 as labels."""
 MIN_KEYS = 3
 """Distinct labels a table needs (one of them strong)."""
+TABLE_GAP = 3
+"""Lines without a label that end a table (a cell left empty, a row of icons)."""
 SCAN = 400
 """Lines of a page searched for the table (it stands above or below the text, never deep in a
 long comment thread)."""
@@ -110,8 +112,10 @@ def read(segs: list[dom.Segment]) -> Table | None:
     while i < n:
         found = _label(segs[i].text) if segs[i].chars <= 200 else None
         if found is None:
-            if len(table.values) >= MIN_KEYS and i - table.last > 3:
-                break  # the table ended
+            if table.values and i - table.last > TABLE_GAP:
+                if len(table.values) >= MIN_KEYS:
+                    break  # the table ended
+                table = Table()  # labels scattered over the page are no table
             i += 1
             continue
         key, label, value = found

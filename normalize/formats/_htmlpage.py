@@ -52,9 +52,9 @@ TAIL_WINDOW = 6
 HEADLINE_MAX = 60
 """Longest line :meth:`Page._headline_above` takes for a headline."""
 HEADLINE_SKIP = 3
+"""Lines (information lines, the writer's name) it looks past between the headline and the text."""
 HEAD_LINES = 6
 """Lines of the text's run searched for its first sentence when the run takes the page's head in."""
-"""Lines (information lines, the writer's name) it looks past between the headline and the text."""
 HEAD_WINDOW = 25
 """How many lines before the main text are searched for its headline and breadcrumb.  Portal
 templates of the 2000s set the headline and its information line, then a block of promos and short
