@@ -416,6 +416,9 @@ def test_a_month_issue_credit_dates_the_record_to_the_month() -> None:
         ("2021-03-05 10:20 來源：新華網 作者：張(zhāng)三(sān)", ["張三"]),
         ("2021-03-05 10:20 来源:新华网 作者:张(zhāng)三(sān)", ["张三"]),
         ("本報(bào)記者(zhě) 王(wáng)海榮(róng) 通訊員 李明", ["王海榮", "李明"]),
+        # a blog's counters after the name
+        ("作者:zboygirl 阅读(1660) 评论(5)", ["zboygirl"]),
+        ("作者：李四 評論(3)", ["李四"]),
     ],
 )
 def test_reporter_credits(line: str, names: list[str]) -> None:
@@ -706,3 +709,19 @@ def test_a_blog_posts_linked_heading_is_its_headline() -> None:
     # a linked line that is no heading stays a link
     rec = _record(_page(f"{NAV}<div><a href='/archive/1.aspx'>很高兴入住博客堂</a></div>"))
     assert rec.get("headline") != "很高兴入住博客堂"
+
+
+def test_the_writers_name_under_the_headline_past_an_empty_information_line() -> None:
+    """A template's information line with empty labels, the title set again over the text, then the
+    writer's name alone: the name is the author (and leaves the text)."""
+    before = (
+        f"{NAV}<div>茉莉：我是怎样卷入八九民运的</div><div>作者： 来源： 发布日期： 2005-07-05 21:23</div>"
+        "<p>我是怎样卷入八九民运的</p><p>茉莉</p>"
+    )
+    rec = _record(_page(before, head="<title>谢谢您访问本站</title>"))
+    assert rec["headline"] == "茉莉：我是怎样卷入八九民运的"
+    assert [a["name"] for a in rec["author"]] == ["茉莉"]
+    assert not rec["articleBody"].startswith("茉莉")
+    before = f"{NAV}<h1>城市更新工作取得新进展</h1><div>2021-03-08</div><p>王海荣</p>"
+    rec = _record(_page(before, head="<title>城市更新工作取得新进展_某某网</title>"))
+    assert [a["name"] for a in rec["author"]] == ["王海荣"]

@@ -103,9 +103,11 @@ _POSTED = re.compile(
 _VALUE_END = re.compile(
     r"\s{2,}|\s*[|｜丨/：:，,]\s*|\s+(?=\d)|\s*[（(【\[\]】）)]|\s+(?=\S{1,8}[:：])"
     r"|\s*(?=出自|出處|摘自|选自|選自|转自|轉自|来自|來自|发自|發自)"
+    r"|\s+(?=(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論|回复|回覆|人气|人氣)\s*[（(:：\d])"
 )
-"""Where a labelled value ends: wide spaces, a separator, a number, a bracket, the next label, or a
-word that says where the text comes from, glued to the name (``作者：某某出自《…》``)."""
+"""Where a labelled value ends: wide spaces, a separator, a number, a bracket, the next label, a
+word that says where the text comes from, glued to the name (``作者：某某出自《…》``), or a counter
+after it (``作者:zboygirl 阅读(1660) 评论(5)``)."""
 # ``某某 发表于 2005-9-15 11:46:00`` (forums), ``[ 某某 ]`` beside a date (portal information lines)
 _NAME_POSTED = re.compile(r"^\s*(?P<v>[^\s:：]{2,20})\s+(?:发表于|發表於|发表时间|發表時間)")
 _BRACKETED = re.compile(rf"[\[【]\s*(?P<v>[{_HAN}·]{{2,5}})\s*[\]】]")

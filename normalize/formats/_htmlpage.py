@@ -53,6 +53,8 @@ HEADLINE_MAX = 60
 """Longest line :meth:`Page._headline_above` takes for a headline."""
 HEADLINE_SKIP = 3
 """Lines (information lines, the writer's name) it looks past between the headline and the text."""
+BYLINE_REACH = 3
+"""Lines under the headline in which a line that is only a name is the writer's."""
 HEAD_LINES = 6
 """Lines of the text's run searched for its first sentence when the run takes the page's head in."""
 HEAD_WINDOW = 25
@@ -137,11 +139,16 @@ class Page:
             if i >= self.first and self.own_date is None and (bare := bare_date(seg.text)):
                 self.own_date = (seg.text, bare)
             facts = self._read(i)
-            if facts.empty and i <= start + 1 and not self.facts and self._signed(seg):
+            if facts.empty and self._byline_slot(i, start) and self._signed(seg):
                 facts.authors.append({"name": seg.text})
             if facts.empty:
                 linked = seg.link_chars > hm.LINK_DENSE * seg.chars
-                if i >= body_from and (linked or nm.classify_line(seg.text) or _BARE_LABEL.search(seg.text)):
+                if i >= body_from and self._repeats_headline(seg):
+                    self._lift(seg, "headline repeated")
+                    body_from = i + 1
+                elif i >= body_from and (
+                    linked or nm.classify_line(seg.text) or _BARE_LABEL.search(seg.text)
+                ):
                     body_from = i + 1
                 continue
             self.facts.append(facts)
@@ -252,6 +259,10 @@ class Page:
             at is not None and at > self.first and self._candidate(at - 1, self.first, skip=False) == at - 1
         ):
             at -= 1  # the head of the text: its first line is the headline (then a byline, an organ)
+        if at is not None and at > self.first:
+            up = self._candidate(at - 1, self.first)  # set above the information line too, in full
+            if up is not None and up < at and self.segs[at].text in self.segs[up].text:
+                at = up
         return at
 
     def _candidate(self, i: int, floor: int, *, skip: bool = True) -> int | None:
@@ -370,6 +381,23 @@ class Page:
             else:
                 kept.append(block)
         self.art.blocks = kept
+
+    def _repeats_headline(self, seg: dom.Segment) -> bool:
+        """A line under the headline that sets it again, whole or its part after the writer's name
+        (``茉莉：我是怎样……`` over ``我是怎样……``)."""
+        headline = str(self.art.fields.get("headline", ""))
+        return seg.chars >= 4 and bool(headline) and not self._text_line(seg) and seg.text.strip() in headline
+
+    def _byline_slot(self, i: int, start: int) -> bool:
+        """Whether line ``i`` stands where a writer's name goes: the first lines under the headline,
+        past an information line that names nobody and the headline set again (``茉莉：我是怎样……``
+        over ``我是怎样……`` and ``茉莉``), while no writer is known yet."""
+        if any(f.authors for f in self.facts) or i - start > BYLINE_REACH:
+            return False
+        between = self.segs[start:i]
+        return len(between) <= 1 or all(
+            self._repeats_headline(seg) or not read_line(seg.text).empty for seg in between
+        )
 
     def _signed(self, seg: dom.Segment) -> bool:
         """A line holding only a name under the headline: the writer (``胡平``), when it looks like a
