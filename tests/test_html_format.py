@@ -725,3 +725,13 @@ def test_the_writers_name_under_the_headline_past_an_empty_information_line() ->
     before = f"{NAV}<h1>城市更新工作取得新进展</h1><div>2021-03-08</div><p>王海荣</p>"
     rec = _record(_page(before, head="<title>城市更新工作取得新进展_某某网</title>"))
     assert [a["name"] for a in rec["author"]] == ["王海荣"]
+
+
+def test_several_writers_on_the_line_under_the_headline() -> None:
+    before = f"{NAV}<h1>城市更新工作取得新进展</h1><p>城市更新工作取得新进展</p><p>王海荣、李明</p>"
+    rec = _record(_page(before, head="<title>城市更新工作取得新进展_某某网</title>"))
+    assert [a["name"] for a in rec["author"]] == ["王海荣", "李明"]
+    assert "李明" not in rec["articleBody"]
+    before = f"{NAV}<h1>城市更新工作取得新进展</h1><p>北京、上海</p>"  # places, not writers
+    rec = _record(_page(before, head="<title>城市更新工作取得新进展_某某网</title>"))
+    assert "author" not in rec

@@ -139,8 +139,8 @@ class Page:
             if i >= self.first and self.own_date is None and (bare := bare_date(seg.text)):
                 self.own_date = (seg.text, bare)
             facts = self._read(i)
-            if facts.empty and self._byline_slot(i, start) and self._signed(seg):
-                facts.authors.append({"name": seg.text})
+            if facts.empty and self._byline_slot(i, start) and (names := self._signed(seg)):
+                facts.authors += [{"name": n} for n in names]
             if facts.empty:
                 linked = seg.link_chars > hm.LINK_DENSE * seg.chars
                 if i >= body_from and self._repeats_headline(seg):
@@ -399,14 +399,22 @@ class Page:
             self._repeats_headline(seg) or not read_line(seg.text).empty for seg in between
         )
 
-    def _signed(self, seg: dom.Segment) -> bool:
-        """A line holding only a name under the headline: the writer (``胡平``), when it looks like a
-        personal name or the headline opens with it (``茉莉：我是怎样……``)."""
-        name = seg.text.strip()
-        if seg.link_chars or not re.fullmatch(r"[\u3400-\u9fff·]{2,5}", name):
-            return False
+    def _signed(self, seg: dom.Segment) -> list[str]:
+        """The names of a line holding only names under the headline: the writers (``胡平``,
+        ``赵延东、风笑天``), when each looks like a personal name, or a single one the headline opens
+        with (``茉莉：我是怎样……``)."""
+        text = seg.text.strip()
+        if seg.link_chars or not re.fullmatch(
+            r"[\u3400-\u9fff·]{2,5}(?:[、，,\s]+[\u3400-\u9fff·]{2,5}){0,3}", text
+        ):
+            return []
+        names = [n for n in re.split(r"[、，,\s]+", text) if n]
+        if all(nm.is_person_name(n) for n in names):
+            return names
         headline = str(self.art.fields.get("headline", ""))
-        return nm.is_person_name(name) or headline.startswith((f"{name}：", f"{name}:"))
+        if len(names) == 1 and headline.startswith((f"{text}：", f"{text}:")):
+            return names
+        return []
 
     def _unmark(self, text: str) -> str:
         return unmark(self.doc, text)
