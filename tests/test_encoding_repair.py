@@ -155,3 +155,27 @@ def test_a_lost_byte_is_only_one_the_reader_would_have_lost() -> None:
         bad = source.encode().decode("gb18030", "replace")
         assert "\ufffd\ufffd" in bad
         assert repair(bad)[0] == source
+
+
+@pytest.mark.parametrize(
+    "s",
+    [
+        "別哭了，乖。」 br / 「嗚嗚嗚嗚…人家不要。」",
+        "我說過，別哭了，乖。」 br / 「好嗎？」",
+        "別哭了，乖。」 ",
+        "你是不知道，真的太棒了。」 br /",
+    ],
+)
+def test_a_closing_quote_before_a_space_is_not_made_an_opening_bracket(s: str) -> None:
+    """UTF-8 read as GB18030 loses a byte of ``」`` (E3 80 8D) after ``。``; ``〔`` (E3 80 94) reads
+    as well to the models, but a mark that opens nothing, a space after it, is no reading: the quote
+    is restored or the gap flagged, never ``〔``."""
+    from normalize.encoding import _cjkscore
+
+    bad = s.encode("utf-8").decode("gb18030", errors="replace")
+    fixed, changes = repair(bad)
+    assert "〔" not in fixed
+    assert fixed == s or any(not c.applied for c in changes)
+    assert _cjkscore.dangling_openers("乖。〔", " br") == 1
+    assert _cjkscore.dangling_openers("乖。〔") == 0  # at the end: a text may be cut there
+    assert _cjkscore.dangling_openers("他說：「好") == 0

@@ -393,6 +393,23 @@ def unpaired_closers(text: str, opened: dict[str, int] | None = None) -> int:
     return _closers(text, opened)[1]
 
 
+DANGLING_OPENER = 2.0
+"""Cost (nats) of an opening bracket or quote followed by a space: a mark opens the text after it
+(``乖。〔 br /`` for ``乖。」 br /``, the models knowing the two marks alike)."""
+_OPENERS = frozenset(PAIRS.values())
+
+
+def dangling_openers(text: str, after: str = "") -> int:
+    """How many opening brackets and quotes of ``text`` are followed by a space (``after``: what
+    follows ``text``); one at the very end is not counted (a text may be cut there)."""
+    if not any(ch in _OPENERS for ch in text):
+        return 0
+    rest = text + after[:1]
+    return sum(
+        1 for i, ch in enumerate(text) if ch in _OPENERS and rest[i + 1 : i + 2] in (" ", "\t", "\u3000")
+    )
+
+
 def cost_per_char(text: str) -> float:
     """Mean cost per character (see :func:`cost`); 0 for empty text."""
     return cost(text) / len(text) if text else 0.0

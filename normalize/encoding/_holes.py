@@ -548,7 +548,8 @@ def solve(
             (c, (*beam[i][1], v), beam[i][2] + piece, pend) for c, _n, i, v, piece, pend, _a in grown[:keep]
         ]
     # brackets and quotes are paired over the whole run, beyond the scoring window: a closing mark
-    # may close an opening one earlier in the line; one that closes nothing is odd
+    # may close an opening one earlier in the line; one that closes nothing is odd, and so is an
+    # opening one with a space after it
     start = len(left)
     line_before = left if before is None else before
     opened = _cjkscore.open_marks(line_before)
@@ -559,6 +560,7 @@ def solve(
                 c
                 - _cjkscore.pairing_bonus(t[start:], opened)
                 + _cjkscore.UNPAIRED_CLOSER * _cjkscore.unpaired_closers(t[start:], opened)
+                + _cjkscore.DANGLING_OPENER * _cjkscore.dangling_openers(t[start:], right + context)
                 - _repeat_bonus(t[start:], around),
                 v,
                 t,
