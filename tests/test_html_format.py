@@ -735,3 +735,18 @@ def test_several_writers_on_the_line_under_the_headline() -> None:
     before = f"{NAV}<h1>城市更新工作取得新进展</h1><p>北京、上海</p>"  # places, not writers
     rec = _record(_page(before, head="<title>城市更新工作取得新进展_某某网</title>"))
     assert "author" not in rec
+
+
+def test_the_new_head_rules_in_traditional_script_with_pinyin_and_half_width_marks() -> None:
+    """The forum subject label, a bare date line and the headline over the information line, written
+    in traditional script with pinyin readings and half-width punctuation."""
+    subject = "<div>主(zhǔ)題(tí): 你知道導遊為什麼那麼熱衷於讓你去商場購物嗎?</div>"
+    before = f"{NAV}{subject}<div>作者:芊草凡凡 時間:2005-08-22 19:13:18</div>"
+    rec = _record(_page(before, head="<title>某某論壇 :: null</title>"))
+    assert rec["headline"] == "你知道導遊為什麼那麼熱衷於讓你去商場購物嗎？"  # the text stage's full width
+    before = (
+        "<h1>北京市兒童心理素質發展現狀調查研究報告</h1><div>2005-03-06 16:17 來源:某某網</div>"
+        "<p>北京市兒童心理調研課題組</p><p>2003年(nián)5月(yuè)</p>"
+    )
+    rec = _record(_page(before, head="<title>北京市兒童心理素質發展現狀調查研究報告_某某網</title>"))
+    assert rec["dateCreated"] == "2003-05"

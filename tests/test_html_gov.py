@@ -176,3 +176,21 @@ def test_labels_scattered_over_a_page_are_no_table() -> None:
     ).encode()
     rec, _ = _record(page)
     assert rec["type"] == "NewsArticle"
+
+
+def test_a_table_with_pinyin_readings_and_half_width_colons() -> None:
+    rows = [
+        ("索(suǒ)引(yǐn)號(hào)", "000014349/2021-00012"),
+        ("發(fā)文(wén)機(jī)關(guān)", "某某省人民政府"),
+        ("成(chéng)文(wén)日(rì)期(qī)", "2021年03月05日"),
+        ("發(fā)文(wén)字(zì)號(hào)", "某政發[2021]12號"),
+        ("有(yǒu)效(xiào)性(xìng)", "有效"),
+    ]
+    table = "<table>" + "".join(f"<tr><td>{k}:</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
+    page = _gov_page([], number="", title_lines=("某某省人民政府關於加強水資源保護工作的通知",))
+    page = page.replace(b"<table></table>", table.encode())
+    rec, _ = _record(page)
+    assert rec["type"] == "Legislation"
+    assert rec["legislationIdentifier"] == "某政发〔2021〕12号"
+    assert rec["legislationDate"] == "2021-03-05"
+    assert rec["legislationLegalForce"] == "InForce"

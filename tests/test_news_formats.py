@@ -151,5 +151,8 @@ def test_taiwan_bracketed_datelines_open_the_text(fmt: str) -> None:
     rec = _tw_record("〔記者王小明、李大華／綜合報導〕", fmt)
     assert rec["articleBody"].startswith("行政院今天")
     assert [a["name"] for a in rec["author"]] == ["王小明", "李大華"]
+    rec = _tw_record("(記(jì)者(zhě)王小明/台北報導)", fmt)  # half-width, pinyin readings
+    assert rec["articleBody"].startswith("行政院今天")
+    assert [a["name"] for a in rec["author"]] == ["王小明"]
     rec = _tw_record("（二）關於記者／報導的規定：", fmt)  # an outline number, not a dateline
     assert rec["articleBody"].startswith("（二）關於記者")

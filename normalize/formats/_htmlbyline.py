@@ -18,6 +18,7 @@ from ..text._pinyin import remove_pinyin
 from . import _htmldom as dom
 from . import _htmlmeta as hmeta
 from . import _newsmeta as nm
+from ._view import view
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９：／－", "0123456789:/-")
@@ -193,7 +194,7 @@ _BARE_DATE = re.compile(
 def bare_date(text: str) -> str | None:
     """The date of a line that is a date written out and nothing else (``2003年5月``,
     ``2003年5月6日``; no clock time, no label), as ISO (``2003-05``, ``2003-05-06``), else None."""
-    m = _BARE_DATE.match(nm.fold(text.translate(_FULLWIDTH_DIGITS)))
+    m = _BARE_DATE.match(view(text.translate(_FULLWIDTH_DIGITS)).text)
     if m is None:
         return None
     if m["d"] is None:

@@ -17,7 +17,6 @@ the two disagree the document's own lines win, and the disagreement is a warning
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -25,9 +24,9 @@ from .._document import Article, Block, Document, noted
 from . import _gongwen as gw
 from . import _htmldom as dom
 from . import _htmlmain as hm
-from ._htmlmeta import PageMeta
+from ._htmlmeta import PageMeta, machine_date
 from ._htmlpage import drop, layout_note, unmark
-from ._view import fold
+from ._view import view
 
 # label (simplified script, no spaces) -> what the cell holds
 _LABELS: dict[str, str] = {
@@ -47,6 +46,9 @@ _LABELS: dict[str, str] = {
     **dict.fromkeys(("有效性", "时效性", "效力状态"), "validity"),
 }
 _LABEL_MAX = max(len(k) for k in _LABELS)
+LABEL_SPAN = 8 * _LABEL_MAX
+"""Characters of a cell searched for its label's colon: the label spaced out (``标      题``) or with
+pinyin readings (``發(fā)文(wén)字(zì)號(hào)``)."""
 _STRONG = ("index", "number", "created")
 """Keys only a catalogue entry has: a news page's information line has a 发布时间 and a 来源, never
 an 索引号, a 发文字号 or a 成文日期 as labels."""
@@ -78,7 +80,6 @@ _FORCE = {
     **dict.fromkeys(("部分失效", "部分有效"), "PartiallyInForce"),
 }
 """有效性 as sites word it -> schema.org's legislationLegalForce (an unknown wording is left out)."""
-_ISO_DAY = re.compile(r"^((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?:\s|$|T)")
 
 
 @dataclass
@@ -94,10 +95,12 @@ class Table:
 
 def _label(text: str) -> tuple[str, str, str] | None:
     """``(key, label, value)`` for a cell that is a label (``发文字号：`` / ``发文字号：国发〔2019〕5号``)."""
-    head = text[: _LABEL_MAX * 3 + 2]
+    head = text[:LABEL_SPAN]
     m = _COLON.search(head)
     label_part = head[: m.start()] if m else text
-    label = _SPACES.sub("", fold(label_part))
+    if len(label_part) > LABEL_SPAN:
+        return None
+    label = _SPACES.sub("", view(label_part).text)  # either script, pinyin readings dropped
     key = _LABELS.get(label)
     if key is None:
         return None
@@ -138,18 +141,11 @@ def read(segs: list[dom.Segment]) -> Table | None:
 
 
 def day(value: str) -> str | None:
-    """An ISO day from a table's date cell (``2022年01月27日``, ``2022-01-27``, ``2022/1/27 10:00``)."""
+    """An ISO day from a table's date cell (``2022年01月27日``, ``二〇二二年一月二十七日``,
+    ``2022-01-27``, ``2022/1/27 10:00``)."""
     value = value.strip()
-    got = gw.parse_date(value)
-    if got:
-        return got
-    m = _ISO_DAY.match(value)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-    except ValueError:
-        return None
+    got = gw.parse_date(value) or machine_date(value)
+    return got[:10] if got and len(got) >= 10 else None
 
 
 def legislation(
@@ -240,7 +236,7 @@ def _from_table(art: Article, table: Table) -> None:
     index = _SPACES.sub("", v.get("index", ""))
     if index and len(index) <= 100:
         f["catalogueIndex"] = index
-    force = _FORCE.get(_SPACES.sub("", fold(v.get("validity", ""))))
+    force = _FORCE.get(_SPACES.sub("", view(v.get("validity", "")).text))
     if force:
         f["legislationLegalForce"] = force
     for key, field_name, value in said:

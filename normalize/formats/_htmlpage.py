@@ -33,6 +33,7 @@ from ._htmlbyline import (
     wire_dateline,
 )
 from ._htmltitle import breadcrumb, matches, title_part
+from ._view import view
 
 # markup left in the text by a CMS that escaped it twice (seen as text after one decoding)
 _LEFT_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,500})?/?>")
@@ -499,8 +500,9 @@ _SUBJECT = re.compile(r"^\s*(?:主题|标题|题目|帖子主题|文章标题|Su
 
 def as_headline(line: str) -> str:
     """A headline line without the label a forum or a CMS puts before it (``主题：``, ``標題：``)."""
-    m = _SUBJECT.match(nm.fold(line))
-    return line[m.end() :].strip() if m else line
+    v = view(line)  # either script, pinyin readings dropped (``主(zhǔ)題(tí)：``)
+    m = _SUBJECT.match(v.text)
+    return line[v.at(m.end()) :].strip() if m else line
 
 
 def _name_line(seg: dom.Segment) -> bool:
