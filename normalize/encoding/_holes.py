@@ -581,14 +581,26 @@ def solve(
     doubtful: set[int] = set()
     if _context.available():
         best_vals, margins, doubtful = _rerank(
-            data, holes, best_vals, margins, allowed_at, codec, left, right, script, around, charge, open_end
+            data,
+            holes,
+            best_vals,
+            margins,
+            allowed_at,
+            codec,
+            left,
+            right,
+            script,
+            around,
+            charge,
+            open_end,
+            free,
         )
         best = _decoded(data, holes, best_vals, codec)
         if best is None:
             return None
     if open_end and not right and best and _ends_unsure(best[-1], data, holes, margins, codec):
         doubtful = {*doubtful, holes[-1]}
-    doubtful |= _thin_symbols(data, holes, best_vals, margins, codec, open_end and not right)
+    doubtful |= _thin_symbols(data, holes, best_vals, margins, codec, open_end and not right, free)
     unsure = {h for h, m in zip(holes, margins, strict=True) if m < SURE}
     kept = _keeping_lost(data, unsure, holes, best_vals, codec)
     if kept is not None:
@@ -819,16 +831,23 @@ each as long as the rest of the run: kept for the searches of the same run, whic
 
 
 def _thin_symbols(
-    data: bytes, holes: list[int], vals: tuple[int, ...], margins: list[float], codec: str, open_end: bool
+    data: bytes,
+    holes: list[int],
+    vals: tuple[int, ...],
+    margins: list[float],
+    codec: str,
+    open_end: bool,
+    free: frozenset[int] = frozenset(),
 ) -> set[int]:
     """The lost bytes that stand alone (their neighbours known) in a character that is not Han
-    (punctuation, a symbol) and lead their rivals by less than :data:`THIN`: such a character is
+    (punctuation, a symbol) and lead their rivals by less than :data:`THIN` (:data:`THIN_FREE` for a
+    byte of ``free``, which no reader constrained): such a character is
     not trusted either, as a Han one re-ranked in context is not (:func:`_rerank`).  The models know
     little of what stands next to digits and Latin letters: ``（12/30）`` and ``，12/30）``,
     ``住院）。3.`` and ``住院）、3.`` read alike.  The last character of an open-ended text is
     :func:`_ends_unsure`'s to judge (a line's final ``。`` and ``、`` differ by one byte, and the
     end model, not this margin, tells them apart)."""
-    if all(m >= THIN for m in margins):
+    if all(m >= THIN_FREE for m in margins):
         return set()
     lost = set(holes)
     margin_at = dict(zip(holes, margins, strict=True))
@@ -837,7 +856,7 @@ def _thin_symbols(
     for start, end, piece in _char_spans(buf, codec):
         if not (open_end and end == len(buf)) and not _cjkscore.is_han(piece[0]):
             for k in range(start, end):
-                if k in lost and k - 1 not in lost and k + 1 not in lost and margin_at[k] < THIN:
+                if k in lost and k - 1 not in lost and k + 1 not in lost and margin_at[k] < _thin(k, free):
                     out.add(k)
     return out
 
@@ -946,6 +965,17 @@ THIN = SURE
 """Margin (nats) of the re-ranking under which a restored character is not trusted: it stays
 U+FFFD and the repair around it is flagged (a wrong character that reads well is worse than a
 visible gap)."""
+THIN_FREE = 8.0
+"""The same for a lost byte that no reader constrained (``free``: the lead byte lost before a
+misaligned GB18030 run was read): any of 126 values may fill it, against the few dozen a reader
+leaves a byte it rejected, so a wrong character that reads well is likelier.  Measured on the
+whole-sentence sets of ``eval/encoding.py`` (misaligned GB18030, one byte lost and more): of the
+repairs whose lost lead byte led by 5 to 8 nats, 7 of 27 were wrong; of those from 8 nats on, 3 of 192."""
+
+
+def _thin(hole: int, free: frozenset[int]) -> float:
+    """The margin under which the value of ``hole`` is not trusted."""
+    return THIN_FREE if hole in free else THIN
 
 
 def _rerank(
@@ -961,12 +991,14 @@ def _rerank(
     around: str,
     charge: Callable[[int], None] | None,
     open_end: bool = False,
+    free: frozenset[int] = frozenset(),
 ) -> tuple[tuple[int, ...], list[float], set[int]]:
     """Choose again, one lost byte at a time and with the others as the search chose them, the value
     of each lost byte that stands alone (its neighbours known) and makes a Han character, among the
     values that make another Han character in its place, by the context model of :mod:`._context`
     over the text around it next to the search's own ranking; returns the values, the margins (the
-    re-ranking's for the bytes it re-ranked) and the bytes whose margin is thin (:data:`THIN`).
+    re-ranking's for the bytes it re-ranked) and the bytes whose margin is thin (:data:`THIN`;
+    :data:`THIN_FREE` for a byte of ``free``, which no reader constrained).
     ``around``: the rest of the line, for the pairs of characters a candidate repeats from it (the
     cache model of :data:`REPEAT_PAIR_BONUS`).  ``open_end``: the run ends the text; its last character
     is judged from one side only and must lead by :data:`THIN_AT_END`.
@@ -1022,7 +1054,7 @@ def _rerank(
         chars[c] = ch0
         margins[k] = c1 - c0
         at_end = open_end and not right and c == len(chars) - 1
-        if c1 - c0 < (THIN_AT_END if at_end else THIN):
+        if c1 - c0 < (THIN_AT_END if at_end else _thin(h, free)):
             doubtful.add(h)
     return tuple(chosen), margins, doubtful
 
