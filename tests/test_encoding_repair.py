@@ -179,3 +179,24 @@ def test_a_closing_quote_before_a_space_is_not_made_an_opening_bracket(s: str) -
     assert _cjkscore.dangling_openers("乖。〔", " br") == 1
     assert _cjkscore.dangling_openers("乖。〔") == 0  # at the end: a text may be cut there
     assert _cjkscore.dangling_openers("他說：「好") == 0
+
+
+@pytest.mark.parametrize("reader", ["cp950", "big5hkscs"])
+def test_a_line_whose_only_marks_are_read_as_small_forms_is_repaired(reader: str) -> None:
+    """GB18030's ``、`` and ``。`` read as Big5 are the small form variants ``﹜`` and ``﹝``; its Han
+    characters become other valid, mostly common ones.  A line with no comma, colon or bracket (those
+    become Bopomofo) had no other sign of damage and was left as it was."""
+    source = "开、执行公开、管理公开、服务公开、结果公开。做"
+    bad = source.encode("gb18030").decode(reader)
+    assert "﹜" in bad and "\ufffd" not in bad
+    fixed, changes = repair(bad)
+    assert fixed == source
+    assert [c.kind for c in changes] == ["mojibake.gb18030-as-big5"]
+
+
+@pytest.mark.parametrize(
+    "clean", ["他說﹐這是真的﹒我們走吧﹗", "（一）﹝附件﹞管理辦法﹔", "小型標點﹏﹋﹌與正文"]
+)
+def test_small_form_marks_in_clean_text_are_kept(clean: str) -> None:
+    """Small form marks are a reason to look at a line, not to change it."""
+    assert repair(clean) == (clean, [])

@@ -63,7 +63,14 @@ _LATIN_RE = re.compile(
 """Characters that UTF-8 lead bytes become in the single-byte codecs ftfy knows (a pre-check only).
 ``×`` and ``÷`` (bytes D7, F7) count only when a continuation byte follows: as signs between
 digits or Han characters (``480毫米×140毫米``) they are common in clean documents."""
-_ODD = "\ufffd\ue000-\uf8ff\u3040-\u30ff\u0370-\u052f\u2500-\u257f\u3100-\u312f\ua000-\ua4cf\uac00-\ud7af"
+_ODD = (
+    "\ufffd\ue000-\uf8ff\u3040-\u30ff\u0370-\u052f\u2500-\u257f\u3100-\u312f\ua000-\ua4cf\uac00-\ud7af"
+    "\ufe50-\ufe6f"
+)
+"""Characters seldom seen in Chinese text that mojibake is full of: U+FFFD, private use, kana, Greek and
+Cyrillic, box drawing, Bopomofo (GB18030's ``，：！（）`` read as Big5: ``ㄛㄩㄐㄗㄘ``), Yi, Hangul, and
+the small form variants (its ``、。·`` read as Big5: ``﹜﹝﹞``; a line of Han characters with only
+those marks had no other sign of damage)."""
 _ODD_RE = re.compile(f"[{_ODD}]")
 _GARBAGE_RE = re.compile("(?:锟斤拷|锟拷|斤拷)+")
 _RUN_RE = re.compile(r"[^\x00-\x7f]+")
