@@ -598,6 +598,13 @@ def _margin_conf(gain: float, margins: list[float]) -> float:
     return round(conf, 3)
 
 
+def _one_per_char(text: str) -> str:
+    """``text`` as a repair is judged on: a run of U+FFFD (one per lost byte, in what was read and in
+    what a repair writes for a character it is not sure of) as one, a character lost (``��話`` is not
+    ``槓杠`` because a lost double-byte character costs twice what a made-up one does)."""
+    return _FFFD_RUN_RE.sub("\ufffd", text) if "\ufffd\ufffd" in text else text
+
+
 def _accept(orig: str, new: str, left: str, right: str) -> float | None:
     """The gain (nats) if ``new`` is clearly more plausible than ``orig`` in context, else None."""
     if not new or new == orig:
@@ -844,7 +851,7 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
             continue
         if _cjkscore.to_simplified(solved.text) == _cjkscore.to_simplified(seg):
             continue
-        gain = _accept(seg, solved.text, left, right)
+        gain = _accept(_one_per_char(seg), _one_per_char(solved.doubted or solved.text), left, right)
         if gain is not None and (best is None or gain > best[0]):
             best = (gain, kind, solved.text, solved.margins)
     if best is None:
@@ -895,6 +902,7 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
     for stop in trail_opts:
         right = line[stop : stop + CONTEXT]
         orig = line[a:stop]
+        judged = _one_per_char(orig[1:] if orig[0] == "\ufffd" else orig)
         for seg in seg_variants:
             seq = _holes.reencode(seg + line[end:stop], "gb18030")
             if seq is None:
@@ -914,7 +922,12 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
                 )
                 if solved is None:
                     continue
-                gain = _accept(orig, solved.text, left, right)
+                # judged as it would be written (:func:`_one_per_char`), against the text after the
+                # anchor: a U+FFFD
+                # anchor stands for lost bytes in either reading (a lead byte here; a whole character
+                # if the text after it is clean, as a lossy decode leaves it), and its cost is no
+                # evidence for this one
+                gain = _accept(judged, _one_per_char(solved.doubted or solved.text), left, right)
                 if gain is not None and len(cand) > len(seq) + 1:
                     gain -= INSERT_PENALTY
                 if gain is not None and (best is None or gain > best[0]):
