@@ -614,7 +614,9 @@ def _accept(orig: str, new: str, left: str, right: str) -> float | None:
     gain = c_orig - c_new
     if gain < MIN_GAIN or gain < MIN_GAIN_RATIO * (c_orig - _score(left + right)):
         return None
-    if _score(new) / len(new) > MAX_COST_PER_CHAR:
+    # it must itself read as Chinese: what it could not restore (U+FFFD) is no reading of its own
+    read = new.replace("\ufffd", "")
+    if not read or _score(read) / len(read) > MAX_COST_PER_CHAR:
         return None
     return gain
 
