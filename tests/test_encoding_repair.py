@@ -200,3 +200,14 @@ def test_a_line_whose_only_marks_are_read_as_small_forms_is_repaired(reader: str
 def test_small_form_marks_in_clean_text_are_kept(clean: str) -> None:
     """Small form marks are a reason to look at a line, not to change it."""
     assert repair(clean) == (clean, [])
+
+
+def test_a_final_mark_chosen_by_a_tie_is_flagged() -> None:
+    """GB18030 read as Big5, its last byte lost: ``。`` (A1A3) and ``”`` (A1B1) end lines alike, and the
+    models lead by 0.3 nats: the mark stays U+FFFD, flagged, and the rest of the line is repaired."""
+    source = "今天是星期日，我们不去滑雪了，爬山去喽。"
+    bad = source.encode("gb18030").decode("big5hkscs", "replace")
+    assert bad.endswith("\ufffd")
+    fixed, changes = repair(bad)
+    assert fixed == source[:-1] + "\ufffd\ufffd"
+    assert [c.kind for c in changes if not c.applied] == ["mojibake.unsure"]
