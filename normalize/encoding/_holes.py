@@ -882,9 +882,9 @@ def _keeping_lost(
 ) -> str | None:
     """The filled ``data`` decoded with U+FFFD (one per byte) for each character more than half of
     whose bytes are ``lost``, all of whose bytes are ``holes`` and one of them ``lost``, or one of
-    whose bytes is ``doubtful``; None if there is no such character.  Such a character would be made up by the
-    models, not restored (``\ufffd\ufffd`` for both bytes of one double-byte character): it stays
-    lost, and the rest of the run is read.  ``lost``: the holes whose value the search is not sure of
+    whose bytes is ``doubtful``; None if there is no such character.  Such a character would be made
+    up by the models, not restored (``\ufffd\ufffd`` for both bytes of one double-byte character): it
+    stays lost, and the rest of the run is read.  ``lost``: the holes whose value the search is not sure of
     (margin below SURE; the byte 80, the one value a GB18030 reader of UTF-8 turns into U+FFFD
     mid-text, has no rival).  A character all of whose bytes were lost is restored only when the
     search is sure of every one of them: a sure second byte does not vouch for an unsure first."""

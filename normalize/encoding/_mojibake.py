@@ -925,10 +925,9 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
                 if solved is None:
                     continue
                 # judged as it would be written (:func:`_one_per_char`), against the text after the
-                # anchor: a U+FFFD
-                # anchor stands for lost bytes in either reading (a lead byte here; a whole character
-                # if the text after it is clean, as a lossy decode leaves it), and its cost is no
-                # evidence for this one
+                # anchor: a U+FFFD anchor stands for lost bytes in either reading (a lead byte here;
+                # a whole character if the text after it is clean, as a lossy decode leaves it), and
+                # its cost is no evidence for this one
                 gain = _accept(judged, _one_per_char(solved.doubted or solved.text), left, right)
                 if gain is not None and len(cand) > len(seq) + 1:
                     gain -= INSERT_PENALTY
