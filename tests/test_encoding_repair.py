@@ -64,13 +64,9 @@ def test_lossless_utf8_repair_is_surer_than_one_that_inferred_a_byte() -> None:
     assert guessed.confidence < whole.confidence
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_mojibake._latin looks for ftfy's lossy fixes among 'apply' steps, but ftfy 6 reports "
-    "replace_lossy_sequences / restore_byte_a0 as 'transcode' steps: a repair that lost characters "
-    "is kind utf8-as-cp1252 (not -lossy) at confidence 0.98",
-)
 def test_lossy_latin_repair_is_less_sure_than_a_lossless_one() -> None:
+    """ftfy 6 reports its lossy fixes as 'transcode' steps: a repair that lost characters is the
+    ``-lossy`` kind, at a lower confidence."""
     clean = "政府工作报告指出，今年经济社会发展的主要预期目标是国内生产总值增长百分之五左右。"
     lossless = _only_repair(clean.encode().decode("latin-1"))
     lossy = _only_repair(clean.encode().decode("cp1252", "replace"))  # 0x81 0x8D 0x8F 0x90 0x9D lost

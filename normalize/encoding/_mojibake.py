@@ -357,14 +357,15 @@ def _latin(line: str, offset: int) -> Change | None:
         return None
     a, b = common_ends(line, fixed)
     encodes = [name for op, name in (steps or []) if op == "encode"]
-    applies = [name for op, name in (steps or []) if op == "apply"]
     if len(encodes) > 1:
         kind = "mojibake.utf8-double"
     elif encodes:
         kind = "mojibake.utf8-as-latin1" if encodes[0] == "latin-1" else "mojibake.utf8-as-cp1252"
     else:
         kind = "mojibake.utf8-as-cp1252"
-    lossy = any(name in ("replace_lossy_sequences", "restore_byte_a0") for name in applies)
+    # ftfy 6 reports its lossy fixes as "transcode" steps (earlier versions as "apply"): whatever the
+    # step, a fix that replaced lost bytes with U+FFFD or guessed a byte is less sure
+    lossy = any(name in ("replace_lossy_sequences", "restore_byte_a0") for _op, name in (steps or []))
     note = "ftfy.fix_encoding: " + ", ".join(f"{op} {name}" for op, name in (steps or []))
     return Change(
         kind + ("-lossy" if lossy else ""),
