@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 
 from normalize import Change
 from normalize._edits import apply_changes
-from normalize.encoding import _holes, repair
+from normalize.encoding import _cjkscore, _holes, _mojibake, repair
 
 DATA = json.loads((Path(__file__).parent / "data" / "encoding" / "repair.json").read_text(encoding="utf-8"))
 EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "external"
@@ -207,3 +209,66 @@ def test_a_final_mark_chosen_by_a_tie_is_flagged() -> None:
     fixed, changes = repair(bad)
     assert fixed == source[:-1] + "\ufffd\ufffd"
     assert [c.kind for c in changes if not c.applied] == ["mojibake.unsure"]
+
+
+@cache
+def _reference_trigger() -> re.Pattern[str]:
+    """The triggers of ``suspicious_lines`` as the one pattern of alternatives they were written as."""
+    rare = _cjkscore.rare_han_class()
+    return re.compile(
+        f"{_mojibake._LATIN_RE.pattern}|[{_mojibake._ODD}]|{_mojibake._GARBAGE_RE.pattern}"
+        f"|(?:{rare}[^\\n]{{0,2}}?){{3}}"
+    )
+
+
+def _reference_lines(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    last_end = -1
+    for m in _reference_trigger().finditer(text):
+        if m.start() < last_end:
+            continue
+        s = text.rfind("\n", 0, m.start()) + 1
+        e = text.find("\n", m.start())
+        e = len(text) if e < 0 else e
+        spans.append((s, e))
+        last_end = e
+    return spans
+
+
+def _some_rare() -> str:
+    common = _cjkscore.common_chars()
+    rare = [chr(cp) for cp in range(0x4E00, 0x4F00) if chr(cp) not in common][:6]
+    return "".join([*rare, "\u3400", "\ufa10"])
+
+
+_TRIGGER_ALPHABET = "的是了中国人，。 a1\n" + "ÖÐÎÄ×÷\x80\x9f¬√ㄛ﹜\ufffd\ue000锟斤拷"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_suspicious_lines_finds_what_the_pattern_of_alternatives_found(data: st.DataObject) -> None:
+    """The scan for signs of mojibake looks only where one can start, and finds the lines that the
+    triggers written as one pattern of alternatives find (three rare Han characters at most two
+    apart, odd and Western characters, 锟斤拷), in either script."""
+    # with odd and Western characters, and with rare and common Han characters only (the chains)
+    alphabet = data.draw(st.sampled_from([_TRIGGER_ALPHABET, "的是了中国人，。 a1\n們這"]))
+    text = data.draw(st.text(alphabet=alphabet + _some_rare(), max_size=80))
+    assert _mojibake.suspicious_lines(text) == _reference_lines(text)
+
+
+def test_suspicious_lines_on_real_text() -> None:
+    rare = _some_rare()
+    text = "\n".join(
+        [
+            "国务院关于印发通知的决定。",
+            f"{rare[0]}a{rare[1]}，{rare[2]}",  # three rare ones, gaps of one
+            f"{rare[0]}ab{rare[1]}abc{rare[2]}",  # a gap of three: none
+            "政府工作報告指出，今年經濟社會發展",
+            "ÖÐÎÄ",
+            "480毫米×140毫米",
+            "锟斤拷锟斤拷",
+        ]
+    )
+    lines = [text[s:e] for s, e in _mojibake.suspicious_lines(text)]
+    assert lines == [f"{rare[0]}a{rare[1]}，{rare[2]}", "ÖÐÎÄ", "锟斤拷锟斤拷"]
+    assert _mojibake.suspicious_lines(text) == _reference_lines(text)
