@@ -55,14 +55,17 @@ def canonical_bytes(record: dict[str, Any], *, clean: bool = True) -> bytes:
 _ENCODER = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False, check_circular=False
 )
-_NOT_ES6 = re.compile(
-    r"(?:\A|[:\[,])-?(?:[0-9]+\.0|[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]{16,})(?:[,\]}]|\Z)"
-)
+_NOT_ES6_NUMBER = r"-?(?:[0-9]+\.0|[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]{16,})(?:[,\]}]|\Z)"
+_NOT_ES6 = re.compile(r"[:\[,]" + _NOT_ES6_NUMBER)
 """Where Python may have written a number that ECMAScript (hence JCS) writes otherwise: a float with
 an integral value (``1.0``, JCS ``1``), an exponent (``1e-05``, JCS ``0.00001``), or an integer too
 long to be exact in a double (JCS refuses it), as a whole token: after ``:``, ``[`` or ``,`` and
 before ``,``, ``]`` or ``}`` (a hex id such as ``…:40e169b…`` is none).  Searched over the whole
-text, strings included: a string that looks so only sends the record down the slow path."""
+text, strings included: a string that looks so only sends the record down the slow path.  A text
+that is one number is :data:`_NOT_ES6_ALONE`'s (kept apart: an ``\\A`` alternative in this pattern
+halves the speed of the search)."""
+_NOT_ES6_ALONE = re.compile(_NOT_ES6_NUMBER)
+""":data:`_NOT_ES6` at the start of the text (matched there only): the value is a number."""
 _NOT_ASTRAL_LEAD = bytes(b for b in range(256) if not 0xF0 <= b <= 0xF4)
 """Every byte but the UTF-8 lead bytes of a character outside the BMP: only such a character can make
 UTF-16 key order (JCS) differ from code point order (Python's ``sort_keys``)."""
@@ -87,7 +90,7 @@ def canonical_record(record: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
 
 def _checked(value: Any, text: str) -> bytes:
     """The encoder's ``text`` of ``value`` as JCS bytes, or rfc8785's where they would differ."""
-    if _NOT_ES6.search(text):
+    if _NOT_ES6.search(text) or _NOT_ES6_ALONE.match(text):
         return bytes(rfc8785.dumps(value))
     try:
         out = text.encode("utf-8")
