@@ -211,3 +211,67 @@ def test_doubts_on_one_reading_add_up() -> None:
         assert (_mojibake._DOUBTS.get() or {})[("x", "〔1〕")] == "\ufffd\ufffd1\ufffd\ufffd"
     finally:
         _mojibake._DOUBTS.reset(token)
+
+
+def test_an_open_end_scores_the_last_character_as_the_start_of_a_word() -> None:
+    """A text cut after 政 of 政府: scored as written, a character that ends a word there beats it;
+    with ``open_end`` each character is also scored as the beginning of its likeliest words."""
+    cut = "本办法由县级以上人民政"
+    assert _context.cost(cut, open_end=True) < _context.cost(cut)
+    assert _context.cost(cut, open_end=True) < _context.cost("本办法由县级以上人民攻", open_end=True)
+    assert _context.cost("国务院关于印发通知", open_end=True) <= _context.cost("国务院关于印发通知")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # 政 begins 政府: restored, without a flag (scored as written, it led by too little)
+        ("本办法由县级以上人民政", "本办法由县级以上人民政"),
+        # 实 begins 实力; as written, 资本家 reads better: left lost and flagged, not made 家
+        ("不断增强资本实", "不断增强资本\ufffd\ufffd\ufffd"),
+    ],
+)
+def test_a_text_cut_inside_a_word_ends_right_or_flagged(source: str, expected: str) -> None:
+    fixed, changes = repair(source.encode().decode("gb18030", "replace"))
+    assert fixed == expected
+    assert bool([c for c in changes if not c.applied]) == ("\ufffd" in expected)
+
+
+def test_a_last_character_that_lost_two_bytes_must_lead_as_one_that_lost_one() -> None:
+    """考 (E8 80 83) at the end of a text read as GB18030 lost two bytes: the search chose 者 by 4.3 nats,
+    less than THIN_AT_END, and a character not re-ranked alone was trusted on that."""
+    fixed, changes = repair("把三项制度推进情况纳入法治政府建设考".encode().decode("gb18030", "replace"))
+    assert fixed == "把三项制度推进情况纳入法治政府建设" + "\ufffd" * 3
+    (flag,) = [c for c in changes if not c.applied]
+    assert flag.kind == "mojibake.unsure"
+
+
+def test_a_han_character_chosen_by_less_than_thin_han_stays_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The re-ranking's threshold for a Han character decides: 台 of 平台 (GB18030 read as Big5, its
+    trail byte lost) led by between 5 and 7 nats in this line; restored at 5, left U+FFFD and flagged
+    at the shipped 7."""
+    bad = "研究建设工业信息安全态势感知平台,支持推动工控安全靶场等共性技术平台建设"
+    bad = bad.encode("gb18030").decode("big5hkscs", "replace")
+    fixed, changes = repair(bad)
+    assert "感知平\ufffd\ufffd,支持" in fixed and [c for c in changes if not c.applied]
+    monkeypatch.setattr(_holes, "THIN_HAN", 5.0)
+    monkeypatch.setattr(_holes, "_CONTEXT_COSTS", {})
+    fixed, changes = repair(bad)
+    assert fixed == "研究建设工业信息安全态势感知平台,支持推动工控安全靶场等共性技术平台建设"
+    assert not [c for c in changes if not c.applied]
+
+
+@pytest.mark.parametrize(
+    ("source", "noted"),
+    [
+        ("对未按要求整改到位的地区进行通报。", True),  # 82 may lead a four-byte sequence: 。1 reads the same
+        ("各项工作要抓紧抓好，做到统一", False),  # 一 ends in 80, which leads nothing
+    ],
+)
+def test_a_final_lost_byte_that_may_have_swallowed_more_is_noted(source: str, noted: bool) -> None:
+    bad = source.encode().decode("gb18030", "replace")
+    assert bad == (source + "1").encode().decode("gb18030", "replace") or not noted
+    fixed, changes = repair(bad)
+    assert fixed == source
+    (change,) = changes
+    assert change.applied and ("may also have hidden a digit" in change.note) == noted

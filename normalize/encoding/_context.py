@@ -133,16 +133,50 @@ def _run_score(text: str, bos: bool, eos: bool) -> float:
     return total
 
 
-def cost(text: str) -> float:
+CONTINUATIONS = 16
+"""At an open end, how many of the words that start with the last character (the cheapest by the word
+model of :mod:`._cjkscore`) are tried as its continuation (:func:`cost`)."""
+
+
+def cost(text: str, *, open_end: bool = False) -> float:
     """How unlikely ``text`` is under the model, in nats: the sum over its runs of Han characters,
     each split into words (the best split) and scored by the trigram model (a run starts or ends a
     sentence where clause punctuation stands next to it inside ``text``).  Traditional characters
-    are scored as their simplified forms.  Only when :func:`available`."""
+    are scored as their simplified forms.  Only when :func:`available`.
+
+    ``open_end``: the text was cut after its last character, which may begin a word that the cut
+    took the rest of (``…必须把稳`` of ``把稳定``): a final Han run is also scored with each of the
+    :data:`CONTINUATIONS` likeliest words that start with its last character in that character's place,
+    and the best of these readings counts.  Each is a lower bound on the likelihood of the text as
+    the beginning of a longer one; scored only as written, a character that ends a word (``握`` of
+    ``把握``) beats any that begins one, and a text cut inside a word gets the wrong one."""
     simple = _cjkscore.to_simplified(text)
     total = 0.0
     for m in _HAN_RUN_RE.finditer(simple):
         s, e = m.span()
         bos = s > 0 and simple[s - 1] in _CLAUSE_END
         eos = e < len(simple) and simple[e] in _CLAUSE_END
-        total += _run_score(m.group(0), bos, eos)
+        run = m.group(0)
+        score = _run_score(run, bos, eos)
+        if open_end and e == len(simple):
+            for word in _continuations(run[-1]):
+                score = max(score, _run_score(run[:-1] + word, bos, False))
+        total += score
     return -LN10 * total
+
+
+def _continuations(ch: str) -> list[str]:
+    """The model's words that start with ``ch`` (simplified), the likeliest first (at most
+    :data:`CONTINUATIONS`)."""
+    got = _CONTINUED.get(ch)
+    if got is None:
+        words = sorted(_cjkscore.words_from(ch).items(), key=lambda w: (w[1], w[0]))
+        got = [w for w, _c in words if _known(w)][:CONTINUATIONS]
+        if len(_CONTINUED) >= KNOWN_MEMO // 16:
+            _CONTINUED.clear()
+        _CONTINUED[ch] = got
+    return got
+
+
+_CONTINUED: dict[str, list[str]] = {}
+"""Memo of :func:`_continuations`."""

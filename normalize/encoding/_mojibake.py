@@ -30,6 +30,7 @@ machine, however loaded.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import itertools
 import re
@@ -182,6 +183,7 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
                 break
     finally:
         _METER.reset(token)
+    _note_swallowed_at_end(text, changes)
     if not any(c.applied for c in changes):
         return text, changes
     out: list[str] = []
@@ -194,6 +196,41 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
         pos = c.end
     out.append(text[pos:])
     return "".join(out), changes
+
+
+_GB18030_READ = {"mojibake.utf8-as-gb18030": "utf-8", "mojibake.misaligned-gb18030": "gb18030"}
+"""The repairs of text read by a GB18030 decoder that loses bytes, with the codec the text was written in."""
+
+
+def _note_swallowed_at_end(text: str, changes: list[Change]) -> None:
+    """Say in its note when the repair that ends ``text`` read its final U+FFFD as one lost byte that
+    may have been more.  At the end of its input a GB18030 decoder (Python's, iconv's, WHATWG's) turns
+    an unfinished four-byte sequence, a lead byte, a digit and perhaps one more byte, into a single
+    U+FFFD: UTF-8 ``。1`` (E3 80 82 31) at the end of a file reads ``銆�``, and the ``1`` is gone with
+    the ``82`` the repair restores.  Only the end of the whole text is exposed (inside it, the decoder
+    rejects the lead byte alone), and only when the restored byte may lead (0x81-0xFE).  A note, not a
+    flag: nothing tells such a loss from the common case, a text that simply ends there, and a flag on
+    every text that ends in a lost byte would bury the flags that matter."""
+    if not text.endswith("\ufffd"):
+        return
+    end = len(text)
+    k = next((i for i, c in enumerate(changes) if c.applied and c.end == end), None)
+    if k is None:
+        return
+    last = changes[k]
+    if last.kind not in _GB18030_READ or not last.after or last.after.endswith("\ufffd"):
+        return
+    try:
+        byte = last.after[-1].encode(_GB18030_READ[last.kind])[-1]
+    except UnicodeEncodeError:
+        return
+    if 0x81 <= byte <= 0xFE:
+        changes[k] = dataclasses.replace(
+            last,
+            note=last.note
+            + f"; the final U+FFFD, read as the byte {byte:02X}, may also have hidden a digit and one more"
+            " byte after it (a GB18030 decoder swallows them at the end of its input)",
+        )
 
 
 # --- the budget ---------------------------------------------------------------------------------------
