@@ -976,8 +976,10 @@ def _ends_unsure(last: str, data: bytes, holes: list[int], margins: list[float],
     single byte was re-ranked, and its margin is the re-ranking's; one that lost more, the search's:
     ``考`` of ``…建设考`` lost two of its three bytes in UTF-8 read as GB18030, and ``者`` led by 4.3)."""
     enc = _encode_char(last, codec)
-    start = len(data) - len(enc) if enc is not None else len(data)
-    if enc is None or holes[-1] < start:
+    if enc is None:
+        return False
+    start = len(data) - len(enc)
+    if holes[-1] < start:
         return False  # the last lost byte is not in the last character
     if _cjkscore.is_han(last):
         if not _context.available():

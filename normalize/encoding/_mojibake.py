@@ -198,10 +198,6 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
     return "".join(out), changes
 
 
-_GB18030_READ = {"mojibake.utf8-as-gb18030": "utf-8", "mojibake.misaligned-gb18030": "gb18030"}
-"""The repairs of text read by a GB18030 decoder that loses bytes, with the codec the text was written in."""
-
-
 def _note_swallowed_at_end(text: str, changes: list[Change]) -> None:
     """Say in its note when the repair that ends ``text`` read its final U+FFFD as one lost byte that
     may have been more.  At the end of its input a GB18030 decoder (Python's, iconv's, WHATWG's) turns
@@ -478,6 +474,16 @@ LOSSLESS: tuple[tuple[str, str, str], ...] = (
     ("mojibake.big5-as-gb18030", "gb18030", "cp950"),
 )
 """Codec pairs where the wrong decode loses no byte, so a whole line can be re-read."""
+_GB18030_READ = {
+    **{
+        kind: true
+        for kind, reader, true in HYPOTHESES
+        if reader == "gb18030" and (kind, reader, true) not in LOSSLESS
+    },
+    "mojibake.misaligned-gb18030": "gb18030",
+}
+"""The repairs of text read by a GB18030 decoder that loses bytes, with the codec the text was written in
+(:func:`_note_swallowed_at_end`)."""
 SHORT_RUN = 2
 """Runs of at most this many characters (between digits or spaces) say little on their own."""
 SHORT_RUN_SLACK = 2.0

@@ -36,10 +36,9 @@ way as its simplified twin; blocks and fields keep the text as given.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from .._document import Article, Block, Change, Document, NormalizeError, lifted
 from . import _newsbody, _notdoc
@@ -333,7 +332,7 @@ class PlainTextFormat:
         if _notdoc.kind(text):  # JSON data, an XML feed: no text of a page
             return 0.0
         sample = text[:4000]
-        han = sum(1 for _ in itertools.islice(_HAN.finditer(sample), 10))
+        han = sum(1 for _ in islice(_HAN.finditer(sample), 10))
         return 0.3 if han >= 10 else (0.1 if sample.strip() else 0.0)
 
     def parse(self, doc: Document) -> None:
