@@ -211,6 +211,33 @@ def test_a_final_mark_chosen_by_a_tie_is_flagged() -> None:
     assert [c.kind for c in changes if not c.applied] == ["mojibake.unsure"]
 
 
+def test_runs_between_numbers_are_searched_again_among_their_repaired_neighbours() -> None:
+    """UTF-8 read as GB18030: each character before a digit lost its last byte, and each short run
+    between the digits was first searched between its neighbours as read (``1鏈�1鏃ヨ`` around the
+    ``月`` of ``1月1日``), where the models could not tell ``月`` from ``有``; searched again in the line
+    as repaired, every character is restored and nothing is left flagged."""
+    source = "除另有规定外，上述政策凡未注明具体期限的，执行期限为2019年1月1日至2023年12月31日。"
+    bad = source.encode("utf-8").decode("gb18030", "replace")
+    assert bad.count("\ufffd") >= 5
+    fixed, changes = repair(bad)
+    assert fixed == source
+    assert all(c.applied for c in changes)
+
+
+def test_a_line_dense_with_dates_is_not_taken_for_one_that_lost_most_bytes() -> None:
+    """A GB18030 reader of UTF-8 loses a byte only where a run of non-ASCII text ends: a line of dates
+    loses one in nearly every run, as many as a Big5 reader of UTF-8 loses (nothing to restore there),
+    but the runs are repaired; a U+FFFD inside a run still marks a line read beyond repair."""
+    source = "执行期限为2019年1月1日至2023年12月31日。"
+    bad = source.encode("utf-8").decode("gb18030", "replace")
+    assert bad.count("\ufffd") * 10 >= 3 * sum(1 for ch in bad if ord(ch) >= 0x80)
+    fixed, changes = repair(bad)
+    assert "2019年1月1日至2023年12月31日" in fixed
+    assert any(c.applied for c in changes)
+    assert _mojibake._mostly_lost(source.encode("gb18030").decode("utf-8", "replace"))
+    assert _mojibake._mostly_lost(source.encode("utf-8").decode("big5hkscs", "replace"))
+
+
 @cache
 def _reference_trigger() -> re.Pattern[str]:
     """The triggers of ``suspicious_lines`` as the one pattern of alternatives they were written as."""

@@ -156,6 +156,8 @@ class _Fix:
     confidence: float
     gain: float
     note: str = ""
+    raw_context: bool = False
+    """Searched between the raw neighbours of its span (:func:`_second_look` searches it again)."""
 
 
 def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[str, list[Change]]:
@@ -329,10 +331,11 @@ def _repair_line_doubting(line: str, offset: int) -> list[Change]:
             taken.append((fix.start, fix.end))
     fixes.sort(key=lambda f: f.start)
     fixes = _same_kind_followups(line, fixes, taken)
+    looked = _second_look(line, fixes)
     taken = [(f.start, f.end) for f in fixes]
     doubts = _DOUBTS.get() or {}
-    for f in fixes:
-        f.after = _with_doubts(line[f.start : f.end], f.after, doubts)
+    for i, f in enumerate(fixes):
+        f.after = looked.get(i) or _with_doubts(line[f.start : f.end], f.after, doubts)
     changes = [
         Change(
             f.kind,
@@ -465,8 +468,18 @@ HYPOTHESES: tuple[tuple[str, str, str], ...] = (
 def _mostly_lost(line: str) -> bool:
     """Nearly every byte became U+FFFD (UTF-8 read as Big5, GB18030 read as UTF-8): nothing to restore."""
     n = line.count("\ufffd")
-    # those readers lose a third to nine tenths of the characters; the repairable kinds lose a few
-    return n >= 3 and n * 10 >= 3 * sum(1 for ch in line if ord(ch) >= 0x80)
+    # those readers lose a third to nine tenths of the characters; the repairable kinds lose a few,
+    # and a GB18030 reader of UTF-8 loses them only where a run of non-ASCII ends (a lead byte before
+    # ASCII or the line end), which a line dense with dates and numbers has many of
+    return (
+        n >= 3
+        and n * 10 >= 3 * sum(1 for ch in line if ord(ch) >= 0x80)
+        and _FFFD_INSIDE_RE.search(line) is not None
+    )
+
+
+_FFFD_INSIDE_RE = re.compile("\ufffd+[^\x00-\x7f\ufffd]")
+"""U+FFFD inside a run of non-ASCII characters."""
 
 
 LOSSLESS: tuple[tuple[str, str, str], ...] = (
@@ -601,20 +614,93 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
             continue
         # a run of common characters may be clean text next to the damage: it must gain more
         need = FOLLOW_MIN_GAIN * len(seg) * (1 if _suspect_short(seg) else 2)
-        left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
+        # judged in the line as repaired so far (the raw neighbours are mojibake: ``1鏈�1鏃ヨ`` says
+        # nothing of the ``月`` between the digits of ``1月1日``)
+        before, rest = _repaired_around(line, sorted(fixes + extra, key=lambda f: f.start), s, e)
+        left, right = before[-CONTEXT:], rest[:CONTEXT]
+        seen = line[e : e + CONTEXT]
         for reader, true, seq in ((r, t, q) for r, t in pairs for q in _holes.reencodings(seg, r)):
             if seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            solved = _solve(seq, reader, true, left, right, e == len(line), before=line[:s], source=seg)
+            solved = _solve(
+                seq, reader, true, left, right, e == len(line), before=before, source=seg, seen=seen
+            )
             if solved is None or solved.text == seg:
                 continue
             after = solved.text
             gain = _score(left + seg + right) - _score(left + after + right)
             if gain >= need and _common_share(after) >= _common_share(seg):
                 conf = 0.7 if not solved.margins else min(0.7, _margin_conf(gain, solved.margins))
-                extra.append(_Fix(s, e, after, kind, conf, 0.0, "same codec pair as the rest of the line"))
+                note = "same codec pair as the rest of the line"
+                extra.append(_Fix(s, e, after, kind, conf, 0.0, note, raw_context=True))
                 break
     return sorted(fixes + extra, key=lambda f: f.start)
+
+
+def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
+    """Search again, in the line as repaired, the lost bytes of each repair that keeps characters it
+    is not sure of (:data:`_DOUBTS`): each run was first searched between its raw neighbours, which
+    are mojibake when they are damaged too (``1鏈�1鏃ヨ`` around the ``月`` of ``1月1日``).  Returns,
+    by index in ``fixes``, the text to write instead (the new search's best reading under the same
+    codec pair, with U+FFFD where it is not sure either)."""
+    doubts = _DOUBTS.get()
+    out: dict[int, str] = {}
+    if not doubts:
+        return out
+    for i, f in enumerate(fixes):
+        seg = line[f.start : f.end]
+        if not f.raw_context or (seg, f.after) not in doubts:
+            continue
+        before, rest = _repaired_around(line, fixes[:i] + fixes[i + 1 :], f.start, f.end)
+        left, right = before[-CONTEXT:], rest[:CONTEXT]
+        best: tuple[float, str] | None = None
+        token = _DOUBTS.set({})  # this search's doubts are this span's alone
+        try:
+            for _kind, reader, true in (h for h in HYPOTHESES if h[0] == f.kind and h not in LOSSLESS):
+                for seq in _holes.reencodings(seg, reader):
+                    if _holes.HOLE not in seq or seq.count(_holes.HOLE) > max(2, len(seq) // 6):
+                        continue
+                    solved = _solve(
+                        seq,
+                        reader,
+                        true,
+                        left,
+                        right,
+                        f.end == len(line),
+                        before=before,
+                        context=rest,
+                        source=seg,
+                        seen=line[f.end : f.end + CONTEXT],
+                    )
+                    if solved is None:
+                        continue
+                    c = _score(left + solved.text + right)
+                    if best is None or c < best[0]:
+                        best = (c, solved.doubted or solved.text)
+        finally:
+            _DOUBTS.reset(token)
+        if best is not None:
+            out[i] = best[1]
+    return out
+
+
+def _repaired_around(line: str, fixes: list[_Fix], s: int, e: int) -> tuple[str, str]:
+    """``line[:s]`` and ``line[e:]`` with ``fixes`` (sorted, none overlapping ``s:e``) applied."""
+    before: list[str] = []
+    after: list[str] = []
+    pos = 0
+    for f in fixes:
+        if f.end <= s:
+            before += [line[pos : f.start], f.after]
+            pos = f.end
+    before.append(line[pos:s])
+    pos = e
+    for f in fixes:
+        if f.start >= e:
+            after += [line[pos : f.start], f.after]
+            pos = f.end
+    after.append(line[pos:])
+    return "".join(before), "".join(after)
 
 
 FOLLOW_MIN_LINE_GAIN = 40.0
@@ -855,10 +941,12 @@ def _solve(
     free: frozenset[int] = frozenset(),
     *,
     source: str,
+    seen: str | None = None,
 ) -> _holes.Solved | None:
     """Fill the holes of ``seq`` (read by ``reader``, written in ``true``); None if nothing sensible.
     ``before``: the line before the run (default ``left``); ``source``: the span of the line the
-    reading would replace (for :data:`_DOUBTS`); the rest as :func:`._holes.solve`."""
+    reading would replace (for :data:`_DOUBTS`); ``seen``: the text after the run as the reader
+    made it (default ``right``, which may be repaired); the rest as :func:`._holes.solve`."""
     _charge_search(seq)
     solved = _holes.solve(
         seq,
@@ -866,7 +954,7 @@ def _solve(
         left,
         right,
         reader=reader,
-        after=_after(right, reader),
+        after=_after(right if seen is None else seen, reader),
         free=free,
         open_end=open_end,
         script=script,
@@ -943,7 +1031,7 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
     note = f"gain {gain:.1f} nats"
     if margins:
         note += f"; {len(margins)} lost byte(s) inferred, weakest margin {min(margins):.1f}"
-    return _Fix(s, e, after, kind, _margin_conf(gain, margins), gain, note)
+    return _Fix(s, e, after, kind, _margin_conf(gain, margins), gain, note, raw_context=True)
 
 
 def _misaligned(line: str) -> list[_Fix]:
