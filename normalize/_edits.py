@@ -28,6 +28,28 @@ def apply_edits(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
+def edited_around(text: str, edits: Iterable[tuple[int, int, str]], start: int, end: int) -> tuple[str, str]:
+    """``text[:start]`` and ``text[end:]`` with the non-overlapping ``edits`` (input coordinates) that lie
+    wholly on either side applied: the neighbourhood of a span as edited, for judging the span in it."""
+    before: list[str] = []
+    after: list[str] = []
+    pos = 0
+    rest = []
+    for s, e, repl in sorted(edits, key=lambda x: (x[0], x[1])):
+        if e <= start:
+            before += [text[pos:s], repl]
+            pos = e
+        elif s >= end:
+            rest.append((s, e, repl))
+    before.append(text[pos:start])
+    pos = end
+    for s, e, repl in rest:
+        after += [text[pos:s], repl]
+        pos = e
+    after.append(text[pos:])
+    return "".join(before), "".join(after)
+
+
 def common_ends(a: str, b: str) -> tuple[int, int]:
     """(length of the common prefix, length of the common suffix not overlapping it) of two strings:
     the region ``a[p : len(a) - q]`` -> ``b[p : len(b) - q]`` is what changed."""

@@ -96,3 +96,23 @@ def test_full_width_punctuation_between_latin_letters_is_restored(text: str, cod
     bad = text.encode(codec).decode("latin-1")
     fixed, _changes = repair(bad)
     assert fixed == text
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("拥有一块集合了存储以及WLAN的SD卡，用户就不仅仅是能够存储数据。", "gbk"),
+        ("我们支持WLAN的SD卡和USB的接口。", "gbk"),
+        ("唔識睇o個d就唔好講啦，大家都係咁。", "big5hkscs"),
+    ],
+)
+@pytest.mark.parametrize("reader", ["latin-1", "browser-1252"])
+def test_one_character_between_latin_letters_follows_its_line(text: str, codec: str, reader: str) -> None:
+    """A lone Han character between two Latin letters (WLAN|µÄ|SD) is not read alone (it may be a Latin
+    word's letter, H|Ã´|tel); in a line whose codec the other runs establish, it went through the same
+    decoder and is re-read when it reads clearly better so."""
+    data = text.encode(codec)
+    bad = data.decode("latin-1") if reader == "latin-1" else _browser(data)
+    fixed, changes = repair(bad)
+    assert fixed == text
+    assert all(c.applied for c in changes)

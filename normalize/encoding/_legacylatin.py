@@ -100,6 +100,14 @@ def readings(line: str, rival: str | None = None) -> list[Reading]:
         restored = sum(len(r.after) for r in clear)
         if clear and total >= MIN_GAIN and total >= MIN_GAIN_PER_PAIR * restored and total > best_gain:
             best = [r for r in read if r is not None and r.gain >= -WEAK_SLACK]
+            # with the line's codec known, one character between Latin letters went through it too
+            # (``WLANµÄSD`` -> ``WLAN的SD``): taken when it reads clearly better than the Latin text
+            for m, r in zip(runs, read, strict=True):
+                if r is None and _inside_word(line, m.start(), m.end()):
+                    got = _read_run(line, m.start(), m.end(), codec, name, inside_word=True)
+                    if got is not None and got.gain >= MIN_GAIN_PER_PAIR:
+                        best.append(got)
+            best.sort(key=lambda r: r.start)
             best_gain = total
     if best and rival is not None and rival != line:
         mine = _cjkscore.cost(_applied(line, best))
@@ -122,9 +130,23 @@ def _applied(line: str, found: list[Reading]) -> str:
     return "".join(parts)
 
 
-def _read_run(line: str, s: int, e: int, codec: str, name: str) -> Reading | None:
+def _inside_word(line: str, s: int, e: int) -> bool:
+    """Whether ``line[s:e]`` stands between two letters, the first ASCII (H|Ã´|tel, s|í|núk)."""
+    return line[s - 1 : s].isascii() and line[s - 1 : s].isalpha() and line[e : e + 1].isalpha()
+
+
+def _read_run(
+    line: str,
+    s: int,
+    e: int,
+    codec: str,
+    name: str,
+    *,
+    inside_word: bool = False,
+) -> Reading | None:
     """``line[s:e]`` re-read with ``codec`` (None when its bytes are not valid there), with its gain in
-    context (negative when it reads worse than the Latin text)."""
+    context (negative when it reads worse than the Latin text).  One character inside a Latin word is
+    not read unless ``inside_word`` (the line's codec is known)."""
     run = line[s:e]
     data = web_bytes(run)
     if data is None:
@@ -133,13 +155,7 @@ def _read_run(line: str, s: int, e: int, codec: str, name: str) -> Reading | Non
         new = data.decode(codec)
     except UnicodeDecodeError:
         return None
-    if (
-        len(new) == 1
-        and line[s - 1 : s].isascii()
-        and line[s - 1 : s].isalpha()
-        and line[e : e + 1].isalpha()
-        and not _CJK_PUNCT_RE.match(new)
-    ):
+    if not inside_word and len(new) == 1 and _inside_word(line, s, e) and not _CJK_PUNCT_RE.match(new):
         # one character inside a Latin word (H|Ã´|tel, s|í|núk): a Latin reading, not Chinese; but no
         # Latin word holds full-width punctuation (VoIP|¡¢|IM: 、, N|£®|P: ．)
         return None

@@ -40,7 +40,7 @@ from functools import cache
 
 from .. import _limits
 from .._document import Change
-from .._edits import common_ends
+from .._edits import common_ends, edited_around
 from . import _cjkscore, _holes, _legacylatin
 
 STEP = "mojibake"
@@ -685,22 +685,8 @@ def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
 
 
 def _repaired_around(line: str, fixes: list[_Fix], s: int, e: int) -> tuple[str, str]:
-    """``line[:s]`` and ``line[e:]`` with ``fixes`` (sorted, none overlapping ``s:e``) applied."""
-    before: list[str] = []
-    after: list[str] = []
-    pos = 0
-    for f in fixes:
-        if f.end <= s:
-            before += [line[pos : f.start], f.after]
-            pos = f.end
-    before.append(line[pos:s])
-    pos = e
-    for f in fixes:
-        if f.start >= e:
-            after += [line[pos : f.start], f.after]
-            pos = f.end
-    after.append(line[pos:])
-    return "".join(before), "".join(after)
+    """``line[:s]`` and ``line[e:]`` with ``fixes`` (none overlapping ``s:e``) applied."""
+    return edited_around(line, ((f.start, f.end, f.after) for f in fixes), s, e)
 
 
 FOLLOW_MIN_LINE_GAIN = 40.0
