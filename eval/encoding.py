@@ -497,6 +497,7 @@ def section_mojibake(simp: list[str], trad: list[str], per: int, n_clean: int) -
         "\nworse than none)."
     )
     section_in_file(simp, per)
+    section_in_document()
     print(
         "\n'or lost, flagged': also right when the only differences are characters left as U+FFFD (one per"
         "\nbyte) and reported: their bytes were lost, and nothing there could be restored with confidence"
@@ -551,6 +552,62 @@ def section_in_file(simp: list[str], per: int) -> None:
     table(
         "(c) one damaged line in a clean file of 5", ["kind", "n", "file exact", "clean lines changed"], rows
     )
+
+
+def section_in_document(per_doc: int = 4) -> None:
+    """One damaged line inside a real document (the 60 gov.cn policy texts, the rest of each clean): what
+    the document's clean lines tell the repair (the terms it repeats, whether its lines end where
+    sentences do) counts here, as it does on a user's files.  Only the damaged line is judged."""
+    from normalize.encoding import repair
+
+    docs = [p.read_text(encoding="utf-8") for p in sorted((EXTERNAL / "corpus-policy").rglob("*.txt"))[:60]]
+    if not docs:
+        return
+    rows: list[list[str]] = []
+    for kind in (
+        "utf8-as-gb18030 (simp)",
+        "gb18030-as-big5",
+        "misaligned-gb18030",
+        "misaligned-gb18030, more lost",
+    ):
+        make = KINDS[kind][1]
+        rng = random.Random(f"{kind}/in-document")
+        n = exact = flagged = wrong = 0
+        for doc in docs:
+            lines = doc.split("\n")
+            usable = [
+                i
+                for i, line in enumerate(lines)
+                if len(line) >= 20 and len(CJK.findall(line)) >= 0.5 * len(line)
+            ]
+            for i in rng.sample(usable, min(per_doc, len(usable))):
+                try:
+                    bad = make(rng, lines[i])
+                except UnicodeEncodeError:
+                    continue
+                if not bad or bad == lines[i]:
+                    continue
+                n += 1
+                text = "\n".join([*lines[:i], bad, *lines[i + 1 :]])
+                fixed, changes = repair(text)
+                out = fixed.split("\n")[i] if fixed.count("\n") == text.count("\n") else None
+                line_flagged = any(
+                    not c.applied and c.start < len(text) and _in_line(text, i, c.start) for c in changes
+                )
+                exact += out == lines[i]
+                flagged += out != lines[i] and line_flagged
+                wrong += out not in (lines[i], bad) and not line_flagged
+        rows.append([kind, str(n), pct(exact, n), pct(flagged, n), pct(wrong, n)])
+    table(
+        f"(c) one damaged line in a real policy document ({len(docs)} documents, up to {per_doc} lines each)",
+        ["kind", "n", "line exact", "flagged", "wrong"],
+        rows,
+    )
+
+
+def _in_line(text: str, i: int, pos: int) -> bool:
+    """Whether offset ``pos`` of ``text`` is on its line ``i``."""
+    return text.count("\n", 0, pos) == i
 
 
 def western_pool() -> list[str]:

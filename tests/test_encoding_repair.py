@@ -238,6 +238,58 @@ def test_a_line_dense_with_dates_is_not_taken_for_one_that_lost_most_bytes() -> 
     assert _mojibake._mostly_lost(source.encode("utf-8").decode("big5hkscs", "replace"))
 
 
+_POLICY = [
+    "关于深化农村集体经营性建设用地入市试点工作的指导意见",
+    "各省、自治区、直辖市自然资源主管部门：",
+    "为稳妥推进农村集体经营性建设用地入市试点工作，现提出以下意见。",
+    "一、农村集体经营性建设用地入市，应当符合国土空间规划和用途管制要求。",
+    "二、农村集体经济组织是集体经营性建设用地入市的实施主体，应当依法履行民主决策程序。",
+    "三、集体经营性建设用地使用权出让、出租，应当签订书面合同，载明土地界址、面积、用途和期限。",
+    "七、试点地区应当建立集体经营性建设用地基准地价体系，定期向社会公布。",
+]
+
+
+def _misaligned_at(line: str, k: int) -> str:
+    """``line`` written in GB18030 and read in two chunks split at byte ``k`` (inside a character)."""
+    data = line.encode("gb18030")
+    return data[:k].decode("gb18030", "replace") + data[k:].decode("gb18030", "replace")
+
+
+def test_a_document_repeats_its_terms() -> None:
+    """A misaligned read lost the first byte of ``性`` in ``经营性建设用地``: alone, the line keeps it
+    U+FFFD (flagged); in its document, whose clean lines repeat the term, the search's cache of the
+    document's pairs of characters restores it."""
+    line = _POLICY[3]
+    bad = _misaligned_at(line, 17)
+    alone, changes = repair(bad)
+    assert "\ufffd" in alone and any(not c.applied for c in changes)
+    doc = [*_POLICY[:3], bad, *_POLICY[4:]]
+    fixed, changes = repair("\n".join(doc))
+    assert fixed == "\n".join(_POLICY)
+    assert all(c.applied for c in changes)
+    # the term must be in the clean lines: without them, the gap stays
+    fixed, _ = repair("\n".join([_POLICY[1], bad]))
+    assert "\ufffd" in fixed
+
+
+def test_line_ends_of_a_document_set_the_end_model() -> None:
+    """A document whose lines end where sentences do (none with ``，`` or ``、``) makes a line-final
+    comma dearer than the default; one that ends lines with commas (hard-wrapped) makes it cheaper."""
+    from normalize.encoding import _bigram
+
+    assert _bigram.line_end_share([]) == _bigram.LINE_END_IS_TEXT_END
+    unwrapped = _bigram.line_end_share(["句子在这里结束。"] * 40)
+    wrapped = _bigram.line_end_share(["一行写到这里，"] * 5 + ["句子在这里结束。"] * 35)
+    assert wrapped < _bigram.LINE_END_IS_TEXT_END < unwrapped < 1.0
+    default = _bigram.end_cost("机构，")
+    token = _bigram.LINE_ENDS.set(unwrapped)
+    try:
+        assert _bigram.end_cost("机构，") > default > 0
+        assert _bigram.end_cost("机构。") < 0
+    finally:
+        _bigram.LINE_ENDS.reset(token)
+
+
 @cache
 def _reference_trigger() -> re.Pattern[str]:
     """The triggers of ``suspicious_lines`` as the one pattern of alternatives they were written as."""

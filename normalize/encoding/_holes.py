@@ -24,7 +24,8 @@ import codecs
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
@@ -416,6 +417,23 @@ _HAN_RE = re.compile(f"[{_HAN}]")
 _HAN_PAIR_RE = re.compile(f"(?=([{_HAN}][{_HAN}]))")
 
 
+DOCUMENT_PAIRS: ContextVar[frozenset[str]] = ContextVar("normalize_document_pairs", default=frozenset())
+"""The pairs of Han characters of the document's clean lines (set by :func:`._mojibake.repair`)."""
+
+
+def _doc_again(pairs: Iterable[str], context: str) -> int:
+    """How many of ``pairs`` the line does not repeat but the document's clean lines hold."""
+    doc = DOCUMENT_PAIRS.get()
+    if not doc:
+        return 0
+    return sum(1 for p in pairs if p in doc and p not in context)
+
+
+def han_pairs(text: str) -> list[str]:
+    """The overlapping pairs of Han characters of ``text``."""
+    return _HAN_PAIR_RE.findall(text)
+
+
 def _repeat_bonus(text: str, context: str = "") -> float:
     """Bonus (nats) for what ``text`` (a run as read) repeats of itself and of ``context`` (the line
     around it): Han characters seen more than once in ``text``, and pairs of Han characters seen
@@ -424,6 +442,7 @@ def _repeat_bonus(text: str, context: str = "") -> float:
     bonus = REPEAT_BONUS * sum(n - 1 for n in seen.values())
     pairs = Counter(_HAN_PAIR_RE.findall(text))
     again = sum(n - 1 + min(n, context.count(p)) for p, n in pairs.items())
+    again += _doc_again([p for p, n in pairs.items() if n == 1], text + context)
     return bonus + REPEAT_PAIR_BONUS * again
 
 
@@ -1079,7 +1098,12 @@ def _rerank(
         scored = sorted(
             (
                 _ranked_in_context(before + ch + after, script, at_end)
-                - REPEAT_PAIR_BONUS * (around.count(before[-1:] + ch) + around.count(ch + after[:1])),
+                - REPEAT_PAIR_BONUS
+                * (
+                    around.count(before[-1:] + ch)
+                    + around.count(ch + after[:1])
+                    + _doc_again([before[-1:] + ch, ch + after[:1]], around)
+                ),
                 v,
                 ch,
             )

@@ -41,7 +41,7 @@ from functools import cache
 from .. import _limits
 from .._document import Change
 from .._edits import common_ends, edited_around
-from . import _cjkscore, _holes, _legacylatin
+from . import _bigram, _cjkscore, _holes, _legacylatin
 
 STEP = "mojibake"
 MIN_GAIN = 20.0
@@ -173,6 +173,9 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
     changes: list[Change] = []
     lines = suspicious_lines(text)
     token = _METER.set(None if budget is None else _Meter(budget))
+    clean = _clean_part(text, lines)
+    doc_token = _holes.DOCUMENT_PAIRS.set(frozenset(_holes.han_pairs(clean)))
+    ends_token = _bigram.LINE_ENDS.set(_bigram.line_end_share(clean.split("\n")))
     try:
         for i, (ls, le) in enumerate(lines):
             try:
@@ -185,6 +188,8 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
                 break
     finally:
         _METER.reset(token)
+        _holes.DOCUMENT_PAIRS.reset(doc_token)
+        _bigram.LINE_ENDS.reset(ends_token)
     _note_swallowed_at_end(text, changes)
     if not any(c.applied for c in changes):
         return text, changes
@@ -198,6 +203,17 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
         pos = c.end
     out.append(text[pos:])
     return "".join(out), changes
+
+
+def _clean_part(text: str, lines: list[tuple[int, int]]) -> str:
+    """``text`` without ``lines`` (the suspicious ones)."""
+    parts: list[str] = []
+    pos = 0
+    for s, e in lines:
+        parts.append(text[pos:s])
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _note_swallowed_at_end(text: str, changes: list[Change]) -> None:
