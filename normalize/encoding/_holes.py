@@ -429,9 +429,14 @@ def _doc_again(pairs: Iterable[str], context: str) -> int:
     return sum(1 for p in pairs if p in doc and p not in context)
 
 
-def han_pairs(text: str) -> list[str]:
-    """The overlapping pairs of Han characters of ``text``."""
-    return _HAN_PAIR_RE.findall(text)
+DOCUMENT_CACHE_CHARS = 200_000
+"""How much of a document's clean text the cache of :data:`DOCUMENT_PAIRS` reads (its memory stays
+bounded however long the document: at most this many pairs)."""
+
+
+def document_pairs(text: str) -> frozenset[str]:
+    """The pairs of Han characters of the first :data:`DOCUMENT_CACHE_CHARS` characters of ``text``."""
+    return frozenset(m.group(1) for m in _HAN_PAIR_RE.finditer(text, 0, DOCUMENT_CACHE_CHARS))
 
 
 def _repeat_bonus(text: str, context: str = "") -> float:

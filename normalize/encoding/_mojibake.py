@@ -172,10 +172,12 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
         return text, []
     changes: list[Change] = []
     lines = suspicious_lines(text)
+    if not lines:
+        return text, []
     token = _METER.set(None if budget is None else _Meter(budget))
     clean = _clean_part(text, lines)
-    doc_token = _holes.DOCUMENT_PAIRS.set(frozenset(_holes.han_pairs(clean)))
-    ends_token = _bigram.LINE_ENDS.set(_bigram.line_end_share(clean.split("\n")))
+    doc_token = _holes.DOCUMENT_PAIRS.set(_holes.document_pairs(clean))
+    ends_token = _bigram.LINE_ENDS.set(_bigram.line_end_share(m.group() for m in _LINE_RE.finditer(clean)))
     try:
         for i, (ls, le) in enumerate(lines):
             try:
@@ -203,6 +205,9 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
         pos = c.end
     out.append(text[pos:])
     return "".join(out), changes
+
+
+_LINE_RE = re.compile("[^\n]+")
 
 
 def _clean_part(text: str, lines: list[tuple[int, int]]) -> str:
