@@ -1100,9 +1100,10 @@ def _rerank(
         before = (left + "".join(chars[max(0, c - _context.WINDOW) : c]))[-_context.WINDOW :]
         after = ("".join(chars[c + 1 : c + 1 + _context.WINDOW]) + right)[: _context.WINDOW]
         at_end = open_end and not right and c == len(chars) - 1
+        alone = not (_cjkscore.is_han(before[-1:] or "a") or _cjkscore.is_han(after[:1] or "a"))
         scored = sorted(
             (
-                _ranked_in_context(before + ch + after, script, at_end)
+                _ranked_in_context(before + ch + after, script, at_end, alone)
                 - REPEAT_PAIR_BONUS
                 * (
                     around.count(before[-1:] + ch)
@@ -1123,7 +1124,7 @@ def _rerank(
     return tuple(chosen), margins, doubtful
 
 
-_CONTEXT_COSTS: dict[tuple[str, int, bool], float] = {}
+_CONTEXT_COSTS: dict[tuple[str, int, bool, bool], float] = {}
 """Memo of :func:`_ranked_in_context` (a run is searched again with each codec pair and pass)."""
 
 
@@ -1133,15 +1134,15 @@ CONTEXT_WEIGHT = 1.0
 the search's models' to judge."""
 
 
-def _ranked_in_context(window: str, script: int, open_end: bool = False) -> float:
+def _ranked_in_context(window: str, script: int, open_end: bool = False, alone: bool = False) -> float:
     """:func:`ranking_cost` of ``window`` and the context model's cost of it; ``open_end``: the text
     was cut after it (its last character may begin a word: both models score it so)."""
-    key = (window, script, open_end)
+    key = (window, script, open_end, alone)
     got = _CONTEXT_COSTS.get(key)
     if got is None:
-        got = ranking_cost(window, script, open_end) + CONTEXT_WEIGHT * _context.cost(
-            window, open_end=open_end
-        )
+        got = ranking_cost(window, script, open_end)
+        if not alone:
+            got += CONTEXT_WEIGHT * _context.cost(window, open_end=open_end)
         if len(_CONTEXT_COSTS) >= _cjkscore.MEMO_SIZE:
             _CONTEXT_COSTS.clear()
         _CONTEXT_COSTS[key] = got

@@ -158,6 +158,9 @@ class _Fix:
     note: str = ""
     raw_context: bool = False
     """Searched between the raw neighbours of its span (:func:`_second_look` searches it again)."""
+    written: str = ""
+    """``after`` as written: with U+FFFD (one per byte) for the characters the search is not sure of
+    (:attr:`._holes.Solved.doubted`); empty when it is sure of all.  The line is judged on ``after``."""
 
 
 def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[str, list[Change]]:
@@ -321,14 +324,6 @@ def _score(text: str) -> float:
 
 
 def _repair_line(line: str, offset: int) -> list[Change]:
-    token = _DOUBTS.set({})
-    try:
-        return _repair_line_doubting(line, offset)
-    finally:
-        _DOUBTS.reset(token)
-
-
-def _repair_line_doubting(line: str, offset: int) -> list[Change]:
     latin = _latin(line, offset)
     legacy = _legacy_latin(line, offset, latin)
     if legacy:
@@ -354,9 +349,8 @@ def _repair_line_doubting(line: str, offset: int) -> list[Change]:
     fixes = _same_kind_followups(line, fixes, taken)
     looked = _second_look(line, fixes)
     taken = [(f.start, f.end) for f in fixes]
-    doubts = _DOUBTS.get() or {}
     for i, f in enumerate(fixes):
-        f.after = looked.get(i) or _with_doubts(line[f.start : f.end], f.after, doubts)
+        f.after = looked.get(i) or f.written or f.after
     changes = [
         Change(
             f.kind,
@@ -556,15 +550,17 @@ def _whole_line(line: str) -> list[_Fix]:
         script = _holes.script_of("".join(known)) or None  # runs with lost bytes follow the others
         hyp = (kind, reader, true)
         news: list[str] = []
+        writtens: list[str] = []
         run_margins: list[list[float]] = []
         for m, seqs in zip(runs, readings, strict=True):
             s, e = m.span()
             left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
-            got = _read_run(seqs, hyp, left, right, e == len(line), script, line[:s], source=m.group(0))
+            got = _read_run(seqs, hyp, left, right, e == len(line), script, line[:s])
             if got is None:
                 break
             news.append(got[0])
             run_margins.append(got[1])
+            writtens.append(got[3])
         else:
             # second pass: runs with lost bytes again, now with the repaired text on both sides
             alts: dict[int, tuple[str, ...]] = {}
@@ -582,11 +578,10 @@ def _whole_line(line: str) -> list[_Fix]:
                     script,
                     before,
                     rest,
-                    source=m.group(0),
                 )
                 if got is not None:
-                    news[k], run_margins[k], alts[k] = got
-            _joint(line, runs, news, alts, script, hyp[2])
+                    news[k], run_margins[k], alts[k], writtens[k] = got
+            _joint(line, runs, news, writtens, alts, script, hyp[2])
             margins = [x for ms in run_margins for x in ms]
             parts: list[str] = []
             pos = 0
@@ -599,7 +594,7 @@ def _whole_line(line: str) -> list[_Fix]:
             if gain is None:
                 continue
             fixes: list[_Fix] = []
-            for m, new in zip(runs, news, strict=True):
+            for m, new, written in zip(runs, news, writtens, strict=True):
                 s, e = m.span()
                 # judged among the other runs as re-read: would this one read better left as it was?
                 left = "".join(_spliced(line, runs, news, 0, s))[-CONTEXT:]
@@ -612,7 +607,8 @@ def _whole_line(line: str) -> list[_Fix]:
                 if new == m.group(0):
                     continue
                 note = f"whole line re-read; line gain {gain:.1f} nats, run gain {run_gain:.1f}"
-                fixes.append(_Fix(s, e, new, kind, _margin_conf(gain, margins), LINE_BONUS + run_gain, note))
+                conf = _margin_conf(gain, margins)
+                fixes.append(_Fix(s, e, new, kind, conf, LINE_BONUS + run_gain, note, written=written))
             else:
                 return fixes
     return []
@@ -643,9 +639,7 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
         for reader, true, seq in ((r, t, q) for r, t in pairs for q in _holes.reencodings(seg, r)):
             if seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            solved = _solve(
-                seq, reader, true, left, right, e == len(line), before=before, source=seg, seen=seen
-            )
+            solved = _solve(seq, reader, true, left, right, e == len(line), before=before, seen=seen)
             if solved is None or solved.text == seg:
                 continue
             after = solved.text
@@ -653,53 +647,47 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
             if gain >= need and _common_share(after) >= _common_share(seg):
                 conf = 0.7 if not solved.margins else min(0.7, _margin_conf(gain, solved.margins))
                 note = "same codec pair as the rest of the line"
-                extra.append(_Fix(s, e, after, kind, conf, 0.0, note, raw_context=True))
+                extra.append(
+                    _Fix(s, e, after, kind, conf, 0.0, note, raw_context=True, written=solved.doubted)
+                )
                 break
     return sorted(fixes + extra, key=lambda f: f.start)
 
 
 def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
     """Search again, in the line as repaired, the lost bytes of each repair that keeps characters it
-    is not sure of (:data:`_DOUBTS`): each run was first searched between its raw neighbours, which
+    is not sure of (:attr:`_Fix.written`): each run was first searched between its raw neighbours, which
     are mojibake when they are damaged too (``1鏈�1鏃ヨ`` around the ``月`` of ``1月1日``).  Returns,
     by index in ``fixes``, the text to write instead (the new search's best reading under the same
     codec pair, with U+FFFD where it is not sure either)."""
-    doubts = _DOUBTS.get()
     out: dict[int, str] = {}
-    if not doubts:
-        return out
     for i, f in enumerate(fixes):
         seg = line[f.start : f.end]
-        if not f.raw_context or (seg, f.after) not in doubts:
+        if not f.raw_context or not f.written:
             continue
         before, rest = _repaired_around(line, fixes[:i] + fixes[i + 1 :], f.start, f.end)
         left, right = before[-CONTEXT:], rest[:CONTEXT]
         best: tuple[float, str] | None = None
-        token = _DOUBTS.set({})  # this search's doubts are this span's alone
-        try:
-            for _kind, reader, true in (h for h in HYPOTHESES if h[0] == f.kind and h not in LOSSLESS):
-                for seq in _holes.reencodings(seg, reader):
-                    if _holes.HOLE not in seq or seq.count(_holes.HOLE) > max(2, len(seq) // 6):
-                        continue
-                    solved = _solve(
-                        seq,
-                        reader,
-                        true,
-                        left,
-                        right,
-                        f.end == len(line),
-                        before=before,
-                        context=rest,
-                        source=seg,
-                        seen=line[f.end : f.end + CONTEXT],
-                    )
-                    if solved is None:
-                        continue
-                    c = _score(left + solved.text + right)
-                    if best is None or c < best[0]:
-                        best = (c, solved.doubted or solved.text)
-        finally:
-            _DOUBTS.reset(token)
+        for _kind, reader, true in (h for h in HYPOTHESES if h[0] == f.kind and h not in LOSSLESS):
+            for seq in _holes.reencodings(seg, reader):
+                if _holes.HOLE not in seq or seq.count(_holes.HOLE) > max(2, len(seq) // 6):
+                    continue
+                solved = _solve(
+                    seq,
+                    reader,
+                    true,
+                    left,
+                    right,
+                    f.end == len(line),
+                    before=before,
+                    context=rest,
+                    seen=line[f.end : f.end + CONTEXT],
+                )
+                if solved is None:
+                    continue
+                c = _score(left + solved.text + right)
+                if best is None or c < best[0]:
+                    best = (c, solved.doubted or solved.text)
         if best is not None:
             out[i] = best[1]
     return out
@@ -822,12 +810,14 @@ def _joint(
     line: str,
     runs: list[re.Match[str]],
     news: list[str],
+    writtens: list[str],
     alts: dict[int, tuple[str, ...]],
     script: int | None,
     true: str,
 ) -> None:
-    """Re-choose the readings of neighbouring runs with lost bytes together (in place), so that
-    what one run opens the next can close (``〔1994〕``: each bracket alone loses to ``。``)."""
+    """Re-choose the readings of neighbouring runs with lost bytes together (in place, ``writtens``
+    too: each reading as written, see :attr:`_Fix.written`), so that what one run opens the next can
+    close (``〔1994〕``: each bracket alone loses to ``。``)."""
     lossy = sorted(alts)
 
     def near(k: int, j: int) -> bool:
@@ -849,10 +839,13 @@ def _joint(
                 _charge(2 * UNITS["model"])  # the word and the bigram model
                 costs.setdefault((t1, t2), _holes.ranking_cost(window, script))
         (t1, t2), c = min(costs.items(), key=lambda kv: kv[1])
+        w1 = writtens[k1] if t1 == news[k1] else ""
+        w2 = writtens[k2] if t2 == news[k2] else ""
         if costs[(news[k1], news[k2])] - c < JOINT_MARGIN:
-            _doubt(m1.group(0), t1, news[k1], true)
-            _doubt(m2.group(0), t2, news[k2], true)
+            w1 = _doubt(t1, w1 or t1, news[k1], true)
+            w2 = _doubt(t2, w2 or t2, news[k2], true)
         news[k1], news[k2] = t1, t2
+        writtens[k1], writtens[k2] = (w1 if w1 != t1 else ""), (w2 if w2 != t2 else "")
 
 
 def _window(line: str, runs: list[re.Match[str]], news: list[str], a: int, b: int, s: int, e: int) -> str:
@@ -867,19 +860,18 @@ def _window(line: str, runs: list[re.Match[str]], news: list[str], a: int, b: in
     return before[max(0, len(before) - (s - a)) :] + inner + after[: b - e]
 
 
-def _doubt(source: str, text: str, rival: str, codec: str) -> None:
-    """Note that the characters where ``text`` (a reading of the run ``source``) differs from
-    ``rival`` (another reading of it, nearly as good) are not sure: the line is written with U+FFFD
-    there, flagged (:data:`_DOUBTS`; one U+FFFD per byte of the character, as for a doubted lost
-    byte)."""
-    doubts = _DOUBTS.get()
-    if doubts is None or text == rival:
-        return
-    doubted = _doubted_chars(text, doubts.get((source, text), text), codec)
+def _doubt(text: str, written: str, rival: str, codec: str) -> str:
+    """``written`` (``text``, a reading of a run, as written: U+FFFD for what the search was not sure
+    of) with U+FFFD also where ``text`` differs from ``rival`` (another reading of the run, nearly as
+    good): those characters are not sure either (one U+FFFD per byte of the character, as for a
+    doubted lost byte)."""
+    if text == rival:
+        return written
+    doubted = _doubted_chars(text, written, codec)
     for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, text, rival, autojunk=False).get_opcodes():
         if op != "equal":
             doubted.update(range(i1, i2))
-    doubts[(source, text)] = "".join(
+    return "".join(
         "\ufffd" * len(ch.encode(codec, "replace")) if i in doubted else ch for i, ch in enumerate(text)
     )
 
@@ -907,15 +899,15 @@ def _read_run(
     script: int | None,
     before: str,
     context: str = "",
-    *,
-    source: str,
-) -> tuple[str, list[float], tuple[str, ...]] | None:
-    """The best reading of one run (``source``, its byte sequences ``seqs``) under ``hyp``: (text, hole
-    margins, runner-up readings); ``before``: the line before the run."""
+) -> tuple[str, list[float], tuple[str, ...], str] | None:
+    """The best reading of one run (its byte sequences ``seqs``) under ``hyp``: (text, hole margins,
+    runner-up readings, the text as written: see :attr:`_Fix.written`); ``before``: the line before
+    the run."""
     _kind, reader, true = hyp
-    best: tuple[float, str, list[float], tuple[str, ...]] | None = None
+    best: tuple[float, str, list[float], tuple[str, ...], str] | None = None
     for seq in seqs:
         alternatives: tuple[str, ...] = ()
+        written = ""
         if _holes.HOLE not in seq:
             try:
                 text, run_margins = bytes(seq).decode(true), []
@@ -924,14 +916,14 @@ def _read_run(
         else:
             if hyp in LOSSLESS or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
                 continue
-            solved = _solve(seq, reader, true, left, right, open_end, script, before, context, source=source)
+            solved = _solve(seq, reader, true, left, right, open_end, script, before, context)
             if solved is None:
                 continue
-            text, run_margins = solved.text, solved.margins
+            text, run_margins, written = solved.text, solved.margins, solved.doubted
             alternatives = tuple(t for t in solved.alternatives if "\ufffd" not in t)
         c = _score(left + text + right) if len(seqs) > 1 else 0.0
         if best is None or c < best[0]:
-            best = (c, text, run_margins, alternatives)
+            best = (c, text, run_margins, alternatives, written)
     return None if best is None else best[1:]
 
 
@@ -947,13 +939,11 @@ def _solve(
     context: str = "",
     free: frozenset[int] = frozenset(),
     *,
-    source: str,
     seen: str | None = None,
 ) -> _holes.Solved | None:
     """Fill the holes of ``seq`` (read by ``reader``, written in ``true``); None if nothing sensible.
-    ``before``: the line before the run (default ``left``); ``source``: the span of the line the
-    reading would replace (for :data:`_DOUBTS`); ``seen``: the text after the run as the reader
-    made it (default ``right``, which may be repaired); the rest as :func:`._holes.solve`."""
+    ``before``: the line before the run (default ``left``); ``seen``: the text after the run as the
+    reader made it (default ``right``, which may be repaired); the rest as :func:`._holes.solve`."""
     _charge_search(seq)
     solved = _holes.solve(
         seq,
@@ -971,26 +961,7 @@ def _solve(
     )
     if solved is None or solved.text.count("\ufffd") > solved.lost:
         return None
-    if solved.doubted:
-        doubts = _DOUBTS.get()
-        if doubts is not None:
-            doubts[(source, solved.text)] = solved.doubted
     return solved
-
-
-_DOUBTS: ContextVar[dict[tuple[str, str], str] | None] = ContextVar("normalize_mojibake_doubts", default=None)
-"""The readings of spans of the line being repaired that hold characters the models are not sure of,
-by (the span's text, the reading), each mapped to the same reading with U+FFFD there
-(:attr:`._holes.Solved.doubted`): the line is judged on its best reading, and written with the gaps
-(:func:`_with_doubts`)."""
-
-
-def _with_doubts(source: str, after: str, doubts: dict[tuple[str, str], str]) -> str:
-    """``after`` (a repair's reading of the span ``source``) with U+FFFD for the characters not sure
-    of.  Looked up by span and reading: looked up as a part of another span's reading, a doubted
-    ``。`` of one run made the sure ``。`` ending the line U+FFFD; by reading alone, a doubted reading
-    of one span would mark the same reading, sure, of another."""
-    return doubts.get((source, after), after)
 
 
 def _charge_candidates(n: int) -> None:
@@ -1011,7 +982,7 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
     if len(seg) < 2 or not _suspect(seg):
         return None
     left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
-    best: tuple[float, str, str, list[float]] | None = None
+    best: tuple[float, str, str, list[float], str] | None = None
     for (kind, reader, true), seq in _readings(seg):
         if seq.count(_holes.HOLE) > max(2, len(seq) // 6):
             continue
@@ -1022,23 +993,21 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
                 continue
             if _common_share(quick) < _common_share(seg) + 0.2:
                 continue
-        solved = _solve(
-            seq, reader, true, left, right, e == len(line), before=line[:s], context=line[e:], source=seg
-        )
+        solved = _solve(seq, reader, true, left, right, e == len(line), before=line[:s], context=line[e:])
         if solved is None:
             continue
         if _cjkscore.to_simplified(solved.text) == _cjkscore.to_simplified(seg):
             continue
         gain = _accept(_one_per_char(seg), _one_per_char(solved.doubted or solved.text), left, right)
         if gain is not None and (best is None or gain > best[0]):
-            best = (gain, kind, solved.text, solved.margins)
+            best = (gain, kind, solved.text, solved.margins, solved.doubted)
     if best is None:
         return None
-    gain, kind, after, margins = best
+    gain, kind, after, margins, written = best
     note = f"gain {gain:.1f} nats"
     if margins:
         note += f"; {len(margins)} lost byte(s) inferred, weakest margin {min(margins):.1f}"
-    return _Fix(s, e, after, kind, _margin_conf(gain, margins), gain, note, raw_context=True)
+    return _Fix(s, e, after, kind, _margin_conf(gain, margins), gain, note, raw_context=True, written=written)
 
 
 def _misaligned(line: str) -> list[_Fix]:
@@ -1073,7 +1042,7 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
     if not _suspect(line[a:end]):
         return None
     left = line[max(0, a - CONTEXT) : a]
-    best: tuple[float, str, int, list[float]] | None = None
+    best: tuple[float, str, int, list[float], str] | None = None
     trail_opts = [end]
     if end < len(line) and 0x40 <= ord(line[end]) <= 0x7E:
         trail_opts.append(end + 1)  # the ASCII byte that ended the run may be the last trail byte
@@ -1096,7 +1065,6 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
                     before=line[:a],
                     context=line[stop:],
                     free=_FIRST,
-                    source=orig,
                 )
                 if solved is None:
                     continue
@@ -1108,12 +1076,13 @@ def _misaligned_at(line: str, a: int) -> _Fix | None:
                 if gain is not None and len(cand) > len(seq) + 1:
                     gain -= INSERT_PENALTY
                 if gain is not None and (best is None or gain > best[0]):
-                    best = (gain, solved.text, stop, solved.margins)
+                    best = (gain, solved.text, stop, solved.margins, solved.doubted)
     if best is None:
         return None
-    gain, after, stop, margins = best
+    gain, after, stop, margins, written = best
     note = f"gain {gain:.1f} nats; lost lead byte inferred (margin {margins[0]:.1f})"
-    return _Fix(a, stop, after, "mojibake.misaligned-gb18030", _margin_conf(gain, margins), gain, note)
+    conf = _margin_conf(gain, margins)
+    return _Fix(a, stop, after, "mojibake.misaligned-gb18030", conf, gain, note, written=written)
 
 
 INSERT_PENALTY = 4.0
