@@ -351,3 +351,21 @@ def test_suspicious_lines_on_real_text() -> None:
     lines = [text[s:e] for s, e in _mojibake.suspicious_lines(text)]
     assert lines == [f"{rare[0]}a{rare[1]}，{rare[2]}", "ÖÐÎÄ", "锟斤拷锟斤拷"]
     assert _mojibake.suspicious_lines(text) == _reference_lines(text)
+
+
+def test_scores_at_an_open_end_are_kept_per_line_end_share() -> None:
+    """The search's memos of piece costs at a line end hold the end model's cost, which depends on the
+    document's line ends: a document repaired after another must not get the other's costs."""
+    from normalize.encoding import _bigram
+
+    got = []
+    for share in (0.5, 0.99, 0.5):
+        token = _bigram.LINE_ENDS.set(share)
+        try:
+            scored = _holes._scored("构，", 0, True)
+            assert scored is not None
+            got.append(scored[0])
+        finally:
+            _bigram.LINE_ENDS.reset(token)
+    assert got[0] < got[1]
+    assert got[0] == got[2]
