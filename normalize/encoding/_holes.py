@@ -442,12 +442,16 @@ def document_pairs(text: str) -> frozenset[str]:
 def _repeat_bonus(text: str, context: str = "") -> float:
     """Bonus (nats) for what ``text`` (a run as read) repeats of itself and of ``context`` (the line
     around it): Han characters seen more than once in ``text``, and pairs of Han characters seen
-    again in ``text`` or in ``context``."""
+    again in ``text`` or in ``context``, or else in the document's clean lines (:data:`DOCUMENT_PAIRS`,
+    once)."""
     seen = Counter(_HAN_RE.findall(text))
     bonus = REPEAT_BONUS * sum(n - 1 for n in seen.values())
     pairs = Counter(_HAN_PAIR_RE.findall(text))
-    again = sum(n - 1 + min(n, context.count(p)) for p, n in pairs.items())
-    again += _doc_again([p for p, n in pairs.items() if n == 1], text + context)
+    doc = DOCUMENT_PAIRS.get()
+    again = 0
+    for p, n in pairs.items():
+        in_line = n - 1 + min(n, context.count(p))
+        again += in_line if in_line else p in doc
     return bonus + REPEAT_PAIR_BONUS * again
 
 
