@@ -667,6 +667,8 @@ def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
             continue
         before, rest = _repaired_around(line, fixes[:i] + fixes[i + 1 :], f.start, f.end)
         left, right = before[-CONTEXT:], rest[:CONTEXT]
+        if left == line[max(0, f.start - CONTEXT) : f.start] and right == line[f.end : f.end + CONTEXT]:
+            continue  # nothing repaired next to it
         best: tuple[float, str] | None = None
         for _kind, reader, true in (h for h in HYPOTHESES if h[0] == f.kind and h not in LOSSLESS):
             for seq in _holes.reencodings(seg, reader):
