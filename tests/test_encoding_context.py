@@ -32,8 +32,9 @@ def test_traditional_text_is_scored_as_simplified() -> None:
     assert _context.cost("我是一個在熱鬧裡長大的孩子") == pytest.approx(simplified)
 
 
-def test_text_without_han_costs_nothing() -> None:
-    assert _context.cost("2019, 12/31 -- OK") == 0.0
+def test_text_without_han_or_numbers_costs_nothing() -> None:
+    assert _context.cost("Yes, -- OK!") == 0.0
+    assert _context.cost("2019, 12/31 -- OK") > 0.0  # numbers are words to the model
 
 
 def test_a_lost_byte_is_chosen_in_context() -> None:
@@ -251,10 +252,10 @@ def test_a_han_character_chosen_by_less_than_thin_han_stays_lost(monkeypatch: py
     """The re-ranking's threshold for a Han character decides: 在 of 控制在 (UTF-8 read as GB18030, its
     last byte lost before the digits) leads by between 5 and 7 nats in this line; restored at 5, left
     U+FFFD and flagged at the shipped 7."""
-    source = "会议规模控制在200人以内，会期不超过2天。"
+    source = "全年新增建设用地规模控制在300公顷以内，确保耕地保有量不减少。"
     bad = source.encode("utf-8").decode("gb18030", "replace")
     fixed, changes = repair(bad)
-    assert "控制\ufffd\ufffd\ufffd200" in fixed and [c for c in changes if not c.applied]
+    assert "控制\ufffd\ufffd\ufffd300" in fixed and [c for c in changes if not c.applied]
     monkeypatch.setattr(_holes, "THIN_HAN", 5.0)
     monkeypatch.setattr(_holes, "_CONTEXT_COSTS", {})
     fixed, changes = repair(bad)
@@ -276,3 +277,23 @@ def test_a_final_lost_byte_that_may_have_swallowed_more_is_noted(source: str, no
     assert fixed == source
     (change,) = changes
     assert change.applied and ("may also have hidden a digit" in change.note) == noted
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("于2017年", "于二〇一七年"),
+        ("坝前135米", "坝前一百三十五米"),
+        ("打造100个", "打造一百个"),
+        ("8月11日", "八月十一日"),
+        ("第1005号", "第一千零五号"),
+        ("共10人", "共十人"),
+        ("编号0231", "编号〇二三一"),
+    ],
+)
+def test_numbers_are_scored_as_they_are_said(written: str, said: str) -> None:
+    """The context model knows numbers as words (text typed as pinyin): a character next to a number
+    is judged with it, not as the end of a run of Han characters."""
+    if not _context.available():
+        pytest.fail("the context model ships with the package")
+    assert _context.cost(written) == pytest.approx(_context.cost(said))

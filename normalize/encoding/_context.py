@@ -142,7 +142,9 @@ def cost(text: str, *, open_end: bool = False) -> float:
     """How unlikely ``text`` is under the model, in nats: the sum over its runs of Han characters,
     each split into words (the best split) and scored by the trigram model (a run starts or ends a
     sentence where clause punctuation stands next to it inside ``text``).  Traditional characters
-    are scored as their simplified forms.  Only when :func:`available`.
+    are scored as their simplified forms, and numbers as they are said (:func:`_numeral`: the model
+    was trained on text typed as pinyin, where ``于2017年`` is ``于二〇一七年``, and a character next to
+    a number is otherwise judged without it).  Only when :func:`available`.
 
     ``open_end``: the text was cut after its last character, which may begin a word that the cut
     took the rest of (``…必须把稳`` of ``把稳定``): a final Han run is also scored with each of the
@@ -151,6 +153,7 @@ def cost(text: str, *, open_end: bool = False) -> float:
     the beginning of a longer one; scored only as written, a character that ends a word (``握`` of
     ``把握``) beats any that begins one, and a text cut inside a word gets the wrong one."""
     simple = _cjkscore.to_simplified(text)
+    simple = _DIGITS_RE.sub(_numeral, simple)
     total = 0.0
     for m in _HAN_RUN_RE.finditer(simple):
         s, e = m.span()
@@ -163,6 +166,32 @@ def cost(text: str, *, open_end: bool = False) -> float:
                 score = max(score, _run_score(run[:-1] + word, bos, False))
         total += score
     return -LN10 * total
+
+
+_DIGITS_RE = re.compile("[0-9]+")
+_DIGIT_NAMES = "〇一二三四五六七八九"
+
+
+def _numeral(m: re.Match[str]) -> str:
+    """A run of digits as a reader says it: a year digit by digit (``2017年`` -> ``二〇一七年``), a
+    number of up to four digits in words (``135`` -> ``一百三十五``), longer ones digit by digit."""
+    digits = m.group(0)
+    year = m.string.startswith("年", m.end())
+    if year or len(digits) > 4 or (len(digits) > 1 and digits[0] == "0"):
+        return "".join(_DIGIT_NAMES[int(d)] for d in digits)
+    n = int(digits)
+    if n == 0:
+        return "零"
+    out: list[str] = []
+    for value, name in ((1000, "千"), (100, "百"), (10, "十")):
+        q, n = divmod(n, value)
+        if q:
+            out.append(("" if (value == 10 and q == 1 and not out) else _DIGIT_NAMES[q]) + name)
+        elif out and n and not out[-1].endswith("零"):
+            out.append("零")
+    if n:
+        out.append(_DIGIT_NAMES[n])
+    return "".join(out)
 
 
 def _continuations(ch: str) -> list[str]:
