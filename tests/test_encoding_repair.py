@@ -359,13 +359,28 @@ def test_scores_at_an_open_end_are_kept_per_line_end_share() -> None:
     from normalize.encoding import _bigram
 
     got = []
-    for share in (0.5, 0.99, 0.5):
+    for share, sibling in ((0.5, ""), (0.99, ""), (0.5, ""), (0.5, "，")):
         token = _bigram.LINE_ENDS.set(share)
+        sibling_token = _bigram.SIBLING_END.set(sibling)
         try:
             scored = _holes._scored("构，", 0, True)
             assert scored is not None
             got.append(scored[0])
         finally:
+            _bigram.SIBLING_END.reset(sibling_token)
             _bigram.LINE_ENDS.reset(token)
     assert got[0] < got[1]
     assert got[0] == got[2]
+    assert got[3] < got[0]
+
+
+def test_a_line_between_two_that_end_alike_may_end_so() -> None:
+    """The items of a list end alike: a line whose neighbours both end with ``；`` (blank lines between
+    them skipped) gets that mark's bonus at its end; not when a neighbour is damaged too, or they differ."""
+    text = "（一）子女教育信息；\n\nBAD\n（三）住房租金信息；\n（四）其他。"
+    bad = (text.index("BAD"), text.index("BAD") + 3)
+    assert _mojibake._sibling_end(text, [bad], 0) == "；"
+    assert _mojibake._sibling_end(text, [bad, (bad[1] + 1, bad[1] + 11)], 0) == ""
+    other = text.replace("（三）住房租金信息；", "（三）住房租金信息。")
+    assert _mojibake._sibling_end(other, [bad], 0) == ""
+    assert _mojibake._sibling_end("BAD\n下一行；", [(0, 3)], 0) == ""

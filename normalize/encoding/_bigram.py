@@ -35,6 +35,18 @@ wrapped line pays a bounded price (-log 0.1 = 2.3 nats) for a character that nev
 taken as an end too made traditional text worse.)"""
 LINE_ENDS: ContextVar[float] = ContextVar("normalize_line_ends", default=LINE_END_IS_TEXT_END)
 """:data:`LINE_END_IS_TEXT_END` as the document being repaired shows it (:func:`line_end_share`)."""
+SIBLING_END: ContextVar[str] = ContextVar("normalize_sibling_end", default="")
+"""The mark both neighbours of the line being repaired end with, if they agree (:data:`SIBLING_BONUS`)."""
+
+
+def end_model_state() -> tuple[float, str]:
+    """What :func:`end_cost` depends on beside its text (for the memos of costs that hold it)."""
+    return LINE_ENDS.get(), SIBLING_END.get()
+
+
+SIBLING_BONUS = 3.0
+"""Cost saved (nats) by a line ending with the mark its neighbours both end with: the items of a list
+end alike (``（一）……信息；`` ``（二）……信息；``)."""
 WRAP_PRIOR_LINES = 10
 """Weight of :data:`LINE_END_IS_TEXT_END`, in lines, against what a document's own lines show."""
 WRAPPED_AT_COMMA = 0.052
@@ -168,7 +180,11 @@ def end_cost(text: str) -> float:
                 _END_RATIOS.clear()
             _END_RATIOS[text] = ratio
     lam = LINE_ENDS.get()
-    return -math.log(lam * ratio + (1 - lam))
+    cost = -math.log(lam * ratio + (1 - lam))
+    sibling = SIBLING_END.get()
+    if sibling and text.rstrip().endswith(sibling):
+        cost -= SIBLING_BONUS
+    return cost
 
 
 def _end_ratio(text: str) -> float:

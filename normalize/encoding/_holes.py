@@ -688,7 +688,7 @@ context (word model, digits, script, bigram inside, the rest of a long piece), i
 segmentation cost, and of that (at an open end) the cheapest closed and the cheapest ending in a
 word prefix; -1 for both when the word model has to be run with each context (a short piece at an
 open end: its last word prefix may start in the context)."""
-_SCORED_PIECES: dict[tuple[str, int, bool, float], _Scored | None] = {}
+_SCORED_PIECES: dict[tuple[str, int, bool, tuple[float, str] | None], _Scored | None] = {}
 
 
 def _scored(piece: str, script: int, open_last: bool) -> _Scored | None:
@@ -696,7 +696,7 @@ def _scored(piece: str, script: int, open_last: bool) -> _Scored | None:
     with each context (empty, nothing of it left after preparing, or at an open end too short to
     tell where the last word prefix starts, or without anything but spaces)."""
     # at an open end the cost holds the end model's, which depends on the document's line ends
-    key = (piece, script, open_last, _bigram.LINE_ENDS.get() if open_last else 0.0)
+    key = (piece, script, open_last, _bigram.end_model_state() if open_last else None)
     if key in _SCORED_PIECES:
         return _SCORED_PIECES[key]
     head = piece[:HEAD]
@@ -754,8 +754,8 @@ def _verify(
         grown.sort()
 
 
-_SCORES: dict[tuple[bool, int, float], dict[str, dict[str, float]]] = {}
-"""Memo of :func:`_piece_cost`: (open end, script, the end model's lambda at an open end) -> context ->
+_SCORES: dict[tuple[bool, int, tuple[float, str] | None], dict[str, dict[str, float]]] = {}
+"""Memo of :func:`_piece_cost`: (open end, script, the end model's state at an open end) -> context ->
 piece -> cost.  The same run is searched many times (each codec pair, each pass over the line, each
 rival reading of a neighbour), and within a search most states of the beam share their context, so
 most pieces are scored before."""
@@ -767,7 +767,7 @@ def _piece_scores(open_last: bool, script: int) -> dict[str, dict[str, float]]:
     if _SCORED[0] >= 4 * _cjkscore.MEMO_SIZE:
         _SCORES.clear()
         _SCORED[0] = 0
-    key = (open_last, script, _bigram.LINE_ENDS.get() if open_last else 0.0)  # see _scored
+    key = (open_last, script, _bigram.end_model_state() if open_last else None)  # see _scored
     got = _SCORES.get(key)
     if got is None:
         got = _SCORES[key] = {}

@@ -34,6 +34,7 @@ import dataclasses
 import difflib
 import itertools
 import re
+import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -185,7 +186,11 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
         for i, (ls, le) in enumerate(lines):
             try:
                 _charge(UNITS["line"])
-                changes.extend(_repair_line(text[ls:le], ls))
+                sibling_token = _bigram.SIBLING_END.set(_sibling_end(text, lines, i))
+                try:
+                    changes.extend(_repair_line(text[ls:le], ls))
+                finally:
+                    _bigram.SIBLING_END.reset(sibling_token)
             except _Spent:
                 _METER.set(None)  # what is left is bounded: ftfy's linear pass, or a flag
                 for s, e in lines[i:]:
@@ -211,6 +216,23 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
 
 
 _LINE_RE = re.compile("[^\n]+")
+
+
+def _sibling_end(text: str, lines: list[tuple[int, int]], i: int) -> str:
+    """The punctuation mark that the lines next to the suspicious line ``lines[i]`` of ``text`` (blank
+    lines skipped) both end with; empty if either is suspicious too, or they end otherwise."""
+    ls, le = lines[i]
+    p_end = len(text[:ls].rstrip())
+    p_start = text.rfind("\n", 0, p_end) + 1
+    n_start = le + len(text[le:]) - len(text[le:].lstrip())
+    n_end = text.find("\n", n_start)
+    n_end = len(text) if n_end < 0 else n_end
+    prev, nxt = text[p_start:p_end].rstrip(), text[n_start:n_end].rstrip()
+    if not prev or not nxt or prev[-1] != nxt[-1] or not unicodedata.category(prev[-1]).startswith("P"):
+        return ""
+    if any((s < p_end and e > p_start) or (s < n_end and e > n_start) for s, e in lines):
+        return ""  # a neighbour is itself suspicious
+    return prev[-1]
 
 
 def _clean_part(text: str, lines: list[tuple[int, int]]) -> str:
