@@ -41,7 +41,7 @@ from functools import cache
 
 from .. import _limits
 from .._document import Change
-from .._edits import common_ends, edited_around
+from .._edits import apply_edits, common_ends, edited_around
 from . import _bigram, _cjkscore, _holes, _legacylatin
 
 STEP = "mojibake"
@@ -179,7 +179,7 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
     if not lines:
         return text, []
     token = _METER.set(None if budget is None else _Meter(budget))
-    clean = _clean_part(text, lines)
+    clean = apply_edits(text, [(s, e, "") for s, e in lines])
     doc_token = _holes.DOCUMENT_PAIRS.set(_holes.document_pairs(clean))
     ends_token = _bigram.LINE_ENDS.set(_bigram.line_end_share(m.group() for m in _LINE_RE.finditer(clean)))
     try:
@@ -222,28 +222,22 @@ def _sibling_end(text: str, lines: list[tuple[int, int]], i: int) -> str:
     """The punctuation mark that the lines next to the suspicious line ``lines[i]`` of ``text`` (blank
     lines skipped) both end with; empty if either is suspicious too, or they end otherwise."""
     ls, le = lines[i]
-    p_end = len(text[:ls].rstrip())
+    p_end = ls
+    while p_end and text[p_end - 1].isspace():
+        p_end -= 1
     p_start = text.rfind("\n", 0, p_end) + 1
-    n_start = le + len(text[le:]) - len(text[le:].lstrip())
+    n_start = le
+    while n_start < len(text) and text[n_start].isspace():
+        n_start += 1
     n_end = text.find("\n", n_start)
     n_end = len(text) if n_end < 0 else n_end
     prev, nxt = text[p_start:p_end].rstrip(), text[n_start:n_end].rstrip()
     if not prev or not nxt or prev[-1] != nxt[-1] or not unicodedata.category(prev[-1]).startswith("P"):
         return ""
-    if any((s < p_end and e > p_start) or (s < n_end and e > n_start) for s, e in lines):
-        return ""  # a neighbour is itself suspicious
+    # a neighbour is itself suspicious (the lines are in order: only the adjacent ones can be)
+    if (i and lines[i - 1][1] > p_start) or (i + 1 < len(lines) and lines[i + 1][0] < n_end):
+        return ""
     return prev[-1]
-
-
-def _clean_part(text: str, lines: list[tuple[int, int]]) -> str:
-    """``text`` without ``lines`` (the suspicious ones)."""
-    parts: list[str] = []
-    pos = 0
-    for s, e in lines:
-        parts.append(text[pos:s])
-        pos = e
-    parts.append(text[pos:])
-    return "".join(parts)
 
 
 def _note_swallowed_at_end(text: str, changes: list[Change]) -> None:
