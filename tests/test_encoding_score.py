@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from normalize.encoding import _cjkscore
+from normalize.encoding import _cjkscore, _holes
 
 
 @pytest.mark.parametrize(
@@ -157,3 +157,34 @@ def test_a_character_whose_bytes_are_lost_is_not_made_up(monkeypatch: pytest.Mon
     assert _holes._keeping_lost(data, set(), [1, 2], (0xB8, 0x80), "utf-8") is None
     assert _holes._keeping_lost(data, {2}, [1, 2], (0xB8, 0x80), "utf-8") is None
     assert _holes._keeping_lost(data, {1, 2}, [1, 2], (0xB8, 0x80), "utf-8") == "\ufffd" * 3
+
+
+def test_free_cost_ranks_common_text_before_rare() -> None:
+    from normalize.encoding import _bigram
+
+    assert _bigram.free_cost("的发展") < _bigram.free_cost("釕鑭發")
+    assert _bigram.free_cost("") == 0.0
+    assert _bigram.free_cost("中国") == _bigram.free_cost("中國")  # scored as simplified
+
+
+def test_likeliest_keeps_the_cheapest_candidates_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_holes, "SCORED_PER_HOLE", 2)
+    cands = [(0, v, "x", b"", ("", b""), c) for v, c in enumerate([3.0, 1.0, 2.5, 0.5])]
+    assert [c[1] for c in _holes._likeliest(cands)] == [1, 3]
+
+
+def test_scoring_only_the_likeliest_candidates_finds_the_same_repair(monkeypatch: pytest.MonkeyPatch) -> None:
+    # both bytes of one character lost (thousands of candidate pairs: kept as U+FFFD either way),
+    # and lost lead bytes (restored)
+    text = "国务院关于进一步加强知识产权保护工作的通知"
+    data = text.encode("gb18030")
+    for lost in ([6, 7], [2, 12], [20]):
+        seq: list[int] = [_holes.HOLE if i in lost else b for i, b in enumerate(data)]
+        pruned = _holes.solve(seq[:30], "gb18030", "", text[15:])
+        monkeypatch.setattr(_holes, "SCORED_PER_HOLE", 10**6)
+        full = _holes.solve(seq[:30], "gb18030", "", text[15:])
+        monkeypatch.undo()
+        assert pruned is not None and full is not None
+        assert pruned.text == full.text
+        assert pruned.margins == full.margins
+        assert pruned.text == (text[:3] + "\ufffd\ufffd" + text[4:15] if lost == [6, 7] else text[:15])

@@ -167,6 +167,73 @@ def _cost(text: str, before: str) -> float:
     return total
 
 
+_FREE_COSTS: dict[str, float] = {}
+
+
+def free_cost(text: str) -> float:
+    """-log P(text) under the bigram model with no context: its first character by the unigram
+    (as a follower), the rest by the bigrams (nats; a cheap context-free ranking of a short piece).
+    Memoized."""
+    c = _FREE_COSTS.get(text)
+    if c is None:
+        if len(_FREE_COSTS) >= _cjkscore.MEMO_SIZE * 8:
+            _FREE_COSTS.clear()
+        c = _FREE_COSTS[text] = _free_cost(text)
+    return c
+
+
+def _free_cost(text: str) -> float:
+    s = _norm(_cjkscore.to_simplified(text))
+    if not s:
+        return 0.0
+    tables = _tables()
+    _rows, uni, unseen = tables
+    prev = ord(s[0])
+    total = -math.log(uni.get(prev, unseen))
+    for ch in s[1:]:
+        cp = ord(ch)
+        total -= math.log(_prob(tables, prev, cp))
+        prev = cp
+    return total
+
+
+class AfterCosts:
+    """What following ``before`` (its last character; empty = start of a line) adds to a character's
+    cost over :func:`free_cost`'s unigram: -log P(ch | before) + log P(ch) (nats; negative where the
+    pair is common).  Built once per context, called per candidate character (:meth:`of`)."""
+
+    __slots__ = ("_pairs", "_scale", "_share", "_uni", "_unseen", "_unseen_p")
+
+    def __init__(self, before: str) -> None:
+        rows, uni, unseen = _tables()
+        prev = ord(_norm(_cjkscore.to_simplified(before))[-1]) if before else ord(START)
+        row = rows.loaded.get(prev)
+        if row is None:
+            row = rows.row(prev)
+        pairs, n_a, t_a = row
+        self._pairs = pairs
+        self._uni = uni
+        self._unseen_p = unseen
+        self._scale = n_a + t_a
+        self._share = t_a / self._scale if n_a else 1.0
+        self._unseen = -math.log(self._share)
+
+    def of(self, ch: str) -> float:
+        cp = _CODES.get(ch)
+        if cp is None:
+            if len(_CODES) >= _cjkscore.MEMO_SIZE * 8:
+                _CODES.clear()
+            cp = _CODES[ch] = ord(_norm(_cjkscore.to_simplified(ch))[:1] or " ")
+        n = self._pairs.get(cp)
+        if n is None:
+            return self._unseen
+        return -math.log(n / (self._uni.get(cp, self._unseen_p) * self._scale) + self._share)
+
+
+_CODES: dict[str, int] = {}
+"""Memo of a character's code point as the bigram model reads it (simplified, digits folded)."""
+
+
 def end_cost(text: str) -> float:
     """Cost (nats) of ``text`` ending here, at a line end, relative to not knowing
     what follows: negative for a character that often ends a line (``。``, ``：``, ``）``), up to

@@ -522,7 +522,7 @@ def solve(
         # pending bytes, whether the cost was put together assuming the context and piece join)
         grown: list[tuple[float, int, int, int, str, bytes, bool]] = []
         decided = last  # whether some candidate decoded a character (so costs differ)
-        decodes: dict[bytes, list[tuple[int, str, bytes]]] = {}
+        decodes: dict[bytes, list[tuple[int, str, bytes, float]]] = {}
         parts: dict[str, _Scored | None] = {}  # the pieces' own parts, computed when first paired
         mode = last and open_end
         scores = _piece_scores(mode, script)
@@ -533,21 +533,18 @@ def solve(
         groups: dict[
             tuple[str, bytes], tuple[dict[int, tuple[float, bool]], _incremental._Context, dict[str, float]]
         ] = {}
+        # the candidates the reader lets through: (state, value, piece, pending bytes, group, cost so far
+        # plus the piece's own bigram cost)
+        cands: list[tuple[int, int, str, bytes, tuple[str, bytes], float]] = []
         for i, (c0, vals, text, head) in enumerate(beam):
             ctx = text[-LOOK:]
             opts = decodes.get(head)
             if opts is None:
                 opts = decodes[head] = _pieces(codec, head, allowed, tail, last, right)
-            group = groups.get((ctx, head))
-            if group is None:
-                memo = scores.get(ctx)
-                if memo is None:
-                    memo = scores[ctx] = {}
-                group = groups[(ctx, head)] = ({}, _incremental.context(ctx), memo)
-            costs_of, cx, memo = group
+            gkey = (ctx, head)
             prev = vals[-1] if vals else 0
             row = prev << 8
-            for v, piece, pend in opts:
+            for v, piece, pend, quick in opts:
                 if pair_reader:
                     # _reader_rejects, its common case inline: ``prev v`` one whole character
                     cls = classes[row | v] or _pair_class(pair_reader, prev, v)
@@ -560,10 +557,21 @@ def solve(
                         continue
                 if not decided and piece:
                     decided = True
-                got = costs_of.get(v)
-                if got is None:
-                    got = costs_of[v] = _cost_after(ctx, cx, piece, parts, memo, script, mode, bw)
-                grown.append((c0 + got[0], len(grown), i, v, piece, pend, got[1]))
+                cands.append((i, v, piece, pend, gkey, c0 + quick))
+        if len(cands) > SCORED_PER_HOLE and decided:
+            cands = _likeliest(cands)
+        for i, v, piece, pend, gkey, _q in cands:
+            group = groups.get(gkey)
+            if group is None:
+                memo = scores.get(gkey[0])
+                if memo is None:
+                    memo = scores[gkey[0]] = {}
+                group = groups[gkey] = ({}, _incremental.context(gkey[0]), memo)
+            costs_of, cx, memo = group
+            got = costs_of.get(v)
+            if got is None:
+                got = costs_of[v] = _cost_after(gkey[0], cx, piece, parts, memo, script, mode, bw)
+            grown.append((beam[i][0] + got[0], len(grown), i, v, piece, pend, got[1]))
         if charge is not None:
             # every candidate, and the work behind them: each piece scored, each value decoded
             charge(len(grown) + PIECE_UNITS * len(parts) + len(decodes) * len(allowed) // DECODES_PER_UNIT)
@@ -642,6 +650,34 @@ def solve(
             if len(alternatives) == ALTERNATIVES:
                 break
     return Solved(best, margins, tuple(alternatives), 0, doubted or "")
+
+
+SCORED_PER_HOLE = 48
+"""Candidates of a hole scored by the full models; when the reader lets more through, the likeliest
+by the cost so far and the bigram model on their piece alone (:func:`_likeliest`) are."""
+QUICK = 3
+"""Characters of a piece priced by :func:`._bigram.free_cost` for :func:`_likeliest`."""
+
+
+def _likeliest(
+    cands: list[tuple[int, int, str, bytes, tuple[str, bytes], float]],
+) -> list[tuple[int, int, str, bytes, tuple[str, bytes], float]]:
+    """The :data:`SCORED_PER_HOLE` candidates of ``cands`` that are cheapest by their state's cost, the
+    bigram cost of the start of their piece and of its first character after the context, in their
+    order."""
+    afters: dict[str, Callable[[str], float]] = {}
+    quick: list[tuple[float, int]] = []
+    for n, (_i, _v, piece, _pend, (ctx, _head), c) in enumerate(cands):
+        if piece:
+            last = ctx[-1:]
+            after = afters.get(last)
+            if after is None:
+                after = afters[last] = _bigram.AfterCosts(last).of
+            c += after(piece[0])
+        quick.append((c, n))
+    quick.sort()
+    order = sorted(n for _c, n in quick[:SCORED_PER_HOLE])
+    return [cands[n] for n in order]
 
 
 def _cost_after(
@@ -801,12 +837,12 @@ def _piece_cost(ctx: str, piece: str, open_last: bool, script: int) -> float:
     return c
 
 
-_PIECES: dict[tuple[str, bytes, bytes, bool, str, tuple[int, ...]], list[tuple[int, str, bytes]]] = {}
+_PIECES: dict[tuple[str, bytes, bytes, bool, str, tuple[int, ...]], list[tuple[int, str, bytes, float]]] = {}
 
 
 def _pieces(
     codec: str, head: bytes, allowed: list[int], tail: bytes, last: bool, right: str
-) -> list[tuple[int, str, bytes]]:
+) -> list[tuple[int, str, bytes, float]]:
     """(value, decoded piece, bytes of an unfinished character at its end) for each allowed value of a
     hole between ``head`` (the unfinished character before it) and ``tail`` (the known bytes up to the
     next hole) that decodes strictly; ``right`` is appended to the piece of the last hole.  Memoized:
@@ -848,14 +884,15 @@ def _pieces(
         if dec is None:
             continue
         piece, pend = dec
-        got.append((v, piece + right if last else piece, chunk[len(chunk) - pend :] if pend else b""))
+        quick = _bigram.free_cost(piece[:QUICK]) if piece else 0.0
+        got.append((v, piece + right if last else piece, chunk[len(chunk) - pend :] if pend else b"", quick))
     if len(_PIECES) >= PIECES_KEPT:
         _PIECES.clear()
     _PIECES[key] = got
     return got
 
 
-PIECES_KEPT = 512
+PIECES_KEPT = 1024
 """Entries of the memo of :func:`_pieces` (each holds the decoded pieces of every value of a hole,
 each as long as the rest of the run: kept for the searches of the same run, which come together)."""
 
