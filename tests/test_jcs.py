@@ -104,3 +104,19 @@ def test_the_seeds_records_take_the_fast_path(monkeypatch: Any) -> None:
             assert rec.bytes.endswith(b"\n")
             n += 1
     assert n >= 5
+
+
+@given(_values)
+@example({"a": [1.0, 1e-05, 1e21, 2**60, -0.0, 5e-324]})
+@example({"x": ":1.0,"})
+def test_the_quick_test_never_misses_a_number_jcs_writes_otherwise(value: Any) -> None:
+    from normalize._canonical import _ENCODER, _NOT_ES6, _maybe_not_es6
+
+    try:
+        text = _ENCODER.encode(value)
+        out = text.encode("utf-8")
+    except (ValueError, UnicodeEncodeError):
+        return  # NaN, a lone surrogate: rfc8785's path anyway
+    if _NOT_ES6.search(text):
+        assert _maybe_not_es6(out)
+    assert not _maybe_not_es6(_ENCODER.encode({"confidence": 0.95, "end": 41}).encode())

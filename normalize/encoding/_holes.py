@@ -522,7 +522,7 @@ def solve(
         # pending bytes, whether the cost was put together assuming the context and piece join)
         grown: list[tuple[float, int, int, int, str, bytes, bool]] = []
         decided = last  # whether some candidate decoded a character (so costs differ)
-        decodes: dict[bytes, list[tuple[int, str, bytes, float]]] = {}
+        decodes: dict[bytes, list[tuple[int, str, bytes]]] = {}
         parts: dict[str, _Scored | None] = {}  # the pieces' own parts, computed when first paired
         mode = last and open_end
         scores = _piece_scores(mode, script)
@@ -533,8 +533,7 @@ def solve(
         groups: dict[
             tuple[str, bytes], tuple[dict[int, tuple[float, bool]], _incremental._Context, dict[str, float]]
         ] = {}
-        # the candidates the reader lets through: (state, value, piece, pending bytes, group, cost so far
-        # plus the piece's own bigram cost)
+        # the candidates the reader lets through: (state, value, piece, pending bytes, group, cost so far)
         cands: list[tuple[int, int, str, bytes, tuple[str, bytes], float]] = []
         for i, (c0, vals, text, head) in enumerate(beam):
             ctx = text[-LOOK:]
@@ -544,7 +543,7 @@ def solve(
             gkey = (ctx, head)
             prev = vals[-1] if vals else 0
             row = prev << 8
-            for v, piece, pend, quick in opts:
+            for v, piece, pend in opts:
                 if pair_reader:
                     # _reader_rejects, its common case inline: ``prev v`` one whole character
                     cls = classes[row | v] or _pair_class(pair_reader, prev, v)
@@ -557,7 +556,7 @@ def solve(
                         continue
                 if not decided and piece:
                     decided = True
-                cands.append((i, v, piece, pend, gkey, c0 + quick))
+                cands.append((i, v, piece, pend, gkey, c0))
         if len(cands) > SCORED_PER_HOLE and decided:
             cands = _likeliest(cands)
         for i, v, piece, pend, gkey, _q in cands:
@@ -673,7 +672,7 @@ def _likeliest(
             after = afters.get(last)
             if after is None:
                 after = afters[last] = _bigram.AfterCosts(last).of
-            c += after(piece[0])
+            c += after(piece[0]) + _bigram.free_cost(piece[:QUICK])
         quick.append((c, n))
     quick.sort()
     order = sorted(n for _c, n in quick[:SCORED_PER_HOLE])
@@ -837,12 +836,12 @@ def _piece_cost(ctx: str, piece: str, open_last: bool, script: int) -> float:
     return c
 
 
-_PIECES: dict[tuple[str, bytes, bytes, bool, str, tuple[int, ...]], list[tuple[int, str, bytes, float]]] = {}
+_PIECES: dict[tuple[str, bytes, bytes, bool, str, tuple[int, ...]], list[tuple[int, str, bytes]]] = {}
 
 
 def _pieces(
     codec: str, head: bytes, allowed: list[int], tail: bytes, last: bool, right: str
-) -> list[tuple[int, str, bytes, float]]:
+) -> list[tuple[int, str, bytes]]:
     """(value, decoded piece, bytes of an unfinished character at its end) for each allowed value of a
     hole between ``head`` (the unfinished character before it) and ``tail`` (the known bytes up to the
     next hole) that decodes strictly; ``right`` is appended to the piece of the last hole.  Memoized:
@@ -884,8 +883,7 @@ def _pieces(
         if dec is None:
             continue
         piece, pend = dec
-        quick = _bigram.free_cost(piece[:QUICK]) if piece else 0.0
-        got.append((v, piece + right if last else piece, chunk[len(chunk) - pend :] if pend else b"", quick))
+        got.append((v, piece + right if last else piece, chunk[len(chunk) - pend :] if pend else b""))
     if len(_PIECES) >= PIECES_KEPT:
         _PIECES.clear()
     _PIECES[key] = got
