@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalize import process
 from normalize.encoding import _euctw
@@ -156,3 +158,19 @@ def test_taiwan_bracketed_datelines_open_the_text(fmt: str) -> None:
     assert [a["name"] for a in rec["author"]] == ["王小明"]
     rec = _tw_record("（二）關於記者／報導的規定：", fmt)  # an outline number, not a dateline
     assert rec["articleBody"].startswith("（二）關於記者")
+
+
+@given(
+    st.lists(st.text(alphabet="新华社记者报道。", min_size=0, max_size=30), min_size=2, max_size=6), st.data()
+)
+def test_pull_quote_overlap_from_counted_grams_is_the_joined_texts(
+    texts: list[str], data: st.DataObject
+) -> None:
+    from collections import Counter
+
+    from normalize.formats import plaintext
+
+    i = data.draw(st.integers(0, len(texts) - 1))
+    grams = Counter(g for x in texts for g in plaintext._grams(x))
+    others = "\n".join(x for j, x in enumerate(texts) if j != i)
+    assert plaintext._overlap_apart(texts[i], grams) == plaintext._overlap(texts[i], others)

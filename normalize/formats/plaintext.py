@@ -37,6 +37,7 @@ way as its simplified twin; blocks and fields keep the text as given.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import islice, pairwise
 
@@ -251,17 +252,39 @@ def _overlap(text: str, others: str, n: int = 6) -> float:
 
 def _remove_pull_quotes(doc: Document, blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
+    texts = [view(b.text).text for b in blocks]
+    grams: Counter[str] | None = None  # the 6-grams of every block, counted once (when first asked)
     for i, b in enumerate(blocks):
-        t = view(b.text).text
+        t = texts[i]
         single_sentence = t.count("。") <= 1 and t.endswith(("。", "！", "？")) and len(t) <= 120
         after_heading = i > 0 and (blocks[i - 1].kind == "h" or is_heading(blocks[i - 1].text))
         if i >= 2 and single_sentence and not after_heading:
-            others = "\n".join(view(x.text).text for j, x in enumerate(blocks) if j != i)
-            if _overlap(t, others) >= 0.6:
+            if "\n" in t:
+                others = "\n".join(x for j, x in enumerate(texts) if j != i)
+                share = _overlap(t, others)
+            else:
+                if grams is None:
+                    grams = Counter(g for x in texts for g in _grams(x))
+                share = _overlap_apart(t, grams)
+            if share >= 0.6:
                 _newsbody.log_removal(doc, b, "pullquote.removed", "repeats the article's own words")
                 continue
         out.append(b)
     return out
+
+
+def _grams(text: str, n: int = 6) -> list[str]:
+    return [text[i : i + n] for i in range(max(0, len(text) - n + 1))]
+
+
+def _overlap_apart(text: str, grams: Counter[str], n: int = 6) -> float:
+    """:func:`_overlap` of ``text`` (one line) with the other blocks, from the n-grams of all blocks
+    (``text``'s among them): a gram of one line is in the others joined by line feeds exactly when it
+    occurs in them more often than in ``text`` itself."""
+    own = Counter(_grams(text, n))
+    if not own:
+        return 0.0
+    return sum(k for g, k in own.items() if grams[g] > k) / sum(own.values())
 
 
 def _stitch(doc: Document, blocks: list[Block]) -> list[Block]:
