@@ -750,3 +750,21 @@ def test_the_new_head_rules_in_traditional_script_with_pinyin_and_half_width_mar
     )
     rec = _record(_page(before, head="<title>北京市兒童心理素質發展現狀調查研究報告_某某網</title>"))
     assert rec["dateCreated"] == "2003-05"
+
+
+def test_page_readers_load_only_for_a_web_page() -> None:
+    import subprocess
+
+    probe = """
+import sys
+from normalize import process_bytes
+readers = ("normalize.formats._htmlpage", "normalize.formats._htmlbyline", "normalize.formats._htmlgov")
+text = "关于印发通知的说明\\n\\n各有关单位：现将有关事项通知如下。\\n"
+assert process_bytes(text.encode(), "a.txt").records
+print(sum(m in sys.modules for m in readers), end=" ")
+page = "<html><head><title>标题</title></head><body><article><h1>标题</h1><p>"
+assert process_bytes((page + "正文内容。" * 30 + "</p></article></body></html>").encode(), "a.html").records
+print(sum(m in sys.modules for m in readers))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "3"]

@@ -23,11 +23,8 @@ import lxml.etree
 
 from .._document import Article, Document, NormalizeError, noted
 from . import _htmldom as dom
-from . import _htmlgov as hgov
-from . import _htmlmain as hm
 from . import _htmlmeta as hmeta
 from . import _notdoc
-from ._htmlpage import NOTE_MAX, Page
 
 _HTML_START = re.compile(
     r"\A(?:\ufeff|\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>])", re.I | re.S
@@ -62,6 +59,11 @@ class HtmlFormat:
         return 0.5 if markup >= 0.1 and structure >= 2 else 0.0
 
     def parse(self, doc: Document) -> None:
+        # the page readers compile many patterns (50 ms): a process given no web page never loads them
+        from . import _htmlgov as hgov
+        from . import _htmlmain as hm
+        from ._htmlpage import NOTE_MAX, Page
+
         root = dom.parse(doc.text)
         meta = hmeta.read(root)
         dom.strip_invisible(root)
