@@ -126,3 +126,24 @@ def test_after_the_budget_a_latin_line_is_still_repaired() -> None:
     assert fixed.splitlines() == [BAD[0], LINES[1], BAD[2]]
     assert [c.kind for c in changes] == [UNSEARCHED, "mojibake.utf8-as-latin1", UNSEARCHED]
     assert [c.applied for c in changes] == [False, True, False]
+
+
+def test_candidates_ranked_but_not_scored_are_charged_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from normalize.encoding import _holes
+
+    # both bytes of a character lost: thousands of pairs are ranked, only SCORED_PER_HOLE scored
+    text = "国务院关于进一步加强知识产权保护工作的通知"
+    data = text.encode("gb18030")
+    seq: list[int] = [_holes.HOLE if i in (6, 7) else b for i, b in enumerate(data)]
+    ranked: list[int] = []
+    real = _holes._likeliest
+
+    def likeliest(cands: list[Any]) -> list[Any]:
+        ranked.append(len(cands))
+        return real(cands)
+
+    monkeypatch.setattr(_holes, "_likeliest", likeliest)
+    charged: list[int] = []
+    assert _holes.solve(seq, "gb18030", "", "", charge=charged.append) is not None
+    assert ranked and ranked[-1] > 20 * _holes.SCORED_PER_HOLE
+    assert charged[-1] >= ranked[-1]

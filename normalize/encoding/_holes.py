@@ -557,7 +557,8 @@ def solve(
                 if not decided and piece:
                     decided = True
                 cands.append((i, v, piece, pend, gkey, c0))
-        if len(cands) > SCORED_PER_HOLE and decided:
+        found = len(cands)
+        if found > SCORED_PER_HOLE and decided:
             cands = _likeliest(cands)
         for i, v, piece, pend, gkey, _q in cands:
             group = groups.get(gkey)
@@ -572,8 +573,9 @@ def solve(
                 got = costs_of[v] = _cost_after(gkey[0], cx, piece, parts, memo, script, mode, bw)
             grown.append((beam[i][0] + got[0], len(grown), i, v, piece, pend, got[1]))
         if charge is not None:
-            # every candidate, and the work behind them: each piece scored, each value decoded
-            charge(len(grown) + PIECE_UNITS * len(parts) + len(decodes) * len(allowed) // DECODES_PER_UNIT)
+            # every candidate (ranked, if not scored), and the work behind them: each piece scored, each
+            # value decoded
+            charge(found + PIECE_UNITS * len(parts) + len(decodes) * len(allowed) // DECODES_PER_UNIT)
         if not grown:
             return None
         grown.sort()
