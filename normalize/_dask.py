@@ -104,6 +104,8 @@ class Plan:
     archive: str | None = None
     """Archive root the workers ingest into (on the client's host), or None."""
     key: str = "path"
+    durable: bool = True
+    """Whether the archive fsyncs what the workers ingest (``--no-fsync``: not)."""
     fingerprint: str = ""
 
     @property
@@ -202,13 +204,15 @@ def run_task(seq: int, batch: Sequence[AnyItem], plan: Plan, part: int | None = 
     if plan.receipts:
         out.results = [receipt(r, out.shard.name if out.shard else None) for r in results]
     if plan.archive is not None:
-        _ingest(plan.archive, plan.key, results, out.results)
+        _ingest(plan.archive, plan.key, results, out.results, durable=plan.durable)
     out.write_s = time.perf_counter() - t2
     out.end = time.time()
     return out
 
 
-def _ingest(root: str, key: str, results: Sequence[Result], receipts: Sequence[Result]) -> None:
+def _ingest(
+    root: str, key: str, results: Sequence[Result], receipts: Sequence[Result], *, durable: bool = True
+) -> None:
     """Ingest ``results`` as the command's archive sink does (the same sink, run here: one archive
     policy), noting on each receipt what the archive did.  The sink is opened for the batch and closed
     after it: its SQLite connection belongs to the thread that opened it."""
@@ -216,7 +220,7 @@ def _ingest(root: str, key: str, results: Sequence[Result], receipts: Sequence[R
 
     notes = [rec for rec in receipts if isinstance(rec, Receipt)]
     try:
-        sink = _ArchiveSink(Path(root), key)
+        sink = _ArchiveSink(Path(root), key, durable=durable)
     except Exception as exc:  # the archive cannot be opened: these inputs are not archived
         for rec in notes:
             rec.archive_errors = [f"not archived: {exc}"]
@@ -323,8 +327,9 @@ class DaskRun:
     (``shard_format`` ``jsonl`` or ``parquet``), the client writes ``manifest.json`` once every batch is
     done, and :meth:`results` yields :class:`Receipt` values.  ``archive`` with ``ingest="workers"``: the
     workers ingest into that archive (on the client's host: its locks and index are same-host; ``key``
-    ``path`` only, whose ids the command checks are distinct before any work); with ``ingest="client"``
-    the archive is only checked here, the caller ingests the results.  ``storage_options``: fsspec options
+    ``path`` only, whose ids the command checks are distinct before any work; ``durable=False``: without
+    fsync, as ``--no-fsync``); with ``ingest="client"`` the archive is only checked here, the caller
+    ingests the results.  ``storage_options``: fsspec options
     per protocol, for inputs and shards.  ``max_items`` and ``max_bytes`` size the batches (one task
     each); ``window_per_worker`` bounds the documents in flight or waiting per worker thread (default
     :data:`normalize._worker.WINDOW_PER_JOB`, or :data:`RECEIPT_WINDOW_PER_WORKER` when only receipts
@@ -347,6 +352,7 @@ class DaskRun:
         archive: str | Path | None = None,
         ingest: str = "client",
         key: str = "path",
+        durable: bool = True,
         storage_options: StorageOptions | None = None,
         max_items: int = _worker.MAX_BATCH,
         max_bytes: int = _worker.BATCH_BYTES,
@@ -385,6 +391,7 @@ class DaskRun:
             shards_on_workers=shards_on_workers,
             archive=str(root.absolute()) if root is not None and ingest == "workers" else None,
             key=key,
+            durable=durable,
             fingerprint=_shards.fingerprint(options),
         )
         self.window_per_worker = window_per_worker or (

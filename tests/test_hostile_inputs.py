@@ -718,6 +718,7 @@ def test_path_traversal_in_front_matter_stays_inside_the_archive(tmp_path: Path)
         (["--key", "bogus"], "argument --key: 'bogus' is not path, url or field:NAME"),
         (["--key", "url", "-o", "OUT"], "--key url applies to the archive only, not to -o"),
         (["--key", "path", "--jsonl", "OUT"], "--key path applies to the archive only, not to --jsonl"),
+        (["--no-fsync", "-o", "OUT"], "--no-fsync applies to the archive only, not to -o"),
     ],
 )
 def test_option_errors_exit_2_before_any_work(
@@ -853,3 +854,26 @@ def test_a_rerun_leaves_no_stale_copy_on_the_other_side(
     assert sorted(p.name for p in (out / "_invalid").iterdir()) == []
     capsys.readouterr()
     assert main(["validate", str(out)]) == 0
+
+
+def test_no_fsync_ingests_the_same_archive_without_fsync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from normalize.archive import _writer
+
+    calls: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(_writer.os, "fsync", lambda fd: (calls.append(fd), real(fd))[1])
+    digests = {}
+    for name, extra in (("durable", []), ("fast", ["--no-fsync"])):
+        arc = tmp_path / name
+        Archive.open(arc, create=True).close()  # the root itself is always written durably
+        calls.clear()
+        assert main([str(SEEDS), "--archive", str(arc), "--jobs", "1", "-q", *extra]) == 0
+        assert (len(calls) > 0) == (name == "durable")
+        with Archive.open(arc) as a:
+            assert a.verify().ok
+            digests[name] = {i: a.head(i) for i in a.ids()}
+    assert digests["durable"] == digests["fast"] and len(digests["fast"]) == 5

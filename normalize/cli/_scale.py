@@ -119,6 +119,7 @@ def start(args: argparse.Namespace, options: Options) -> DaskRun | None:
             archive=archive_dir(args.archive) if to_archive else None,
             ingest=args.ingest,
             key=args.key or "path",
+            durable=not args.no_fsync,
             select=args.select,
         )
     except (ValueError, FileNotFoundError) as exc:
