@@ -176,7 +176,7 @@ def free_cost(text: str) -> float:
     Memoized."""
     c = _FREE_COSTS.get(text)
     if c is None:
-        if len(_FREE_COSTS) >= _cjkscore.MEMO_SIZE * 8:
+        if len(_FREE_COSTS) >= _cjkscore.MEMO_SIZE * 2:
             _FREE_COSTS.clear()
         c = _FREE_COSTS[text] = _free_cost(text)
     return c

@@ -892,7 +892,7 @@ def _pieces(
     return got
 
 
-PIECES_KEPT = 1024
+PIECES_KEPT = 512
 """Entries of the memo of :func:`_pieces` (each holds the decoded pieces of every value of a hole,
 each as long as the rest of the run: kept for the searches of the same run, which come together)."""
 
