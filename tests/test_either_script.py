@@ -229,3 +229,15 @@ def test_view_offsets_hold(text: str) -> None:
     for i in range(len(v.text)):  # each character of the view stands for the original character at its offset
         assert v.text[i] == view(text[v.at(i)]).text
         assert view(v.restore(v.text[i:] + "〔")).text == v.text[i:] + "〔"  # restored, it reads the same
+
+
+def test_paragraph_views_are_kept_but_not_whole_documents() -> None:
+    from normalize.formats import _view
+
+    paragraph = "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：" * 20  # 580 characters
+    assert _view.VIEW_MEMO_LEN < len(paragraph) <= _view.PARAGRAPH_MEMO_LEN
+    assert _view.view(paragraph) is _view.view(paragraph)
+    document = paragraph * 10  # past PARAGRAPH_MEMO_LEN: made again each time, never held
+    assert len(document) > _view.PARAGRAPH_MEMO_LEN
+    assert _view.view(document) is not _view.view(document)
+    assert _view.view(document).text == _view.view(document).text
