@@ -114,7 +114,8 @@ VIEW_MEMO_LEN = 400
 PARAGRAPH_MEMO_LEN = 4000
 PARAGRAPH_MEMO_SIZE = 64
 """Paragraphs (longer than a line, up to :data:`PARAGRAPH_MEMO_LEN` characters) whose views are kept:
-at most 1-2 MB (two strings of 4,000 characters each).  On the 1,000 bench documents, 2,658 views of 798 such paragraphs were made."""
+at most 1-2 MB (two strings of 4,000 characters each).  On the 1,000 bench documents, 2,658 views of
+798 such paragraphs were made."""
 
 
 @lru_cache(maxsize=8192)
