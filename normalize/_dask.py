@@ -329,11 +329,11 @@ class DaskRun:
     workers ingest into that archive (on the client's host: its locks and index are same-host; ``key``
     ``path`` only, whose ids the command checks are distinct before any work; ``durable=False``: without
     fsync, as ``--no-fsync``); with ``ingest="client"`` the archive is only checked here, the caller
-    ingests the results.  ``storage_options``: fsspec options
-    per protocol, for inputs and shards.  ``max_items`` and ``max_bytes`` size the batches (one task
-    each); ``window_per_worker`` bounds the documents in flight or waiting per worker thread (default
-    :data:`normalize._worker.WINDOW_PER_JOB`, or :data:`RECEIPT_WINDOW_PER_WORKER` when only receipts
-    come back); ``retries``: how often a task that raised (a storage error) is run again.
+    ingests the results.  ``storage_options``: fsspec options per protocol, for inputs and shards.
+    ``max_items`` and ``max_bytes`` size the batches (one task each); ``window_per_worker`` bounds the
+    documents in flight or waiting per worker thread (default :data:`normalize._worker.WINDOW_PER_JOB`,
+    or :data:`RECEIPT_WINDOW_PER_WORKER` when only receipts come back); ``retries``: how often a task
+    that raised (a storage error) is run again.
 
     Raises :class:`ArchiveTargetError` or :class:`ValueError` for a target it cannot write, and
     :class:`FileNotFoundError` for a source that names nothing, before any work starts.

@@ -126,13 +126,23 @@ def _prob(tables: _Tables, prev: int, cp: int) -> float:
     fetched once by the caller: this runs for every character scored)."""
     rows, uni, unseen = tables
     pu = uni.get(cp, unseen)
-    row = rows.loaded.get(prev)
+    row = rows.loaded.get(prev)  # inline: this runs for every character scored
     if row is None:
         row = rows.row(prev)
     pairs, n_a, t_a = row  # followers of prev, their total count, how many distinct
     if not n_a:
         return pu
     return (pairs.get(cp, 0) + t_a * pu) / (n_a + t_a)
+
+
+def _chain(tables: _Tables, prev: int, s: str) -> float:
+    """-log P(s | the character ``prev``) (code points; ``s`` normalized)."""
+    total = 0.0
+    for ch in s:
+        cp = ord(ch)
+        total -= math.log(_prob(tables, prev, cp))
+        prev = cp
+    return total
 
 
 _COSTS: dict[tuple[str, str], float] = {}
@@ -159,12 +169,7 @@ def _cost(text: str, before: str) -> float:
     k = len(s) - len(_norm(_cjkscore.to_simplified(text))) if before else 0
     prev = ord(s[k - 1]) if k > 0 else ord(START)
     total = sum(RARER_FORM.get(ch, 0.0) for ch in text) if not text.isascii() else 0.0
-    tables = _tables()
-    for ch in s[k:]:
-        cp = ord(ch)
-        total -= math.log(_prob(tables, prev, cp))
-        prev = cp
-    return total
+    return total + _chain(_tables(), prev, s[k:])
 
 
 _FREE_COSTS: dict[str, float] = {}
@@ -188,13 +193,8 @@ def _free_cost(text: str) -> float:
         return 0.0
     tables = _tables()
     _rows, uni, unseen = tables
-    prev = ord(s[0])
-    total = -math.log(uni.get(prev, unseen))
-    for ch in s[1:]:
-        cp = ord(ch)
-        total -= math.log(_prob(tables, prev, cp))
-        prev = cp
-    return total
+    first = ord(s[0])
+    return -math.log(uni.get(first, unseen)) + _chain(tables, first, s[1:])
 
 
 class AfterCosts:
@@ -208,9 +208,7 @@ class AfterCosts:
         rows, uni, unseen = _tables()
         prev = ord(_norm(_cjkscore.to_simplified(before))[-1]) if before else ord(START)
         row = rows.loaded.get(prev)
-        if row is None:
-            row = rows.row(prev)
-        pairs, n_a, t_a = row
+        pairs, n_a, t_a = rows.row(prev) if row is None else row
         self._pairs = pairs
         self._uni = uni
         self._unseen_p = unseen

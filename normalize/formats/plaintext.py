@@ -244,7 +244,7 @@ def _chunks(text: str, blocks: list[Block]) -> list[_Chunk]:
 
 
 def _overlap(text: str, others: str, n: int = 6) -> float:
-    grams = [text[i : i + n] for i in range(max(0, len(text) - n + 1))]
+    grams = _grams(text, n)
     if not grams:
         return 0.0
     return sum(g in others for g in grams) / len(grams)
