@@ -51,6 +51,35 @@ def test_grouped_table_reads_back_every_entry() -> None:
     assert grouped.group("x") == {} and grouped.loaded["x"] == {}
 
 
+def test_a_grouped_table_reuses_the_key_strings_of_the_table_it_shares() -> None:
+    words = {"中国": 7, "中国人": 2, "国家": 9}
+    prefixes = {"中": 9, "中国": 9, "中国人": 2, "中华": 4, "国": 9}
+
+    def table(counts: dict[str, int]) -> _tablefile.GroupedTable:
+        loaded = _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.grouped_sections(counts)))
+        return _tablefile.GroupedTable(loaded, float)
+
+    shared = table(words)
+    alone = table(prefixes)
+    loaded = _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.grouped_sections(prefixes)))
+    sharing = _tablefile.GroupedTable(loaded, float, shared)
+    assert sharing.items() == alone.items() == {k: float(n) for k, n in prefixes.items()}
+    word_keys = {k: k for k in shared.items()}
+    for key in sharing.items():
+        assert (key is word_keys[key]) if key in words else key not in word_keys
+
+
+def test_built_rows_share_their_code_points() -> None:
+    pairs = {1: {20013: 5, 22269: 1}, 2: {20013: 2}, 3: {22269: 4}}
+    rows = _tablefile.RowTable(
+        _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.row_sections(pairs)))
+    )
+    seconds = [
+        next(k for k in rows.row(a)[0] if k == b) for a, b in ((1, 20013), (2, 20013), (1, 22269), (3, 22269))
+    ]
+    assert seconds[0] is seconds[1] and seconds[2] is seconds[3]
+
+
 def test_row_table_reads_back_every_row() -> None:
     pairs = {2: {20013: 5, 0x20000: 1}, 20013: {22269: 70000, 3: 2}, 0x20000: {2: 1}}
     table = _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.row_sections(pairs)))
@@ -129,9 +158,12 @@ def test_shipped_readings_are_pypinyins() -> None:
 
     from normalize.text import _pinyin
 
-    index, readings, bases = _pinyin._table()
-    assert {ord(ch): readings[i] for ch, i in index.items()} == pinyin_dict
-    assert "lv" in bases and "you" in bases and "de" in bases
+    table = _pinyin._table()
+    assert table.items() == pinyin_dict
+    assert "lv" in table.bases and "you" in table.bases and "de" in table.bases
+    assert (
+        table.of("〇") == pinyin_dict[ord("〇")] and table.of("a") is None and table.of("\U0010ffff") is None
+    )
     assert _pinyin.char_readings("優") >= {("you", 1)}
 
 

@@ -104,7 +104,7 @@ def _prefix_costs() -> _tablefile.GroupedTable:
     table = _tablefile.load(_tablefile.PREFIXES)
     table.params(max_prefix=MAX_PREFIX)
     log_total = math.log(table.ints("total")[0])
-    return _tablefile.GroupedTable(table, lambda f: log_total - math.log(f) + PREFIX_PENALTY)
+    return _tablefile.GroupedTable(table, lambda f: log_total - math.log(f) + PREFIX_PENALTY, _tables()[0])
 
 
 @cache

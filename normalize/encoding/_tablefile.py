@@ -211,11 +211,17 @@ class GroupedTable:
     first use.  The hot loop of :func:`._cjkscore.cost` reads :attr:`loaded` directly and calls
     :meth:`group` only for a character it has not met yet."""
 
-    __slots__ = ("_count_ids", "_key_ends", "_rests", "_text_ends", "_values", "_where", "loaded")
+    __slots__ = ("_count_ids", "_key_ends", "_rests", "_shared", "_text_ends", "_values", "_where", "loaded")
 
-    def __init__(self, table: Table, cost: Callable[[int], float]) -> None:
-        """``cost``: the value of a key, from its count (computed once per distinct count)."""
+    def __init__(
+        self, table: Table, cost: Callable[[int], float], shared: GroupedTable | None = None
+    ) -> None:
+        """``cost``: the value of a key, from its count (computed once per distinct count); ``shared``:
+        a table holding many of the same keys (the words of the word prefixes), whose key strings
+        this one's groups reuse instead of holding equal copies (built, the tables hold one another's
+        groups whole: half a million keys of 2-4 characters cost about 80 bytes each)."""
         self.loaded: dict[str, dict[str, float]] = {}
+        self._shared = shared
         self._where = {ch: g for g, ch in enumerate(table.text("firsts"))}
         self._rests = bytes(table.raw["rests"])
         self._text_ends = table.ints("text_ends")
@@ -233,7 +239,14 @@ class GroupedTable:
             rests = self._rests[t0 : self._text_ends[g]].decode(TEXT).split("\n")
             values = self._values
             ids = self._count_ids[k0 : self._key_ends[g]]
-            out = dict(zip(map(first.__add__, rests), [values[i] for i in ids], strict=True))
+            keys: Iterable[str] = map(first.__add__, rests)
+            if self._shared is not None:
+                other = self._shared.loaded.get(first)
+                if other is None:
+                    other = self._shared.group(first)
+                same = {k: k for k in other}
+                keys = [same.get(k, k) for k in keys]
+            out = dict(zip(keys, [values[i] for i in ids], strict=True))
         self.loaded[first] = out
         return out
 
@@ -274,7 +287,7 @@ class RowTable:
     """``first -> {second: count}`` (code points) read from :func:`row_sections`, each row built on
     first use together with its sum and size (one lookup per character in :func:`._bigram._prob`)."""
 
-    __slots__ = ("_counts", "_ends", "_seconds", "_where", "loaded", "total")
+    __slots__ = ("_counts", "_ends", "_ints", "_seconds", "_where", "loaded", "total")
 
     def __init__(self, table: Table) -> None:
         self.loaded: dict[int, Row] = {}
@@ -282,6 +295,9 @@ class RowTable:
         self._seconds = table.ints("seconds")
         self._counts = table.ints("counts")
         self._where = {a: g for g, a in enumerate(table.ints("firsts"))}
+        self._ints: dict[int, int] = {}
+        """One int object per code point met in a row (the rows, built, share them: 9 of 10 of their
+        entries hold a second character that some other row holds too)."""
         self.total: int = sum(self._counts)
         """The sum of all counts."""
 
@@ -293,7 +309,9 @@ class RowTable:
             s = self._ends[g - 1] if g else 0
             e = self._ends[g]
             counts = self._counts[s:e]
-            out = (dict(zip(self._seconds[s:e], counts, strict=True)), sum(counts), e - s)
+            same = self._ints
+            seconds = [same.setdefault(b, b) for b in self._seconds[s:e]]
+            out = (dict(zip(seconds, counts, strict=True)), sum(counts), e - s)
         self.loaded[first] = out
         return out
 
