@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import pairwise
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from normalize._document import Change
 from normalize._edits import _steps, replay
 from normalize.text import TextOptions, normalize_body, normalize_field
 
@@ -156,3 +158,39 @@ def test_a_step_that_runs_again_next_pass_is_logged_as_one_step() -> None:
     assert replay(source, log, "articleBody") == final == "甲" * 6 + "乙" * 31 + "丙" * 3
     # without the merge, the two runs read as one step, in the first run's coordinates: wrong
     assert replay(source, first + second, "articleBody") != final
+
+
+def _every_step_each_pass(text: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+    """The stage as it ran before it skipped steps: every step in every pass."""
+    from normalize import text as stage
+
+    changes: list[Change] = []
+    for _ in range(stage.MAX_PASSES):
+        made: list[Change] = []
+        for step in stage._STEPS:
+            text, got = step(text, "t", options, body)
+            made.extend(got)
+        seen = Counter(stage._flag_key(c) for c in changes if not c.applied)
+        fresh = []
+        for c in made:
+            if not c.applied and seen[stage._flag_key(c)] > 0:
+                seen[stage._flag_key(c)] -= 1
+                continue
+            fresh.append(c)
+        changes = stage._joined(changes, fresh)
+        if not any(c.applied for c in made):
+            break
+    return text, changes
+
+
+@SETTINGS
+@given(messy, st.sampled_from(["zh-Hans", "zh-Hant", "zh-TW", "keep"]), st.booleans())
+@example("（?A\n0:)", "zh-Hans", True)
+@example("据 (yōu)（jù）", "zh-Hans", False)
+@example("優(yóu)化 據(yōu)", "zh-Hans", False)
+def test_a_pass_skips_only_steps_that_would_change_nothing(text: str, script: str, body: bool) -> None:
+    """A pass after the first stops after the last step that changed the text in the pass before, when it
+    changed nothing itself: the same text and log as running every step."""
+    options = TextOptions(script=script)
+    normalize = normalize_body if body else normalize_field
+    assert normalize(text, "t", options) == _every_step_each_pass(text, options, body)

@@ -61,8 +61,9 @@ pass, which changes nothing; the third is a bound, not a norm."""
 
 def _run(text: str, target: str, options: TextOptions, *, body: bool) -> tuple[str, list[Change]]:
     changes: list[Change] = []
+    last = len(_STEPS) - 1
     for _ in range(MAX_PASSES):
-        text, made = _pass(text, target, options, body=body)
+        text, made, last = _pass(text, target, options, body, last)
         seen = Counter(_flag_key(c) for c in changes if not c.applied)
         fresh: list[Change] = []
         for c in made:
@@ -110,26 +111,54 @@ def _flag_key(c: Change) -> tuple[str, str]:
     return (c.kind, unicodedata.normalize("NFKC", c.before))
 
 
-def _pass(text: str, target: str, options: TextOptions, *, body: bool) -> tuple[str, list[Change]]:
+def _step_whitespace(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+    return normalize_whitespace(text, target, body=body) if options.whitespace else (text, [])
+
+
+def _step_pinyin(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+    return remove_pinyin(text, target) if options.pinyin else (text, [])
+
+
+def _step_script(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+    return convert_script(text, target, options.script) if options.script != "keep" else (text, [])
+
+
+def _step_punctuation(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+    return (
+        fullwidth_punctuation(text, target, ellipsis=options.ellipsis) if options.punctuation else (text, [])
+    )
+
+
+def _step_quotes(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+    return convert_quotes(text, target, options.script) if options.punctuation else (text, [])
+
+
+def _step_paragraphs(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+    return join_paragraphs(text, target) if body and options.paragraphs else (text, [])
+
+
+_STEPS = (_step_whitespace, _step_pinyin, _step_script, _step_punctuation, _step_quotes, _step_paragraphs)
+"""The steps of a pass, in order (the module docstring)."""
+
+
+def _pass(
+    text: str, target: str, options: TextOptions, body: bool, until: int
+) -> tuple[str, list[Change], int]:
+    """One pass of the steps over ``text``: its text, its changes and the index of the last step that
+    applied one (-1 if none did).  ``until``: the index of the last step that applied a change in the
+    pass before.  The steps after it then saw the text this pass starts from and changed nothing: while
+    this pass changes nothing either, they would see it again, and they are not run (the flags they
+    would raise again are the ones the pass before raised, which :func:`_run` drops)."""
     changes: list[Change] = []
-    if options.whitespace:
-        text, c = normalize_whitespace(text, target, body=body)
-        changes.extend(c)
-    if options.pinyin:
-        text, c = remove_pinyin(text, target)
-        changes.extend(c)
-    if options.script != "keep":
-        text, c = convert_script(text, target, options.script)
-        changes.extend(c)
-    if options.punctuation:
-        text, c = fullwidth_punctuation(text, target, ellipsis=options.ellipsis)
-        changes.extend(c)
-        text, c = convert_quotes(text, target, options.script)
-        changes.extend(c)
-    if body and options.paragraphs:
-        text, c = join_paragraphs(text, target)
-        changes.extend(c)
-    return text, changes
+    last = -1
+    for i, step in enumerate(_STEPS):
+        if i > until and last < 0:
+            break
+        text, made = step(text, target, options, body)
+        changes.extend(made)
+        if any(c.applied for c in made):
+            last = i
+    return text, changes, last
 
 
 @cache
