@@ -19,6 +19,7 @@ every text whole.
 
 from __future__ import annotations
 
+import array
 import bisect
 import codecs
 import math
@@ -264,8 +265,14 @@ character begun)."""
 _PAIR_CLASSES: dict[str, bytearray] = {}
 """codec -> the class of each byte pair (index ``a << 8 | b``; 0 = not yet asked): 64 kB a codec,
 filled as pairs are met, never emptied."""
+_PAIR_CHARS: dict[str, array.array[int]] = {}
+"""codec -> the character of each byte pair of class BOTH or FIRST that makes one (its code point + 1;
+0 = not yet asked, :data:`_SEVERAL` = two characters): 256 kB a codec, filled as pairs are met, never
+emptied (a search for a character both of whose bytes were lost meets some 24,000 pairs at once)."""
+_SEVERAL = 0xFFFFFFFF
 _PAIR_TEXTS: dict[tuple[str, int], str] = {}
-"""(codec, ``a << 8 | b``) -> the text of a pair of class BOTH or FIRST (a bounded memo)."""
+"""(codec, ``a << 8 | b``) -> the text of a pair of class BOTH or FIRST that makes two characters
+(ASCII ``ab``; a bounded memo)."""
 
 
 _NO_CLASSES = bytearray()
@@ -300,13 +307,24 @@ def _pair_class(codec: str, a: int, b: int) -> int:
 
 def _pair_text(codec: str, i: int) -> str:
     """The text of the byte pair ``i`` (``a << 8 | b``) of class BOTH or FIRST."""
-    got = _PAIR_TEXTS.get((codec, i))
+    chars = _PAIR_CHARS.get(codec)
+    if chars is None:
+        chars = _PAIR_CHARS[codec] = array.array("I", bytes(4 << 16))
+    cp = chars[i]
+    if cp and cp != _SEVERAL:
+        return chr(cp - 1)
+    got = _PAIR_TEXTS.get((codec, i)) if cp else None
     if got is None:
         start = _start(codec, bytes((i >> 8, i & 0xFF)))
         assert start is not None
+        got = start[0]
+        if len(got) == 1:
+            chars[i] = ord(got) + 1
+            return got
+        chars[i] = _SEVERAL
         if len(_PAIR_TEXTS) >= _cjkscore.MEMO_SIZE:
             _PAIR_TEXTS.clear()
-        got = _PAIR_TEXTS[(codec, i)] = start[0]
+        _PAIR_TEXTS[(codec, i)] = got
     return got
 
 
