@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import itertools
 import re
 import unicodedata
 from functools import cache
@@ -113,14 +114,8 @@ class _Readings:
         t = _tablefile.load(_tablefile.PINYIN)
         self._codes = array.array("I", map(ord, t.text("chars")))
         self._text = t.text("readings")
-        starts = [0]
-        find = self._text.find
-        at = find("\n")
-        while at >= 0:
-            starts.append(at + 1)
-            at = find("\n", at + 1)
-        starts.append(len(self._text) + 1)
-        self._starts = array.array("I", starts)
+        lines = self._text.split("\n")  # where each character's line starts, and the end of the last
+        self._starts = array.array("I", [0, *itertools.accumulate(len(line) + 1 for line in lines)])
         self.bases = frozenset(t.text("bases").split())
 
     def of(self, ch: str) -> str | None:
@@ -129,13 +124,14 @@ class _Readings:
         i = bisect.bisect_left(self._codes, code)
         if i == len(self._codes) or self._codes[i] != code:
             return None
-        return self._text[self._starts[i] : self._starts[i + 1] - 1]
+        return self._line(i)
 
     def items(self) -> dict[int, str]:
         """Every code point with its readings (for tests and tools)."""
-        return {
-            code: self._text[self._starts[i] : self._starts[i + 1] - 1] for i, code in enumerate(self._codes)
-        }
+        return {code: self._line(i) for i, code in enumerate(self._codes)}
+
+    def _line(self, i: int) -> str:
+        return self._text[self._starts[i] : self._starts[i + 1] - 1]
 
 
 @cache
