@@ -28,7 +28,7 @@ from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from . import _read, _watchdog
+from . import _memo, _read, _watchdog
 from .pipeline import Options, Result, process, process_bytes, unread
 
 
@@ -120,8 +120,35 @@ BACKSTOP_GRACE = 5.0
 
 def run_batch(items: Sequence[Item], options: Options) -> list[Result]:
     """Normalize ``items``; one slimmed :class:`Result` per item, in order.  Never raises for a bad
-    document (its result carries the error), also past a limit: each runs under the watchdog."""
-    return [slim(_run(item, options)) for item in items]
+    document (its result carries the error), also past a limit: each runs under the watchdog.
+    Every :data:`RENEW_EVERY` documents run in this process, its memos are renewed first."""
+    results = []
+    for item in items:
+        _renew_when_due()
+        results.append(slim(_run(item, options)))
+    return results
+
+
+RENEW_EVERY = 5_000
+"""Documents a process runs between two renewals of its memos (:func:`normalize._memo.renew`: the
+memos and the model tables' built groups are emptied, the freed heap given back).  A process that
+never renews keeps growing: over the bench corpus in one process, 248 MB at 5,000 documents, 265 MB
+at 12,500, 298 MB at 100,000, with no live object growing (heap left behind by memos filled and
+emptied).  Renewed every 2,500 documents, the same process stayed at 231-236 MB up to 12,500, for
+1.6% more CPU time (about 1 s a renewal: the memos refill within a few hundred documents).  A pool's
+workers are replaced before they get here (:data:`DOCS_PER_WORKER`); the command's own process
+(``--jobs 1``) and a Dask worker are not."""
+
+_ran = 0
+"""Documents run in this process since its memos were last renewed."""
+
+
+def _renew_when_due() -> None:
+    global _ran
+    if _ran >= RENEW_EVERY:
+        _memo.renew()
+        _ran = 0
+    _ran += 1
 
 
 def _run(item: Item, options: Options) -> Result:

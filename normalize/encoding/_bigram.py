@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from functools import cache
 
+from .. import _memo
 from . import _cjkscore, _tablefile
 
 NUMBER = "#"
@@ -145,8 +146,8 @@ def _chain(tables: _Tables, prev: int, s: str) -> float:
     return total
 
 
-_COSTS: dict[tuple[str, str], float] = {}
-_END_RATIOS: dict[str, float] = {}
+_COSTS: dict[tuple[str, str], float] = _memo.memo({})
+_END_RATIOS: dict[str, float] = _memo.memo({})
 
 
 def cost(text: str, before: str = "") -> float:
@@ -172,7 +173,7 @@ def _cost(text: str, before: str) -> float:
     return total + _chain(_tables(), prev, s[k:])
 
 
-_FREE_COSTS: dict[str, float] = {}
+_FREE_COSTS: dict[str, float] = _memo.memo({})
 
 
 def free_cost(text: str) -> float:
@@ -228,7 +229,7 @@ class AfterCosts:
         return -math.log(n / (self._uni.get(cp, self._unseen_p) * self._scale) + self._share)
 
 
-_CODES: dict[str, int] = {}
+_CODES: dict[str, int] = _memo.memo({})
 """Memo of a character's code point as the bigram model reads it (simplified, digits folded)."""
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
+from .. import _memo
 from . import _tablefile
 
 MAX_WORD = 4
@@ -145,7 +146,7 @@ per character.  A memo holds at most MEMO_SIZE strings of at most MEMO_MAX_LEN c
 so memory stays flat however long the run."""
 MEMO_MAX_LEN = 256
 """Longest text memoized: longer texts (whole documents scored by detection) are rarely scored twice."""
-_SIMPLIFIED: dict[str, str] = {}
+_SIMPLIFIED: dict[str, str] = _memo.memo({})
 
 
 def to_simplified(text: str) -> str:
@@ -172,7 +173,7 @@ def _is_han(cp: int) -> bool:
     )
 
 
-@cache
+@_memo.cache
 def char_class_cost(ch: str) -> float:
     """Cost of a non-dictionary character by its class."""
     cp = ord(ch)
@@ -217,8 +218,8 @@ def char_class_cost(ch: str) -> float:
     return OTHER_COST["symbol"]
 
 
-_COSTS: dict[str, float] = {}
-_OPEN_COSTS: dict[str, float] = {}
+_COSTS: dict[str, float] = _memo.memo({})
+_OPEN_COSTS: dict[str, float] = _memo.memo({})
 
 
 def cost(text: str, *, simplify: bool = True, open_end: bool = False) -> float:
@@ -271,7 +272,7 @@ def words_from(ch: str) -> dict[str, float]:
     return words.group(ch) if got is None else got
 
 
-_BY_SECOND: dict[str, dict[str, list[tuple[str, float]]]] = {}
+_BY_SECOND: dict[str, dict[str, list[tuple[str, float]]]] = _memo.memo({})
 
 
 def words_by_second(ch: str) -> dict[str, list[tuple[str, float]]]:

@@ -25,6 +25,7 @@ import warnings
 from functools import cache
 from typing import Any
 
+from .. import _memo
 from . import _cjkscore
 from ._tablefile import DATA_DIR
 
@@ -84,7 +85,7 @@ def available() -> bool:
 
 KNOWN_MEMO = 1 << 16
 """Entries of the memo below (each a short string: a few MB at most)."""
-_KNOWN: dict[str, bool] = {}
+_KNOWN: dict[str, bool] = _memo.memo({})
 """Whether a string is one of the model's words (memo)."""
 
 
@@ -207,5 +208,5 @@ def _continuations(ch: str) -> list[str]:
     return got
 
 
-_CONTINUED: dict[str, list[str]] = {}
+_CONTINUED: dict[str, list[str]] = _memo.memo({})
 """Memo of :func:`_continuations`."""

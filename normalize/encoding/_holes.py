@@ -30,6 +30,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
+from .. import _memo
 from . import _bigram, _cjkscore, _context, _incremental, _tablefile
 from ._insertion import best_insertion as best_insertion  # for :mod:`._mojibake` (a dropped GBK pair)
 
@@ -87,7 +88,7 @@ class Solved:
     which the caller judges the repair as a whole; what it writes is this."""
 
 
-@cache
+@_memo.cache
 def _encode_char(ch: str, codec: str) -> bytes | None:
     try:
         return ch.encode(codec)
@@ -169,7 +170,7 @@ def _s2t() -> object:
     return opencc.OpenCC("s2t")
 
 
-@cache
+@_memo.cache
 def _script(ch: str) -> int:
     """1 for a traditional-only character, -1 for a simplified-only one, 0 for either."""
     if _cjkscore.to_simplified(ch) != ch:
@@ -189,7 +190,7 @@ def _script_of(text: str) -> int:
     return (votes > 0) - (votes < 0)
 
 
-_SCRIPTS: dict[str, int] = {}
+_SCRIPTS: dict[str, int] = _memo.memo({})
 """Memo of :func:`_script` (a plain dict: read for every character of every piece scored)."""
 
 
@@ -215,7 +216,7 @@ def decoder(codec: str) -> codecs._IncrementalDecoder:
     return codecs.getincrementaldecoder(codec)
 
 
-_SHORT: dict[tuple[str, bytes, bool], tuple[str, int] | None] = {}
+_SHORT: dict[tuple[str, bytes, bool], tuple[str, int] | None] = _memo.memo({})
 """Memo of :func:`_decode_piece` for a few bytes (the reader's questions: the same ones many times)."""
 
 
@@ -237,7 +238,7 @@ def _decode_piece(codec: str, data: bytes, final: bool) -> tuple[str, int] | Non
     return got
 
 
-_STARTS: dict[tuple[str, bytes], tuple[str, bytes] | None] = {}
+_STARTS: dict[tuple[str, bytes], tuple[str, bytes] | None] = _memo.memo({})
 """(codec, a few bytes) -> (their text, the bytes of an unfinished character at the end) decoded
 incrementally, or None if they cannot decode: the first characters of a piece (shared by many holes)."""
 
@@ -270,7 +271,7 @@ _PAIR_CHARS: dict[str, array.array[int]] = {}
 0 = not yet asked, :data:`_SEVERAL` = two characters): 256 kB a codec, filled as pairs are met, never
 emptied (a search for a character both of whose bytes were lost meets some 24,000 pairs at once)."""
 _SEVERAL = 0xFFFFFFFF
-_PAIR_TEXTS: dict[tuple[str, int], str] = {}
+_PAIR_TEXTS: dict[tuple[str, int], str] = _memo.memo({})
 """(codec, ``a << 8 | b``) -> the text of a pair of class BOTH or FIRST that makes two characters
 (ASCII ``ab``; a bounded memo)."""
 
@@ -359,7 +360,7 @@ def _boundary(codec: str, head: bytes, tail: bytes) -> tuple[str, int] | None:
     return "", -1
 
 
-_REJECTS: dict[tuple[str, int, bytes, bool], bool] = {}
+_REJECTS: dict[tuple[str, int, bytes, bool], bool] = _memo.memo({})
 
 
 def _reader_rejects(reader: str, v: int, following: bytes, at_end: bool) -> bool:
@@ -414,7 +415,7 @@ def _allowed(seq: list[int], h: int, codec: str, reader: str | None, after: byte
     return got
 
 
-_ALLOWED: dict[tuple[str, str, bytes, bool], list[int]] = {}
+_ALLOWED: dict[tuple[str, str, bytes, bool], list[int]] = _memo.memo({})
 """The values a hole may take, by (codec, reader, the bytes that follow, at the end), memoized
 (callers must not change the lists)."""
 
@@ -743,7 +744,7 @@ context (word model, digits, script, bigram inside, the rest of a long piece), i
 segmentation cost, and of that (at an open end) the cheapest closed and the cheapest ending in a
 word prefix; -1 for both when the word model has to be run with each context (a short piece at an
 open end: its last word prefix may start in the context)."""
-_SCORED_PIECES: dict[tuple[str, int, bool, tuple[float, str] | None], _Scored | None] = {}
+_SCORED_PIECES: dict[tuple[str, int, bool, tuple[float, str] | None], _Scored | None] = _memo.memo({})
 
 
 def _scored(piece: str, script: int, open_last: bool) -> _Scored | None:
@@ -809,7 +810,7 @@ def _verify(
         grown.sort()
 
 
-_SCORES: dict[tuple[bool, int, tuple[float, str] | None], dict[str, dict[str, float]]] = {}
+_SCORES: dict[tuple[bool, int, tuple[float, str] | None], dict[str, dict[str, float]]] = _memo.memo({})
 """Memo of :func:`_piece_cost`: (open end, script, the end model's state at an open end) -> context ->
 piece -> cost.  The same run is searched many times (each codec pair, each pass over the line, each
 rival reading of a neighbour), and within a search most states of the beam share their context, so
@@ -856,7 +857,9 @@ def _piece_cost(ctx: str, piece: str, open_last: bool, script: int) -> float:
     return c
 
 
-_PIECES: dict[tuple[str, bytes, bytes, bool, str, tuple[int, ...]], list[tuple[int, str, bytes]]] = {}
+_PIECES: dict[tuple[str, bytes, bytes, bool, str, tuple[int, ...]], list[tuple[int, str, bytes]]] = (
+    _memo.memo({})
+)
 
 
 def _pieces(
@@ -1185,7 +1188,7 @@ def _rerank(
     return tuple(chosen), margins, doubtful
 
 
-_CONTEXT_COSTS: dict[tuple[str, int, bool, bool], float] = {}
+_CONTEXT_COSTS: dict[tuple[str, int, bool, bool], float] = _memo.memo({})
 """Memo of :func:`_ranked_in_context` (a run is searched again with each codec pair and pass)."""
 
 

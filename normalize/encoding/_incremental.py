@@ -29,6 +29,7 @@ import math
 import string
 from dataclasses import dataclass
 
+from .. import _memo
 from . import _bigram, _cjkscore
 
 _INF = math.inf
@@ -91,18 +92,18 @@ class _Piece:
     however normalized); for a longer piece, whether its record was composed."""
 
 
-_CONTEXTS: dict[str, _Context] = {}
-_PIECES: dict[str, _Piece] = {}
-_CLOSED: dict[str, float] = {}
+_CONTEXTS: dict[str, _Context] = _memo.memo({})
+_PIECES: dict[str, _Piece] = _memo.memo({})
+_CLOSED: dict[str, float] = _memo.memo({})
 """Prepared text -> its cheapest segmentation (no penalties): every end of a piece is kept."""
-_PREFIXED: dict[str, float] = {}
+_PREFIXED: dict[str, float] = _memo.memo({})
 """Prepared text -> its cheapest segmentation ending in a word prefix of at most MAX_PREFIX
 characters (the text cut inside a word: :func:`._cjkscore.cost` with ``open_end``); inf if none."""
-_INNER: dict[str, float] = {}
+_INNER: dict[str, float] = _memo.memo({})
 """Normalized text -> the bigram costs of its pairs (each character after the first)."""
-_PAIRS: dict[tuple[int, int], float] = {}
+_PAIRS: dict[tuple[int, int], float] = _memo.memo({})
 """(previous, next) code points -> -log P(next | previous) under the bigram model."""
-_JOINS: dict[tuple[str, str], bool] = {}
+_JOINS: dict[tuple[str, str], bool] = _memo.memo({})
 """(context, piece) -> whether the two are prepared together as apart."""
 
 
@@ -571,7 +572,7 @@ def junction(c: _Context, p: _Piece, closed_p: float, need: int) -> float:
     return adj
 
 
-_PENS: dict[str, float] = {}
+_PENS: dict[str, float] = _memo.memo({})
 
 
 def _pens_of(p: _Piece) -> float:

@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .. import _memo
 from . import _cjkscore
 
 CODEC = "gb18030"
@@ -106,7 +107,7 @@ class _Shapes:
     """The pairs that alone decode to something other than a private-use character."""
 
 
-_SHAPES: dict[tuple[bytes, ...], _Shapes] = {}
+_SHAPES: dict[tuple[bytes, ...], _Shapes] = _memo.memo({})
 
 
 def _shapes(pairs: Sequence[bytes]) -> _Shapes:
@@ -146,7 +147,7 @@ def _decode(data: bytes) -> str | None:
         return None
 
 
-_TWO: dict[tuple[int, int], str] = {}
+_TWO: dict[tuple[int, int], str] = _memo.memo({})
 
 
 def _two(lead: int, trail: int) -> str:

@@ -29,6 +29,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from .. import _memo
+
 MAGIC = b"normalize-table 1\n"
 """First line of every table file (the format's version)."""
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -220,7 +222,7 @@ class GroupedTable:
         a table holding many of the same keys (the words of the word prefixes), whose key strings
         this one's groups reuse instead of holding equal copies (built, the tables hold one another's
         groups whole: half a million keys of 2-4 characters cost about 80 bytes each)."""
-        self.loaded: dict[str, dict[str, float]] = {}
+        self.loaded: dict[str, dict[str, float]] = _memo.memo({})
         self._shared = shared
         self._where = {ch: g for g, ch in enumerate(table.text("firsts"))}
         self._rests = bytes(table.raw["rests"])
@@ -290,7 +292,7 @@ class RowTable:
     __slots__ = ("_counts", "_ends", "_ints", "_seconds", "_where", "loaded", "total")
 
     def __init__(self, table: Table) -> None:
-        self.loaded: dict[int, Row] = {}
+        self.loaded: dict[int, Row] = _memo.memo({})
         self._ends = table.ints("ends")
         self._seconds = table.ints("seconds")
         self._counts = table.ints("counts")

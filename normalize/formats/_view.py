@@ -27,8 +27,8 @@ import difflib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
+from .. import _memo
 from ..text._chars import ZERO_WIDTH
 from ..text._pinyin import remove_pinyin
 from ..text._script import char_convert, convert
@@ -118,12 +118,12 @@ at most 1-2 MB (two strings of 4,000 characters each).  On the 1,000 bench docum
 798 such paragraphs were made."""
 
 
-@lru_cache(maxsize=8192)
+@_memo.lru_cache(maxsize=8192)
 def _view_line(text: str) -> View:
     return _view(text)
 
 
-@lru_cache(maxsize=PARAGRAPH_MEMO_SIZE)
+@_memo.lru_cache(maxsize=PARAGRAPH_MEMO_SIZE)
 def _view_paragraph(text: str) -> View:
     return _view(text)
 
@@ -173,7 +173,7 @@ def fold(text: str) -> str:
 
 FOLD_MEMO_LEN = 200
 FOLD_MEMO_SIZE = 8192
-_FOLDED: dict[str, str] = {}
+_FOLDED: dict[str, str] = _memo.memo({})
 """Memo of :func:`fold` for lines (the rules fold the same lines many times; an OpenCC call costs
 about 10 µs)."""
 
@@ -204,15 +204,15 @@ class _FoldTable(dict[int, str]):
 
     def __missing__(self, cp: int) -> str:
         ch = chr(cp)
-        out = _hk(ch) if cp >= _CJK_START else ch
+        out = _COLONS.get(cp) or (_hk(ch) if cp >= _CJK_START else ch)
         self[cp] = out
         return out
 
 
-_FOLD = _FoldTable(_COLONS)
+_FOLD = _memo.memo(_FoldTable())
 
 
-@cache
+@_memo.cache
 def _hk(ch: str) -> str:
     out = char_convert("hk2s", ch)
     return out if len(out) == 1 else ch

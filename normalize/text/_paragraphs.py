@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 
+from .. import _memo
 from .._document import Change
 from .._edits import apply_changes
 from ._chars import is_han
@@ -118,7 +118,7 @@ def _repeated(para: str, body: str) -> bool:
     return found >= REPEAT_SHARE * len(grams)
 
 
-@lru_cache(maxsize=1)
+@_memo.lru_cache(maxsize=1)
 def _gram_counts(body: str) -> Counter[str]:
     """How often each REPEAT_GRAM-character string occurs in ``body`` (overlaps counted), counted
     once per text: a page of many short lines asks for every one of them."""

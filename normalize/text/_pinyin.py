@@ -22,6 +22,7 @@ import re
 import unicodedata
 from functools import cache
 
+from .. import _memo
 from .._document import Change
 from .._edits import apply_changes
 from ._chars import is_han
@@ -157,7 +158,7 @@ def _readings_of(form: str) -> str:
     return _table().of(form) or ""
 
 
-@cache
+@_memo.cache
 def char_readings(ch: str) -> frozenset[tuple[str, int]]:
     """Readings ``(base, tone)`` of ``ch`` and of its simplified and traditional forms."""
     from ._script import char_variants

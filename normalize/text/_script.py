@@ -21,10 +21,11 @@ change.  A line whose length changes is diffed with :mod:`difflib` instead.
 from __future__ import annotations
 
 import difflib
-from functools import cache, lru_cache
+from functools import cache
 from itertools import compress, count
 from operator import ne
 
+from .. import _memo
 from .._document import Change
 from .._edits import apply_changes
 from ._chars import has_han, is_han
@@ -48,12 +49,12 @@ def convert(config: str, text: str) -> str:
     return out
 
 
-@cache
+@_memo.cache
 def char_convert(config: str, ch: str) -> str:
     return convert(config, ch)
 
 
-@cache
+@_memo.cache
 def char_variants(ch: str) -> tuple[str, ...]:
     """``ch`` with its simplified and traditional forms (single characters only)."""
     forms = [ch]
@@ -88,7 +89,7 @@ def _line_runs(text: str, converted: str) -> list[tuple[int, int, str]]:
     return [(a0, a1, converted[b0:b1]) for op, a0, a1, b0, b1 in sm.get_opcodes() if op != "equal"]
 
 
-@lru_cache(maxsize=64)
+@_memo.lru_cache(maxsize=64)
 def _marks(text: str, config: str) -> int:
     """How many characters of ``text`` OpenCC's ``config`` (``t2s``: traditional markers, ``s2t``:
     simplified ones) would change.  Cached: script detection and conversion ask about the same text,
