@@ -28,6 +28,7 @@ from normalize._document import Article, Document
 from normalize._limits import LimitExceeded, Limits
 from normalize.archive import Archive
 from normalize.cli import main
+from normalize.cli import run as run_cli
 from normalize.pipeline import Options
 
 REPO = Path(__file__).resolve().parents[1]
@@ -627,6 +628,30 @@ def test_same_names_under_two_roots_both_kept_in_a_folder(tmp_path: Path) -> Non
         json.loads((out / "doc.jsonld").read_bytes())["wasDerivedFrom"]["byteLength"]
         == (a / "doc.txt").stat().st_size
     )
+
+
+def test_same_stems_in_one_folder_both_kept_and_names_held_only_along_the_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One input folder: two sources of one stem in a folder both get a record, and the names the
+    run remembers to tell them apart are only those of the folders on the current source's path."""
+    src = tmp_path / "in"
+    for where, seed in [("x/a.txt", 1), ("x/a.md", 2), ("x/sub/c.txt", 3), ("x/z.txt", 4), ("y/b.txt", 0)]:
+        (src / where).parent.mkdir(parents=True, exist_ok=True)
+        shutil_copy(sorted(SEEDS.iterdir())[seed], src / where)
+    held: list[list[str]] = []
+    enter = run_cli._DirSink._enter
+
+    def spy(self: run_cli._DirSink, source: str) -> None:
+        enter(self, source)
+        held.append(sorted(self.written))
+
+    monkeypatch.setattr(run_cli._DirSink, "_enter", spy)
+    out = tmp_path / "out"
+    assert main([str(src), "-o", str(out), "--jobs", "1", "-q"]) == 0
+    second = f"a.{hashlib.sha256((src / 'x/a.txt').read_bytes()).hexdigest()[:8]}.jsonld"
+    assert sorted(p.name for p in (out / "x").glob("a*.jsonld")) == sorted(["a.jsonld", second])
+    assert held == [["x/"], ["x/"], ["x/", "x/sub/"], ["x/"], ["y/"]]
 
 
 def _with_url(path: Path, url: str, title: str) -> None:

@@ -615,15 +615,22 @@ class _DirSink(_Sink):
 
     QUARANTINE = "_invalid"
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, scoped: bool = False) -> None:
         self.out = out
-        self.written: set[str] = set()
+        self.scoped = scoped
+        self.written: dict[str, set[str]] = {}
+        """The names this run wrote, by the folder of their source (a record is named after its
+        source, in its source's folder).  ``scoped`` (one input folder, walked depth first): only the
+        folders on the current source's path are kept, since no later source is in a folder the walk
+        has left, so the names held follow the widest folder, not the length of the run."""
+        self._here: set[str] = set()
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise Usage(f"-o {out}: cannot create: {exc.strerror or exc}") from None
 
     def write(self, result: Result, summary: Summary) -> None:
+        self._enter(result.name)
         for rec in result.records:
             name = self._put(rec.filename, rec.bytes, result)
             # a re-run into the same folder: this record was quarantined before, and is valid now
@@ -636,6 +643,15 @@ class _DirSink(_Sink):
             # ... and the other way: an earlier run's valid copy would stand for what is now invalid
             self._drop(name.removeprefix(f"{self.QUARANTINE}/"))
 
+    def _enter(self, source: str) -> None:
+        """Make the names written from the folder of ``source`` the ones :meth:`_put` and :meth:`_drop`
+        look at (forgetting, ``scoped``, the folders the walk has left)."""
+        folder = source.rsplit("/", 1)[0] + "/" if "/" in source else ""
+        if self.scoped:
+            for left in [f for f in self.written if not folder.startswith(f)]:
+                del self.written[left]
+        self._here = self.written.setdefault(folder, set())
+
     @staticmethod
     def _errors_name(name: str) -> str:
         return name.removesuffix(".jsonld") + ".errors.json"
@@ -643,14 +659,14 @@ class _DirSink(_Sink):
     def _drop(self, *names: str) -> None:
         """Remove what an earlier run left under ``names`` (not written by this run)."""
         for name in names:
-            if name not in self.written:
+            if name not in self._here:
                 with contextlib.suppress(FileNotFoundError):
                     (self.out / name).unlink()
 
     def _put(self, name: str, data: bytes, result: Result) -> str:
-        if name in self.written:  # two sources with the same stem (a.txt, a.md): keep both
+        if name in self._here:  # two sources with the same stem (a.txt, a.md): keep both
             name = name.removesuffix(".jsonld") + f".{result.sha256[:8]}.jsonld"
-        self.written.add(name)
+        self._here.add(name)
         self._atomic(self.out / name, data)
         return name
 
@@ -794,7 +810,7 @@ class _ArchiveSink(_Sink):
 
 def _open_sink(args: argparse.Namespace) -> _Sink:
     if args.output is not None:
-        return _DirSink(args.output)
+        return _DirSink(args.output, scoped=len(args.paths) == 1)
     if args.jsonl is not None:
         return _JsonlSink(args.jsonl)
     return _ArchiveSink(_scale.archive_dir(args.archive), args.key or "path", durable=not args.no_fsync)
