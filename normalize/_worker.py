@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -125,7 +126,10 @@ def run_batch(items: Sequence[Item], options: Options) -> list[Result]:
     results = []
     for item in items:
         _renew_when_due()
-        results.append(slim(_run(item, options)))
+        try:
+            results.append(slim(_run(item, options)))
+        finally:
+            _finished()
     return results
 
 
@@ -141,14 +145,28 @@ workers are replaced before they get here (:data:`DOCS_PER_WORKER`); the command
 
 _ran = 0
 """Documents run in this process since its memos were last renewed."""
+_running = 0
+"""Documents being run in this process now (several when threads call :func:`run_batch`)."""
+_renewing = threading.Lock()
 
 
 def _renew_when_due() -> None:
-    global _ran
-    if _ran >= RENEW_EVERY:
-        _memo.renew()
-        _ran = 0
-    _ran += 1
+    """Renew the memos if :data:`RENEW_EVERY` documents ran since the last time, and no other
+    document is being run (a thread's document must not see its memos emptied halfway: the renewal
+    then waits for a moment when none is), and count the document about to run."""
+    global _ran, _running
+    with _renewing:
+        if _ran >= RENEW_EVERY and not _running:
+            _memo.renew()
+            _ran = 0
+        _ran += 1
+        _running += 1
+
+
+def _finished() -> None:
+    global _running
+    with _renewing:
+        _running -= 1
 
 
 def _run(item: Item, options: Options) -> Result:

@@ -4,6 +4,7 @@ results the same whether a process renews them before every document or never.""
 from __future__ import annotations
 
 import ast
+import threading
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,37 @@ def test_every_memo_is_registered() -> None:
     left = [u for u in unregistered if u not in NOT_MEMOS]
     assert not left, f"register these as memos (normalize._memo) or list them in NOT_MEMOS: {left}"
     assert len(_memo._MEMOS) >= 40
+
+
+def test_no_renewal_while_another_thread_runs_a_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Threads calling run_batch (a Dask worker with several threads): a renewal waits until no
+    document is being run, so that none sees its memos emptied halfway."""
+    calls: list[int] = []
+    monkeypatch.setattr(_memo, "renew", lambda: calls.append(_worker._running))
+    monkeypatch.setattr(_worker, "RENEW_EVERY", 1)
+    monkeypatch.setattr(_worker, "_ran", 5)
+    inside, go = threading.Event(), threading.Event()
+    run = _worker._run
+
+    def slow(item: _worker.Item, options: Options) -> Result:
+        if isinstance(item, _worker.PathItem) and item.path.name == "one.txt":
+            inside.set()
+            go.wait(10)
+        return run(item, options)
+
+    monkeypatch.setattr(_worker, "_run", slow)
+    (tmp_path / "one.txt").write_text("一")
+    (tmp_path / "two.txt").write_text("国务院关于印发有关工作方案的通知\n" * 3)
+    first = threading.Thread(
+        target=_worker.run_batch, args=([_worker.PathItem(tmp_path / "one.txt", tmp_path)], Options())
+    )
+    first.start()  # renews (nothing running), then blocks inside its document
+    assert inside.wait(10)
+    _worker.run_batch([_worker.PathItem(tmp_path / "two.txt", tmp_path)], Options())  # no renewal: one runs
+    go.set()
+    first.join(10)
+    assert calls == [0] and _worker._running == 0
+    _worker.run_batch([_worker.PathItem(tmp_path / "two.txt", tmp_path)], Options())
+    assert calls == [0, 0]
