@@ -90,5 +90,5 @@ def _malloc_trim() -> Any:
     """glibc's ``malloc_trim`` (returns the free heap's pages), or None where the C library has none."""
     try:
         return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # TypeError: Windows loads no library by None
         return None
