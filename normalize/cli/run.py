@@ -512,9 +512,9 @@ def _inputs(args: argparse.Namespace) -> Iterator[_read.Entry]:
 def _survey(args: argparse.Namespace) -> int:
     """Count the inputs (a first walk: nothing is read) and, for the archive keyed by path, refuse
     two inputs that would share an object before any work (raises :class:`Usage`)."""
-    from ..archive._ids import derive_id
-
     by_path = args.output is None and args.jsonl is None and (args.key or "path") == "path"
+    if by_path:  # the archive's modules cost some 20 ms of import: not for -o or --jsonl
+        from ..archive._ids import derive_id
     seen: dict[str, Path] = {}
     total = 0
     for entry in _inputs(args):

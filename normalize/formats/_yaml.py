@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import frontmatter as fm
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 MAX_NODES = 100_000
 """Default bound on the values a front matter may expand to (a real one has tens)."""
@@ -98,3 +100,41 @@ def load(text: str, *, max_nodes: int = MAX_NODES) -> tuple[Any, list[str]]:
     finally:
         loader.dispose()
     return data, loader.duplicates
+
+
+class _Handler(YAMLHandler):
+    """python-frontmatter's YAML handler, loading through :func:`load` (safe, bounded)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.duplicates: list[str] = []
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        data, self.duplicates = load(fm)
+        if isinstance(data, dict):
+            # a key YAML reads as a number or a date (2021: ...) is still a key: python-frontmatter
+            # passes the mapping as keyword arguments, which must be strings
+            return {k if isinstance(k, str) else str(k): v for k, v in data.items()}
+        return data if data is not None else {}
+
+
+def split(text: str) -> tuple[fm.Post, list[str]]:
+    """A front-matter document read by python-frontmatter (its metadata loaded by :func:`load`) and
+    the duplicate keys of its front matter.  Raises :class:`FrontMatterError` for front matter that
+    is not valid YAML (saying where) or that :func:`load` refuses."""
+    handler = _Handler()
+    try:
+        post = fm.loads(text, handler=handler)
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"invalid YAML front matter: {_reason(exc)}") from exc
+    return post, handler.duplicates
+
+
+def _reason(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark else str(problem)
+
+
+VERSION = getattr(fm, "__version__", "") or "1"
+"""python-frontmatter's version, as the records name it."""

@@ -15,20 +15,18 @@ import email.utils
 import re
 from typing import Any
 
-import frontmatter as fm
 import lxml.etree
 import lxml.html
-import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from .._document import Article, Block, Document, NormalizeError, lifted, noted
 from . import _htmldom as dom
-from . import _newsbody, _yaml
+from . import _newsbody
 from . import _newsmeta as nm
 from ._view import view
 
 _FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
-_FM_END = YAMLHandler.FM_BOUNDARY
+_FM_END = re.compile(r"^-{3,}\s*$", re.M)
+"""python-frontmatter's boundary line (``YAMLHandler.FM_BOUNDARY``)."""
 """python-frontmatter's own delimiter line, so that the front matter ends where it says."""
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "svg", "template")
 _BLOCK_TAGS = {
@@ -77,22 +75,6 @@ _URL_KEYS = ("url", "link", "permalink", "source_url", "original_url", "canonica
 _FEED_SEP = re.compile(r"\s+[-|–—]\s+|\s*[|｜]\s*")
 
 
-class _Handler(YAMLHandler):
-    """python-frontmatter's YAML handler, loading through :mod:`._yaml` (safe, bounded)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.duplicates: list[str] = []
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        data, self.duplicates = _yaml.load(fm)
-        if isinstance(data, dict):
-            # a key YAML reads as a number or a date (2021: ...) is still a key: python-frontmatter
-            # passes the mapping as keyword arguments, which must be strings
-            return {k if isinstance(k, str) else str(k): v for k, v in data.items()}
-        return data if data is not None else {}
-
-
 class FrontMatterFormat:
     name = "frontmatter"
 
@@ -104,11 +86,10 @@ class FrontMatterFormat:
         return 0.97 if end > 0 and re.search(r"^\s*\w+\s*:", text[m.end() : end], re.M) else 0.5
 
     def parse(self, doc: Document) -> None:
-        handler = _Handler()
+        from . import _yaml  # YAML and python-frontmatter: some 20 ms of import, for this format only
+
         try:
-            post = fm.loads(doc.text, handler=handler)
-        except yaml.YAMLError as exc:
-            raise NormalizeError(f"invalid YAML front matter: {_yaml_reason(exc)}", stage="parse") from exc
+            post, duplicates = _yaml.split(doc.text)
         except _yaml.FrontMatterError as exc:
             raise NormalizeError(str(exc), stage="parse") from exc
         if not isinstance(post.metadata, dict) or not post.metadata:
@@ -117,7 +98,7 @@ class FrontMatterFormat:
                 raise NormalizeError("front matter is never closed (no '---' line after it)", stage="parse")
             raise NormalizeError("front matter is empty or not a mapping", stage="parse")
         meta: dict[str, Any] = dict(post.metadata)
-        for dup in handler.duplicates:
+        for dup in duplicates:
             doc.warnings.append(f"front matter key {dup} given twice; the last value is used")
         doc.fields.update({k: _plain(v) for k, v in meta.items()})
         body_at = _body_start(doc.text)
@@ -146,7 +127,7 @@ class FrontMatterFormat:
             art.warnings.append("the HTML body holds no article text")
         doc.articles.append(art)
         doc.converters["lxml"] = ".".join(map(str, lxml.etree.LXML_VERSION[:3]))
-        doc.converters["python-frontmatter"] = getattr(fm, "__version__", "") or "1"
+        doc.converters["python-frontmatter"] = _yaml.VERSION
 
     def _front_fields(self, doc: Document, art: Article, meta: dict[str, Any]) -> None:
         f = art.fields
@@ -346,12 +327,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
-
-
-def _yaml_reason(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark else str(problem)
 
 
 FORMAT = FrontMatterFormat()
