@@ -110,3 +110,14 @@ def test_dates_out_of_range_degrade(date: str) -> None:
     (rec,) = result.records
     assert "datePublished" not in rec.data
     assert any(date in w and "is not a date" in w for w in result.warnings)
+
+
+def test_front_matter_end_is_python_frontmatters_boundary() -> None:
+    """The format writes python-frontmatter's boundary pattern itself (not to import the library for
+    documents of other formats): it must stay the library's."""
+    from frontmatter.default_handlers import YAMLHandler
+
+    from normalize.formats import frontmatter
+
+    ours, theirs = frontmatter._FM_END, YAMLHandler.FM_BOUNDARY
+    assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)

@@ -26,8 +26,8 @@ from ._view import view
 
 _FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
 _FM_END = re.compile(r"^-{3,}\s*$", re.M)
-"""python-frontmatter's boundary line (``YAMLHandler.FM_BOUNDARY``)."""
-"""python-frontmatter's own delimiter line, so that the front matter ends where it says."""
+"""python-frontmatter's own delimiter line (``YAMLHandler.FM_BOUNDARY``, written here so that a document
+of another format need not import it), so that the front matter ends where it says."""
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "svg", "template")
 _BLOCK_TAGS = {
     "p",
