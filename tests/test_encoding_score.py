@@ -174,6 +174,27 @@ def test_likeliest_keeps_the_cheapest_candidates_in_order(monkeypatch: pytest.Mo
     assert [c[1] for c in _holes._likeliest(cands)] == [1, 3]
 
 
+def test_likeliest_ranks_as_each_candidate_priced_alone() -> None:
+    # states that share the context's last character and unfinished bytes share the pieces' prices;
+    # states with another last character do not
+    from normalize.encoding import _bigram
+
+    states = [("中华人民共和", 0.0), ("我们的", 0.7), ("加强", 0.2), ("全体人民的", 1.5)]
+    pieces = ["", *(chr(0x4E00 + 37 * v) + "发展" for v in range(1, 120))]
+    cands = [(i, v, p, b"", (ctx, b""), c) for i, (ctx, c) in enumerate(states) for v, p in enumerate(pieces)]
+
+    def alone(n: int) -> tuple[float, int]:
+        _i, _v, piece, _pend, (ctx, _head), c = cands[n]
+        if piece:
+            c += _bigram.AfterCosts(ctx[-1:]).of(piece[0]) + _bigram.free_cost(piece[: _holes.QUICK])
+        return c, n
+
+    want = sorted(sorted(range(len(cands)), key=alone)[: _holes.SCORED_PER_HOLE])
+    got = _holes._likeliest(cands)
+    assert got == [cands[n] for n in want]
+    assert len({c[0] for c in got}) > 1  # more than one state's candidates made it
+
+
 def test_scoring_only_the_likeliest_candidates_finds_the_same_repair(monkeypatch: pytest.MonkeyPatch) -> None:
     # both bytes of one character lost (thousands of candidate pairs: kept as U+FFFD either way),
     # and lost lead bytes (restored)

@@ -684,20 +684,37 @@ def _likeliest(
 ) -> list[tuple[int, int, str, bytes, tuple[str, bytes], float]]:
     """The :data:`SCORED_PER_HOLE` candidates of ``cands`` that are cheapest by their state's cost, the
     bigram cost of the start of their piece and of its first character after the context, in their
-    order."""
+    order (ties by their order).  ``cands`` come state by state; the piece's part of the cost depends
+    only on the context's last character, the state's unfinished bytes and the value, so states that
+    share those share it (a beam holds many such states)."""
+    parts: dict[tuple[str, bytes], tuple[dict[int, float], Callable[[str], float]]] = {}
     afters: dict[str, Callable[[str], float]] = {}
-    quick: list[tuple[float, int]] = []
-    for n, (_i, _v, piece, _pend, (ctx, _head), c) in enumerate(cands):
-        if piece:
+    quick: list[float] = []
+    state = -1
+    of: dict[int, float] = {}
+    after: Callable[[str], float] = _no_after
+    for i, v, piece, _pend, (ctx, head), c in cands:
+        if i != state:
+            state = i
             last = ctx[-1:]
-            after = afters.get(last)
-            if after is None:
-                after = afters[last] = _bigram.AfterCosts(last).of
-            c += after(piece[0]) + _bigram.free_cost(piece[:QUICK])
-        quick.append((c, n))
-    quick.sort()
-    order = sorted(n for _c, n in quick[:SCORED_PER_HOLE])
+            got = parts.get((last, head))
+            if got is None:
+                after = afters.get(last) or afters.setdefault(last, _bigram.AfterCosts(last).of)
+                got = parts[last, head] = ({}, after)
+            of, after = got
+        if piece:
+            q = of.get(v)
+            if q is None:
+                q = of[v] = after(piece[0]) + _bigram.free_cost(piece[:QUICK])
+            c += q
+        quick.append(c)
+    order = sorted(range(len(quick)), key=quick.__getitem__)[:SCORED_PER_HOLE]
+    order.sort()
     return [cands[n] for n in order]
+
+
+def _no_after(_ch: str) -> float:
+    return 0.0
 
 
 def _cost_after(
