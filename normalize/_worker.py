@@ -139,9 +139,9 @@ memos and the model tables' built groups are emptied, the freed heap given back)
 never renews keeps growing: over the bench corpus in one process, 248 MB at 5,000 documents, 265 MB
 at 12,500, 298 MB at 100,000, with no live object growing (heap left behind by memos filled and
 emptied).  Renewed every 2,500 documents, the same process stayed at 231-236 MB up to 12,500, for
-1.6% more CPU time (about 1 s a renewal: the memos refill within a few hundred documents).  A pool's
-workers are replaced before they get here (:data:`DOCS_PER_WORKER`); the command's own process
-(``--jobs 1``) and a Dask worker are not."""
+1.6% more CPU time (about 1 s a renewal: the memos refill within a few hundred documents).  The same
+in the command's own process (``--jobs 1``), a pool's workers (replaced only every
+:data:`DOCS_PER_WORKER`) and a Dask worker."""
 
 _ran = 0
 """Documents run in this process since its memos were last renewed."""
@@ -413,11 +413,14 @@ def _killed(exc: BaseException) -> str:
     )
 
 
-DOCS_PER_WORKER = 2_000
+DOCS_PER_WORKER = 20_000
 """Documents a pool's worker is given before the pool is replaced by a fresh one (:meth:`Pool.rotate`).
-A worker's caches grow with what it meets (the model tables' groups are built as characters are
-first met): over 100,000 bench documents a worker reached 338 MB, most of it by 7,000 documents;
-a worker replaced every 2,000 stays near its size after its first thousand (about 270 MB)."""
+A worker bounds its memos itself, as every process that runs documents does (:data:`RENEW_EVERY`);
+the replacement is a backstop for what no memo holds (a library's own caches, a heap the renewal's
+trim cannot give back).  It costs a pool's start and warm-up: on 10,000 bench documents (2 workers)
+the default command took 120.2 and 128.5 s replaced every 2,000 documents, and 117.6 and 117.2 s
+never replaced; every 20,000, the cost is a tenth of that.  Before the memos were renewed, a worker
+grew to 338 MB over 100,000 documents, and was replaced every 2,000."""
 
 
 class Pool:
