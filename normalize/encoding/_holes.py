@@ -131,24 +131,20 @@ MAX_VARIANTS = 8
 """Most byte readings tried for a text holding characters with two byte sequences."""
 
 
-_REENCODINGS: dict[tuple[str, str], list[list[int]]] = _memo.memo({})
-"""Memo of :func:`reencodings`: a line's runs are re-encoded for every hypothesis with the same reader
-(three read by GB18030), by the whole-line reading and again run by run."""
-
-
 def reencodings(text: str, reader: str) -> list[list[int]]:
     """Every byte sequence ``reader`` may have decoded into ``text`` (HOLE for U+FFFD): the encoder's
     own first, then those using the other sequence of a character that has two (at most MAX_VARIANTS).
-    Memoized for short texts: callers must not change the lists."""
-    key = (text, reader)
-    got = _REENCODINGS.get(key)
-    if got is None:
-        got = _reencodings(text, reader)
-        if len(text) <= _cjkscore.MEMO_MAX_LEN:
-            if len(_REENCODINGS) >= _cjkscore.MEMO_SIZE:
-                _REENCODINGS.clear()
-            _REENCODINGS[key] = got
-    return got
+    Memoized for short texts (a line's runs are re-encoded for every hypothesis with the same reader,
+    three read by GB18030, by the whole-line reading and again run by run): callers must not change
+    the lists."""
+    if len(text) > _cjkscore.MEMO_MAX_LEN:
+        return _reencodings(text, reader)
+    return _short_reencodings(text, reader)
+
+
+@_memo.lru_cache(maxsize=_cjkscore.MEMO_SIZE)
+def _short_reencodings(text: str, reader: str) -> list[list[int]]:
+    return _reencodings(text, reader)
 
 
 def _reencodings(text: str, reader: str) -> list[list[int]]:
