@@ -125,19 +125,15 @@ def instructions(tree: Path, listing: Path) -> int:
 
 
 def documents(args: argparse.Namespace, work: Path) -> list[Path]:
+    """``--files``, or the first ``--docs`` documents of the 1,000-document bench corpus (generated or
+    reused as ``bench/pipeline.py`` does), in the order the command reads them."""
     if args.files:
         return [p.resolve() for p in args.files]
-    import corpus
+    import pipeline
+    from rich.console import Console
 
-    base = args.cache or work / "corpora"
-    root = base / f"corpus-s{args.seed}-n1000-{corpus.fingerprint()}"
-    if not (root / ".complete").exists():
-        shutil.rmtree(root, ignore_errors=True)
-        print(f"generating 1,000 documents into {root} …", file=sys.stderr)
-        corpus.write_corpus(1000, root, args.seed)
-        (root / ".complete").write_text("ok\n")
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
-    return files[: args.docs]
+    root = pipeline.ensure_corpus(1000, args.seed, args.cache or work / "corpora", Console(stderr=True))
+    return [path for path, _ in pipeline.corpus_files(root)][: args.docs]
 
 
 def measure(k: int, rev: str, commit: str, work: Path, listing: Path, empty: Path, docs: int) -> Count:
