@@ -554,7 +554,9 @@ def _whole_line(line: str) -> list[_Fix]:
     for kind, reader, true in HYPOTHESES:
         runs = glued.get(true, plain)
         readings = [_holes.reencodings(m.group(0), reader) for m in runs]
-        if not all(readings):
+        hyp = (kind, reader, true)
+        # a run that no reading can give fails the line: found before any run is searched
+        if not all(_may_read(seqs, hyp) for seqs in readings):
             continue
         known: list[str] = []
         for seqs in readings:
@@ -564,7 +566,6 @@ def _whole_line(line: str) -> list[_Fix]:
                         known.append(bytes(seq).decode(true))
                         break
         script = _holes.script_of("".join(known)) or None  # runs with lost bytes follow the others
-        hyp = (kind, reader, true)
         news: list[str] = []
         writtens: list[str] = []
         run_margins: list[list[float]] = []
@@ -908,6 +909,31 @@ def _doubted_chars(text: str, written: str, codec: str) -> set[int]:
     return out
 
 
+def _may_read(seqs: list[list[int]], hyp: tuple[str, str, str]) -> bool:
+    """Whether :func:`_read_run` may read the run at all: some sequence decodes, or has lost bytes it
+    would search (whether the search finds a reading is known only by searching)."""
+    for seq in seqs:
+        if _holes.HOLE in seq:
+            if _searchable(seq, hyp):
+                return True
+        elif _decodes(seq, hyp[2]):
+            return True
+    return False
+
+
+def _searchable(seq: list[int], hyp: tuple[str, str, str]) -> bool:
+    """Whether :func:`_read_run` searches the lost bytes of ``seq`` (few enough; the pair loses bytes)."""
+    return hyp not in LOSSLESS and seq.count(_holes.HOLE) <= max(1, len(seq) // 6)
+
+
+def _decodes(seq: list[int], codec: str) -> bool:
+    try:
+        bytes(seq).decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _read_run(
     seqs: list[list[int]],
     hyp: tuple[str, str, str],
@@ -932,7 +958,7 @@ def _read_run(
             except UnicodeDecodeError:
                 continue
         else:
-            if hyp in LOSSLESS or seq.count(_holes.HOLE) > max(1, len(seq) // 6):
+            if not _searchable(seq, hyp):
                 continue
             solved = _solve(seq, reader, true, left, right, open_end, script, before, context)
             if solved is None:
