@@ -353,6 +353,30 @@ def test_suspicious_lines_on_real_text() -> None:
     assert _mojibake.suspicious_lines(text) == _reference_lines(text)
 
 
+def test_pinyin_readings_are_no_sign_of_mojibake() -> None:
+    """A toned vowel of a reading in parentheses after its Han character (``農(nóng)``) is a Latin letter
+    that a UTF-8 lead byte becomes in Latin-1, but no mojibake: the line is not suspicious.  Signs
+    elsewhere on the line still count, and so does a syllable that is not a reading of the character
+    before it (the text stage keeps and flags those) or that follows no Han character."""
+    clean = "請農(nóng)民給鄉政府打分\n本報(bào)北京１月２１日訊(xùn)記(jì)者報道\n優(yōu)(yōu)化"
+    assert _mojibake.suspicious_lines(clean) == []
+    lines = [
+        "中(zhōng)文 ÖÐÎÄ",  # a reading, and mojibake after it
+        "中(zhóng)文",  # zhong with the second tone: not a reading of 中
+        "a(nóng)b",  # after no Han character
+    ]
+    text = clean + "\n" + "\n".join(lines)
+    assert [text[s:e] for s, e in _mojibake.suspicious_lines(text)] == lines
+
+
+def test_a_document_of_pinyin_readings_spends_no_search_budget() -> None:
+    """A clean document annotated throughout is left as it is, with no change and no flag, however small
+    the search budget: its lines are not searched (they were, and a long one spent the whole budget and
+    flagged its remaining lines unsearched)."""
+    text = "\n".join(["現任泰華藝(yì)術(shù)協會會(huì)長的林耀，每每看到自己畫(huà)室裏(lǐ)的學生。"] * 50)
+    assert _mojibake.repair(text, budget=1) == (text, [])
+
+
 def test_scores_at_an_open_end_are_kept_per_line_end_share() -> None:
     """The search's memos of piece costs at a line end hold the end model's cost, which depends on the
     document's line ends: a document repaired after another must not get the other's costs."""

@@ -42,6 +42,7 @@ from functools import cache
 from .. import _limits
 from .._document import Change
 from .._edits import apply_edits, common_ends, edited_around
+from ..text._pinyin import remove_pinyin
 from . import _bigram, _cjkscore, _holes, _legacylatin
 
 STEP = "mojibake"
@@ -135,6 +136,7 @@ def suspicious_lines(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     first = _first_re()
     pos = 0
+    readings: tuple[int, list[tuple[int, int]]] = (-1, [])  # a line's start, its pinyin readings
     while (m := first.search(text, pos)) is not None:
         at = m.start()
         if not _triggers_at(text, at):
@@ -143,9 +145,26 @@ def suspicious_lines(text: str) -> list[tuple[int, int]]:
         s = text.rfind("\n", 0, at) + 1
         e = text.find("\n", at)
         e = len(text) if e < 0 else e
+        if _LATIN_RE.match(text, at) and not _ODD_RE.match(text, at):
+            if readings[0] != s:
+                readings = (s, _pinyin_readings(text[s:e]))
+            if any(a <= at - s < b for a, b in readings[1]):
+                pos = at + 1
+                continue
         spans.append((s, e))
         pos = e
     return spans
+
+
+def _pinyin_readings(line: str) -> list[tuple[int, int]]:
+    """Spans of ``line`` that are pinyin readings of the character before them (``優(yōu)``), as the
+    text stage removes them (:func:`..text._pinyin.remove_pinyin`): their toned vowels are Latin letters
+    that UTF-8 lead bytes become, but a reading in parentheses after a Han character is no sign of
+    mojibake (a lead byte read as Latin is followed by continuation bytes, not by ASCII letters)."""
+    if "(" not in line and "（" not in line:
+        return []
+    _, changes = remove_pinyin(line, "text")
+    return [(c.start, c.end) for c in changes if c.applied]
 
 
 @dataclass(slots=True)
