@@ -190,3 +190,31 @@ def test_euc_tw_through_iconv() -> None:
     # the same text in GB18030 and Big5 is still read as what it is
     assert detect(text.encode("gb18030")).encoding == "gb18030"
     assert detect(text.encode("big5hkscs")).encoding in ("big5hkscs", "cp950")
+
+
+def test_a_decisive_lead_on_the_first_bytes_settles_the_ranking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Big5 file also decodes strictly as GB18030, where it reads as garbage: the readings are
+    scored on the first SETTLE_BYTES only, and the detection is the one the whole sample gives."""
+    import math
+
+    from normalize.encoding import _detect
+
+    text = "政府工作報告指出，今年經濟社會發展的主要預期目標是：國內生產總值增長百分之六左右。\n" * 80
+    data = text.encode("big5")
+    assert len(data) > _detect.SAMPLE_BYTES
+    seen: list[int] = []
+    real = _detect.score
+
+    def spy(sample: bytes, codec: str) -> float:
+        seen.append(len(sample))
+        return real(sample, codec)
+
+    monkeypatch.setattr(_detect, "score", spy)
+    settled = detect(data)
+    assert len(seen) == 2 and max(seen) <= _detect.SETTLE_BYTES
+    seen.clear()
+    monkeypatch.setattr(_detect, "SETTLED", math.inf)  # never settled: the whole sample
+    full = detect(data)
+    assert len(seen) == 4 and max(seen) > _detect.SETTLE_BYTES
+    assert settled.encoding == full.encoding == "big5hkscs"
+    assert (settled.confidence, settled.evidence) == (full.confidence, full.evidence)
