@@ -359,6 +359,8 @@ def test_pinyin_readings_are_no_sign_of_mojibake() -> None:
     elsewhere on the line still count, and so does a syllable that is not a reading of the character
     before it (the text stage keeps and flags those) or that follows no Han character."""
     clean = "請農(nóng)民給鄉政府打分\n本報(bào)北京１月２１日訊(xùn)記(jì)者報道\n優(yōu)(yōu)化"
+    # hard wraps inside a reading, and between a character and its reading
+    clean += "\n國務院關(g\nuān)於印發\n通知的決定關\n(guān)於"
     assert _mojibake.suspicious_lines(clean) == []
     lines = [
         "中(zhōng)文 ÖÐÎÄ",  # a reading, and mojibake after it

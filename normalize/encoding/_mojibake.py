@@ -147,8 +147,8 @@ def suspicious_lines(text: str) -> list[tuple[int, int]]:
         e = len(text) if e < 0 else e
         if _LATIN_RE.match(text, at) and not _ODD_RE.match(text, at):
             if readings[0] != s:
-                readings = (s, _pinyin_readings(text[s:e]))
-            if any(a <= at - s < b for a, b in readings[1]):
+                readings = (s, _pinyin_readings(text, s, e))
+            if any(a <= at < b for a, b in readings[1]):
                 pos = at + 1
                 continue
         spans.append((s, e))
@@ -156,15 +156,21 @@ def suspicious_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _pinyin_readings(line: str) -> list[tuple[int, int]]:
-    """Spans of ``line`` that are pinyin readings of the character before them (``優(yōu)``), as the
-    text stage removes them (:func:`..text._pinyin.remove_pinyin`): their toned vowels are Latin letters
-    that UTF-8 lead bytes become, but a reading in parentheses after a Han character is no sign of
-    mojibake (a lead byte read as Latin is followed by continuation bytes, not by ASCII letters)."""
-    if "(" not in line and "（" not in line:
+def _pinyin_readings(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Spans (offsets in ``text``) of pinyin readings of the character before them (``優(yōu)``) on the
+    line ``text[s:e]``, as the text stage removes them (:func:`..text._pinyin.remove_pinyin`): their
+    toned vowels are Latin letters that UTF-8 lead bytes become, but a reading in parentheses after a
+    Han character is no sign of mojibake (a lead byte read as Latin is followed by continuation bytes,
+    not by ASCII letters).  The lines before and after are read with it: a hard wrap may cut a reading
+    (``單(dān`` / ``)``, ``關`` / ``(guān)於``)."""
+    ws = text.rfind("\n", 0, max(0, s - 1)) + 1 if s else 0
+    we = text.find("\n", e + 1) if e < len(text) else e
+    we = len(text) if we < 0 else we
+    window = text[ws:we]
+    if "(" not in window and "（" not in window:
         return []
-    _, changes = remove_pinyin(line, "text")
-    return [(c.start, c.end) for c in changes if c.applied]
+    _, changes = remove_pinyin(window, "text")
+    return [(ws + c.start, ws + c.end) for c in changes if c.applied]
 
 
 @dataclass(slots=True)
