@@ -371,6 +371,22 @@ def test_pinyin_readings_are_no_sign_of_mojibake() -> None:
     assert [text[s:e] for s, e in _mojibake.suspicious_lines(text)] == lines
 
 
+def test_pinyin_readings_are_read_once_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The readings are found once for the whole text, and each line's bounds once however many signs
+    it holds: a line of thousands of readings costs one pass, not one per reading (hostile input)."""
+    calls: list[int] = []
+    real = _mojibake._pinyin_readings
+
+    def spy(text: str) -> list[tuple[int, int]]:
+        calls.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(_mojibake, "_pinyin_readings", spy)
+    text = "\n".join(["優(yōu)化農(nóng)民"] * 200) + "\n" + "優(yōu)化" * 2000
+    assert _mojibake.suspicious_lines(text) == []
+    assert calls == [len(text)]
+
+
 def test_a_document_of_pinyin_readings_spends_no_search_budget() -> None:
     """A clean document annotated throughout is left as it is, with no change and no flag, however small
     the search budget: its lines are not searched (they were, and a long one spent the whole budget and

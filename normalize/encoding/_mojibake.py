@@ -29,6 +29,7 @@ machine, however loaded.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import difflib
@@ -136,41 +137,48 @@ def suspicious_lines(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     first = _first_re()
     pos = 0
-    readings: tuple[int, list[tuple[int, int]]] = (-1, [])  # a line's start, its pinyin readings
+    start = end = -1  # the line of the last sign: its bounds are found once, however many signs it holds
+    readings: list[tuple[int, int]] | None = None  # the text's pinyin readings, when first asked
     while (m := first.search(text, pos)) is not None:
         at = m.start()
         if not _triggers_at(text, at):
             pos = at + 1
             continue
-        s = text.rfind("\n", 0, at) + 1
-        e = text.find("\n", at)
-        e = len(text) if e < 0 else e
+        if at >= end:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
         if _LATIN_RE.match(text, at) and not _ODD_RE.match(text, at):
-            if readings[0] != s:
-                readings = (s, _pinyin_readings(text, s, e))
-            if any(a <= at < b for a, b in readings[1]):
-                pos = at + 1
+            if readings is None:
+                readings = _pinyin_readings(text)
+            past = _reading_end(readings, at)
+            if past > at:
+                pos = past
                 continue
-        spans.append((s, e))
-        pos = e
+        spans.append((start, end))
+        pos = end
     return spans
 
 
-def _pinyin_readings(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """Spans (offsets in ``text``) of pinyin readings of the character before them (``優(yōu)``) on the
-    line ``text[s:e]``, as the text stage removes them (:func:`..text._pinyin.remove_pinyin`): their
-    toned vowels are Latin letters that UTF-8 lead bytes become, but a reading in parentheses after a
-    Han character is no sign of mojibake (a lead byte read as Latin is followed by continuation bytes,
-    not by ASCII letters).  The lines before and after are read with it: a hard wrap may cut a reading
-    (``單(dān`` / ``)``, ``關`` / ``(guān)於``)."""
-    ws = text.rfind("\n", 0, max(0, s - 1)) + 1 if s else 0
-    we = text.find("\n", e + 1) if e < len(text) else e
-    we = len(text) if we < 0 else we
-    window = text[ws:we]
-    if "(" not in window and "（" not in window:
-        return []
-    _, changes = remove_pinyin(window, "text")
-    return [(ws + c.start, ws + c.end) for c in changes if c.applied]
+def _reading_end(spans: list[tuple[int, int]], at: int) -> int:
+    """The end of the span of ``spans`` (in order, not overlapping) that holds ``at``, else -1: by
+    bisection, as a line may hold thousands of readings."""
+    k = bisect.bisect_right(spans, (at, _AFTER_ANY)) - 1
+    return spans[k][1] if k >= 0 and spans[k][0] <= at < spans[k][1] else -1
+
+
+_AFTER_ANY = 1 << 62
+"""An end past any span's: ``(at, _AFTER_ANY)`` sorts after every span that starts at ``at``."""
+
+
+def _pinyin_readings(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text``, in order, that are pinyin readings of the character before them (``優(yōu)``),
+    as the text stage removes them (:func:`..text._pinyin.remove_pinyin`, which reads a reading cut by a
+    hard wrap too: ``關(g`` / ``uān)於``).  Their toned vowels are Latin letters that UTF-8 lead bytes
+    become, but a reading in parentheses after a Han character is no sign of mojibake: a lead byte read
+    as Latin is followed by continuation bytes, not by ASCII letters."""
+    _, changes = remove_pinyin(text, "text")
+    return [(c.start, c.end) for c in changes if c.applied]
 
 
 @dataclass(slots=True)

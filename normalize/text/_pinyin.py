@@ -78,6 +78,7 @@ def remove_pinyin(text: str, target: str) -> tuple[str, list[Change]]:
     return apply_changes(text, changes), changes
 
 
+@_memo.lru_cache(maxsize=4096)
 def parse_syllable(s: str) -> tuple[str, int] | None:
     """``(toneless base with v for ü, tone 1-5)`` of a toned pinyin syllable, else None.
 
