@@ -371,6 +371,24 @@ def test_pinyin_readings_are_no_sign_of_mojibake() -> None:
     assert [text[s:e] for s, e in _mojibake.suspicious_lines(text)] == lines
 
 
+def test_whole_line_reading_rules_out_a_hypothesis_before_searching(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that no reading can give (here four lost bytes and nothing else: more than are searched)
+    rules the hypothesis out for the whole line before any run of it is searched: the run of UTF-8 read
+    as GB18030 before it, with one lost byte, is not searched in vain."""
+    searched: list[tuple[str, str]] = []
+    real = _mojibake._solve
+
+    def spy(seq: list[int], reader: str, true: str, *args: Any, **kwargs: Any) -> Any:
+        searched.append((reader, true))
+        return real(seq, reader, true, *args, **kwargs)
+
+    monkeypatch.setattr(_mojibake, "_solve", spy)
+    damaged = "这是一个测试的句子".encode().decode("gb18030", "replace")
+    assert "\ufffd" in damaged
+    assert _mojibake._whole_line(damaged + " x \ufffd\ufffd\ufffd\ufffd") == []
+    assert searched == []
+
+
 def test_pinyin_readings_are_read_once_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
     """The readings are found once for the whole text, and each line's bounds once however many signs
     it holds: a line of thousands of readings costs one pass, not one per reading (hostile input)."""
