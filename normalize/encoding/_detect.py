@@ -57,7 +57,7 @@ def strip_controls(data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
     return CONTROL_RE.sub(b"", data), spans
 
 
-def _decodes(data: bytes, codec: str) -> bool:
+def decodes(data: bytes, codec: str) -> bool:
     try:
         data.decode(codec)
     except (UnicodeDecodeError, LookupError):
@@ -104,12 +104,12 @@ def _nul_pattern(data: bytes) -> Detection | None:
         return None
     if n % 4 == 0:
         for enc, pos in (("utf-32-le", (2, 3)), ("utf-32-be", (0, 1))):
-            if all(data[p::4].count(0) >= 0.9 * (n // 4) for p in pos) and _decodes(data, enc):
+            if all(data[p::4].count(0) >= 0.9 * (n // 4) for p in pos) and decodes(data, enc):
                 return Detection(enc, 0.99, [f"nul-pattern:{enc}", "verified:strict"])
     if n % 2 == 0:
         even, odd = data[0::2].count(0), data[1::2].count(0)
         for enc, hit, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-            if hit and hit >= n // 8 and other * 4 <= hit and _decodes(data, enc):
+            if hit and hit >= n // 8 and other * 4 <= hit and decodes(data, enc):
                 return Detection(enc, 0.98, [f"nul-pattern:{enc}", "verified:strict"])
     return None
 
@@ -163,12 +163,12 @@ def _candidates(
     for codec in LEGACY:
         if codec == "cp950" and any(c == "big5hkscs" for c, _b in found):
             continue
-        if _decodes(clean, codec):
+        if decodes(clean, codec):
             found.append((codec, clean))
-    if _euctw.available() and _decodes(clean, _euctw.NAME):  # through iconv, where the C library has it
+    if _euctw.available() and decodes(clean, _euctw.NAME):  # through iconv, where the C library has it
         found.append((_euctw.NAME, clean))
     if utf16 and len(raw) % 2 == 0:
-        found += [(codec, raw) for codec in ("utf-16-le", "utf-16-be") if _decodes(raw, codec)]
+        found += [(codec, raw) for codec in ("utf-16-le", "utf-16-be") if decodes(raw, codec)]
     if len(found) == 1 and not rank_one:
         return [(0.0, found[0][0], found[0][1])]
     if settle and len(found) > 1 and len(clean) > SETTLE_BYTES:
@@ -263,7 +263,7 @@ def detect(data: bytes) -> Detection:
     for bom, codec in BOMS:
         if data.startswith(bom):
             name = _BOM_NAMES[bom]
-            ok = _decodes(data, codec)
+            ok = decodes(data, codec)
             return Detection(codec, 1.0 if ok else 0.9, [f"bom:{name}"] + ([] if ok else ["invalid-bytes"]))
     nul = _nul_pattern(data)
     if nul is not None:
@@ -273,7 +273,7 @@ def detect(data: bytes) -> Detection:
     high = _HIGH_RE.search(clean) is not None
     decl = _declaration(clean[:4096])
     declared = decl[0] if decl else None
-    utf8_ok = _decodes(clean, "utf-8")
+    utf8_ok = decodes(clean, "utf-8")
 
     if decl is not None:
         label, codec = decl
@@ -285,7 +285,7 @@ def detect(data: bytes) -> Detection:
             evidence += [f"declaration:{label} -> {codec}", note]
             return Detection("utf-8", 0.99, evidence, declared=declared)
         elif codec in LEGACY or codec in ("hz", _euctw.NAME):
-            if _decodes(clean, codec) and (high or codec == "hz"):
+            if decodes(clean, codec) and (high or codec == "hz"):
                 evidence += [f"declaration:{label} -> {codec}", "verified:strict"]
                 # check the declaration against the alternatives: accept unless clearly implausible
                 cands = _candidates(data, clean, rank_one=False)
@@ -297,13 +297,13 @@ def detect(data: bytes) -> Detection:
                 evidence += [f"declaration:{label} -> {codec}", "ascii-only"]
             else:
                 evidence.append(f"declaration:{label} -> {codec} contradicted:invalid bytes")
-        elif codec not in ("utf-8",) and _decodes(clean, codec) and not high:
+        elif codec not in ("utf-8",) and decodes(clean, codec) and not high:
             evidence.append(f"declaration:{label} -> {codec}")
         else:
             evidence.append(f"declaration:{label} -> {codec} unverified")
 
     if not high:
-        if b"~{" in clean and _decodes(clean, "hz"):
+        if b"~{" in clean and decodes(clean, "hz"):
             text = clean.decode("hz")
             if any("\u4e00" <= ch <= "\u9fff" for ch in text):
                 evidence += ["hz-escapes", "verified:strict"]
@@ -360,8 +360,8 @@ def _best_line_codec(line: bytes) -> str | None:
     clean, _ = strip_controls(line)
     if not _HIGH_RE.search(clean):
         return None
-    if _decodes(clean, "utf-8"):
-        rivals = [(score(clean, codec), codec, clean) for codec in LEGACY if _decodes(clean, codec)]
+    if decodes(clean, "utf-8"):
+        rivals = [(score(clean, codec), codec, clean) for codec in LEGACY if decodes(clean, codec)]
         if not rivals or _with_utf8(clean, rivals)[0][1] == "utf-8":  # weighed as a whole file is
             return "utf-8"
     best: tuple[int, float, str] | None = None
@@ -414,7 +414,7 @@ def _utf8_lines(clean: bytes, data: bytes, removed: list[tuple[int, int]], det: 
             continue
         if (
             len(line) >= 6
-            and _decodes(line, "utf-8")
+            and decodes(line, "utf-8")
             and score(line, "utf-8") + 5.0 < score(line, det.encoding)
         ):
             found = True

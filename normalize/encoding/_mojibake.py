@@ -44,7 +44,7 @@ from .. import _limits
 from .._document import Change
 from .._edits import apply_edits, common_ends, edited_around
 from ..text._pinyin import remove_pinyin
-from . import _bigram, _cjkscore, _holes, _legacylatin
+from . import _bigram, _cjkscore, _detect, _holes, _legacylatin
 
 STEP = "mojibake"
 MIN_GAIN = 20.0
@@ -163,12 +163,8 @@ def suspicious_lines(text: str) -> list[tuple[int, int]]:
 def _reading_end(spans: list[tuple[int, int]], at: int) -> int:
     """The end of the span of ``spans`` (in order, not overlapping) that holds ``at``, else -1: by
     bisection, as a line may hold thousands of readings."""
-    k = bisect.bisect_right(spans, (at, _AFTER_ANY)) - 1
-    return spans[k][1] if k >= 0 and spans[k][0] <= at < spans[k][1] else -1
-
-
-_AFTER_ANY = 1 << 62
-"""An end past any span's: ``(at, _AFTER_ANY)`` sorts after every span that starts at ``at``."""
+    k = bisect.bisect_right(spans, at, key=lambda span: span[0]) - 1
+    return spans[k][1] if k >= 0 and at < spans[k][1] else -1
 
 
 def _pinyin_readings(text: str) -> list[tuple[int, int]]:
@@ -949,7 +945,7 @@ def _may_read(seqs: list[list[int]], hyp: tuple[str, str, str]) -> bool:
         if _holes.HOLE in seq:
             if _searchable(seq, hyp):
                 return True
-        elif _decodes(seq, hyp[2]):
+        elif _detect.decodes(bytes(seq), hyp[2]):
             return True
     return False
 
@@ -957,14 +953,6 @@ def _may_read(seqs: list[list[int]], hyp: tuple[str, str, str]) -> bool:
 def _searchable(seq: list[int], hyp: tuple[str, str, str]) -> bool:
     """Whether :func:`_read_run` searches the lost bytes of ``seq`` (few enough; the pair loses bytes)."""
     return hyp not in LOSSLESS and seq.count(_holes.HOLE) <= max(1, len(seq) // 6)
-
-
-def _decodes(seq: list[int], codec: str) -> bool:
-    try:
-        bytes(seq).decode(codec)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _read_run(
