@@ -1,4 +1,4 @@
-"""The fast JCS path (Python's C JSON encoder, checked) gives exactly the bytes of ``rfc8785``."""
+"""The fast JCS path (a compiled JSON encoder, checked) gives exactly the bytes of ``rfc8785``."""
 
 from __future__ import annotations
 
@@ -107,16 +107,61 @@ def test_the_seeds_records_take_the_fast_path(monkeypatch: Any) -> None:
 
 
 @given(_values)
-@example({"a": [1.0, 1e-05, 1e21, 2**60, -0.0, 5e-324]})
+@example({"a": [1.0, 1e-05, 1e21, 2**60, -0.0, 5e-324, 1e-07, 1e16]})
 @example({"x": ":1.0,"})
 def test_the_quick_test_never_misses_a_number_jcs_writes_otherwise(value: Any) -> None:
-    from normalize._canonical import _ENCODER, _NOT_ES6, _maybe_not_es6
+    from normalize._canonical import _ENCODER, _NOT_ES6, _encoded, _maybe_not_es6
 
     try:
         text = _ENCODER.encode(value)
         out = text.encode("utf-8")
     except (ValueError, UnicodeEncodeError):
         return  # NaN, a lone surrogate: rfc8785's path anyway
-    if _NOT_ES6.search(text):
-        assert _maybe_not_es6(out)
+    fast = _encoded(value)
+    assert fast is not None
+    for written in (out, fast):
+        if _NOT_ES6.search(written.decode("utf-8")):
+            assert _maybe_not_es6(written)
     assert not _maybe_not_es6(_ENCODER.encode({"confidence": 0.95, "end": 41}).encode())
+
+
+_no_floats = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63)
+    | st.text(st.characters(codec="utf-8"), max_size=12)
+    | st.sampled_from(["\x7f", "\u2028", "\x00\x1f\x08\x0c\t\n\r", '"\\/', "𠀀", "\uff01"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=4) | st.tuples(inner),
+    max_leaves=20,
+)
+
+
+@given(_no_floats)
+@example({"b": 1, "a": {"𠀀": None, "\uff01": [True, False]}})
+@example([2**63, -(2**63) - 1])
+def test_the_compiled_encoder_writes_what_the_standard_one_writes(value: Any) -> None:
+    """Byte for byte, for every JSON value without floats (floats: :func:`_same` above)."""
+    from normalize._canonical import _ENCODER, _encoded
+
+    assert _encoded(value) == _ENCODER.encode(value).encode("utf-8")
+
+
+def test_what_the_standard_encoder_refuses_is_refused() -> None:
+    """orjson writes NaN as ``null`` and a dataclass or a date as an object or a string; the standard
+    encoder refuses them, and so does :func:`jcs`."""
+    import dataclasses
+    import datetime
+
+    import pytest
+
+    from normalize._canonical import _encoded
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+
+    for value in ([float("nan")], {"v": float("inf")}, [Point(1)], {"d": datetime.date(2020, 1, 2)}):
+        assert _encoded(value) is None
+        with pytest.raises((rfc8785.CanonicalizationError, TypeError, ValueError)):
+            jcs(value)
+    assert _encoded([None]) == b"[null]"
