@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pypinyin import Style, pinyin
 
@@ -241,3 +241,35 @@ def test_paragraph_views_are_kept_but_not_whole_documents() -> None:
     assert len(document) > _view.PARAGRAPH_MEMO_LEN
     assert _view.view(document) is not _view.view(document)
     assert _view.view(document).text == _view.view(document).text
+
+
+_VARIANTS_AND_COLONS = "衞衹枱粧糭敍潀" + "：:\ufe13\ufe30\ufe55" + "卫只台妆粽叙"
+
+
+@given(st.text(alphabet=_VARIANTS_AND_COLONS + "原標題数據發展關於國內乾隆 \n中文", max_size=60))
+@example("衞生：10:30")
+@example("數據:中文")
+@example("中文")
+def test_fold_equals_folding_every_character(text: str) -> None:
+    """The search for a variant before ``str.translate`` changes nothing: the text folds as if every
+    character went through the fold table."""
+    from normalize.formats import _view
+
+    every = _view.convert("t2s", text)
+    if len(every) != len(text):
+        every = "\n".join(_view._fold_line(line) for line in text.split("\n"))
+    assert _view._fold_text(text) == every.translate(_view._FOLD)
+
+
+def test_the_variants_folded_are_those_hk2s_changes() -> None:
+    """Each Hong Kong variant ``t2s`` keeps is folded (``衞`` -> ``卫``), and the variant search finds
+    exactly the shipped table's characters (the table against OpenCC: tests/test_tables.py)."""
+    from normalize.encoding import _tablefile
+    from normalize.formats import _view
+
+    assert view("衞生：衹有").text == "卫生：只有"
+    chars = _tablefile.load(_tablefile.VARIANTS).text("chars")
+    assert len(chars) > 5000
+    pattern = _view._variants()
+    assert all(pattern.fullmatch(ch) for ch in chars)
+    assert not any(pattern.fullmatch(chr(cp)) for cp in range(0x2E80, 0xA000) if chr(cp) not in chars)

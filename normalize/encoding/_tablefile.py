@@ -162,6 +162,7 @@ COMMON = "cjk-common"
 BIGRAMS = "bigrams"
 DUPLICATES = "codec-duplicates"
 PINYIN = "pinyin"
+VARIANTS = "hk-variants"
 """pypinyin's readings of each character and the syllables they use (the pinyin-annotation rule of
 :mod:`normalize.text._pinyin`): importing pypinyin loads its phrase dictionary (about 0.2 s) and
 deriving the syllables from its 42,000 entries took another 0.3 s in every process."""
