@@ -170,18 +170,25 @@ def test_free_cost_ranks_common_text_before_rare() -> None:
 
 def test_likeliest_keeps_the_cheapest_candidates_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_holes, "SCORED_PER_HOLE", 2)
-    cands = [(0, v, "x", b"", ("", b""), c) for v, c in enumerate([3.0, 1.0, 2.5, 0.5])]
-    assert [c[1] for c in _holes._likeliest(cands)] == [1, 3]
+    passing = [(v, ("", b""), c, [(v, "x", b"")]) for v, c in enumerate([3.0, 1.0, 2.5, 0.5])]
+    assert [c[1] for c in _holes._likeliest(passing)] == [1, 3]
+    passing = [(0, ("", b""), 0.0, [(v, "x", b"") for v in range(4)])]
+    assert [c[1] for c in _holes._likeliest(passing)] == [0, 1]  # equal prices: in their order
 
 
 def test_likeliest_ranks_as_each_candidate_priced_alone() -> None:
     # states that share the context's last character and unfinished bytes share the pieces' prices;
-    # states with another last character do not
+    # states with another last character do not; states may share their list of values or not
     from normalize.encoding import _bigram
 
-    states = [("中华人民共和", 0.0), ("我们的", 0.7), ("加强", 0.2), ("全体人民的", 1.5)]
+    states = [("中华人民共和", 0.0), ("我们的", 0.7), ("加强", 0.2), ("全体人民的", 1.5), ("国家的", 0.7)]
     pieces = ["", *(chr(0x4E00 + 37 * v) + "发展" for v in range(1, 120))]
-    cands = [(i, v, p, b"", (ctx, b""), c) for i, (ctx, c) in enumerate(states) for v, p in enumerate(pieces)]
+    shared = [(v, p, b"") for v, p in enumerate(pieces)]
+    passing = [
+        (i, (ctx, b""), c, shared if i % 2 else [(v, p, b"") for v, p in enumerate(pieces) if v % 3])
+        for i, (ctx, c) in enumerate(states)
+    ]
+    cands = [(i, v, p, pend, gkey, c) for i, gkey, c, opts in passing for v, p, pend in opts]
 
     def alone(n: int) -> tuple[float, int]:
         _i, _v, piece, _pend, (ctx, _head), c = cands[n]
@@ -190,9 +197,9 @@ def test_likeliest_ranks_as_each_candidate_priced_alone() -> None:
         return c, n
 
     want = sorted(sorted(range(len(cands)), key=alone)[: _holes.SCORED_PER_HOLE])
-    got = _holes._likeliest(cands)
+    got = _holes._likeliest(passing)
     assert got == [cands[n] for n in want]
-    assert len({c[0] for c in got}) > 1  # more than one state's candidates made it
+    assert len({c[0] for c in got}) > 2  # more than two states' candidates made it
 
 
 def test_scoring_only_the_likeliest_candidates_finds_the_same_repair(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -138,9 +138,9 @@ def test_candidates_ranked_but_not_scored_are_charged_too(monkeypatch: pytest.Mo
     ranked: list[int] = []
     real = _holes._likeliest
 
-    def likeliest(cands: list[Any]) -> list[Any]:
-        ranked.append(len(cands))
-        return real(cands)
+    def likeliest(passing: list[Any]) -> list[Any]:
+        ranked.append(sum(len(opts) for *_state, opts in passing))
+        return real(passing)
 
     monkeypatch.setattr(_holes, "_likeliest", likeliest)
     charged: list[int] = []

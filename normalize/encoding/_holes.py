@@ -566,33 +566,32 @@ def solve(
         groups: dict[
             tuple[str, bytes], tuple[dict[int, tuple[float, bool]], _incremental._Context, dict[str, float]]
         ] = {}
-        # the candidates the reader lets through: (state, value, piece, pending bytes, group, cost so far)
-        cands: list[tuple[int, int, str, bytes, tuple[str, bytes], float]] = []
+        # the candidates the reader lets through, state by state: (state, its group, its cost, the
+        # values with their pieces and pending bytes)
+        passing: list[tuple[int, tuple[str, bytes], float, list[tuple[int, str, bytes]]]] = []
+        found = 0
         for i, (c0, vals, text, head) in enumerate(beam):
-            ctx = text[-LOOK:]
             opts = decodes.get(head)
             if opts is None:
                 opts = decodes[head] = _pieces(codec, head, allowed, tail, last, right)
-            gkey = (ctx, head)
-            prev = vals[-1] if vals else 0
-            row = prev << 8
-            for v, piece, pend in opts:
-                if pair_reader:
-                    # _reader_rejects, its common case inline: ``prev v`` one whole character
-                    cls = classes[row | v] or _pair_class(pair_reader, prev, v)
-                    if cls == ERROR:
-                        pass
-                    elif cls == BOTH:
-                        if not tail_fails:
-                            continue
-                    elif not _reader_rejects(pair_reader, prev, bytes((v,)) + pair_tail, pair_end):
-                        continue
-                if not decided and piece:
-                    decided = True
-                cands.append((i, v, piece, pend, gkey, c0))
-        found = len(cands)
+            if pair_reader:
+                opts = _let_through(
+                    pair_reader, classes, vals[-1] if vals else 0, opts, tail_fails, pair_tail, pair_end
+                )
+            if not opts:
+                continue
+            found += len(opts)
+            if not decided:
+                decided = any(piece for _v, piece, _pend in opts)
+            passing.append((i, (text[-LOOK:], head), c0, opts))
+        # (state, value, piece, pending bytes, group, cost so far) of the candidates scored
+        cands: list[tuple[int, int, str, bytes, tuple[str, bytes], float]]
         if found > SCORED_PER_HOLE and decided:
-            cands = _likeliest(cands)
+            cands = _likeliest(passing)
+        else:
+            cands = [
+                (i, v, piece, pend, gkey, c0) for i, gkey, c0, opts in passing for v, piece, pend in opts
+            ]
         for i, v, piece, pend, gkey, _q in cands:
             group = groups.get(gkey)
             if group is None:
@@ -693,38 +692,83 @@ QUICK = 3
 """Characters of a piece priced by :func:`._bigram.free_cost` for :func:`_likeliest`."""
 
 
+def _let_through(
+    reader: str,
+    classes: bytearray,
+    prev: int,
+    opts: list[tuple[int, str, bytes]],
+    tail_fails: bool,
+    tail: bytes,
+    at_end: bool,
+) -> list[tuple[int, str, bytes]]:
+    """The values of ``opts`` that ``reader`` would have replaced by U+FFFD after the lost byte ``prev``
+    (:func:`_reader_rejects`, its common case inline: ``prev v`` one whole character; ``tail``: the
+    bytes after the hole, ``tail_fails``: whether the reader rejects them on their own)."""
+    row = prev << 8
+    kept: list[tuple[int, str, bytes]] = []
+    for opt in opts:
+        v = opt[0]
+        cls = classes[row | v] or _pair_class(reader, prev, v)
+        if cls == ERROR:
+            pass
+        elif cls == BOTH:
+            if not tail_fails:
+                continue
+        elif not _reader_rejects(reader, prev, bytes((v,)) + tail, at_end):
+            continue
+        kept.append(opt)
+    return kept
+
+
 def _likeliest(
-    cands: list[tuple[int, int, str, bytes, tuple[str, bytes], float]],
+    passing: list[tuple[int, tuple[str, bytes], float, list[tuple[int, str, bytes]]]],
 ) -> list[tuple[int, int, str, bytes, tuple[str, bytes], float]]:
-    """The :data:`SCORED_PER_HOLE` candidates of ``cands`` that are cheapest by their state's cost, the
-    bigram cost of the start of their piece and of its first character after the context, in their
-    order (ties by their order).  ``cands`` come state by state; the piece's part of the cost depends
+    """The :data:`SCORED_PER_HOLE` candidates of ``passing`` (state by state: the state, its group,
+    its cost and its values) that are cheapest by their state's cost, the bigram cost of the start of
+    their piece and of its first character after the context, in their order (ties by their order),
+    as (state, value, piece, pending bytes, group, cost so far).  The piece's part of the cost depends
     only on the context's last character, the state's unfinished bytes and the value, so states that
-    share those share it (a beam holds many such states)."""
-    parts: dict[tuple[str, bytes], tuple[dict[int, float], Callable[[str], float]]] = {}
+    share those share it (a beam holds many such states), and states that share their list of values
+    too share the list of those parts: a candidate costs one addition until it is chosen."""
     afters: dict[str, Callable[[str], float]] = {}
+    prices: dict[tuple[str, bytes], dict[int, float]] = {}
+    lists: dict[tuple[str, int], list[float]] = {}
     quick: list[float] = []
-    state = -1
-    of: dict[int, float] = {}
-    after: Callable[[str], float] = _no_after
-    for i, v, piece, _pend, (ctx, head), c in cands:
-        if i != state:
-            state = i
-            last = ctx[-1:]
-            got = parts.get((last, head))
-            if got is None:
-                after = afters.get(last) or afters.setdefault(last, _bigram.AfterCosts(last).of)
-                got = parts[last, head] = ({}, after)
-            of, after = got
-        if piece:
-            q = of.get(v)
-            if q is None:
-                q = of[v] = after(piece[0]) + _bigram.free_cost(piece[:QUICK])
-            c += q
-        quick.append(c)
+    for _i, (ctx, head), c0, opts in passing:
+        last = ctx[-1:]
+        key = (last, id(opts))  # every list of values is alive until the end of the call
+        parts = lists.get(key)
+        if parts is None:
+            of = prices.get((last, head))
+            if of is None:
+                of = prices[last, head] = {}
+            after = afters.get(last) or afters.setdefault(last, _bigram.AfterCosts(last).of)
+            parts = lists[key] = []
+            for v, piece, _pend in opts:
+                q = 0.0
+                if piece:
+                    got = of.get(v)
+                    if got is None:
+                        got = of[v] = after(piece[0]) + _bigram.free_cost(piece[:QUICK])
+                    q = got
+                parts.append(q)
+        quick += [c0 + q for q in parts]
     order = sorted(range(len(quick)), key=quick.__getitem__)[:SCORED_PER_HOLE]
     order.sort()
-    return [cands[n] for n in order]
+    out: list[tuple[int, int, str, bytes, tuple[str, bytes], float]] = []
+    it = iter(order)
+    n = next(it, None)
+    base = 0
+    for i, gkey, c0, opts in passing:
+        end = base + len(opts)
+        while n is not None and n < end:
+            v, piece, pend = opts[n - base]
+            out.append((i, v, piece, pend, gkey, c0))
+            n = next(it, None)
+        if n is None:
+            break
+        base = end
+    return out
 
 
 def _no_after(_ch: str) -> float:
