@@ -184,9 +184,12 @@ def split_names(text: str) -> list[str]:
     return [n for n in re.split(_SEP, text.strip()) if n]
 
 
+_TOKEN = re.compile(r"[^ \u3000、，,]+")
+
+
 def _tokens(v: View, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of the pieces of ``v.text[start:end]`` between separators (spaces, 、，)."""
-    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^ \u3000、，,]+", v.text[start:end])]
+    return [m.span() for m in _TOKEN.finditer(v.text, start, end)]
 
 
 def _spaced(v: View, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
@@ -232,6 +235,9 @@ def _byline(v: View, start: int, end: int) -> list[dict[str, str]] | None:
     A byline is one or more titles, each followed by its names (``本报记者 王海荣 通讯员 李明``,
     ``记者：某某``, ``记者某某``), and may close with where it was filed (``北京报道``) or ``摄``.
     """
+    first = _TOKEN.search(v.text, start, end)
+    if first is None or not (_TITLE.fullmatch(first[0]) or _TITLE_GLUED.fullmatch(first[0])):
+        return None  # a byline opens with a title (the loop below would stop there, having split it all)
     spans = _tokens(v, start, end)
     if spans and len(spans) > 1 and _BYLINE_TAIL.fullmatch(v.text[spans[-1][0] : spans[-1][1]]):
         spans = spans[:-1]
