@@ -95,7 +95,14 @@ def _marks(text: str, config: str) -> int:
     simplified ones) would change.  Cached: script detection and conversion ask about the same text,
     and the text stage's passes to a fixed point ask again (an OpenCC pass over a body costs about
     0.03 ms per 1,000 characters); each count is taken only when the answer depends on it."""
-    return _changed(text, convert(config, text))
+    return _changed(text, _converted(text, config))
+
+
+@_memo.lru_cache(maxsize=4)
+def _converted(text: str, config: str) -> str:
+    """:func:`convert`, the last few answers kept: the text whose markers were counted is the text
+    then converted (a body's ``t2s`` run once, not twice)."""
+    return convert(config, text)
 
 
 def _changed(text: str, converted: str) -> int:
@@ -189,7 +196,7 @@ def _target_text(text: str, config: str, back: str) -> str:
     characters that were already Traditional are kept as they are.
     """
     if back != "t2s":
-        return convert(config, text)
+        return _converted(text, config)
     base = convert("t2s", text)
     converted = convert(config, base)
     if not len(text) == len(base) == len(converted):
