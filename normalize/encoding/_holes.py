@@ -749,7 +749,13 @@ def _likeliest(
                 if piece:
                     got = of.get(v)
                     if got is None:
-                        got = of[v] = after(piece[0]) + _bigram.free_cost(piece[:QUICK])
+                        start = piece[:QUICK]
+                        got = _QUICK_PRICES.get((last, start))
+                        if got is None:
+                            if len(_QUICK_PRICES) >= QUICK_PRICES_KEPT:
+                                _QUICK_PRICES.clear()
+                            got = _QUICK_PRICES[last, start] = after(piece[0]) + _bigram.free_cost(start)
+                        of[v] = got
                     q = got
                 parts.append(q)
         quick += [c0 + q for q in parts]
@@ -769,6 +775,13 @@ def _likeliest(
             break
         base = end
     return out
+
+
+_QUICK_PRICES: dict[tuple[str, str], float] = _memo.memo({})
+"""Memo of the price :func:`_likeliest` gives a piece (by the context's last character and the piece's
+first :data:`QUICK` characters): the searches of a run by each reader and each byte reading of it
+price the same pieces again."""
+QUICK_PRICES_KEPT = 1 << 16
 
 
 def _no_after(_ch: str) -> float:
@@ -932,9 +945,19 @@ def _piece_cost(ctx: str, piece: str, open_last: bool, script: int) -> float:
     return c
 
 
-_PIECES: dict[tuple[str, bytes, bytes, bool, str, tuple[int, ...]], list[tuple[int, str, bytes]]] = (
-    _memo.memo({})
-)
+class _Values:
+    """What :func:`_pieces` worked out for one hole's bytes: each value's entry (None: it does not
+    decode), the tail decoded from a character boundary on, and the last list it gave."""
+
+    __slots__ = ("entries", "lists", "rests")
+
+    def __init__(self) -> None:
+        self.entries: dict[int, tuple[int, str, bytes] | None] = {}
+        self.rests: dict[int, tuple[str, int] | None] = {}
+        self.lists: dict[tuple[int, ...], list[tuple[int, str, bytes]]] = {}
+
+
+_PIECES: dict[tuple[str, bytes, bytes, bool, str], _Values] = _memo.memo({})
 
 
 def _pieces(
@@ -943,16 +966,43 @@ def _pieces(
     """(value, decoded piece, bytes of an unfinished character at its end) for each allowed value of a
     hole between ``head`` (the unfinished character before it) and ``tail`` (the known bytes up to the
     next hole) that decodes strictly; ``right`` is appended to the piece of the last hole.  Memoized:
-    the same bytes are decoded for every state of the beam and in every search of the same run."""
-    key = (codec, head, tail, last, right if last else "", tuple(allowed))
-    got = _PIECES.get(key)
+    the same bytes are decoded for every state of the beam and in every search of the same run, and
+    value by value, since the searches of a run by two readers allow it nearly the same values."""
+    key = (codec, head, tail, last, right if last else "")
+    values = _PIECES.get(key)
+    if values is None:
+        if len(_PIECES) >= PIECES_KEPT:
+            _PIECES.clear()
+        values = _PIECES[key] = _Values()
+    which = tuple(allowed)
+    got = values.lists.get(which)
     if got is not None:
         return got
-    got = []
-    rests: dict[int, tuple[str, int] | None] = {}  # the tail from a character boundary on, decoded
+    entries = values.entries
+    missing = [v for v in allowed if v not in entries]
+    if missing:
+        _decode_values(codec, head, missing, tail, last, right, values)
+    got = [e for v in allowed if (e := entries[v]) is not None]
+    if len(values.lists) >= LISTS_KEPT:
+        values.lists.clear()
+    values.lists[which] = got
+    return got
+
+
+LISTS_KEPT = 4
+"""Lists of :func:`_pieces` kept for one hole's bytes (one for each reader's allowed values)."""
+
+
+def _decode_values(
+    codec: str, head: bytes, allowed: list[int], tail: bytes, last: bool, right: str, values: _Values
+) -> None:
+    """Fill ``values.entries`` for ``allowed`` (see :func:`_pieces`)."""
+    entries = values.entries
+    rests = values.rests  # the tail from a character boundary on, decoded
     classes = _pair_classes(codec)
     t0 = tail[0] if tail else -1
     for v in allowed:
+        entries[v] = None
         chunk = head + bytes((v,)) + tail
         first: tuple[str, int] | None
         if not head and t0 >= 0:  # _boundary of a byte pair, inline (the common case)
@@ -981,11 +1031,7 @@ def _pieces(
         if dec is None:
             continue
         piece, pend = dec
-        got.append((v, piece + right if last else piece, chunk[len(chunk) - pend :] if pend else b""))
-    if len(_PIECES) >= PIECES_KEPT:
-        _PIECES.clear()
-    _PIECES[key] = got
-    return got
+        entries[v] = (v, piece + right if last else piece, chunk[len(chunk) - pend :] if pend else b"")
 
 
 PIECES_KEPT = 512
