@@ -235,3 +235,27 @@ def test_pair_texts_are_what_the_codec_makes_of_the_pair(codec: str) -> None:
                 want = dec.decode(bytes((a, b)), False)
                 assert _holes._pair_text(codec, a << 8 | b) == want
     assert seen > 2000
+
+
+def test_pieces_memoized_value_by_value_are_those_decoded_afresh() -> None:
+    """A hole's pieces for one list of values and then for others (a second reader allows nearly the
+    same values) are what decoding each list afresh gives: the same values, pieces and pending bytes,
+    in the list's order."""
+    from normalize import _memo
+
+    data = "国务院关于进一步加强知识产权保护工作的通知".encode("gb18030")
+    every = list(range(0x81, 0xFF))
+    lists = [every, every[::3], every[1::2], list(reversed(every[:40])), every]
+    cases = [(b"", data[1:9]), (data[:1], data[2:9]), (b"", b""), (data[:1], b"")]
+    nonempty = 0
+    for head, tail in cases:
+        for last in (False, True):
+            _memo.renew()
+            got = [_holes._pieces("gb18030", head, values, tail, last, "右") for values in lists]
+            fresh = []
+            for values in lists:
+                _memo.renew()
+                fresh.append(_holes._pieces("gb18030", head, values, tail, last, "右"))
+            assert got == fresh
+            nonempty += bool(got[0]) and len(got[1]) < len(got[0])
+    assert nonempty >= 4

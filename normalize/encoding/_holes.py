@@ -1016,6 +1016,12 @@ def _decode_values(
                 first = _pair_text(codec, i), 0
             else:
                 first = _boundary(codec, bytes((v,)), tail)
+        elif len(head) == 1:  # _boundary of a whole pair, inline (the second of two lost bytes)
+            i = head[0] << 8 | v
+            cls = classes[i] or _pair_class(codec, head[0], v)
+            if cls == ERROR:
+                continue
+            first = (_pair_text(codec, i), 0) if cls == BOTH else _boundary(codec, head + bytes((v,)), tail)
         else:
             first = _boundary(codec, head + bytes((v,)), tail)
         if first is None:
