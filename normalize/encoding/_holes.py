@@ -749,13 +749,7 @@ def _likeliest(
                 if piece:
                     got = of.get(v)
                     if got is None:
-                        start = piece[:QUICK]
-                        got = _QUICK_PRICES.get((last, start))
-                        if got is None:
-                            if len(_QUICK_PRICES) >= QUICK_PRICES_KEPT:
-                                _QUICK_PRICES.clear()
-                            got = _QUICK_PRICES[last, start] = after(piece[0]) + _bigram.free_cost(start)
-                        of[v] = got
+                        got = of[v] = after(piece[0]) + _bigram.free_cost(piece[:QUICK])
                     q = got
                 parts.append(q)
         quick += [c0 + q for q in parts]
@@ -775,13 +769,6 @@ def _likeliest(
             break
         base = end
     return out
-
-
-_QUICK_PRICES: dict[tuple[str, str], float] = _memo.memo({})
-"""Memo of the price :func:`_likeliest` gives a piece (by the context's last character and the piece's
-first :data:`QUICK` characters): the searches of a run by each reader and each byte reading of it
-price the same pieces again."""
-QUICK_PRICES_KEPT = 1 << 16
 
 
 def _no_after(_ch: str) -> float:
