@@ -259,3 +259,30 @@ def test_pieces_memoized_value_by_value_are_those_decoded_afresh() -> None:
             assert got == fresh
             nonempty += bool(got[0]) and len(got[1]) < len(got[0])
     assert nonempty >= 4
+
+
+def test_a_window_priced_in_one_document_is_priced_afresh_in_the_next() -> None:
+    """The context ranking of a lost byte's window counts the pairs the document's clean lines hold:
+    its memo must not carry one document's price into the next (a record then depended on which
+    documents its process had normalized before)."""
+    from normalize import _memo
+
+    window = "加强知识产权保护"
+    plain: frozenset[str] = frozenset()
+    known = frozenset({"知识", "产权"})
+
+    def priced(pairs: frozenset[str]) -> float:
+        token = _holes.DOCUMENT_PAIRS.set(pairs)
+        try:
+            return _holes._ranked_in_context(window, 0)
+        finally:
+            _holes.DOCUMENT_PAIRS.reset(token)
+
+    alone = {}
+    for pairs in (plain, known):
+        _memo.renew()
+        alone[pairs] = priced(pairs)
+    assert alone[known] < alone[plain]  # the document's own terms make the window likelier
+    for order in ((plain, known), (known, plain)):
+        _memo.renew()
+        assert [priced(pairs) for pairs in order] == [alone[pairs] for pairs in order]
