@@ -771,10 +771,6 @@ def _likeliest(
     return out
 
 
-def _no_after(_ch: str) -> float:
-    return 0.0
-
-
 def _cost_after(
     ctx: str,
     cx: _incremental._Context,

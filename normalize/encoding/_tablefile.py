@@ -163,13 +163,15 @@ COMMON = "cjk-common"
 BIGRAMS = "bigrams"
 DUPLICATES = "codec-duplicates"
 PINYIN = "pinyin"
-VARIANTS = "hk-variants"
-WITNESSES = "t2s-witnesses"
-"""For every key of OpenCC ``t2s``'s dictionaries that it converts to something else, one character
-(:func:`._tablebuild.witnesses`): a text holding none of them is its own ``t2s``."""
 """pypinyin's readings of each character and the syllables they use (the pinyin-annotation rule of
 :mod:`normalize.text._pinyin`): importing pypinyin loads its phrase dictionary (about 0.2 s) and
 deriving the syllables from its 42,000 entries took another 0.3 s in every process."""
+VARIANTS = "hk-variants"
+"""The characters OpenCC's ``hk2s`` turns into another one (:func:`._tablebuild.hk_variants`), which the
+layout rules' view folds."""
+WITNESSES = "t2s-witnesses"
+"""For every key of OpenCC ``t2s``'s dictionaries that it converts to something else, one character
+(:func:`._tablebuild.witnesses`): a text holding none of them is its own ``t2s``."""
 MODEL_TABLES = (WORDS, BIGRAMS)
 """The tables of the two models that rank CJK repairs (named in records by their sources)."""
 
