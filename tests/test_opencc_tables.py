@@ -4,8 +4,6 @@ not trusted."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import opencc
 import pytest
 from hypothesis import example, given
@@ -61,7 +59,7 @@ def test_a_table_of_another_opencc_release_is_not_trusted(monkeypatch: pytest.Mo
     assert not other.valid and other.search("中文") and other.search("")
 
 
-def test_characters_beyond_the_bmp_are_found(monkeypatch: Any) -> None:
+def test_characters_beyond_the_bmp_are_found() -> None:
     chars = _tablefile.load(_tablefile.WITNESSES).text("chars")
     astral = [ch for ch in chars if ch > "\uffff"]
     assert astral

@@ -930,7 +930,8 @@ def _piece_cost(ctx: str, piece: str, open_last: bool, script: int) -> float:
 
 class _Values:
     """What :func:`_pieces` worked out for one hole's bytes: each value's entry (None: it does not
-    decode), the tail decoded from a character boundary on, and the last list it gave."""
+    decode), the tail decoded from a character boundary on, and the lists it gave (by the allowed
+    values, at most :data:`LISTS_KEPT`)."""
 
     __slots__ = ("entries", "lists", "rests")
 

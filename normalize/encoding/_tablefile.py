@@ -330,7 +330,7 @@ class RowTable:
 
 
 class CharClass:
-    """The characters of a text section of a shipped table, which a text is searched for at C speed:
+    """The characters of a shipped table (its ``chars`` section), which a text is searched for at C speed:
     those of the BMP as one regex character class (tested with a bitmap), those beyond it in a set,
     looked up only for the characters beyond the BMP the text holds (in the class, each would be a
     range tried in turn at every character of the text: 400 times slower).
@@ -339,10 +339,10 @@ class CharClass:
     with another installed, :meth:`search` answers True for every text (callers then do the work the
     class would have spared them)."""
 
-    def __init__(self, name: str, section: str = "chars", *, opencc: bool = False) -> None:
+    def __init__(self, name: str, *, opencc: bool = False) -> None:
         table = load(name)
         self.valid = not opencc or table.header["sources"]["opencc"]["version"] == _opencc_version()
-        chars = table.text(section)
+        chars = table.text("chars")
         ranges: list[list[int]] = []
         for cp in sorted(ord(ch) for ch in chars if ch <= "\uffff"):
             if ranges and ranges[-1][1] + 1 >= cp:
