@@ -41,7 +41,7 @@ _LONG = "政府工作報告指出，今年經濟社會發展的主要預期目�
 
 def _only_repair(text: str) -> Change:
     _fixed, changes = repair(text)
-    (change,) = changes
+    (change,) = [c for c in changes if c.kind != "mojibake.guessed-end"]
     assert change.applied
     return change
 
@@ -221,7 +221,7 @@ def test_runs_between_numbers_are_searched_again_among_their_repaired_neighbours
     assert bad.count("\ufffd") >= 5
     fixed, changes = repair(bad)
     assert fixed == source
-    assert all(c.applied for c in changes)
+    assert [c.kind for c in changes if not c.applied] == ["mojibake.guessed-end"]  # 。 ends the text
 
 
 def test_a_line_dense_with_dates_is_not_taken_for_one_that_lost_most_bytes() -> None:

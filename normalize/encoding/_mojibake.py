@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import dataclasses
 import difflib
 import itertools
 import re
@@ -229,7 +228,7 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
         _METER.reset(token)
         _holes.DOCUMENT_PAIRS.reset(doc_token)
         _bigram.LINE_ENDS.reset(ends_token)
-    _note_swallowed_at_end(text, changes)
+    _flag_end_guess(text, changes)
     if not any(c.applied for c in changes):
         return text, changes
     out: list[str] = []
@@ -269,35 +268,44 @@ def _sibling_end(text: str, lines: list[tuple[int, int]], i: int) -> str:
     return prev[-1]
 
 
-def _note_swallowed_at_end(text: str, changes: list[Change]) -> None:
-    """Say in its note when the repair that ends ``text`` read its final U+FFFD as one lost byte that
-    may have been more.  At the end of its input a GB18030 decoder (Python's, iconv's, WHATWG's) turns
-    an unfinished four-byte sequence, a lead byte, a digit and perhaps one more byte, into a single
-    U+FFFD: UTF-8 ``。1`` (E3 80 82 31) at the end of a file reads ``銆�``, and the ``1`` is gone with
-    the ``82`` the repair restores.  Only the end of the whole text is exposed (inside it, the decoder
-    rejects the lead byte alone), and only when the restored byte may lead (0x81-0xFE).  A note, not a
-    flag: nothing tells such a loss from the common case, a text that simply ends there, and a flag on
-    every text that ends in a lost byte would bury the flags that matter."""
+def _flag_end_guess(text: str, changes: list[Change]) -> None:
+    """Flag the repair that ends ``text`` when it restored the character of a final U+FFFD: a lost byte
+    with nothing after it.  The character is chosen by what precedes it alone, and by how lines end;
+    but a text may also stop anywhere (a cut snippet, a truncated field), and there ``、`` reads
+    ``。`` and ``打造`` reads ``打通`` by wide margins that mean nothing.  The reading stays, and a
+    :data:`GUESSED_END` flag (``applied=False``) names it, so a user knows where to look: at most one
+    flag per text.  Inside a text a line end is followed by a line break, which the reader saw: only
+    the end of the whole text is exposed.
+
+    The flag also says when the final U+FFFD may have hidden more than the byte restored: at the end
+    of its input a GB18030 decoder (Python's, iconv's, WHATWG's) turns an unfinished four-byte
+    sequence, a lead byte, a digit and perhaps one more byte, into a single U+FFFD: UTF-8 ``。1``
+    (E3 80 82 31) at the end of a file reads ``銆�``, and the ``1`` is gone with the ``82`` the repair
+    restores (only when the restored byte may lead: 0x81-0xFE)."""
     if not text.endswith("\ufffd"):
         return
     end = len(text)
-    k = next((i for i, c in enumerate(changes) if c.applied and c.end == end), None)
-    if k is None:
+    last = next((c for c in changes if c.applied and c.end == end), None)
+    if last is None or not last.after or last.after.endswith("\ufffd"):
         return
-    last = changes[k]
-    if last.kind not in _GB18030_READ or not last.after or last.after.endswith("\ufffd"):
-        return
+    why = (
+        f"the text ends in a lost byte: the last character of this repair, {last.after[-1]!r}, was chosen"
+        " by what precedes it alone, and the text may have been cut there"
+    )
+    codec = _GB18030_READ.get(last.kind)
     try:
-        byte = last.after[-1].encode(_GB18030_READ[last.kind])[-1]
+        byte = last.after[-1].encode(codec)[-1] if codec else 0
     except UnicodeEncodeError:
-        return
+        byte = 0
     if 0x81 <= byte <= 0xFE:
-        changes[k] = dataclasses.replace(
-            last,
-            note=last.note
-            + f"; the final U+FFFD, read as the byte {byte:02X}, may also have hidden a digit and one more"
-            " byte after it (a GB18030 decoder swallows them at the end of its input)",
+        why += (
+            f"; the final U+FFFD, read as the byte {byte:02X}, may also have hidden a digit and one more"
+            " byte after it (a GB18030 decoder swallows them at the end of its input)"
         )
+    changes.append(
+        Change(GUESSED_END, "text", last.start, last.end, last.before, last.before, STEP, 0.5, False, why)
+    )
+    changes.sort(key=lambda c: c.start)
 
 
 # --- the budget ---------------------------------------------------------------------------------------
@@ -305,6 +313,9 @@ def _note_swallowed_at_end(text: str, changes: list[Change]) -> None:
 UNSURE = "mojibake.unsure"
 """Kind of the flag on a repaired span that keeps U+FFFD: characters whose bytes were lost and that
 the models cannot restore with confidence (a wrong character that reads well is worse than a gap)."""
+GUESSED_END = "mojibake.guessed-end"
+"""Kind of the flag on a repair that restored the last character of a text from its final lost byte: with
+nothing after it, the character is a guess (:func:`_flag_end_guess`)."""
 UNSEARCHED = "mojibake.unsearched"
 """Kind of the flag on a suspicious line left unsearched because the document's budget was spent."""
 UNITS: dict[str, int] = {
@@ -556,7 +567,7 @@ _GB18030_READ = {
     "mojibake.misaligned-gb18030": "gb18030",
 }
 """The repairs of text read by a GB18030 decoder that loses bytes, with the codec the text was written in
-(:func:`_note_swallowed_at_end`)."""
+(:func:`_flag_end_guess`)."""
 SHORT_RUN = 2
 """Runs of at most this many characters (between digits or spaces) say little on their own."""
 SHORT_RUN_SLACK = 2.0
