@@ -881,6 +881,24 @@ def test_a_rerun_leaves_no_stale_copy_on_the_other_side(
     assert main(["validate", str(out)]) == 0
 
 
+def test_a_first_run_into_a_fresh_folder_removes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stale copies exist only where an earlier run wrote: into a fresh folder the sink tries no removal
+    (one failed unlink per record, before), and run again it does."""
+    import os
+
+    unlinked: list[str] = []
+    real = os.unlink
+    monkeypatch.setattr(run_cli.os, "unlink", lambda p: (unlinked.append(os.fspath(p)), real(p))[1])
+    out = tmp_path / "out"
+    assert main([str(NEWSPAPER), "-o", str(out), "--jobs", "1", "-q"]) == 0
+    assert unlinked == []
+    (out / "_invalid").mkdir()
+    assert main([str(NEWSPAPER), "-o", str(out), "--jobs", "1", "-q"]) == 0
+    assert unlinked and all("_invalid" in p for p in unlinked)
+
+
 def test_no_fsync_ingests_the_same_archive_without_fsync(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -626,22 +626,29 @@ class _DirSink(_Sink):
         self._here: set[str] = set()
         try:
             out.mkdir(parents=True, exist_ok=True)
+            # what an earlier run may have left: nothing to remove (:meth:`_drop`) from a folder that
+            # was empty, or from a quarantine folder that did not exist, when this run began
+            self._stale_valid = any(os.scandir(out))
         except OSError as exc:
             raise Usage(f"-o {out}: cannot create: {exc.strerror or exc}") from None
+        self._stale_invalid = self._stale_valid and (out / self.QUARANTINE).is_dir()
+        self._root = os.fspath(out)
 
     def write(self, result: Result, summary: Summary) -> None:
         self._enter(result.name)
         for rec in result.records:
             name = self._put(rec.filename, rec.bytes, result)
             # a re-run into the same folder: this record was quarantined before, and is valid now
-            self._drop(f"{self.QUARANTINE}/{name}", f"{self.QUARANTINE}/{self._errors_name(name)}")
+            if self._stale_invalid:
+                self._drop(f"{self.QUARANTINE}/{name}", f"{self.QUARANTINE}/{self._errors_name(name)}")
         for rec in result.quarantined:
             name = self._put(f"{self.QUARANTINE}/{rec.filename}", rec.bytes, result)
             errors = {"source": result.name, "record": rec.position, "id": rec.id, "errors": rec.errors}
             body = (json.dumps(errors, ensure_ascii=False, indent=1) + "\n").encode()
-            self._atomic(self.out / self._errors_name(name), body)
+            self._atomic(os.path.join(self._root, self._errors_name(name)), body)
             # ... and the other way: an earlier run's valid copy would stand for what is now invalid
-            self._drop(name.removeprefix(f"{self.QUARANTINE}/"))
+            if self._stale_valid:
+                self._drop(name.removeprefix(f"{self.QUARANTINE}/"))
 
     def _enter(self, source: str) -> None:
         """Make the names written from the folder of ``source`` the ones :meth:`_put` and :meth:`_drop`
@@ -661,20 +668,32 @@ class _DirSink(_Sink):
         for name in names:
             if name not in self._here:
                 with contextlib.suppress(FileNotFoundError):
-                    (self.out / name).unlink()
+                    os.unlink(os.path.join(self._root, name))
 
     def _put(self, name: str, data: bytes, result: Result) -> str:
         if name in self._here:  # two sources with the same stem (a.txt, a.md): keep both
             name = name.removesuffix(".jsonld") + f".{result.sha256[:8]}.jsonld"
         self._here.add(name)
-        self._atomic(self.out / name, data)
+        self._atomic(os.path.join(self._root, name), data)
         return name
 
     @staticmethod
-    def _atomic(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
+    def _atomic(path: str, data: bytes) -> None:
+        """Write ``data`` to ``path`` through a temporary file beside it (its folder made when
+        missing), so that ``path`` never holds part of a record."""
+        folder, base = os.path.split(path)
+        tmp = os.path.join(folder, f".{base}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
 
     def describe(self) -> str:
