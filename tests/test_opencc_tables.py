@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from normalize.encoding import _tablebuild, _tablefile
+from normalize.encoding import _cjkscore, _tablebuild, _tablefile
 from normalize.text import _script
 
 _T2S = opencc.OpenCC("t2s")
@@ -49,6 +49,27 @@ _ALPHABET = "回覆答复毛坏坯乾燥於是干燥关于中文國語漢字發�
 @example("中文，中文")
 def test_convert_t2s_is_opencc(text: str) -> None:
     assert _script.convert("t2s", text) == _T2S.convert(text)
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+@example("乾隆皇帝")
+@example("中文")
+def test_the_models_t2s_is_opencc(text: str) -> None:
+    """The scoring models' memoized ``t2s`` (:func:`._cjkscore.to_simplified`) skips OpenCC by the same
+    table: the same text either way."""
+    _cjkscore._SIMPLIFIED.clear()
+    assert _cjkscore.to_simplified(text) == _T2S.convert(text)
+    assert _cjkscore.to_simplified(text) == _T2S.convert(text)  # again, from the memo if it was kept
+
+
+def test_the_models_t2s_calls_opencc_only_with_a_witness(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = _cjkscore._convert()
+    monkeypatch.setattr(_cjkscore, "_convert", lambda: lambda t: (calls.append(t), real(t))[1])
+    _cjkscore._SIMPLIFIED.clear()
+    assert _cjkscore.to_simplified("关于印发通知") == "关于印发通知"
+    assert _cjkscore.to_simplified("關於印發通知") == "关于印发通知"
+    assert calls == ["關於印發通知"]
 
 
 def test_a_table_of_another_opencc_release_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:

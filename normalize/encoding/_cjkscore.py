@@ -150,10 +150,15 @@ _SIMPLIFIED: dict[str, str] = _memo.memo({})
 
 
 def to_simplified(text: str) -> str:
-    """OpenCC t2s (a no-op on simplified text); memoized for short texts (an OpenCC call costs ~10 µs)."""
+    """OpenCC t2s (a no-op on simplified text); memoized for short texts (an OpenCC call costs ~10 µs).
+    A text without a character of a key ``t2s`` converts (:func:`._tablefile.t2s_witnesses`) is its
+    own ``t2s``: returned without a call, and not memoized (the search costs about what a memo miss
+    does; the lost-byte search asks for tens of thousands of such short pieces, each once or twice)."""
     out = _SIMPLIFIED.get(text)
     if out is not None:
         return out
+    if not _tablefile.t2s_witnesses().search(text):
+        return text
     new = _convert()(text)
     if len(text) <= MEMO_MAX_LEN:
         if len(_SIMPLIFIED) >= MEMO_SIZE:

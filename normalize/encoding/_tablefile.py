@@ -368,6 +368,13 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 @cache
+def t2s_witnesses() -> CharClass:
+    """The ``t2s-witnesses`` table as a :class:`CharClass`: a text holding none of its characters is its
+    own OpenCC ``t2s`` (:func:`._tablebuild.witnesses`), without a call."""
+    return CharClass(WITNESSES, opencc=True)
+
+
+@cache
 def _opencc_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 

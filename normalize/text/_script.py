@@ -55,9 +55,8 @@ def convert(config: str, text: str) -> str:
     return out
 
 
-@cache
 def _witnesses() -> _tablefile.CharClass:
-    return _tablefile.CharClass(_tablefile.WITNESSES, opencc=True)
+    return _tablefile.t2s_witnesses()
 
 
 @_memo.cache
