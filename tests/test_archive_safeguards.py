@@ -69,6 +69,7 @@ class Syscalls:
     """The fsync / rename / mkdir calls of a run, in order (paths resolved at the time of the call)."""
 
     events: list[tuple[str, str, str, tuple[str, ...]]] = field(default_factory=list)
+    syncfs: int = 0
 
     def fsynced(self, lo: int = 0, hi: int | None = None) -> set[str]:
         return {e[1] for e in self.events[lo:hi] if e[0] == "fsync"}
@@ -77,8 +78,17 @@ class Syscalls:
         """Mark the point where an ingest returned: what it wrote must be durable by then."""
         self.events.append(("returned", "", "", ()))
 
-    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def install(self, monkeypatch: pytest.MonkeyPatch, top: Path | None = None) -> None:
+        """Record the calls; ``top``: a folder holding the archive and its work folder, whose every file
+        and folder a ``syncfs`` (:func:`normalize.archive._writer.sync_filesystem`) counts as fsynced."""
         real_fsync, real_rename, real_replace, real_mkdir = os.fsync, os.rename, os.replace, os.mkdir
+        real_syncfs = _writer.sync_filesystem
+
+        def syncfs(path: Path) -> None:
+            assert top is not None, "a syncfs with no top folder to record"
+            self.events += [("fsync", p, "", ()) for p in _tree(_real(top))]
+            self.syncfs += 1
+            real_syncfs(path)
 
         def fsync(fd: Any) -> None:
             n = fd if isinstance(fd, int) else fd.fileno()
@@ -102,6 +112,7 @@ class Syscalls:
         monkeypatch.setattr(os, "rename", mover("rename", real_rename))
         monkeypatch.setattr(os, "replace", mover("replace", real_replace))
         monkeypatch.setattr(os, "mkdir", mkdir)
+        monkeypatch.setattr(_writer, "sync_filesystem", syncfs)
 
 
 def durability_problems(calls: Syscalls, root: Path) -> list[str]:
@@ -131,13 +142,21 @@ def _snapshot(root: Path) -> set[str]:
     return set(_tree(_real(root)))
 
 
+@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync-each"])
 def test_every_published_file_and_directory_is_fsynced_in_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, syncfs: bool
 ) -> None:
+    """Both ways to durability: a ``syncfs`` per barrier (Linux), and an fsync of every file and folder
+    (elsewhere, or where the call is missing)."""
+    if syncfs and not _writer.can_sync_filesystem():
+        pytest.fail("syncfs is missing: this test runs on Linux")
+    if not syncfs:
+        monkeypatch.setattr(_writer, "can_sync_filesystem", lambda: False)
     with Archive.open(tmp_path / "archive", create=True) as arc:
         arc.writer  # noqa: B018  (token and work dirs exist before recording)
+        assert arc.writer.syncfs == syncfs
         calls = Syscalls()
-        calls.install(monkeypatch)
+        calls.install(monkeypatch, tmp_path)
         before = _snapshot(arc.root)
 
         def ingest(res: Result) -> int:
@@ -168,6 +187,9 @@ def test_every_published_file_and_directory_is_fsynced_in_order(
         kinds = [e[0] for e in calls.events]
         assert (kinds.count("replace"), kinds.count("rename"), kinds.count("returned")) == (6, 5, 4)
         assert durability_problems(calls, arc.root) == []
+        # two barriers a commit (the staged object, then its rename): four commits, and the one killed
+        # between them
+        assert calls.syncfs == (9 if syncfs else 0)
         # nothing new in the root arrived other than through a checked rename or mkdir
         arrived = {p for e in calls.events if e[0] not in ("fsync", "returned") for p in (e[2], *e[3])}
         published = {
@@ -183,11 +205,11 @@ def test_durable_false_skips_fsync_and_the_checker_notices(
     with Archive.open(tmp_path / "archive", create=True, durable=False) as arc:
         arc.writer  # noqa: B018
         calls = Syscalls()
-        calls.install(monkeypatch)
+        calls.install(monkeypatch, tmp_path)
         arc.ingest(doc("one"))
         arc.ingest(doc("two", b"source 2"))
         assert bodies(arc) == ["one", "two"]
-    assert calls.fsynced() == set()
+    assert calls.fsynced() == set() and calls.syncfs == 0
     problems = durability_problems(calls, tmp_path / "archive")
     assert any("inventory.json not fsynced before" in p for p in problems)
     assert any("not fsynced after" in p for p in problems)

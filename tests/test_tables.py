@@ -137,12 +137,13 @@ def test_clean_utf8_document_loads_no_model_table() -> None:
     assert sorted(got["loaded"]) == sorted(want) and not got["imported"]
 
 
-def test_detection_loads_the_word_table_only() -> None:
+def test_detection_loads_the_word_table_and_the_witnesses_only() -> None:
     got = _tables_loaded(
         "from normalize.encoding import detect\n"
         "assert detect('中文测试，这是一个文件。'.encode('gb18030')).encoding == 'gb18030'"
     )
-    assert got == {"loaded": [_tablefile.WORDS], "imported": []}
+    # the witnesses spare OpenCC calls on simplified text (``_cjkscore.to_simplified``)
+    assert got == {"loaded": [_tablefile.WORDS, _tablefile.WITNESSES], "imported": []}
 
 
 def test_pinyin_annotations_use_the_shipped_readings_not_pypinyin() -> None:

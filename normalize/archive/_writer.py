@@ -16,6 +16,12 @@ What holds after a SIGKILL at any instant (archive.md §5.2):
   create may leave.  A version directory is either wholly present (it arrived by rename) or absent.
 * Writers take the object's stripe ``flock`` (see :mod:`._lock`) and re-check the root sidecar just before
   the commit; readers take no lock.
+* Durability (``durable=True``): the staged object is on disk before the intent is written, the intent
+  before the rename, the rename before the intent goes.  On Linux each of the two barriers around the
+  intent is one ``syncfs`` of the root's filesystem (:func:`sync_filesystem`), where an fsync of every
+  staged file and directory and of the directories up to the root would take ~18: measured on ext4,
+  3.8-4.0 ms an object against 1.3-1.6 ms (the same as no sync at all on that disk).  Elsewhere, the
+  fsyncs.
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 
 from ._inventory import (
@@ -56,11 +64,12 @@ class StagedFile:
     content: str
     data: bytes
 
-    @property
+    @cached_property
     def sha512(self) -> str:
+        """The digest of :attr:`data` (computed once: a commit asks for it several times a file)."""
         return hashlib.sha512(self.data).hexdigest()
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
@@ -86,6 +95,45 @@ def fsync_dir(path: Path) -> None:
 def _fsync_tree(top: Path) -> None:
     for dirpath, _dirs, _files in os.walk(top, topdown=False):
         fsync_dir(Path(dirpath))
+
+
+@cache
+def _syncfs() -> Callable[[int], int] | None:
+    """libc's ``syncfs`` (Linux 2.6.39+), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def can_sync_filesystem() -> bool:
+    """Whether :func:`sync_filesystem` is available here."""
+    return _syncfs() is not None
+
+
+def sync_filesystem(path: Path) -> None:
+    """Flush every file and directory of the filesystem holding ``path`` to disk (``syncfs``): one
+    barrier for a whole staged object, where fsyncing its files and directories one by one waits for
+    one journal commit each.  Raises OSError when it fails (Linux 5.8+ reports write-back errors)."""
+    fn = _syncfs()
+    if fn is None:
+        raise OSError(f"{path}: syncfs is not available on this system")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if fn(fd) != 0:
+            import ctypes
+
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err), str(path))
+    finally:
+        os.close(fd)
 
 
 def version_dirs(objdir: Path) -> list[int]:
@@ -137,6 +185,8 @@ class Writer:
         self.stage.mkdir(parents=True, exist_ok=True)
         self.intents.mkdir(parents=True, exist_ok=True)
         self._n = 0
+        self.syncfs = durable and can_sync_filesystem()
+        """Whether durability comes from one ``syncfs`` per barrier (else: an fsync per file and folder)."""
         self.on_recovered: Callable[[str], None] | None = None
         self.fault: Callable[[str], None] | None = None
         """Test hook: called with a step name at each crash-relevant point."""
@@ -150,6 +200,11 @@ class Writer:
         with contextlib.suppress(OSError):
             self.intents.rmdir()
         self.token.close()
+
+    @property
+    def _each(self) -> bool:
+        """Whether each staged file is fsynced as it is written (durable, without ``syncfs``)."""
+        return self.durable and not self.syncfs
 
     def _step(self, name: str) -> None:
         if self.fault is not None:
@@ -189,7 +244,7 @@ class Writer:
             if f.sha512 in new and f.sha512 not in written:
                 target = base / f.content
                 target.parent.mkdir(parents=True, exist_ok=True)
-                write_file(target, f.data, durable=self.durable)
+                write_file(target, f.data, durable=self._each)
                 written.add(f.sha512)
 
     def commit(
@@ -221,22 +276,25 @@ class Writer:
         side = sidecar_bytes(inv_bytes)
 
         stage = self._new_stage()
+        each = self._each
         if base is None:
             obj_stage = stage / "object"
             vdir = obj_stage / vname(n)
             vdir.mkdir(parents=True)
-            write_file(obj_stage / OBJECT_NAMASTE, OBJECT_NAMASTE_TEXT.encode("ascii"), durable=self.durable)
-            write_file(obj_stage / "inventory.json", inv_bytes, durable=self.durable)
-            write_file(obj_stage / "inventory.json.sha512", side, durable=self.durable)
+            write_file(obj_stage / OBJECT_NAMASTE, OBJECT_NAMASTE_TEXT.encode("ascii"), durable=each)
+            write_file(obj_stage / "inventory.json", inv_bytes, durable=each)
+            write_file(obj_stage / "inventory.json.sha512", side, durable=each)
         else:
             vdir = stage / vname(n)
             vdir.mkdir()
-            write_file(stage / "inventory.json", inv_bytes, durable=self.durable)
-            write_file(stage / "inventory.json.sha512", side, durable=self.durable)
+            write_file(stage / "inventory.json", inv_bytes, durable=each)
+            write_file(stage / "inventory.json.sha512", side, durable=each)
         self._place(vdir / "content", files, new)
-        write_file(vdir / "inventory.json", inv_bytes, durable=self.durable)
-        write_file(vdir / "inventory.json.sha512", side, durable=self.durable)
-        if self.durable:
+        write_file(vdir / "inventory.json", inv_bytes, durable=each)
+        write_file(vdir / "inventory.json.sha512", side, durable=each)
+        if self.syncfs:
+            sync_filesystem(stage)
+        elif self.durable:
             _fsync_tree(stage)
         self._step("staged")
 
@@ -269,7 +327,9 @@ class Writer:
                 self._step("inventory")
                 os.replace(stage / "inventory.json.sha512", objdir / "inventory.json.sha512")
                 self._step("sidecar")
-            if self.durable:
+            if self.syncfs:
+                sync_filesystem(objdir)
+            elif self.durable:
                 fsync_dir(objdir)
                 fsync_dir(objdir.parent)
                 if base is None:  # makedirs may have created the bucket: make its entry durable too
