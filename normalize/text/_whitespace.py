@@ -107,6 +107,8 @@ def _newline_kind(term: str) -> str:
 def _line(
     text: str, target: str, s: int, e: int, body: bool, changes: list[Change], nfc: list[tuple[int, int]]
 ) -> None:
+    if _RUN_RE.search(text, s, e) is None:
+        return  # no space of any kind: nothing to remove or to judge (most lines of Chinese text)
     line = text[s:e]
     lead = _LEAD_RE.search(line)
     lead_end = lead.end() if lead else 0
