@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import islice, pairwise
+from itertools import chain, islice, pairwise
 
 from .._document import Article, Block, Change, Document, NormalizeError, lifted
 from . import _newsbody, _notdoc
@@ -264,7 +264,7 @@ def _remove_pull_quotes(doc: Document, blocks: list[Block]) -> list[Block]:
                 share = _overlap(t, others)
             else:
                 if grams is None:
-                    grams = Counter(g for x in texts for g in _grams(x))
+                    grams = Counter(chain.from_iterable(map(_grams, texts)))
                 share = _overlap_apart(t, grams)
             if share >= 0.6:
                 _newsbody.log_removal(doc, b, "pullquote.removed", "repeats the article's own words")
