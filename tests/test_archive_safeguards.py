@@ -121,7 +121,9 @@ def durability_problems(calls: Syscalls, root: Path) -> list[str]:
     * every file and directory a rename publishes into the root was fsynced *before* that rename (data
       first, then the name that makes it visible);
     * every directory that gains an entry in the root (rename or mkdir) is fsynced after it, before the
-      ingest returns (the next ``returned`` mark).
+      ingest returns (the next ``returned`` mark);
+    * before a rename publishes anything, an intent (``intents/<writer>/*.json`` of the work folder) was
+      fsynced since the last ingest returned, for recovery to find should the process die.
     """
     top = _real(root) + os.sep
     problems = []
@@ -129,6 +131,10 @@ def durability_problems(calls: Syscalls, root: Path) -> list[str]:
     for i, (kind, _src, dst, moved) in enumerate(calls.events):
         if kind in ("fsync", "returned") or not dst.startswith(top):
             continue
+        if kind == "rename":
+            since = max((m for m in marks if m < i), default=0)
+            if not any(f"{os.sep}intents{os.sep}" in p for p in calls.fsynced(since, i)):
+                problems.append(f"{kind} {dst}: no intent fsynced before")
         if kind != "mkdir":
             before = calls.fsynced(0, i)
             problems += [f"{kind} {dst}: {p} not fsynced before" for p in moved if p not in before]

@@ -906,9 +906,11 @@ def test_no_fsync_ingests_the_same_archive_without_fsync(
 
     from normalize.archive import _writer
 
-    calls: list[int] = []
+    calls: list[object] = []  # fsyncs, and the syncfs barriers that stand for them on Linux
     real = os.fsync
+    real_syncfs = _writer.sync_filesystem
     monkeypatch.setattr(_writer.os, "fsync", lambda fd: (calls.append(fd), real(fd))[1])
+    monkeypatch.setattr(_writer, "sync_filesystem", lambda p: (calls.append(p), real_syncfs(p))[1])
     digests = {}
     for name, extra in (("durable", []), ("fast", ["--no-fsync"])):
         arc = tmp_path / name
