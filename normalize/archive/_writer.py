@@ -276,92 +276,78 @@ class Writer:
         inv_bytes = new_inv.to_bytes()
         side = sidecar_bytes(inv_bytes)
 
-        with contextlib.ExitStack() as early:
-            if self.syncfs:  # the intent goes first: the staged object's barrier makes both durable
-                early.enter_context(self._intent(object_id, objpath, durable=False))
-            return self._commit(object_id, objpath, base, base_sidecar, files, n, new, inv_bytes, side, new_inv)
-
-    def _commit(
-        self,
-        object_id: str,
-        objpath: str,
-        base: Inventory | None,
-        base_sidecar: bytes,
-        files: list[StagedFile],
-        n: int,
-        new: dict[str, tuple[str, str]],
-        inv_bytes: bytes,
-        side: bytes,
-        new_inv: Inventory,
-    ) -> Inventory:
-        """:meth:`commit` once the new inventory is made: stage, record the intent (unless recorded
-        already), install, make durable."""
-        objdir = self.root / objpath
-        stage = self._new_stage()
-        each = self._each
-        if base is None:
-            obj_stage = stage / "object"
-            vdir = obj_stage / vname(n)
-            vdir.mkdir(parents=True)
-            write_file(obj_stage / OBJECT_NAMASTE, OBJECT_NAMASTE_TEXT.encode("ascii"), durable=each)
-            write_file(obj_stage / "inventory.json", inv_bytes, durable=each)
-            write_file(obj_stage / "inventory.json.sha512", side, durable=each)
-        else:
-            vdir = stage / vname(n)
-            vdir.mkdir()
-            write_file(stage / "inventory.json", inv_bytes, durable=each)
-            write_file(stage / "inventory.json.sha512", side, durable=each)
-        self._place(vdir / "content", files, new)
-        write_file(vdir / "inventory.json", inv_bytes, durable=each)
-        write_file(vdir / "inventory.json.sha512", side, durable=each)
-        if self.syncfs:
-            sync_filesystem(stage)
-        elif self.durable:
-            _fsync_tree(stage)
-        self._step("staged")
-
-        with contextlib.nullcontext() if self.syncfs else self._intent(object_id, objpath, durable=self.durable):
-            self._step("intent")
+        # on Linux the intent goes first: the staged object's barrier makes both durable
+        with self._intent(object_id, objpath, durable=False) if self.syncfs else contextlib.nullcontext():
+            objdir = self.root / objpath
+            stage = self._new_stage()
+            each = self._each
             if base is None:
-                objdir.parent.mkdir(parents=True, exist_ok=True)
-                self._step("bucket")
-                try:
-                    os.rename(stage / "object", objdir)
-                except OSError as exc:  # exists (not empty): someone else created it
-                    shutil.rmtree(stage, ignore_errors=True)
-                    raise ConflictError(f"{object_id}: object appeared concurrently") from exc
-                self._step("renamed")
+                obj_stage = stage / "object"
+                vdir = obj_stage / vname(n)
+                vdir.mkdir(parents=True)
+                write_file(obj_stage / OBJECT_NAMASTE, OBJECT_NAMASTE_TEXT.encode("ascii"), durable=each)
+                write_file(obj_stage / "inventory.json", inv_bytes, durable=each)
+                write_file(obj_stage / "inventory.json.sha512", side, durable=each)
             else:
-                try:
-                    current = (objdir / "inventory.json.sha512").read_bytes()
-                except FileNotFoundError:
-                    current = b""
-                if current != base_sidecar:
-                    shutil.rmtree(stage, ignore_errors=True)
-                    raise ConflictError(f"{object_id}: inventory changed underneath")
-                try:
-                    os.rename(vdir, objdir / vname(n))
-                except OSError as exc:
-                    shutil.rmtree(stage, ignore_errors=True)
-                    raise ConflictError(f"{object_id}: {vname(n)} exists already") from exc
-                self._step("renamed")
-                os.replace(stage / "inventory.json", objdir / "inventory.json")
-                self._step("inventory")
-                os.replace(stage / "inventory.json.sha512", objdir / "inventory.json.sha512")
-                self._step("sidecar")
+                vdir = stage / vname(n)
+                vdir.mkdir()
+                write_file(stage / "inventory.json", inv_bytes, durable=each)
+                write_file(stage / "inventory.json.sha512", side, durable=each)
+            self._place(vdir / "content", files, new)
+            write_file(vdir / "inventory.json", inv_bytes, durable=each)
+            write_file(vdir / "inventory.json.sha512", side, durable=each)
             if self.syncfs:
-                sync_filesystem(objdir)
+                sync_filesystem(stage)
             elif self.durable:
-                fsync_dir(objdir)
-                fsync_dir(objdir.parent)
-                if base is None:  # makedirs may have created the bucket: make its entry durable too
-                    for d in objdir.parent.parents:
-                        fsync_dir(d)
-                        if d == self.root:
-                            break
-        shutil.rmtree(stage, ignore_errors=True)
-        self._step("done")
-        return new_inv
+                _fsync_tree(stage)
+            self._step("staged")
+
+            with (
+                contextlib.nullcontext()
+                if self.syncfs
+                else self._intent(object_id, objpath, durable=self.durable)
+            ):
+                self._step("intent")
+                if base is None:
+                    objdir.parent.mkdir(parents=True, exist_ok=True)
+                    self._step("bucket")
+                    try:
+                        os.rename(stage / "object", objdir)
+                    except OSError as exc:  # exists (not empty): someone else created it
+                        shutil.rmtree(stage, ignore_errors=True)
+                        raise ConflictError(f"{object_id}: object appeared concurrently") from exc
+                    self._step("renamed")
+                else:
+                    try:
+                        current = (objdir / "inventory.json.sha512").read_bytes()
+                    except FileNotFoundError:
+                        current = b""
+                    if current != base_sidecar:
+                        shutil.rmtree(stage, ignore_errors=True)
+                        raise ConflictError(f"{object_id}: inventory changed underneath")
+                    try:
+                        os.rename(vdir, objdir / vname(n))
+                    except OSError as exc:
+                        shutil.rmtree(stage, ignore_errors=True)
+                        raise ConflictError(f"{object_id}: {vname(n)} exists already") from exc
+                    self._step("renamed")
+                    os.replace(stage / "inventory.json", objdir / "inventory.json")
+                    self._step("inventory")
+                    os.replace(stage / "inventory.json.sha512", objdir / "inventory.json.sha512")
+                    self._step("sidecar")
+                if self.syncfs:
+                    sync_filesystem(objdir)
+                elif self.durable:
+                    fsync_dir(objdir)
+                    fsync_dir(objdir.parent)
+                    if base is None:  # makedirs may have created the bucket: make its entry durable too
+                        for d in objdir.parent.parents:
+                            fsync_dir(d)
+                            if d == self.root:
+                                break
+            shutil.rmtree(stage, ignore_errors=True)
+            self._step("done")
+            return new_inv
 
     # -- recovery -------------------------------------------------------------------------------------
 
