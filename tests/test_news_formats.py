@@ -108,6 +108,21 @@ def test_marker_lines_whatever_the_script(line: str, kind: str, fields: dict[str
     assert info.fields == fields
 
 
+def test_a_line_found_plain_is_not_classified_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout rules ask about the same line from several places: a line that is no metadata is
+    remembered (only those: a found LineInfo is the caller's to change), and the answers stay the same."""
+    calls: list[str] = []
+    real = nm._classify
+    monkeypatch.setattr(nm, "_classify", lambda s: (calls.append(s), real(s))[1])
+    nm._NOT_META.clear()
+    plain, meta = "  各地加快推进产业数字化转型。 ", "责任编辑：李　明"
+    for _ in range(3):
+        assert nm.classify_line(plain) is None
+        info = nm.classify_line(meta)
+        assert info is not None and info.kind == "editor"
+    assert calls == [plain.strip(), meta, meta, meta]
+
+
 def test_closing_byline_letter_spaced() -> None:
     text = "相关补贴将在六月底前发放到位。（记者 李　明）"
     found = nm.closing_byline(text)

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import _memo
 from ._view import View, view
 from ._view import fold as _fold
 
@@ -273,13 +274,31 @@ class LineInfo:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
+_NOT_META: dict[str, None] = _memo.memo({})
+"""Lines :func:`classify_line` found to be neither metadata nor boilerplate (the layout rules ask
+about the same line from several places: 39,319 calls for 27,375 lines on the bench corpus)."""
+NOT_META_KEPT = 2048
+"""Most lines kept in :data:`_NOT_META` (then it is emptied), each of at most :data:`NOT_META_LEN`
+characters."""
+NOT_META_LEN = 1000
+
+
 def classify_line(line: str) -> LineInfo | None:
     """Classify a whole line (or paragraph) that is metadata or boilerplate, else None.
 
     Values are taken from ``line`` as given (script, annotations and all)."""
     s = line.strip()
-    if not s:
+    if not s or s in _NOT_META:
         return None
+    info = _classify(s)
+    if info is None and len(s) <= NOT_META_LEN:
+        if len(_NOT_META) >= NOT_META_KEPT:
+            _NOT_META.clear()
+        _NOT_META[s] = None
+    return info
+
+
+def _classify(s: str) -> LineInfo | None:
     v = view(s)
     f = v.text
     if BREADCRUMB.match(f):
