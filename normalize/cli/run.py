@@ -628,7 +628,8 @@ class _DirSink(_Sink):
             out.mkdir(parents=True, exist_ok=True)
             # what an earlier run may have left: nothing to remove (:meth:`_drop`) from a folder that
             # was empty, or from a quarantine folder that did not exist, when this run began
-            self._stale_valid = any(os.scandir(out))
+            with os.scandir(out) as entries:
+                self._stale_valid = any(entries)
         except OSError as exc:
             raise Usage(f"-o {out}: cannot create: {exc.strerror or exc}") from None
         self._stale_invalid = self._stale_valid and (out / self.QUARANTINE).is_dir()
