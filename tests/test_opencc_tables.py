@@ -26,7 +26,7 @@ def test_every_character_t2s_changes_is_a_witness() -> None:
 
 
 def test_every_phrase_t2s_changes_holds_a_witness() -> None:
-    witnesses = _script._witnesses()
+    witnesses = _tablefile.t2s_witnesses()
     phrases = [
         (key, values[0])
         for name in _tablebuild.opencc_dicts(_tablebuild.WITNESSED)
@@ -84,6 +84,6 @@ def test_characters_beyond_the_bmp_are_found() -> None:
     chars = _tablefile.load(_tablefile.WITNESSES).text("chars")
     astral = [ch for ch in chars if ch > "\uffff"]
     assert astral
-    witnesses = _script._witnesses()
+    witnesses = _tablefile.t2s_witnesses()
     assert all(witnesses.search(f"中文{ch}") for ch in astral[:200])
     assert not witnesses.search("中文𠀀")  # beyond the BMP, and no witness

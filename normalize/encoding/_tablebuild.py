@@ -18,7 +18,8 @@ jieba or snownlp loads models and costs seconds):
 * ``hk-variants``: the characters OpenCC's ``hk2s`` turns into another one (:func:`hk_variants`), for
   the layout rules' view of the text (:mod:`normalize.formats._view`);
 * ``t2s-witnesses``: a character of each key that OpenCC's ``t2s`` converts (:func:`witnesses`), read
-  from its dictionaries with the ``opencc_dict`` tool the package ships, for :mod:`normalize.text._script`.
+  from its dictionaries with the ``opencc_dict`` tool the package ships, for :mod:`normalize.text._script`
+  and the scoring models (:func:`._cjkscore.to_simplified`).
 
 Each table's header names its sources with their versions (records name jieba and snownlp by the
 versions the counts came from) and the sha256 of the source file.

@@ -49,14 +49,10 @@ def convert(config: str, text: str) -> str:
     no character of a key ``t2s`` converts (the shipped ``t2s-witnesses`` table) is its own ``t2s``,
     without a call: nearly every line and body of a simplified document (a call costs 10 µs and
     30 ns a character; script detection, the layout rules' view and the text stage each make one)."""
-    if config == "t2s" and not _witnesses().search(text):
+    if config == "t2s" and not _tablefile.t2s_witnesses().search(text):
         return text
     out: str = _converter(config).convert(text)  # type: ignore[attr-defined]
     return out
-
-
-def _witnesses() -> _tablefile.CharClass:
-    return _tablefile.t2s_witnesses()
 
 
 @_memo.cache
