@@ -15,14 +15,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform
 
 from ._canonical import escape, is_canonical, unescape
 
+_T = TypeVar("_T")
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass_transform(frozen_default=True)
+def _read_only(cls: type[_T]) -> type[_T]:
+    """A slotted dataclass that the type checker holds frozen (see :class:`Change`)."""
+    return dataclass(slots=True)(cls)
+
+
+@_read_only
 class Change:
-    """One recorded change (or, with ``applied=False``, one flagged span)."""
+    """One recorded change (or, with ``applied=False``, one flagged span).
+
+    Read-only: the type checker holds it frozen (``mypy --strict`` rejects an assignment to a field);
+    at run time it is not, since a frozen dataclass sets each field through ``object.__setattr__``
+    and a document makes about 120 changes (2.2 µs each frozen, 0.24 µs not: about 1% of the
+    pipeline's time).  Being unfrozen it is also unhashable (``eq`` without ``frozen``)."""
 
     kind: str
     """What was done, dotted: ``mojibake.utf8-as-gb18030``, ``pinyin.removed``,
