@@ -4,6 +4,7 @@ results the same whether a process renews them before every document or never.""
 from __future__ import annotations
 
 import ast
+import gc
 import threading
 from pathlib import Path
 
@@ -152,3 +153,32 @@ def test_no_renewal_while_another_thread_runs_a_document(
     assert calls == [0] and _worker._running == 0
     _worker.run_batch([_worker.PathItem(tmp_path / "two.txt", tmp_path)], Options())
     assert calls == [0, 0]
+
+
+def test_young_generation_raised_while_a_document_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector's youngest generation is collected less often while a document runs, and the
+    process's own thresholds come back after (never lowered: a caller's higher one stays)."""
+    seen: list[tuple[int, int, int]] = []
+    run = _worker._run
+
+    def spy(item: _worker.Item, options: Options) -> Result:
+        seen.append(gc.get_threshold())
+        return run(item, options)
+
+    monkeypatch.setattr(_worker, "_run", spy)
+    (tmp_path / "one.txt").write_text("国务院关于印发有关工作方案的通知\n" * 3)
+    items = [_worker.PathItem(tmp_path / "one.txt", tmp_path)] * 2
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 9, 8)
+        _worker.run_batch(items, Options())
+        assert seen == [(_worker.YOUNG_GENERATION, 9, 8)] * 2
+        assert gc.get_threshold() == (700, 9, 8)
+        seen.clear()
+        gc.set_threshold(10**6, 9, 8)
+        _worker.run_batch(items, Options())
+        assert seen == [(10**6, 9, 8)] * 2 and gc.get_threshold() == (10**6, 9, 8)
+    finally:
+        gc.set_threshold(*saved)
