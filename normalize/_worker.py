@@ -156,8 +156,8 @@ YOUNG_GENERATION = 50_000
 youngest generation while a document runs (Python's default: 700).  The pipeline allocates millions
 of short-lived tuples, lists and dicts a document, nearly all freed by their reference counts; at
 700 the collector ran 1,205 young and 10 full collections over the 1,000 bench documents, 4.4% of
-the time (timed by ``gc.callbacks``; each full one walks every memo), at 50,000 about 20 young ones
-and no full one.  What it finds meanwhile (cycles) waits a little longer: bounded, and little.
+the time (timed by ``gc.callbacks``; each full one walks every memo), at 50,000 three young ones,
+one of the middle generation and no full one: 0.8%.  What it finds meanwhile (cycles) waits a little longer: bounded, and little.
 Set while a document runs, the process's own setting restored when none does (a library caller's
 thresholds are theirs), and never lowered."""
 
