@@ -153,42 +153,42 @@ _renewing = threading.Lock()
 
 YOUNG_GENERATION = 50_000
 """Container objects allocated (net) between two collections of the cyclic garbage collector's
-youngest generation while a document runs (Python's default: 700).  The pipeline allocates millions
-of short-lived tuples, lists and dicts a document, nearly all freed by their reference counts; at
-700 the collector ran 1,205 young and 10 full collections over the 1,000 bench documents, 4.4% of
-the time (timed by ``gc.callbacks``; each full one walks every memo), at 50,000 three young ones,
-one of the middle generation and no full one: 0.8%.  What it finds meanwhile (cycles) waits a little longer: bounded, and little.
-Set while a document runs, the process's own setting restored when none does (a library caller's
-thresholds are theirs), and never lowered."""
+youngest generation in a process that runs documents (Python's default: 700).  The pipeline allocates
+millions of short-lived tuples, lists and dicts a document, nearly all freed by their reference
+counts; at 700 the collector ran 1,205 young and 10 full collections over the 1,000 bench documents,
+4.4% of the time (timed by ``gc.callbacks``; each full one walks every memo), at 50,000 three young
+ones, one of the middle generation and no full one: 0.8%.  What it finds meanwhile (cycles) waits a
+little longer: bounded, and little.  Set for the process when it first runs a document and kept (put
+back after each document, the young generation was collected at once, every document: 1.3% of the
+time), never lowered (a higher setting of the caller's stays)."""
 
-_thresholds: tuple[int, int, int] | None = None
-"""The collector's thresholds before the first running document raised them (None: none runs)."""
+
+def _raise_young_generation() -> None:
+    """Raise the collector's youngest threshold to :data:`YOUNG_GENERATION` (if lower)."""
+    young, *older = gc.get_threshold()
+    if young < YOUNG_GENERATION:
+        gc.set_threshold(YOUNG_GENERATION, *older)
 
 
 def _renew_when_due() -> None:
     """Renew the memos if :data:`RENEW_EVERY` documents ran since the last time, and no other
     document is being run (a thread's document must not see its memos emptied halfway: the renewal
     then waits for a moment when none is), and count the document about to run."""
-    global _ran, _running, _thresholds
+    global _ran, _running
     with _renewing:
         if _ran >= RENEW_EVERY and not _running:
             _memo.renew()
             _ran = 0
+        if not _ran:
+            _raise_young_generation()
         _ran += 1
-        if not _running:
-            _thresholds = gc.get_threshold()
-            if _thresholds[0] < YOUNG_GENERATION:
-                gc.set_threshold(YOUNG_GENERATION, *_thresholds[1:])
         _running += 1
 
 
 def _finished() -> None:
-    global _running, _thresholds
+    global _running
     with _renewing:
         _running -= 1
-        if not _running and _thresholds is not None:
-            gc.set_threshold(*_thresholds)
-            _thresholds = None
 
 
 def _run(item: Item, options: Options) -> Result:
