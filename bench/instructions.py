@@ -49,14 +49,17 @@ sys.path.insert(0, tree)
 import normalize
 if not normalize.__file__.startswith(tree):
     sys.exit(f"imported {normalize.__file__}, not the tree {tree}")
+from pathlib import Path
 from normalize import _worker
-from normalize.pipeline import process_bytes
+from normalize.pipeline import Options
 _worker.warm()
-for name in open(listing, encoding="utf-8").read().splitlines():
-    with open(name, "rb") as fh:
-        process_bytes(fh.read(), name)
+paths = [Path(name) for name in open(listing, encoding="utf-8").read().splitlines()]
+for batch in _worker.batches(_worker.PathItem(p, p.parent) for p in paths):
+    _worker.run_batch(batch, Options())
 """
-"""The measured process: warm up, then normalize the listed files, each once."""
+"""The measured process: warm up, then normalize the listed files, each once, in batches through
+:func:`normalize._worker.run_batch` as every way of running the pipeline does (the command's own
+process, a pool's workers, a Dask worker)."""
 
 
 @dataclass
