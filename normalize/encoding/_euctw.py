@@ -37,24 +37,29 @@ class _Iconv:
 
     def convert(self, data: bytes, src: str, dst: str) -> tuple[bytes, int, int]:
         """(converted bytes, bytes of ``data`` consumed, errno or 0): stops at the first invalid or
-        incomplete sequence."""
+        incomplete sequence.
+
+        No object this makes refers to another: iconv is handed plain addresses (``data`` itself,
+        never written, and one output buffer), where ``ctypes.cast`` ties its result and the buffer
+        into a reference cycle that only the cyclic collector frees (a 64 KiB buffer and an array
+        type left to it per call: detection tries EUC-TW on most legacy-encoded documents)."""
         cd = self.open(dst.encode(), src.encode())
         if cd in (None, ctypes.c_void_p(-1).value):
             raise LookupError(f"iconv cannot convert {src} to {dst}")
         try:
             out = bytearray()
-            inbuf = ctypes.create_string_buffer(data, len(data))
-            inptr = ctypes.cast(inbuf, ctypes.c_char_p)
+            outbuf = _Buffer()
+            start = ctypes.addressof(outbuf)
+            inptr = ctypes.c_char_p(data)
             inleft = ctypes.c_size_t(len(data))
             err = 0
             while inleft.value:
-                outbuf = ctypes.create_string_buffer(_CHUNK)
-                outptr = ctypes.cast(outbuf, ctypes.c_char_p)
+                outptr = ctypes.c_char_p(start)
                 outleft = ctypes.c_size_t(_CHUNK)
                 r = self.conv(
                     cd, ctypes.byref(inptr), ctypes.byref(inleft), ctypes.byref(outptr), ctypes.byref(outleft)
                 )
-                out += outbuf.raw[: _CHUNK - outleft.value]
+                out += ctypes.string_at(start, _CHUNK - outleft.value)
                 if r == ctypes.c_size_t(-1).value:
                     e = ctypes.get_errno()
                     if e == errno.E2BIG:
@@ -64,6 +69,10 @@ class _Iconv:
             return bytes(out), len(data) - inleft.value, err
         finally:
             self.close(cd)
+
+
+_Buffer = ctypes.c_char * _CHUNK
+"""The output buffer's type (made once: ctypes makes a new array type for each length asked)."""
 
 
 @cache

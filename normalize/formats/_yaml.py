@@ -59,23 +59,24 @@ _BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _BoundedLoader.con
 def expanded_size(node: yaml.Node, limit: int) -> int:
     """How many nodes ``node`` stands for once every alias is expanded (counted with memoization over
     the shared nodes, so a bomb is measured without being expanded); stops counting past ``limit``."""
-    memo: dict[int, int] = {}
+    return _size(node, limit, {})
 
-    def size(n: yaml.Node) -> int:
-        key = id(n)
-        if key in memo:
-            return memo[key]
-        memo[key] = limit + 1  # a node reached again while it is being counted: a cycle, refused
-        if isinstance(n, yaml.MappingNode):
-            total = 1 + sum(size(k) + size(v) for k, v in n.value)
-        elif isinstance(n, yaml.SequenceNode):
-            total = 1 + sum(size(v) for v in n.value)
-        else:
-            total = 1
-        memo[key] = min(total, limit + 1)
+
+def _size(n: yaml.Node, limit: int, memo: dict[int, int]) -> int:
+    """:func:`expanded_size` (``memo``: the sizes of the nodes met, by id).  A module function, not a
+    closure: a closure that calls itself is a reference cycle, left to the cyclic collector."""
+    key = id(n)
+    if key in memo:
         return memo[key]
-
-    return size(node)
+    memo[key] = limit + 1  # a node reached again while it is being counted: a cycle, refused
+    if isinstance(n, yaml.MappingNode):
+        total = 1 + sum(_size(k, limit, memo) + _size(v, limit, memo) for k, v in n.value)
+    elif isinstance(n, yaml.SequenceNode):
+        total = 1 + sum(_size(v, limit, memo) for v in n.value)
+    else:
+        total = 1
+    memo[key] = min(total, limit + 1)
+    return memo[key]
 
 
 def load(text: str, *, max_nodes: int = MAX_NODES) -> tuple[Any, list[str]]:
