@@ -183,3 +183,27 @@ def test_young_generation_raised_for_the_process(tmp_path: Path, monkeypatch: py
         assert seen == [(10**6, 9, 8)] * 2 and gc.get_threshold() == (10**6, 9, 8)
     finally:
         gc.set_threshold(*saved)
+
+
+def test_documents_leave_no_cyclic_garbage(tmp_path: Path) -> None:
+    """What a document allocates is freed by reference counting: nothing is left for the cyclic
+    collector, which a process that runs documents calls seldom (:data:`_worker.YOUNG_GENERATION`),
+    so garbage in cycles would pile up between its runs (a ctypes buffer per legacy-encoded input did)."""
+    items = _items(tmp_path)
+    (tmp_path / "gbk.txt").write_bytes(("关于印发通知的通知\n" + "各部门要认真贯彻执行。" * 20).encode("gbk"))
+    items.append(_worker.PathItem(tmp_path / "gbk.txt", tmp_path))  # tried as EUC-TW among others
+    _worker.run_batch(items, Options())  # once first: what loads on first use is no garbage
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        _worker.run_batch(items, Options())
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert left == []
