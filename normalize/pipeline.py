@@ -183,10 +183,17 @@ def _note_converters(doc: Document) -> None:
         if got:
             doc.converters[name] = got
     if doc.detection and doc.detection.encoding == "euc-tw":  # decoded by the C library's iconv
-        import platform
+        doc.converters["iconv"] = _libc()
 
-        lib, ver = platform.libc_ver()
-        doc.converters["iconv"] = f"{lib}-{ver}" if lib else "libc"
+
+@cache
+def _libc() -> str:
+    """The C library and its version (``glibc-2.36``), or ``libc``: asked once per process
+    (``platform.libc_ver`` reads the interpreter's binary)."""
+    import platform
+
+    lib, ver = platform.libc_ver()
+    return f"{lib}-{ver}" if lib else "libc"
 
 
 @cache

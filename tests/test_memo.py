@@ -26,6 +26,7 @@ NOT_MEMOS = {
     ("encoding/_holes.py", "decoder"): "a codec's decoder, per codec",
     ("encoding/_tablefile.py", "header"): "a table file's header, per table",
     ("pipeline.py", "_installed_version"): "a package's installed version, per package",
+    ("pipeline.py", "_libc"): "the C library's name and version",
     # module-level dicts that are not memos
     ("encoding/_holes.py", "_PAIR_CLASSES"): "a 64 KiB table per codec, filled whole",
     ("encoding/_holes.py", "_PAIR_CHARS"): "a 256 KiB table per codec, bounded",
