@@ -444,3 +444,24 @@ def test_a_line_between_two_that_end_alike_may_end_so() -> None:
     other = text.replace("（三）住房租金信息；", "（三）住房租金信息。")
     assert _mojibake._sibling_end(other, [bad], 0) == ""
     assert _mojibake._sibling_end("BAD\n下一行；", [(0, 3)], 0) == ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "neighbours"),
+    [
+        ("会议指出，要进一步加强对重点行业的5G。", False),
+        ("记者了解到，该市已经建成了全省最大的PDA。", True),
+    ],
+)
+def test_runs_chosen_together_at_a_line_end_are_judged_as_ending_it(sentence: str, neighbours: bool) -> None:
+    """Two damaged runs close together are re-chosen together (``_joint``); when their window ends the
+    line, the end-of-line model judges it as the search did (without it, ``、`` read on after ``5G``
+    and ``PDA`` and beat ``。``: a doubted gap).  UTF-8 read as GB18030 loses the last byte of ``。``."""
+    bad = sentence.encode("utf-8").decode("gb18030", errors="replace")
+    assert "\ufffd" in bad[-2:]
+    around = ["国务院办公厅近日印发通知，要求各地做好相关工作。", "专家认为，这一政策将有助于稳定市场预期。"]
+    text = "\n".join([around[0], bad, around[1]]) if neighbours else bad
+    fixed, changes = repair(text)
+    assert (fixed.split("\n")[1] if neighbours else fixed) == sentence
+    # alone, the text ends in the lost byte: its last character is flagged as a guess, and only that
+    assert [c.kind for c in changes if not c.applied] == ([] if neighbours else ["mojibake.guessed-end"])

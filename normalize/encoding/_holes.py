@@ -1117,15 +1117,18 @@ def _decoded(data: bytes, holes: list[int], vals: tuple[int, ...], codec: str) -
         return None
 
 
-def ranking_cost(text: str, script: int | None = None, open_end: bool = False) -> float:
+def ranking_cost(
+    text: str, script: int | None = None, open_end: bool = False, *, line_end: bool = False
+) -> float:
     """How the search ranks a decoded text: word model, bigram model, script of the text around
     (``script`` as :func:`script_of` gives it; None: no preference), paired brackets and quotes,
     repeated characters; ``open_end``: the text was cut after it (the word model lets it end inside
-    a word)."""
+    a word); ``line_end``: a line ends after it (the bigram model's end-of-line cost is added, as the
+    search adds it to a piece that ends the line)."""
     bw = bigram_weight(script)
     return (
         _cjkscore.cost(text, open_end=open_end)
-        + (bw * _bigram.cost(text) if bw else 0.0)
+        + (bw * (_bigram.cost(text) + (_bigram.end_cost(text) if line_end else 0.0)) if bw else 0.0)
         + _script_cost(text, script or 0)
         - _cjkscore.pairing_bonus(text)
         - _repeat_bonus(text)

@@ -890,13 +890,14 @@ def _joint(
         a = max(0, (runs[lossy[i - 1]] if near(i, i - 1) else m1).start() - CONTEXT)
         b = min(len(line), (runs[lossy[i + 2]] if near(i + 1, i + 2) else m2).end() + CONTEXT)
         costs: dict[tuple[str, str], float] = {}
+        at_end = b == len(line)  # the window ends the line: judged with the end-of-line model, as searched
         for t1 in (news[k1], *alts[k1]):
             for t2 in (news[k2], *alts[k2]):
                 trial = list(news)
                 trial[k1], trial[k2] = t1, t2
                 window = _window(line, runs, trial, a, b, m1.start(), m2.end())
                 _charge(2 * UNITS["model"])  # the word and the bigram model
-                costs.setdefault((t1, t2), _holes.ranking_cost(window, script))
+                costs.setdefault((t1, t2), _holes.ranking_cost(window, script, at_end, line_end=at_end))
         (t1, t2), c = min(costs.items(), key=lambda kv: kv[1])
         w1 = writtens[k1] if t1 == news[k1] else ""
         w2 = writtens[k2] if t2 == news[k2] else ""
