@@ -199,5 +199,6 @@ def unescape(value: str) -> str:
 
 
 def is_canonical(value: str) -> bool:
-    """Whether canonical form leaves ``value`` as it is."""
-    return clean_string(value) == value
+    """Whether canonical form leaves ``value`` as it is (:func:`clean_string`: no carriage return, and
+    NFC, which ``is_normalized`` tells without building the normalized copy)."""
+    return "\r" not in value and (value.isascii() or unicodedata.is_normalized("NFC", value))

@@ -14,6 +14,7 @@ import hashlib
 from collections import Counter
 from typing import Any
 
+from . import _memo
 from ._document import Article, Change, Document
 from ._resources import CONTEXT_URL
 from ._textstage import body_target
@@ -213,8 +214,20 @@ def _activity(doc: Document, article: Article) -> dict[str, Any]:
 
 def _change(c: Change) -> dict[str, Any]:
     d = c.as_dict()
-    d["confidence"] = _number(round(float(d["confidence"]), 4))
+    conf = d["confidence"]
+    written = _CONFIDENCES.get(conf)
+    if written is None:
+        written = _number(round(float(conf), 4))
+        if len(_CONFIDENCES) < CONFIDENCES_KEPT:
+            _CONFIDENCES[conf] = written
+    d["confidence"] = written
     return d
+
+
+CONFIDENCES_KEPT = 4096
+_CONFIDENCES: dict[float, float | int] = _memo.memo({})
+"""Memo of a confidence as a record writes it (rounded to four places, an integral one as an int): a
+document's ~120 changes share a handful of confidences, and the rounding costs more than a lookup."""
 
 
 def _number(x: float) -> float | int:

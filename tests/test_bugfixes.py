@@ -10,7 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from normalize import Change, pipeline, process, process_bytes
-from normalize._canonical import canonical_bytes, clean_string, escape, unescape
+from normalize._canonical import canonical_bytes, clean_string, escape, is_canonical, unescape
 from normalize._document import Document
 from normalize._edits import _steps, replay, undo
 from normalize.encoding import detect
@@ -130,6 +130,14 @@ def test_escape_is_canonical_and_undone(text: str) -> None:
     escaped = escape(text)
     assert clean_string(escaped) == escaped
     assert unescape(escaped) == text
+
+
+@example("cafe\u0301")
+@example("\uf951\r")
+@example("a\rb")
+@given(st.text(st.sampled_from("a\r\n\u0301\uf951\u212b\u00e9e\u1100\u1161中")) | st.text())
+def test_is_canonical_is_what_canonical_form_leaves_alone(text: str) -> None:
+    assert is_canonical(text) == (clean_string(text) == text)
 
 
 def test_a_crlf_non_nfc_source_keeps_its_characters_in_the_record() -> None:
