@@ -465,3 +465,28 @@ def test_runs_chosen_together_at_a_line_end_are_judged_as_ending_it(sentence: st
     assert (fixed.split("\n")[1] if neighbours else fixed) == sentence
     # alone, the text ends in the lost byte: its last character is flagged as a guess, and only that
     assert [c.kind for c in changes if not c.applied] == ([] if neighbours else ["mojibake.guessed-end"])
+
+
+def _repeat_bonus_reference(text: str, context: str, doc: frozenset[str]) -> float:
+    """:func:`_holes._repeat_bonus` as its docstring says it, counted plainly."""
+    han = [ch for ch in text if _cjkscore.is_han(ch)]
+    pairs = [text[i : i + 2] for i in range(len(text) - 1) if all(map(_cjkscore.is_han, text[i : i + 2]))]
+    again = 0
+    for p in set(pairs):
+        n = pairs.count(p)
+        in_line = n - 1 + min(n, context.count(p))
+        again += in_line if in_line else p in doc
+    return _holes.REPEAT_BONUS * (len(han) - len(set(han))) + _holes.REPEAT_PAIR_BONUS * again
+
+
+@given(
+    st.text(st.sampled_from("国务院国务办公厅a1，"), max_size=30),
+    st.text(st.sampled_from("国务院办公a，"), max_size=20),
+    st.frozensets(st.sampled_from(["国务", "务院", "办公", "公厅"])),
+)
+def test_repeat_bonus_counts_what_repeats(text: str, context: str, doc: frozenset[str]) -> None:
+    token = _holes.DOCUMENT_PAIRS.set(doc)
+    try:
+        assert _holes._repeat_bonus(text, context) == _repeat_bonus_reference(text, context, doc)
+    finally:
+        _holes.DOCUMENT_PAIRS.reset(token)

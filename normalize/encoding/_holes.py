@@ -477,12 +477,17 @@ def _repeat_bonus(text: str, context: str = "") -> float:
     around it): Han characters seen more than once in ``text``, and pairs of Han characters seen
     again in ``text`` or in ``context``, or else in the document's clean lines (:data:`DOCUMENT_PAIRS`,
     once)."""
-    seen = Counter(_HAN_RE.findall(text))
-    bonus = REPEAT_BONUS * sum(n - 1 for n in seen.values())
-    pairs = Counter(_HAN_PAIR_RE.findall(text))
+    chars = _HAN_RE.findall(text)
+    bonus = REPEAT_BONUS * (len(chars) - len(set(chars)))
+    found = _HAN_PAIR_RE.findall(text)
+    pairs = set(found)
     doc = DOCUMENT_PAIRS.get()
     again = 0
-    for p, n in pairs.items():
+    if len(pairs) == len(found):  # each pair once (nearly always): seen again only if ``context`` holds it
+        for p in pairs:
+            again += 1 if p in context else p in doc
+        return bonus + REPEAT_PAIR_BONUS * again
+    for p, n in Counter(found).items():
         in_line = n - 1 + min(n, context.count(p))
         again += in_line if in_line else p in doc
     return bonus + REPEAT_PAIR_BONUS * again
