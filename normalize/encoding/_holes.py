@@ -469,7 +469,7 @@ bounded however long the document: at most this many pairs)."""
 
 def document_pairs(text: str) -> frozenset[str]:
     """The pairs of Han characters of the first :data:`DOCUMENT_CACHE_CHARS` characters of ``text``."""
-    return frozenset(m.group(1) for m in _HAN_PAIR_RE.finditer(text, 0, DOCUMENT_CACHE_CHARS))
+    return frozenset(_HAN_PAIR_RE.findall(text, 0, DOCUMENT_CACHE_CHARS))
 
 
 def _repeat_bonus(text: str, context: str = "") -> float:
