@@ -214,20 +214,15 @@ def _activity(doc: Document, article: Article) -> dict[str, Any]:
 
 def _change(c: Change) -> dict[str, Any]:
     d = c.as_dict()
-    conf = d["confidence"]
-    written = _CONFIDENCES.get(conf)
-    if written is None:
-        written = _number(round(float(conf), 4))
-        if len(_CONFIDENCES) < CONFIDENCES_KEPT:
-            _CONFIDENCES[conf] = written
-    d["confidence"] = written
+    d["confidence"] = _written_confidence(d["confidence"])
     return d
 
 
-CONFIDENCES_KEPT = 4096
-_CONFIDENCES: dict[float, float | int] = _memo.memo({})
-"""Memo of a confidence as a record writes it (rounded to four places, an integral one as an int): a
-document's ~120 changes share a handful of confidences, and the rounding costs more than a lookup."""
+@_memo.lru_cache(maxsize=4096)
+def _written_confidence(conf: float) -> float | int:
+    """A confidence as a record writes it (rounded to four places, an integral one as an int); memoized:
+    a document's ~120 changes share a handful of confidences, and the rounding costs more than a lookup."""
+    return _number(round(float(conf), 4))
 
 
 def _number(x: float) -> float | int:

@@ -30,6 +30,7 @@ from . import _extract, _limits, _read, _record, _textstage, _watchdog, encoding
 from ._canonical import canonical_record
 from ._document import Document, NormalizeError
 from ._limits import LimitExceeded, Limits
+from ._resources import installed_version
 from .text import TextOptions
 from .validate import validate_record
 
@@ -179,7 +180,7 @@ def _note_converters(doc: Document) -> None:
     # the models' versions are those their shipped tables were counted from
     shipped = model_versions() if used & {"jieba", "snownlp"} else {}
     for name in sorted(used):
-        got = shipped.get(name) or _installed_version(name)
+        got = shipped.get(name) or installed_version(name)
         if got:
             doc.converters[name] = got
     if doc.detection and doc.detection.encoding == "euc-tw":  # decoded by the C library's iconv
@@ -194,19 +195,6 @@ def _libc() -> str:
 
     lib, ver = platform.libc_ver()
     return f"{lib}-{ver}" if lib else "libc"
-
-
-@cache
-def _installed_version(name: str) -> str:
-    """The installed version of the package ``name``, or "" when it is not installed.  Asked once per
-    process: a lookup scans the installed distributions (0.2-0.3 ms; a document whose detection or
-    repair used chardet or ftfy asked for every one)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return ""
 
 
 def sniff(doc: Document, forced: str | None = None) -> formats.Format:

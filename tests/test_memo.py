@@ -25,7 +25,7 @@ NOT_MEMOS = {
     ("encoding/_holes.py", "_duplicates"): "a codec's duplicate table, per reader",
     ("encoding/_holes.py", "decoder"): "a codec's decoder, per codec",
     ("encoding/_tablefile.py", "header"): "a table file's header, per table",
-    ("pipeline.py", "_installed_version"): "a package's installed version, per package",
+    ("_resources.py", "installed_version"): "a package's installed version, per package",
     ("pipeline.py", "_libc"): "the C library's name and version",
     # module-level dicts that are not memos
     ("encoding/_holes.py", "_PAIR_CLASSES"): "a 64 KiB table per codec, filled whole",

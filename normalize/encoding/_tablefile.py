@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from .. import _memo
+from .._resources import installed_version
 
 MAGIC = b"normalize-table 1\n"
 """First line of every table file (the format's version)."""
@@ -374,11 +375,5 @@ def t2s_witnesses() -> CharClass:
     return CharClass(WITNESSES, opencc=True)
 
 
-@cache
 def _opencc_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("opencc")
-    except PackageNotFoundError:
-        return ""
+    return installed_version("opencc")

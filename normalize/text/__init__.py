@@ -15,15 +15,14 @@ over the changes reproduces the output.  Steps run in this order:
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import unicodedata
 from collections import Counter
 from functools import cache
-from importlib import metadata
 
 from .._document import Change
 from .._edits import OffsetMap
+from .._resources import installed_version
 from ._options import SCRIPTS, TextOptions, output_language
 from ._paragraphs import join_paragraphs
 from ._pinyin import pinyin_version, remove_pinyin
@@ -165,8 +164,8 @@ def _pass(
 def converter_versions() -> dict[str, str]:
     """Versions of the libraries the text rules use: ``{"opencc": ..., "pypinyin": ...}``."""
     out: dict[str, str] = {}
-    with contextlib.suppress(metadata.PackageNotFoundError):  # a hard dependency
-        out["opencc"] = metadata.version("opencc")
+    if opencc := installed_version("opencc"):  # a hard dependency
+        out["opencc"] = opencc
     out["pypinyin"] = pinyin_version()  # the release the shipped readings were taken from
     return out
 
