@@ -174,6 +174,51 @@ def test_fragment_that_starts_and_ends_mid_sentence() -> None:
     assert tail[1:20] in rec["articleBody"]
 
 
+BREAKS = ["（下转第6版）", "（上接第一版）", "（转A3版）", "（接上页）", "— 6 —", "- 12 -", "第7页 共12页"]
+
+
+@pytest.mark.parametrize("furniture", BREAKS)
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_page_break_furniture_inside_a_sentence(furniture: str, script: str) -> None:
+    """A page break cut a paragraph of the first article and left its jump line or page number
+    between the two parts: the furniture is removed (logged in that article's record only) and the
+    sentence is whole again (the text stage rejoins it, as it does a bare page break)."""
+    cut = P1.index("前期") + 1  # inside a word
+    parts = [H1, "本报记者 王海荣", P1[:cut], furniture, P1[cut:], P2, H2, "本报讯 " + P3, P4]
+    page = "\n\n".join(parts) + "\n"
+    if script == "zh-Hant":
+        page, furniture = convert("s2t", page), convert("s2t", furniture)
+    recs = _records(page)
+    assert [r["headline"] for r in recs] == [H1, H2]  # the text stage writes simplified script
+    assert recs[0]["articleBody"] == P1 + "\n" + P2
+    changes = [r["wasGeneratedBy"]["changes"] for r in recs]
+    removed = [[(c["before"], c["note"]) for c in cs if c["kind"] == "boilerplate.removed"] for cs in changes]
+    assert removed == [[(furniture, nm.page_furniture(furniture))], []]
+
+
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [
+        ("（下转第6版）", "jump line"),
+        ("（下轉第16版）", "jump line"),
+        ("(上接第1版)", "jump line"),
+        ("（转下页）", "jump line"),
+        ("— 7 —", "page number"),
+        ("－12－", "page number"),
+        ("第 3 页", "page number"),
+        ("（一）", None),
+        ("（完）", None),
+        ("第6版", None),  # a page line: lifted as page metadata instead
+        ("— 新华社", None),
+        ("2021年3月14日", None),
+        ("（下转第6版）的说法不对", None),
+        ("共7页", None),
+    ],
+)
+def test_page_furniture_lines(line: str, what: str | None) -> None:
+    assert nm.page_furniture(line) == what
+
+
 # --- B. official documents --------------------------------------------------------------------------------
 
 BODY = (
@@ -213,6 +258,23 @@ def test_title_over_a_hard_wrapped_body(lines: list[str], script: str, number: b
     assert rec["text"].startswith(BODY[:10])
     assert rec.get("legislationIdentifier") == ("江交发〔2021〕12号" if number else None)
     assert rec["legislationDate"] == "2021-03-14"
+
+
+@pytest.mark.parametrize("furniture", ["— 2 —", "（下转第2版）"])
+def test_page_number_between_lines_of_an_official_document(furniture: str) -> None:
+    """GB/T 9704 sets a page number (``— 2 —``) under each page's text; a copy of the pages keeps it
+    between two lines of the body.  It is no text of the document: removed and logged."""
+    text = _official(["江城省交通运输厅关于加强农村公路建设管理的通知"], True, width=42)
+    cut = text.index(BODY[42:46])  # the start of the body's second line
+    text = text[:cut] + furniture + "\n" + text[cut:]
+    result = process_bytes(text.encode("utf-8"), "doc.txt")
+    assert result.error is None, result.error
+    (rec,) = [r.data for r in result.records]
+    assert validate_record(rec) == []
+    assert furniture not in rec["text"]
+    assert rec["text"].startswith(BODY[:60])  # the hard-wrapped lines joined across it
+    removed = [c for c in rec["wasGeneratedBy"]["changes"] if c["kind"] == "boilerplate.removed"]
+    assert [(c["before"], c["note"]) for c in removed] == [(furniture, nm.page_furniture(furniture))]
 
 
 def test_title_lines_read_by_their_form() -> None:

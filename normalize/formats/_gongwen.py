@@ -34,6 +34,7 @@ from typing import Any
 
 from .._document import Article, Change
 from ..text._pinyin import remove_pinyin
+from ._newsmeta import page_furniture
 from ._view import view
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -219,6 +220,7 @@ class Lift:
     end: int
     before: str
     note: str
+    kind: str = "metadata.lifted"
 
 
 @dataclass(slots=True)
@@ -604,7 +606,13 @@ def read(text: str, start: int = 0, end: int | None = None) -> Gongwen:
     found.  Offsets are into ``text``.
     """
     g = Gongwen()
-    ls = lines(text, start, end)
+    ls = []
+    for ln in lines(text, start, end):
+        what = page_furniture(ln.raw)  # a page break's jump line or page number: no part of the text
+        if what is None:
+            ls.append(ln)
+        else:
+            g.lifted.append(Lift(ln.start, ln.end, ln.raw, what, "boilerplate.removed"))
     if not ls:
         return g
     f = g.fields

@@ -173,7 +173,7 @@ def legislation(
     g = gw.read("\n".join(t for seg in kept if (t := unmark(doc, seg.text))))
     art = Article(fields={"type": "Legislation"})
     for lift in gw.fill(art, g):
-        drop(doc, Block(lift.before), "metadata.lifted", lift.note)
+        drop(doc, Block(lift.before), lift.kind, lift.note)
     art.blocks = [Block(ln.raw, kind) for ln, kind in g.body]
     _from_table(art, table)
     published = day(table.values.get("published", ""))

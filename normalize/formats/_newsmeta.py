@@ -155,6 +155,23 @@ PAGE_LINE = re.compile(
     rf"[{_SPACES}]*(?(open)[）)])[{_SPACES}]*$"
 )
 
+# Page furniture that a copy of a printed page keeps between two parts of a sentence: a jump line
+# (``（下转第6版）``, ``（上接第一版）``, ``（转A3版）``, ``（接上页）``), and a page number set alone on
+# its line (``— 7 —``, as GB/T 9704 sets it under an official document's text; ``第7页 共12页``).
+_JUMP_TO = (
+    rf"(?:第[{_SPACES}]*)?[{_LETTER}]?[{_SPACES}]*"
+    rf"(?:\d{{1,3}}|[一二三四五六七八九十]{{1,3}})[{_SPACES}]*(?:版|页|面)"
+)
+JUMP_LINE = re.compile(
+    rf"^[（(][{_SPACES}]*(?:(?:下|上|紧)?(?:转|接|续)(?:自|至|见)?[{_SPACES}]*{_JUMP_TO}|(?:转|接|续)(?:下|上|前)(?:页|版))"
+    rf"[{_SPACES}]*[）)]$"
+)
+_DASH = "—–‒―－-"
+FOLIO_LINE = re.compile(
+    rf"^(?:[{_DASH}]{{1,2}}[{_SPACES}]*\d{{1,4}}[{_SPACES}]*[{_DASH}]{{1,2}}"
+    rf"|第[{_SPACES}]*\d{{1,4}}[{_SPACES}]*页(?:[{_SPACES}]*[，,/]?[{_SPACES}]*共[{_SPACES}]*\d{{1,4}}[{_SPACES}]*页)?)$"
+)
+
 _REPORTER_PREFIX = re.compile(
     rf"^\s*(?P<title>{_TITLE_ALT})\s*(?P<v>{_NAME}(?:{_SEP}{_NAME})*)\s*(?:报道|摄影|摄)?\s*[\n ]"
 )
@@ -367,6 +384,23 @@ def page_line(line: str) -> dict[str, str] | None:
     if m["page"]:
         out["printSection"] = v.group(m, "page").strip(_SPACES)
     return out
+
+
+def page_furniture(line: str) -> str | None:
+    """What kind of page furniture ``line`` is (``jump line``, ``page number``), else None.
+
+    A page or column break of a printed page may fall inside a sentence; a copy of the page keeps
+    what the layout set there: the line that sends the reader to the page where the article goes on,
+    or the page's number.  It is no text of the article (the sentence runs on across it)."""
+    s = line.strip(" \t\u3000\u00a0")
+    if not s or len(s) > 30:
+        return None
+    t = view(s).text
+    if JUMP_LINE.match(t):
+        return "jump line"
+    if FOLIO_LINE.match(t):
+        return "page number"
+    return None
 
 
 def _crumbs(v: View) -> list[tuple[int, int]]:

@@ -36,6 +36,7 @@ way as its simplified twin; blocks and fields keep the text as given.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -363,7 +364,7 @@ class PlainTextFormat:
         if not blocks:
             raise NormalizeError("no text", stage="parse")
         width = max(len(b.text) for b in blocks)  # of the lines as cut, annotations and all
-        blocks, pages = _page_lines(doc, blocks)
+        blocks, pages, furniture = _page_lines(doc, blocks)
         chunks = _chunks(doc.text, blocks)
         articles: list[tuple[Article, list[Block], bool]] = []  # article, blocks, closed by byline
         pending: list[Change] = []
@@ -402,8 +403,11 @@ class PlainTextFormat:
                     _layout_change(doc, part, "fragment.attached", "continues an earlier article")
                 )
         unplaced: list[Change] = []  # the log of parts that hold no article text
-        for art, part, _closed in articles:
+        owners = _furniture_owners(furniture, [part for _art, part, _closed in articles])
+        for n, (art, part, _closed) in enumerate(articles):
             mark = len(doc.changes)
+            for b, what in owners.pop(n, []):  # the furniture inside its text is the record's to log
+                _newsbody.log_removal(doc, b, "boilerplate.removed", what)
             self._article(doc, art, part, width)
             # changes made while parsing one article belong to that article's record
             art.changes[:0] = doc.changes[mark:]
@@ -418,6 +422,8 @@ class PlainTextFormat:
             art.changes[:0] = unplaced
             unplaced = []
             doc.articles.append(art)
+        for b, what in owners.pop(-1, []):  # before the first article: the page's
+            _newsbody.log_removal(doc, b, "boilerplate.removed", what)
         if not doc.articles:
             raise NormalizeError("no article text found", stage="parse")
         doc.articles[-1].changes.extend(unplaced)
@@ -447,19 +453,41 @@ class PlainTextFormat:
             art.fields["isBasedOnHeadline"] = alt
 
 
-def _page_lines(doc: Document, blocks: list[Block]) -> tuple[list[Block], list[tuple[int, dict[str, str]]]]:
+def _page_lines(
+    doc: Document, blocks: list[Block]
+) -> tuple[list[Block], list[tuple[int, dict[str, str]]], list[tuple[Block, str]]]:
     """Lift the page's masthead and page lines: the blocks left, and where each page line stood with
-    its fields (they hold for the articles under it)."""
+    its fields (they hold for the articles under it), and the page furniture taken out with what it
+    is (a jump line, a page number: :func:`._newsmeta.page_furniture`; it stands between two parts of
+    a text, and the text stage rejoins a sentence that the page break cut)."""
     kept: list[Block] = []
     pages: list[tuple[int, dict[str, str]]] = []
+    furniture: list[tuple[Block, str]] = []
     for b in blocks:
+        what = nm.page_furniture(b.text)
+        if what is not None:
+            furniture.append((b, what))
+            continue
         fields = nm.page_line(b.text)
         if fields is None:
             kept.append(b)
             continue
         doc.log(lifted(b.start, b.end, b.text, "page line"))
         pages.append((b.start, fields))
-    return kept, pages
+    return kept, pages, furniture
+
+
+def _furniture_owners(
+    furniture: list[tuple[Block, str]], parts: list[list[Block]]
+) -> dict[int, list[tuple[Block, str]]]:
+    """The page furniture by the part whose block stands last before it (-1: none does)."""
+    starts = sorted((b.start, n) for n, part in enumerate(parts) for b in part)
+    keys = [start for start, _n in starts]
+    owners: dict[int, list[tuple[Block, str]]] = {}
+    for b, what in furniture:
+        k = bisect.bisect_left(keys, b.start) - 1
+        owners.setdefault(starts[k][1] if k >= 0 else -1, []).append((b, what))
+    return owners
 
 
 def _unplaced(doc: Document, art: Article, part: list[Block]) -> list[Change]:

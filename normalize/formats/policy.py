@@ -193,7 +193,7 @@ class PolicyFormat:
 
     def _fill(self, art: Article, g: gw.Gongwen) -> None:
         for lift in gw.fill(art, g):
-            art.changes.append(lifted(lift.start, lift.end, lift.before, lift.note))
+            art.changes.append(lifted(lift.start, lift.end, lift.before, lift.note, kind=lift.kind))
         art.blocks = [Block(ln.raw, kind, ln.start, ln.end) for ln, kind in g.body]
 
 
