@@ -132,3 +132,68 @@ def test_seed_001_ascii_punctuation() -> None:
     assert "数字经济，“点燃”山西经济发展新动能" in out
     assert "规划（2019-2023年）；" in out
     assert "华为山西（吕梁）大数据中心" in out
+
+
+PARAS = [
+    "全省今年将新建改建农村公路三千公里，重点解决偏远山区群众出行难的问题。省交通运输厅表示，各地要加快项目前期工作。",
+    "据介绍，去年全省农村公路建设完成投资一百二十亿元，新增通硬化路的建制村二百多个。",
+    "市文化部门近日组织专家对辖区内的文物保护单位进行了安全检查，发现问题及时整改。",
+]
+
+
+@pytest.mark.parametrize("width", [30, 32, 36])
+def test_hard_wrapped_lines_shorter_than_a_paragraph_rule_are_joined(width: int) -> None:
+    """A text copied from a fixed-width page is cut every ``width`` characters; a line of that width
+    is part of a paragraph however short the width (a paragraph alone would need 40 characters)."""
+    wrapped = "\n".join(p[k : k + width] for p in PARAS for k in range(0, len(p), width))
+    out, changes = normalize_body(wrapped, "articleBody")
+    assert out == "\n".join(PARAS)
+    assert replay(wrapped, changes, "articleBody") == out
+
+
+def test_short_lines_of_varied_length_are_not_taken_for_a_wrap() -> None:
+    """Without a wrap width, a short line that ends mid-sentence stays apart (a heading, a label)."""
+    text = "\n".join(
+        ["全省农村公路建设全面提速三千公里工程开工", PARAS[1], "各地积极推进农村公路养护改革和", PARAS[2]]
+    )
+    out, _ = normalize_body(text, "articleBody")
+    assert out == text
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("各地要加快项目前期工作", "，确保按期开工。"),  # a break before a comma
+        ("这是第一年的成绩", "。今年还要继续努力。"),
+        ("他说：“这是我们共同的目标。", "”会议随后结束。"),  # a closing quote after a full stop
+        ("会议审议了《条例草案", "》等文件。"),
+    ],
+)
+def test_a_line_that_opens_with_a_closing_or_clause_mark_continues(a: str, b: str) -> None:
+    out, changes = normalize_body(a + "\n" + b, "articleBody")
+    assert out == a + b
+    assert [c.kind for c in changes if c.applied] == ["paragraph.joined"]
+
+
+def test_a_year_apostrophe_may_open_a_paragraph() -> None:
+    text = PARAS[0] + "\n" + "’９７中国旅游年是一次国家级的宣传促销活动。"
+    out, _ = normalize_body(text, "articleBody")
+    assert out == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我們(men)的優(yōu)化", "我們的優化"),  # a neutral tone in an annotated text
+        ("這個(ge)問題(tí)", "這個問題"),  # 个 has no neutral reading listed: its letters are a reading
+        ("他們(m\nen)說(shuō)", "他們說"),  # cut by a hard wrap
+        ("我們(men)的優化", "我們(men)的優化"),  # no toned annotation: the text is not annotated
+        ("東西(men)說(shuō)", "東西(men)說"),  # not a reading of 西
+    ],
+)
+def test_toneless_readings_in_an_annotated_text(text: str, expected: str) -> None:
+    from normalize.text._pinyin import remove_pinyin
+
+    out, changes = remove_pinyin(text, "articleBody")
+    assert out == expected
+    assert replay(text, changes, "articleBody") == out

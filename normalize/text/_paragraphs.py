@@ -13,6 +13,12 @@ A body is paragraphs separated by ``\\n``.  The break after paragraph A is remov
   lowercase letter, does not start with a list marker (``一是``, ``二、``, ``（一）``,
   ``1.``, ``第三条`` ...), and is not itself heading-like (short without final punctuation).
 
+A hard-wrapped text (copied from a fixed-width page: most of its lines share one length,
+:func:`_wrap_width`) is cut every 30 to 40 characters: a line of that width that ends
+mid-sentence is part of a paragraph however short it is, and so is a line after it however
+short.  And a B that starts with a mark no paragraph starts with (``，。：）》”`` ...: a break
+fell right before it) continues A whatever A ends with (``…目标。`` / ``”会议随后结束``).
+
 A join is also only flagged when the next paragraph repeats text found elsewhere in the
 body (most of its Han 4-grams occur twice): a pull quote set into the sentence by the
 page layout, which the page parser should remove; joining would glue it into the text.
@@ -38,7 +44,7 @@ HEADING_MAX = 30
 _FINAL = frozenset("。！？…；：”’）》」』】〕.!?;:\"')]—")
 _CLAUSE = frozenset("，。；：！？、")
 _SENTENCE_END = frozenset("。！？")
-_OPEN_MID = frozenset("，、“‘《（「『【")
+_OPEN_MID = frozenset("，、“‘《（(［[「『【〔")
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _LIST_RE = re.compile(
     f"(?:[{_CN_NUM}]+[、是要]|第[{_CN_NUM}\\d]+[章节条款部分篇项、]|\\d+[.．、)）]|[（(][{_CN_NUM}\\d]+[）)]"
@@ -51,6 +57,7 @@ def join_paragraphs(text: str, target: str) -> tuple[str, list[Change]]:
     if "\n" not in text:
         return text, []
     paras = text.split("\n")
+    width = _wrap_width(paras)
     changes: list[Change] = []
     offset = 0
     current = ""  # the paragraph being built (after earlier joins)
@@ -62,7 +69,7 @@ def join_paragraphs(text: str, target: str) -> tuple[str, list[Change]]:
         )
         offset += len(para)
         nxt = paras[i + 1]
-        verdict = _verdict(current, nxt)
+        verdict = _verdict(current, nxt, len(para) == width)
         if verdict is not None and verdict[1] and _repeated(nxt, text):
             verdict = (0.3, False, "the next paragraph repeats text found elsewhere (a pull quote?)")
         if verdict is not None:
@@ -76,13 +83,18 @@ def join_paragraphs(text: str, target: str) -> tuple[str, list[Change]]:
     return apply_changes(text, changes), changes
 
 
-def _verdict(a: str, b: str) -> tuple[float, bool, str] | None:
-    if not b:
-        return None
-    long_text = len(a) >= MIN_LENGTH and any(c in _CLAUSE for c in a)
-    if not long_text and not any(c in _SENTENCE_END for c in a[:-1]):
+def _verdict(a: str, b: str, full: bool = False) -> tuple[float, bool, str] | None:
+    """Whether the break between ``a`` (the paragraph so far) and ``b`` is inside a sentence (see the
+    module docstring); ``full``: the last line of ``a`` is as long as the text's hard wrap
+    (:func:`_wrap_width`), so it was cut where it ends, whatever its length."""
+    if not a or not b:
         return None
     last, first = a[-1], b[0]
+    if first in _CONTINUING:
+        return 0.9, True, ""
+    long_text = full or (len(a) >= MIN_LENGTH and any(c in _CLAUSE for c in a))
+    if not long_text and not any(c in _SENTENCE_END for c in a[:-1]):
+        return None
     if last in _FINAL:
         return None
     if not (is_han(last) or last.isalnum() or last in _OPEN_MID):
@@ -91,7 +103,7 @@ def _verdict(a: str, b: str) -> tuple[float, bool, str] | None:
         return None
     if _LIST_RE.match(b):
         return None
-    if len(b) <= HEADING_MAX and b[-1] not in _FINAL:
+    if not full and len(b) <= HEADING_MAX and b[-1] not in _FINAL:
         return None
     if last.isdigit() and first.isdigit():
         return 0.4, False, "digits on both sides of the break"
@@ -100,6 +112,30 @@ def _verdict(a: str, b: str) -> tuple[float, bool, str] | None:
     if is_han(last) and is_han(first):
         return 0.9, True, ""
     return 0.8, True, ""
+
+
+_CONTINUING = frozenset("，、；：。！？）)］]》」』】〕”")
+"""Marks that no paragraph starts with (clause and sentence marks, closing brackets and quotes): a
+line that does continues the paragraph before it, whatever that ends with (``…。`` / ``”``).  Not
+``’``: it is also the apostrophe of a year (``’97``), which may open a paragraph."""
+WRAP_MIN = 16
+"""Shortest line length taken for a hard wrap's width (:func:`_wrap_width`)."""
+WRAP_LINES = 3
+"""Lines that must share the width of a hard wrap."""
+
+
+def _wrap_width(paras: list[str]) -> int | None:
+    """The width the text was hard-wrapped at, if it was: the length that most of its lines of at
+    least :data:`WRAP_MIN` characters share (at least :data:`WRAP_LINES` of them, and four times as
+    many as are longer: a wrap leaves no line longer than its width, bar a few it did not cut).
+    A text copied from a fixed-width page is cut every 30 to 40 characters, mid-word and mid-sentence;
+    a line of that width is a part of a paragraph however short the width is."""
+    lengths = Counter(n for p in paras if (n := len(p)) >= WRAP_MIN)
+    if not lengths:
+        return None
+    width, lines = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))
+    longer = sum(k for n, k in lengths.items() if n > width)
+    return width if lines >= WRAP_LINES and lines >= 4 * longer else None
 
 
 REPEAT_GRAM = 4

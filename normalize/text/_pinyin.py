@@ -9,8 +9,10 @@ forms are all looked up; the readings are shipped as a table built from pypinyin
 ``normalize/data/pinyin.tbl``: pypinyin is never imported at run time).  A syllable that is
 valid pinyin but not a reading of that character is only flagged (``applied=False``).  An
 annotation repeated right after another (``優(yōu)(yōu)``) belongs to the same character.
-Toneless words (``(a)``, ``(de)``), capitals (``(BME)``, ``(A4)``), digits and Han text never
-match.
+Capitals (``(BME)``, ``(A4)``), digits and Han text never match.  A toneless syllable
+(``們(men)``, ``這個(ge)``: the neutral tone has no mark) is removed only in a text where toned
+annotations were removed (then it is the same annotation; elsewhere ``(a)`` or ``(de)`` may be
+words), and only when its letters are a reading of the character before it.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def remove_pinyin(text: str, target: str) -> tuple[str, list[Change]]:
     if "(" not in text and "（" not in text:
         return text, []
     changes: list[Change] = []
+    neutral: list[Change] = []  # toneless readings: removed only if toned ones show the text is annotated
     owner, owner_end = "", -1  # the character of the last annotation and where that annotation ended
     for m in _ANNOTATION_RE.finditer(text):
         a, b = m.span()
@@ -63,7 +66,13 @@ def remove_pinyin(text: str, target: str) -> tuple[str, list[Change]]:
         else:
             continue
         syllable = parse_syllable(written)
-        if syllable is None or syllable[0] not in _valid_bases():
+        if syllable is None:
+            toneless = reading_of(written)  # a neutral tone is written without a mark
+            if toneless is not None and any(base == toneless[0] for base, _ in char_readings(ch)):
+                owner, owner_end = ch, b
+                neutral.append(Change(KIND, target, a, b, m.group(), "", STEP, 0.9, True, NEUTRAL_NOTE))
+            continue
+        if syllable[0] not in _valid_bases():
             continue
         owner, owner_end = ch, b
         readings = char_readings(ch)
@@ -75,7 +84,12 @@ def remove_pinyin(text: str, target: str) -> tuple[str, list[Change]]:
         else:
             note = f"valid pinyin but not a reading of {ch}"
             changes.append(Change(KIND, target, a, b, m.group(), m.group(), STEP, 0.3, False, note))
+    if neutral and any(c.applied for c in changes):
+        changes = sorted([*changes, *neutral], key=lambda c: c.start)
     return apply_changes(text, changes), changes
+
+
+NEUTRAL_NOTE = "a reading without a tone mark (the neutral tone) in a text whose other readings carry one"
 
 
 @_memo.lru_cache(maxsize=4096)
