@@ -197,3 +197,13 @@ def test_toneless_readings_in_an_annotated_text(text: str, expected: str) -> Non
     out, changes = remove_pinyin(text, "articleBody")
     assert out == expected
     assert replay(text, changes, "articleBody") == out
+
+
+def test_a_continuing_line_that_repeats_the_text_is_no_pull_quote() -> None:
+    """A pull quote is a sentence of its own: a line that opens with a comma continues the one before
+    even when its words occur elsewhere in the body."""
+    a, b = "省交通运输厅要求各地要加快项目前期工作", "，确保按期开工。"
+    text = "\n".join([a, b, "会议强调，各项工程要确保按期开工。"])
+    out, changes = normalize_body(text, "articleBody")
+    assert out.split("\n")[0] == a + b
+    assert next(c.applied for c in changes if c.kind == "paragraph.joined")

@@ -22,6 +22,7 @@ fell right before it) continues A whatever A ends with (``…目标。`` / ``”
 A join is also only flagged when the next paragraph repeats text found elsewhere in the
 body (most of its Han 4-grams occur twice): a pull quote set into the sentence by the
 page layout, which the page parser should remove; joining would glue it into the text.
+A pull quote is a sentence of its own: one that opens with ``，`` or ``）`` is not.
 
 Joins where the seam is ambiguous -- digit against digit (``17`` / ``9%``) or letter
 against letter (a word may need a space) -- are only flagged (``applied=False``).
@@ -70,7 +71,7 @@ def join_paragraphs(text: str, target: str) -> tuple[str, list[Change]]:
         offset += len(para)
         nxt = paras[i + 1]
         verdict = _verdict(current, nxt, len(para) == width)
-        if verdict is not None and verdict[1] and _repeated(nxt, text):
+        if verdict is not None and verdict[1] and nxt[0] not in _CONTINUING and _repeated(nxt, text):
             verdict = (0.3, False, "the next paragraph repeats text found elsewhere (a pull quote?)")
         if verdict is not None:
             conf, applied, note = verdict
