@@ -139,6 +139,38 @@ def test_news_seeds_do_not_sniff_as_policy(seeds: Path, stem: str) -> None:
     assert policy.FORMAT.sniff(text) < 0.3  # plaintext answers 0.3 and must win
 
 
+def test_news_copy_with_a_reading_list_does_not_sniff_as_policy() -> None:
+    """A headline may end in a document type (``…改革售票办法``) and a related-reading tail ends in a
+    colon; neither makes a news copy an official document: ``相关阅读：`` addresses no organ."""
+    body = "坚持稳定和加强农业不动摇，就是要坚持把农业放在经济工作首位不动摇。" * 6
+    text = "\n".join(
+        [
+            "●增开临时客车●取消棚代客车●改革售票办法",
+            "2020-05-11 02:30:25  来源：常德时报",
+            body,
+            "相关阅读：",
+            "银行越并越大",
+        ]
+    )
+    assert policy.FORMAT.sniff(text) < 0.3
+
+
+@pytest.mark.parametrize(
+    ("line", "addressed"),
+    [
+        ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", True),
+        ("各有关单位：", True),
+        ("市直有关部门：", True),
+        ("省教育厅：", True),
+        ("相关阅读：", False),
+        ("主要内容如下：", False),
+        ("同志们：", False),
+    ],
+)
+def test_addressee_names_organs(line: str, addressed: bool) -> None:
+    assert gw.addressee_like(line) is addressed
+
+
 @pytest.mark.parametrize(
     ("line", "iso"),
     [

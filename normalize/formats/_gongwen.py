@@ -504,6 +504,20 @@ def _addressee(text: str) -> list[str] | None:
     return split_list(core)
 
 
+_ADDRESSED = ("单位", "部门", "机构")
+"""How an addressee that names no organ of its own ends (``各有关单位``, ``市直有关部门``)."""
+
+
+def addressee_like(text: str) -> bool:
+    """Whether ``text`` is a 主送机关 line that names organs (``各省、自治区人民政府，…：``), not any
+    line ending in a colon (``相关阅读：``, ``主要内容如下：``): one of its items addresses ``各``
+    (every) organ of a kind, or ends as an organ or a unit does."""
+    items = _addressee(text)
+    return bool(items) and any(
+        it.startswith("各") or _ends_organ(it) or it.endswith(_ADDRESSED) for it in items or ()
+    )
+
+
 def _title_like(text: str) -> bool:
     t = text.strip(_SPACE)
     if len(t) > 50 or _SENTENCE.search(t) or re.search("[：:]", t):

@@ -67,7 +67,7 @@ def sniff_score(text: str) -> float:
     doc_no = next((k for k, t in enumerate(texts[:8]) if gw._doc_number_prefix(t)), None)
     if doc_no is not None:
         score += 0.4
-    addr = next((k for k, t in enumerate(texts[:9]) if gw._addressee(t) is not None), None)
+    addr = next((k for k, t in enumerate(texts[:9]) if gw.addressee_like(t)), None)
     if addr is not None and addr > 0:
         score += 0.25
     limit = min(x for x in (doc_no, addr, 5) if x is not None)
