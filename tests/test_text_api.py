@@ -151,6 +151,29 @@ def test_hard_wrapped_lines_shorter_than_a_paragraph_rule_are_joined(width: int)
     assert replay(wrapped, changes, "articleBody") == out
 
 
+LONG_PARAS = [
+    "今年以来，全市围绕优化营商环境出台了一系列政策措施，涉及市场准入、行政审批、融资服务和人才引进等"
+    "多个方面，企业办事时间平均缩短一半以上，群众满意度明显提高。",
+    "与此同时，各区县结合自身实际，探索建立重点项目全程代办制度，由专人负责协调用地、环评和施工许可等"
+    "事项，确保项目早落地、早开工、早见效。",
+    "下一步，有关部门将继续深化改革，加快推进数字政府建设，推动更多政务服务事项实现网上办理和跨区域"
+    "通办，让数据多跑路、群众少跑腿。",
+]
+
+
+@pytest.mark.parametrize("indent", [2, 4])
+def test_a_wrapped_paragraphs_first_line_is_shorter_by_its_indent(indent: int) -> None:
+    """A page indents a paragraph's first line (two ideographic spaces, four spaces) and wraps it with
+    the indent counted; the reader strips the indent, so that line is shorter than the wrap."""
+    width, paras = 34, [a + b for a, b in zip(LONG_PARAS, PARAS, strict=True)]  # most lines full
+    lines = []
+    for p in paras:
+        first = width - indent
+        lines += [p[:first], *(p[k : k + width] for k in range(first, len(p), width))]
+    out, _ = normalize_body("\n".join(lines), "articleBody")
+    assert out == "\n".join(paras)
+
+
 def test_short_lines_of_varied_length_are_not_taken_for_a_wrap() -> None:
     """Without a wrap width, a short line that ends mid-sentence stays apart (a heading, a label)."""
     text = "\n".join(

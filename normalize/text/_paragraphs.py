@@ -15,9 +15,10 @@ A body is paragraphs separated by ``\\n``.  The break after paragraph A is remov
 
 A hard-wrapped text (copied from a fixed-width page: most of its lines share one length,
 :func:`_wrap_width`) is cut every 30 to 40 characters: a line of that width that ends
-mid-sentence is part of a paragraph however short it is, and so is a line after it however
-short.  And a B that starts with a mark no paragraph starts with (``，。：）》”`` ...: a break
-fell right before it) continues A whatever A ends with (``…目标。`` / ``”会议随后结束``).
+mid-sentence is part of a paragraph however short it is (a paragraph's first line, its indent
+stripped, is as long less the indent), and so is a line after it however short.  And a B that
+starts with a mark no paragraph starts with (``，。：）》”`` ...: a break fell right before it)
+continues A whatever A ends with (``…目标。`` / ``”会议随后结束``).
 
 A join is also only flagged when the next paragraph repeats text found elsewhere in the
 body (most of its Han 4-grams occur twice): a pull quote set into the sentence by the
@@ -70,7 +71,7 @@ def join_paragraphs(text: str, target: str) -> tuple[str, list[Change]]:
         )
         offset += len(para)
         nxt = paras[i + 1]
-        verdict = _verdict(current, nxt, len(para) == width)
+        verdict = _verdict(current, nxt, width is not None and width - len(para) in WRAPPED_SHORT_BY)
         if verdict is not None and verdict[1] and nxt[0] not in _CONTINUING and _repeated(nxt, text):
             verdict = (0.3, False, "the next paragraph repeats text found elsewhere (a pull quote?)")
         if verdict is not None:
@@ -123,6 +124,9 @@ WRAP_MIN = 16
 """Shortest line length taken for a hard wrap's width (:func:`_wrap_width`)."""
 WRAP_LINES = 3
 """Lines that must share the width of a hard wrap."""
+WRAPPED_SHORT_BY = frozenset((0, 2, 4))
+"""How much shorter than the wrap's width a line it cut may be: not at all, or by a paragraph's indent
+(two ideographic spaces, or four spaces), which the page's reader strips from the first line."""
 
 
 def _wrap_width(paras: list[str]) -> int | None:
