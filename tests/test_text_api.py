@@ -230,3 +230,25 @@ def test_a_continuing_line_that_repeats_the_text_is_no_pull_quote() -> None:
     out, changes = normalize_body(text, "articleBody")
     assert out.split("\n")[0] == a + b
     assert next(c.applied for c in changes if c.kind == "paragraph.joined")
+
+
+def test_a_law_repeating_its_terms_is_no_pull_quote() -> None:
+    """A law names the same organ again and again: a line that repeats its words but is no sentence of
+    its own (it runs on past the line) continues the one before."""
+    a = "第七条县级以上地方人民政府负责管理地震工作的部门，在本级人民政府的统一领导下和上级"
+    b = "地震行政主管部门的指导下，负责管理地震工作的部门，接受国务院地震行政主管部门"
+    c = "的业务指导。国务院地震行政主管部门和县级以上地方人民政府负责管理地震工作的部门应当加强监测。"
+    text = "\n".join([a, b, c])
+    out, _ = normalize_body(text, "articleBody")
+    assert out == a + b + c
+
+
+def test_a_pull_quote_set_into_a_sentence_is_only_flagged() -> None:
+    """One sentence of the article set again between two parts of a sentence: the seam is flagged."""
+    a = "据介绍，去年全省农村公路建设完成投资一百二十亿元，新增通硬化路的建制村二百多个，"
+    quote = "农村公路是群众脱贫致富的希望之路。"
+    c = "有效改善了群众出行条件。省交通运输厅表示，农村公路是群众脱贫致富的希望之路。"
+    out, changes = normalize_body("\n".join([a, quote, c]), "articleBody")
+    assert out.split("\n")[0] == a
+    flagged = [ch for ch in changes if ch.kind == "paragraph.joined" and not ch.applied]
+    assert flagged and "pull quote" in flagged[0].note

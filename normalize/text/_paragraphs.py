@@ -20,8 +20,8 @@ stripped, is as long less the indent), and so is a line after it however short. 
 starts with a mark no paragraph starts with (``，。：）》”`` ...: a break fell right before it)
 continues A whatever A ends with (``…目标。`` / ``”会议随后结束``).
 
-A join is also only flagged when the next paragraph repeats text found elsewhere in the
-body (most of its Han 4-grams occur twice): a pull quote set into the sentence by the
+A join is also only flagged when the next paragraph is one sentence that repeats text found
+elsewhere in the body (most of its Han 4-grams occur twice): a pull quote set into the sentence by the
 page layout, which the page parser should remove; joining would glue it into the text.
 A pull quote is a sentence of its own: one that opens with ``，`` or ``）`` is not.
 
@@ -144,12 +144,16 @@ def _wrap_width(paras: list[str]) -> int | None:
 
 
 REPEAT_GRAM = 4
+_CLOSERS = "”’」』）)"
 REPEAT_SHARE = 0.5
 
 
 def _repeated(para: str, body: str) -> bool:
-    """Whether most of ``para``'s Han 4-grams occur elsewhere in ``body`` too (pull quotes repeat
-    a sentence of the article and are set apart from it by the layout)."""
+    """Whether ``para`` is one sentence most of whose Han 4-grams occur elsewhere in ``body`` too
+    (a pull quote repeats a sentence of the article, set apart from it by the layout; a paragraph of
+    several sentences, or one cut off mid-sentence, is none, however often a law repeats its terms)."""
+    if sum(para.count(c) for c in _SENTENCE_END) > 1 or para.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END:
+        return False
     han = "".join(c for c in para if is_han(c))
     grams = {han[i : i + REPEAT_GRAM] for i in range(len(han) - REPEAT_GRAM + 1)}
     if len(grams) < 3:
