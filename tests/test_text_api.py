@@ -252,3 +252,20 @@ def test_a_pull_quote_set_into_a_sentence_is_only_flagged() -> None:
     assert out.split("\n")[0] == a
     flagged = [ch for ch in changes if ch.kind == "paragraph.joined" and not ch.applied]
     assert flagged and "pull quote" in flagged[0].note
+
+
+def test_a_number_cut_by_a_hard_wrap_is_joined() -> None:
+    """Digits on both sides of a break are ambiguous (``17`` / ``9%``), unless the line before is as
+    long as the text's wrap: then the wrap cut the number."""
+    para = (
+        "本报讯全市共有耕地八十七万亩，人均耕地仅一点二八亩，随着经济的发展，"  # 34 characters
+        "耕地面积还在逐年减少。全市去年完成旧城改造１０万平方米，新建住宅２"  # ends in a digit
+        "３００多套，城市面貌焕然一新，群众的居住条件得到了明显的改善和提高，"
+        "全市上下对今后的发展充满信心。"
+    )
+    width = 34
+    cut = [para[k : k + width] for k in range(0, len(para), width)]
+    assert [len(line) for line in cut[:3]] == [width] * 3
+    assert cut[1][-1].isdigit() and cut[2][0].isdigit()  # the wrap cut a number
+    out, _ = normalize_body("\n".join(cut), "articleBody")
+    assert out == para

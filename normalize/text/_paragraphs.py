@@ -26,7 +26,8 @@ page layout, which the page parser should remove; joining would glue it into the
 A pull quote is a sentence of its own: one that opens with ``，`` or ``）`` is not.
 
 Joins where the seam is ambiguous -- digit against digit (``17`` / ``9%``) or letter
-against letter (a word may need a space) -- are only flagged (``applied=False``).
+against letter (a word may need a space) -- are only flagged (``applied=False``), except digits
+after a line as long as the text's hard wrap: the wrap cut the number (``19`` / ``97年``).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def _verdict(a: str, b: str, full: bool = False) -> tuple[float, bool, str] | No
         return None
     if not full and len(b) <= HEADING_MAX and b[-1] not in _FINAL:
         return None
-    if last.isdigit() and first.isdigit():
+    if last.isdigit() and first.isdigit() and not full:  # a wrap cuts a number anywhere
         return 0.4, False, "digits on both sides of the break"
     if last.isascii() and last.isalpha() and first.isascii() and first.isalpha():
         return 0.4, False, "letters on both sides of the break (a space may be needed)"
