@@ -127,6 +127,24 @@ def test_headline_wrapped_in_a_hard_wrapped_page() -> None:
     assert WRAPPED[:10] not in recs[0]["articleBody"]
 
 
+@pytest.mark.parametrize("annotated", [False, True])
+def test_original_title_line_wrapped_in_a_hard_wrapped_page(annotated: bool) -> None:
+    """A 原标题 line longer than the page's width goes on in the line under it (in an annotated copy
+    the wrap may cut a reading: ``續(x`` / ``ù)開``): the whole line is the original title, and none of
+    it is left in the body."""
+    original = convert("s2t", "原标题：" + WRAPPED + "正式启动")
+    if annotated:
+        at = original.index("續") + 1
+        original = original[:at] + "(xù)" + original[at:]
+    lines = [original[k : k + 30] for k in range(0, len(original), 30)]
+    assert len(lines) == 2 and (not annotated or lines[0].endswith("(x"))
+    body = [convert("s2t", p) for p in (P1, P2)]
+    page = "\n".join([convert("s2t", H1), "本報記者 王海榮", *lines, *map(_wrap, body)]) + "\n"
+    (rec,) = _records(page)
+    assert rec["isBasedOn"]["headline"] == WRAPPED + "正式启动"
+    assert rec["articleBody"] == P1 + "\n" + P2
+
+
 def test_kicker_above_the_title_is_set_apart() -> None:
     kicker = "坚持以人民为中心的发展思想"
     page = "\n\n".join([H2, "本报讯 " + P4, "\n".join([kicker, H1]), "本报记者 王海荣", P1, P2]) + "\n"

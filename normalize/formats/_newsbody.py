@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .._document import Article, Block, Change, Document, lifted, noted
@@ -82,25 +83,43 @@ def merge_fields(fields: dict[str, Any], new: dict[str, Any]) -> None:
             fields[key] = value
 
 
-def clean_article(doc: Document, article: Article, blocks: list[Block]) -> None:
-    """Lift metadata lines and drop boilerplate from ``blocks`` into ``article``."""
+def clean_article(
+    doc: Document,
+    article: Article,
+    blocks: list[Block],
+    wrapped: Callable[[Block, Block], bool] | None = None,
+) -> None:
+    """Lift metadata lines and drop boilerplate from ``blocks`` into ``article``.  ``wrapped``: whether
+    a hard wrap cut a block's line and the next block is the rest of it (a long ``原标题：`` line of a
+    copy cut at a fixed width goes on in the lines under it, a pinyin annotation cut with it)."""
     kept: list[Block] = []
     tail_cut = False
-    for block in blocks:
+    k = 0
+    while k < len(blocks):
+        block = blocks[k]
+        k += 1
         if tail_cut:
             log_removal(doc, block, "boilerplate.removed", "related-reading tail")
             continue
         info = nm.classify_line(block.text)
+        run = [block]
+        if info is not None and info.kind in _META_KINDS and wrapped is not None:
+            longer = _wrapped_run(blocks, k - 1, wrapped)
+            whole = nm.classify_line("".join(b.text for b in longer)) if len(longer) > 1 else None
+            if whole is not None and whole.kind == info.kind:
+                info, run = whole, longer
+                k += len(run) - 1
         if info is not None and info.kind in _META_KINDS:
             fields = dict(info.fields)
             if "date" in fields:
                 date = fields.pop("date")
                 if kept:  # a date line inside the body is body text, not metadata
-                    kept.append(block)
+                    kept += run
                     continue
                 fields["datePublished"] = date
             merge_fields(article.fields, fields)
-            log_removal(doc, block, "metadata.lifted", info.kind)
+            for b in run:
+                log_removal(doc, b, "metadata.lifted", info.kind)
             continue
         if info is not None and info.kind == "related":
             tail_cut = True
@@ -113,6 +132,17 @@ def clean_article(doc: Document, article: Article, blocks: list[Block]) -> None:
     _lift_prefixes(doc, article, kept)
     _lift_closing_byline(doc, article, kept)
     article.blocks = kept
+
+
+def _wrapped_run(blocks: list[Block], i: int, wrapped: Callable[[Block, Block], bool]) -> list[Block]:
+    """Block ``i`` with the blocks that go on with its line after hard wraps (not lines of their own)."""
+    run = [blocks[i]]
+    while i + len(run) < len(blocks):
+        nxt = blocks[i + len(run)]
+        if not wrapped(run[-1], nxt) or nm.classify_line(nxt.text) is not None:
+            break
+        run.append(nxt)
+    return run
 
 
 def _lift_prefixes(doc: Document, article: Article, blocks: list[Block]) -> None:

@@ -446,7 +446,9 @@ class PlainTextFormat:
         body = [Block(b.text, "h" if is_heading(b.text) else "p", b.start, b.end) for b in part[i:]]
         body = _remove_pull_quotes(doc, body)
         body = _stitch(doc, body)
-        _newsbody.clean_article(doc, art, lead + body)
+        _newsbody.clean_article(
+            doc, art, lead + body, lambda a, b: len(a.text) >= width and _adjacent(doc.text, a, b)
+        )
         alt = art.fields.get("alternativeHeadline")
         if alt and view(alt).text == view(art.fields.get("headline") or "").text:
             art.fields.pop("alternativeHeadline")
