@@ -237,6 +237,62 @@ def test_page_furniture_lines(line: str, what: str | None) -> None:
     assert nm.page_furniture(line) == what
 
 
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        ("作者：张三　来源：新华社", {"author": ["张三"], "publisher": "新华社"}),
+        ("来源：新华社　作者：张三", {"author": ["张三"], "publisher": "新华社"}),
+        (
+            "2021-03-04 10:00　来源：人民网　作者：李四",
+            {"author": ["李四"], "publisher": "人民网", "datePublished": "2021-03-04T10:00:00"},
+        ),
+        ("发布时间：2021年03月04日　浏览次数：1234", {"datePublished": "2021-03-04"}),
+        ("来源：江城日报　　发布时间：2021-03-04", {"publisher": "江城日报", "datePublished": "2021-03-04"}),
+        (
+            "時間：2021-03-04 來源：市政府辦公室 編輯：王五",
+            {"publisher": "市政府办公室", "datePublished": "2021-03-04"},
+        ),
+    ],
+)
+def test_information_line_of_a_web_copy(line: str, fields: dict[str, Any]) -> None:
+    """Labelled values side by side under a headline: each value to its field, the line out of the body
+    (a source no longer runs on into the next label: ``新华社 作者：张三``)."""
+    page = "\n\n".join([H1, line, P1, P2]) + "\n"
+    (rec,) = _records(page)
+    assert rec["articleBody"] == P1 + "\n" + P2
+    assert [a["name"] for a in rec.get("author", [])] == fields.get("author", [])
+    assert rec.get("isBasedOn", {}).get("publisher", {}).get("name") == fields.get("publisher")
+    assert rec.get("datePublished") == fields.get("datePublished")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "【字号：大 中 小】",
+        "字体：大 中 小",
+        "【打印】【关闭】",
+        "打印本页 关闭窗口",
+        "上一篇：全省文物安全检查工作会议召开",
+    ],
+)
+def test_page_tools_are_not_text(line: str) -> None:
+    page = "\n\n".join([H1, "本报记者 王海荣", P1, line, P2]) + "\n"
+    (rec,) = _records(page)
+    assert rec["articleBody"] == P1 + "\n" + P2
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "据新华社电　作者认为：这是一个好办法。",
+        "时间就是金钱：效率就是生命。",
+        "来源：群众的来信说明了问题。",
+    ],
+)
+def test_prose_with_a_label_word_stays_text(line: str) -> None:
+    assert nm.classify_line(line) is None or nm.classify_line(line).kind not in ("info", "toolbar")
+
+
 # --- B. official documents --------------------------------------------------------------------------------
 
 BODY = (

@@ -15,7 +15,7 @@ from typing import Any
 from .._document import Article, Block, Change, Document, lifted, noted
 from . import _newsmeta as nm
 
-_META_KINDS = {"breadcrumb", "original-title", "source", "editor", "reporter", "datetime"}
+_META_KINDS = {"breadcrumb", "original-title", "source", "editor", "reporter", "datetime", "info"}
 
 _MARKUP = r"(?:\s|<[^<>]*>|&#?\w{1,10};)*"
 """What may stand between two characters of a block's text in the HTML source: space, tags, entities."""

@@ -155,6 +155,31 @@ PAGE_LINE = re.compile(
     rf"[{_SPACES}]*(?(open)[）)])[{_SPACES}]*$"
 )
 
+# An information line of a web copy: labelled values side by side (``2021-03-04 10:00　来源：人民网
+# 作者：李四``, ``作者：张三　来源：新华社``, ``发布时间：2021年03月04日　浏览次数：1234``).  What each label
+# gives (an empty name: a counter or a tool of the page, read past).
+_INFO_FIELDS = {
+    **dict.fromkeys(("作者", "记者", "撰文", "撰稿", "执笔", "通讯员"), "author"),
+    **dict.fromkeys(("来源", "稿源", "来自", "文章来源", "本文来源", "消息来源", "出处"), "source"),
+    **dict.fromkeys(("编辑", "责任编辑", "责编", "审核", "审校", "校对", "监制", "值班编辑"), "editor"),
+    **dict.fromkeys(("发布时间", "发布日期", "发表时间", "发表日期", "时间", "日期"), "date"),
+    **dict.fromkeys(("更新时间", "浏览次数", "阅读次数", "点击数", "点击量", "浏览量", "阅读量"), ""),
+    **dict.fromkeys(("访问量", "浏览", "阅读", "点击", "字号", "字体"), ""),
+}
+_INFO_LABEL = re.compile(
+    r"(?P<label>" + "|".join(sorted(map(re.escape, _INFO_FIELDS), key=len, reverse=True)) + r")\s*[:：]\s*"
+)
+_INFO_SEP = " \t\u3000|｜/／"
+INFO_MAX = 100
+"""Longest information line."""
+# A page's tools set on a line of their own: ``【字号：大 中 小】``, ``【打印】【关闭】``,
+# ``打印本页 关闭窗口``, ``上一篇：…`` / ``下一篇：…`` (links to the site's other texts).
+TOOLBAR = re.compile(
+    r"^(?:[【\[]?\s*(?:字号|字体)\s*[:：]?\s*(?:[大中小]|默认|\s)+[】\]]?\s*"
+    r"|(?:[【\[]?\s*(?:打印|关闭|收藏|纠错|分享|返回顶部|打印本页|关闭窗口|保存|推荐|复制链接|加入收藏)\s*[】\]]?[\s|｜]*)+$"
+    r"|(?:上一篇|下一篇|上一条|下一条|上一页|下一页)\s*[:：])"
+)
+
 # Page furniture that a copy of a printed page keeps between two parts of a sentence: a jump line
 # (``（下转第6版）``, ``（上接第一版）``, ``（转A3版）``, ``（接上页）``), and a page number set alone on
 # its line (``— 7 —``, as GB/T 9704 sets it under an official document's text; ``第7页 共12页``).
@@ -324,6 +349,10 @@ def _classify(s: str) -> LineInfo | None:
         return LineInfo("breadcrumb", {"articleSection": sections})
     if m := ORIGINAL_TITLE.match(f):
         return LineInfo("original-title", {"alternativeHeadline": v.group(m, "v")})
+    if info := _info_line(v):
+        return info
+    if TOOLBAR.match(f):
+        return LineInfo("toolbar")
     if m := SOURCE.match(f):
         return LineInfo("source", {"sourcePublisher": v.group(m, "v")})
     if m := EDITOR.match(f):
@@ -354,6 +383,61 @@ def _classify(s: str) -> LineInfo | None:
             extra["sourcePublisher"] = rv.group(sm, "v")
         return LineInfo("datetime", extra)
     return None
+
+
+def _info_line(v: View) -> LineInfo | None:
+    """An information line (:data:`_INFO_FIELDS`): two labelled values or more, or a date with one; each
+    value short; nothing else on the line.  A name that reads as none is not credited (the line is
+    page furniture all the same)."""
+    f = v.text
+    if len(f) > INFO_MAX or ("：" not in f and ":" not in f):
+        return None
+    labels = [m for m in _INFO_LABEL.finditer(f) if m.start() == 0 or f[m.start() - 1] in _INFO_SEP]
+    if not labels:
+        return None
+    fields: dict[str, Any] = {}
+    head = f[: labels[0].start()].strip(_INFO_SEP)
+    if head:
+        dm = DATETIME_LINE.match(head)
+        if dm is None or dm["rest"].strip():
+            return None
+        fields["date"] = _iso_from_match(dm)
+    elif len(labels) < 2:
+        return None
+    for i, m in enumerate(labels):
+        a, b = m.end(), labels[i + 1].start() if i + 1 < len(labels) else len(f)
+        while b > a and f[b - 1] in _INFO_SEP:
+            b -= 1
+        if b - a > 40:
+            return None
+        kind = _INFO_FIELDS[m["label"]]
+        if kind == "date":
+            dm = DATETIME_LINE.match(f[a:b])
+            if dm is None or dm["rest"].strip():
+                return None
+            fields.setdefault("date", _iso_from_match(dm))
+        elif kind == "source" and a < b:
+            fields["sourcePublisher"] = v.source(a, b)
+        elif kind in ("author", "editor"):
+            names = [v.source(x, y) for x, y in _name_spans(f, a, b)]
+            if names:
+                credits = [{"name": n, "jobTitle": v.source(m.start("label"), m.end("label"))} for n in names]
+                fields.setdefault(kind, []).extend(credits)
+    if head and len(labels) == 1 and _INFO_FIELDS[labels[0]["label"]] == "source":
+        return LineInfo("datetime", fields)  # a date and where the text came from: a date line
+    return LineInfo("info", fields)
+
+
+_NAME_PART = re.compile("[^ \u3000、，,]+")
+
+
+def _name_spans(f: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The spans of ``f[a:b]`` that are personal names, if all of its parts are (else none)."""
+    spans = [(m.start(), m.end()) for m in _NAME_PART.finditer(f, a, b)]
+    spans = [(x - a, y - a) for x, y in spans]
+    if not spans or not all(re.fullmatch(rf"[{_HAN}·]{{2,5}}", f[a + x : a + y]) for x, y in spans):
+        return []
+    return [(a + x, a + y) for x, y in spans]
 
 
 def page_line(line: str) -> dict[str, str] | None:

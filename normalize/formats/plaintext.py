@@ -132,7 +132,7 @@ def _cue(blocks: list[Block], k: int) -> bool:
         return False
     info = nm.classify_line(blocks[k].text)
     if info is not None:
-        return info.kind in ("reporter", "datetime", "source", "original-title")
+        return info.kind in ("reporter", "datetime", "source", "original-title", "info")
     return nm.dateline_prefix(blocks[k].text) is not None
 
 
