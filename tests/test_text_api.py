@@ -269,3 +269,16 @@ def test_a_number_cut_by_a_hard_wrap_is_joined() -> None:
     assert cut[1][-1].isdigit() and cut[2][0].isdigit()  # the wrap cut a number
     out, _ = normalize_body("\n".join(cut), "articleBody")
     assert out == para
+
+
+def test_after_a_line_the_wrap_cut_the_next_goes_on_whatever_it_starts_with() -> None:
+    """A wrap cuts before any character: an opening quote, a percent sign, a bracket."""
+    lines = [
+        "全市新开工面积增速明显加快，由三月份增长了七点四",  # 24 characters each
+        "％，上升到十一月份增长十点零％，其中住宅开工面积",
+        "“稳中有升”，商业营业用房和办公楼开工面积有所下",
+        "降，市场供求关系总体上趋于平衡。",
+    ]
+    assert len({len(line) for line in lines[:3]}) == 1
+    out, _ = normalize_body("\n".join(lines), "articleBody")
+    assert out == "".join(lines)

@@ -102,8 +102,8 @@ def _verdict(a: str, b: str, full: bool = False) -> tuple[float, bool, str] | No
         return None
     if not (is_han(last) or last.isalnum() or last in _OPEN_MID):
         return None
-    if not (is_han(first) or first.isdigit() or (first.isascii() and first.islower())):
-        return None
+    if not (full or is_han(first) or first.isdigit() or (first.isascii() and first.islower())):
+        return None  # after a line the wrap cut, the next goes on whatever it starts with (％, “)
     if _LIST_RE.match(b):
         return None
     if not full and len(b) <= HEADING_MAX and b[-1] not in _FINAL:
