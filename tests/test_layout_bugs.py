@@ -293,6 +293,24 @@ def test_prose_with_a_label_word_stays_text(line: str) -> None:
     assert nm.classify_line(line) is None or nm.classify_line(line).kind not in ("info", "toolbar")
 
 
+@pytest.mark.parametrize("sep", ["\n", "\n\n"])
+def test_closing_byline_on_a_line_of_its_own(sep: str) -> None:
+    """``（某某）`` under the text's last sentence (a wrap or the layout set it apart) credits the writer."""
+    page = "\n\n".join([H1, "本报讯 " + P1, P2]) + sep + "（王海荣）\n"
+    (rec,) = _records(page)
+    assert rec["articleBody"] == P1 + "\n" + P2
+    assert [a["name"] for a in rec["author"]] == ["王海荣"]
+
+
+def test_a_bracketed_note_closing_the_text_is_no_byline() -> None:
+    page = "\n\n".join([H1, "本报讯 " + P1, P2, "（完）"]) + "\n"
+    (rec,) = _records(page)
+    assert "author" not in rec
+    page = "\n\n".join([H1, "本报讯 " + P1, P2, "（共186天）"]) + "\n"
+    (rec,) = _records(page)
+    assert "author" not in rec and rec["articleBody"].endswith("（共186天）")
+
+
 # --- B. official documents --------------------------------------------------------------------------------
 
 BODY = (

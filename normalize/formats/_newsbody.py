@@ -179,6 +179,14 @@ def _lift_closing_byline(doc: Document, article: Article, blocks: list[Block]) -
         return
     last = blocks[-1]
     found = nm.closing_byline(last.text)
+    if not found and len(blocks) > 1 and (before := blocks[-2].text.rstrip()[-1:]):
+        # set on a line of its own under the text's last sentence: ``…。`` / ``（某某）``
+        alone = nm.closing_byline(before + last.text.strip())
+        if alone is not None and alone[0] == 1:
+            merge_fields(article.fields, {"author": alone[1]})
+            log_removal(doc, last, "metadata.lifted", "closing byline")
+            blocks.pop()
+            return
     if not found:
         return
     at, authors = found
