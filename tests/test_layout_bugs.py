@@ -311,6 +311,29 @@ def test_a_bracketed_note_closing_the_text_is_no_byline() -> None:
     assert "author" not in rec and rec["articleBody"].endswith("（共186天）")
 
 
+@pytest.mark.parametrize(
+    "info",
+    [
+        "2021-03-13 10:00　来源：江城日报　作者：李四",
+        "2021-03-13 10:00　来源：江城日报",
+        "作者：李四　来源：江城日报",
+    ],
+)
+def test_headline_over_an_information_line_opens_an_article(info: str) -> None:
+    """A page of web copies: each headline has its information line under it, no reporter line."""
+    page = "\n\n".join([H1, "本报记者 王海荣", P1, P2, H2, info, P3, P4]) + "\n"
+    recs = _records(page)
+    assert [r["headline"] for r in recs] == [H1, H2]
+    assert recs[1]["articleBody"] == P3 + "\n" + P4
+    assert recs[1]["isBasedOn"]["publisher"]["name"] == "江城日报"
+
+
+def test_heading_over_a_date_alone_opens_no_article() -> None:
+    """A date line alone under a heading-like line is no sign of a new article (a dated section)."""
+    page = "\n\n".join([H1, "本报记者 王海荣", P1, H2, "2021年3月13日", P3]) + "\n"
+    assert len(_records(page)) == 1
+
+
 # --- B. official documents --------------------------------------------------------------------------------
 
 BODY = (

@@ -176,12 +176,16 @@ def _join_headline(lines: list[Block], width: int) -> str:
 
 
 def _opens_article(blocks: list[Block], i: int) -> bool:
-    """Is block ``i`` a headline followed by a byline line or a dateline paragraph?"""
+    """Is block ``i`` a headline followed by a byline line, an information line (a date with where
+    the text came from, or labelled values: ``2021-03-13 10:00　来源：江城日报　作者：李四``) or a
+    dateline paragraph?"""
     if i + 1 >= len(blocks) or not _headline(blocks[i].text) or nm.classify_line(blocks[i].text):
         return False
     nxt = blocks[i + 1].text
     info = nm.classify_line(nxt)
-    if info is not None and info.kind == "reporter":
+    if info is not None and (
+        info.kind in ("reporter", "info") or (info.kind == "datetime" and "sourcePublisher" in info.fields)
+    ):
         return True
     return nm.dateline_prefix(nxt) is not None
 
