@@ -334,6 +334,16 @@ def test_heading_over_a_date_alone_opens_no_article() -> None:
     assert len(_records(page)) == 1
 
 
+def test_wrapped_first_line_after_a_dateline_is_joined() -> None:
+    """The dateline lifted from a hard-wrapped paragraph's first line leaves that line shorter than the
+    wrap; the full line under it shows it was cut all the same."""
+    para = P1 + P2
+    page = "\n\n".join([H1, _wrap("本报江城3月14日电 " + para), _wrap(P3 + P4)]) + "\n"
+    (rec,) = _records(page)
+    assert rec["dateline"] == "本报江城3月14日电"
+    assert rec["articleBody"] == para + "\n" + P3 + P4
+
+
 # --- B. official documents --------------------------------------------------------------------------------
 
 BODY = (

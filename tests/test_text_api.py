@@ -282,3 +282,12 @@ def test_after_a_line_the_wrap_cut_the_next_goes_on_whatever_it_starts_with() ->
     assert len({len(line) for line in lines[:3]}) == 1
     out, _ = normalize_body("\n".join(lines), "articleBody")
     assert out == "".join(lines)
+
+
+def test_a_list_heading_opening_a_wrapped_body_stays_apart() -> None:
+    """A body's first line is taken for a line the wrap cut when a full line follows it, unless it is a
+    heading of a list (``一、总体要求``)."""
+    width, para = 34, LONG_PARAS[0] + PARAS[0]
+    lines = ["一、总体要求", *(para[k : k + width] for k in range(0, len(para), width))]
+    out, _ = normalize_body("\n".join(lines), "articleBody")
+    assert out == "一、总体要求\n" + para

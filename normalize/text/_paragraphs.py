@@ -16,7 +16,8 @@ A body is paragraphs separated by ``\\n``.  The break after paragraph A is remov
 A hard-wrapped text (copied from a fixed-width page: most of its lines share one length,
 :func:`_wrap_width`) is cut every 30 to 40 characters: a line of that width that ends
 mid-sentence is part of a paragraph however short it is (a paragraph's first line, its indent
-stripped, is as long less the indent), and so is a line after it however short.  And a B that
+stripped, is as long less the indent; a body's first line, whose head the page's reader may have
+lifted (a dateline), when a full line follows it), and so is a line after it however short.  And a B that
 starts with a mark no paragraph starts with (``，。：）》”`` ...: a break fell right before it)
 continues A whatever A ends with (``…目标。`` / ``”会议随后结束``).
 
@@ -72,7 +73,13 @@ def join_paragraphs(text: str, target: str) -> tuple[str, list[Change]]:
         )
         offset += len(para)
         nxt = paras[i + 1]
-        verdict = _verdict(current, nxt, width is not None and width - len(para) in WRAPPED_SHORT_BY)
+        full = width is not None and (
+            width - len(para) in WRAPPED_SHORT_BY
+            # the first line may have lost its head to the page's reader (a dateline: 本报北京3月14日电):
+            # it was cut by the wrap all the same when a full line follows it
+            or (i == 0 and len(nxt) == width and not _LIST_RE.match(para))
+        )
+        verdict = _verdict(current, nxt, full)
         if verdict is not None and verdict[1] and nxt[0] not in _CONTINUING and _repeated(nxt, text):
             verdict = (0.3, False, "the next paragraph repeats text found elsewhere (a pull quote?)")
         if verdict is not None:
