@@ -344,6 +344,48 @@ def test_wrapped_first_line_after_a_dateline_is_joined() -> None:
     assert rec["articleBody"] == para + "\n" + P3 + P4
 
 
+@pytest.mark.parametrize(
+    ("crumb", "sections"),
+    [
+        ("您的位置：首页 > 新闻 > 正文", ["新闻"]),
+        ("位置：首页 → 国内新闻 → 正文", ["国内新闻"]),
+        ("当前位置：新闻中心 > 国内新闻", ["国内新闻"]),
+        ("首页 | 新闻中心 | 正文", None),  # bars: a menu or a path, no section taken
+        ("首页 | 新闻 | 图片 | 视频 | 论坛", None),
+    ],
+)
+def test_breadcrumb_and_menu_lines_above_the_headline(crumb: str, sections: list[str] | None) -> None:
+    """A path or a menu over the headline is page furniture, never the headline."""
+    page = "\n\n".join([crumb, H1, "本报记者 王海荣", P1, P2]) + "\n"
+    (rec,) = _records(page)
+    assert rec["headline"] == H1
+    assert rec["articleBody"] == P1 + "\n" + P2
+    assert rec.get("articleSection") == sections
+
+
+@pytest.mark.parametrize(
+    ("line", "credits"),
+    [
+        ("文/图 张三", [("张三", "文/图")]),
+        ("文/本报记者 张三", [("张三", "本报记者")]),
+        ("图／李四", [("李四", "图")]),
+        ("□ 本报记者 张三 通讯员 李四", [("张三", "本报记者"), ("李四", "通讯员")]),
+        ("■本报记者 张三", [("张三", "本报记者")]),
+    ],
+)
+def test_bylines_set_with_a_slash_or_a_mark(line: str, credits: list[tuple[str, str]]) -> None:
+    page = "\n\n".join([H1, line, P1, P2]) + "\n"
+    (rec,) = _records(page)
+    assert rec["articleBody"] == P1 + "\n" + P2
+    assert [(a["name"], a["jobTitle"]) for a in rec["author"]] == credits
+
+
+@pytest.mark.parametrize("line", ["文章来源于网络", "图片来源：新华社", "文/图 由本报编辑部整理提供"])
+def test_credit_like_lines_that_name_nobody_are_no_bylines(line: str) -> None:
+    info = nm.classify_line(line)
+    assert info is None or info.kind != "reporter"
+
+
 # --- B. official documents --------------------------------------------------------------------------------
 
 BODY = (

@@ -91,8 +91,14 @@ _TITLE_GLUED = re.compile(rf"(?P<title>{_TITLE_ALT})(?P<rest>[{_HAN}·]{{2,5}})"
 # what may close a byline line after the names: where the report was filed, or that the names took photos
 _BYLINE_TAIL = re.compile(rf"(?:[{_HAN}]{{2,8}})?(?:报道|摄影|摄)")
 
-BREADCRUMB = re.compile(r"^\s*(首页|主页|网站首页|当前位置[:：]?\s*首页?)\s*(>|＞|›|»|/|>>|→)\s*.+$")
+BREADCRUMB = re.compile(
+    r"^\s*(?:(?:您的|您现在的|当前|所在)?位置\s*[:：]\s*[^>＞›»→/|｜:：]{1,12}?|首页|主页|网站首页)"
+    r"\s*(>|＞|›|»|/|>>|→)\s*.+$"
+)
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|＞|›|»|→|/)\s*")
+NAV_LINE = re.compile(r"^\s*(?:首页|主页|网站首页)(?:\s*[|｜]\s*[^|｜]{1,12}){2,}\s*$")
+"""A site's menu or a breadcrumb set with bars (``首页 | 新闻中心 | 正文``): page furniture, whose parts
+are not sections the text is filed under with certainty (a menu lists them all)."""
 ORIGINAL_TITLE = re.compile(rf"^\s*原标题{_COLON}(?P<v>.+?)\s*$")
 SOURCE = re.compile(rf"^\s*(?:来源|稿源|来自|消息来源|文章来源|本文来源){_COLON}(?P<v>[^\s].{{0,40}}?)\s*$")
 EDITOR = re.compile(
@@ -101,7 +107,12 @@ EDITOR = re.compile(
 )
 EDITOR_LABEL = re.compile(rf"^\s*[（(【\[]?\s*(?:责任编辑|责编){_COLON}")
 """The label alone (:data:`EDITOR` also reads the name)."""
-_BRACKETED = re.compile(r"\s*[（(【\[]?\s*(?P<in>.*?)\s*[）)】\]]?\s*")
+_BRACKETED = re.compile(r"\s*[□■●◆◇▲△○◎☆★]*\s*[（(【\[]?\s*(?P<in>.*?)\s*[）)】\]]?\s*")
+# a credit of the words or the pictures set with a slash: ``文/图 某某``, ``文/本报记者 某某``, ``图／某某``
+_SLASH_CREDIT = re.compile(
+    r"\s*[□■●◆◇▲△○◎☆★]*\s*(?P<t>文\s*[/／·]\s*图|图\s*[/／·]\s*文|文|图|摄影|摄)"
+    r"(?:\s*[/／:：]\s*|\s+)(?P<rest>\S.*?)\s*"
+)
 # ``本报北京3月14日电``: where and when the paper's own report was filed
 _FILED = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATELINE = re.compile(
@@ -306,6 +317,17 @@ def _byline(v: View, start: int, end: int) -> list[dict[str, str]] | None:
     return authors or None
 
 
+def _slash_credit(v: View, m: re.Match[str]) -> list[dict[str, str]] | None:
+    """The people a slash credit names: a byline after the slash (``文/本报记者 某某``), or names (the
+    slash vouches for them: ``文/图 某某``)."""
+    a, b = m.start("rest"), m.end("rest")
+    authors = _byline(v, a, b)
+    if authors is None:
+        names = _names(v, _tokens(v, a, b), vouched=True)
+        authors = [{"name": n, "jobTitle": v.group(m, "t")} for n in names] if names else None
+    return authors
+
+
 @dataclass
 class LineInfo:
     """What a line of news copy is, when it is not body text."""
@@ -366,6 +388,10 @@ def _classify(s: str) -> LineInfo | None:
         return LineInfo("editor")
     if (inner := _BRACKETED.fullmatch(f)) and (authors := _byline(v, inner.start("in"), inner.end("in"))):
         return LineInfo("reporter", {"author": authors})
+    if (credit := _SLASH_CREDIT.fullmatch(f)) and (authors := _slash_credit(v, credit)):
+        return LineInfo("reporter", {"author": authors})
+    if NAV_LINE.match(f):
+        return LineInfo("toolbar")
     if RELATED.match(f):
         return LineInfo("related")
     if len(f) <= 40 and PROMO.search(f):
