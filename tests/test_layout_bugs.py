@@ -386,6 +386,30 @@ def test_credit_like_lines_that_name_nobody_are_no_bylines(line: str) -> None:
     assert info is None or info.kind != "reporter"
 
 
+@pytest.mark.parametrize(
+    "close",
+    [
+        lambda p: [p + "（王海荣）"],  # the byline closing the last paragraph
+        lambda p: [p, "（王海荣）"],  # on a line of its own
+        lambda p: [p, "（完）"],
+    ],
+)
+def test_article_closed_above_a_headline_with_no_cue_under_it(close: Any) -> None:
+    """A page of articles that open with no byline or dateline: the one above was closed (its byline,
+    an end mark), so the headline under it opens the next."""
+    page = "\n\n".join([H1, P1, *close(P2), H2, P3, P4]) + "\n"
+    recs = _records(page)
+    assert [r["headline"] for r in recs] == [H1, H2]
+    assert recs[0]["articleBody"] == P1 + "\n" + P2
+    assert recs[1]["articleBody"] == P3 + "\n" + P4
+
+
+def test_sub_heading_inside_an_article_opens_none() -> None:
+    page = "\n\n".join([H1, "本报记者 王海荣", P1, P2, H2, P3, P4]) + "\n"
+    (rec,) = _records(page)
+    assert H2 in rec["articleBody"]
+
+
 # --- B. official documents --------------------------------------------------------------------------------
 
 BODY = (

@@ -187,7 +187,23 @@ def _opens_article(blocks: list[Block], i: int) -> bool:
         info.kind in ("reporter", "info") or (info.kind == "datetime" and "sourcePublisher" in info.fields)
     ):
         return True
-    return nm.dateline_prefix(nxt) is not None
+    if nm.dateline_prefix(nxt) is not None:
+        return True
+    # no cue under it, but the text above it was closed (``…。（某某）``, ``（完）``) and text follows
+    return _closed(blocks, i) and info is None and not _headline(nxt)
+
+
+def _closed(blocks: list[Block], i: int) -> bool:
+    """Whether the blocks before block ``i`` end an article: a closing byline (at the end of the last
+    paragraph, or on a line of its own under it) or an end mark (``（完）``)."""
+    if i < 1:
+        return False
+    last = blocks[i - 1].text
+    if nm.closing_byline(last) or nm.END_MARK.search(view(last).text):
+        return True
+    before = blocks[i - 2].text.rstrip()[-1:] if i >= 2 else ""
+    alone = nm.closing_byline(before + last.strip()) if before else None
+    return alone is not None and alone[0] == 1
 
 
 @dataclass
@@ -220,6 +236,7 @@ def _chunks(text: str, blocks: list[Block]) -> list[_Chunk]:
                 and is_heading(label)
                 and len(label) <= _LABEL
                 and nm.classify_line(label) is None
+                and not _closed(blocks, top)  # the byline closing the article above: no label
             ):
                 section = blocks[label_i].text
                 cur.end = label_i
