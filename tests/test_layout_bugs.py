@@ -507,3 +507,12 @@ def test_dateline_followed_by_a_bracketed_number() -> None:
     assert [r["headline"] for r in recs] == [H1, H2]
     assert recs[1]["dateline"] == "本报讯"
     assert recs[1]["articleBody"].startswith("（二）")
+
+
+def test_a_part_that_breaks_off_after_a_closed_article_is_a_fragment() -> None:
+    """A heading and text after a closed article, the text breaking off mid-sentence: a fragment of an
+    article the layout moved (its rest is elsewhere), not an article of its own."""
+    cut = "检查组要求各单位落实安全责任，完善消防设施，加强日常巡查，对发现的各类隐患要逐一登记建档并限期"
+    page = "\n\n".join([H1, P1, P2 + "（王海荣）", H2, P3, cut]) + "\n"
+    recs = _records(page)
+    assert [r["headline"] for r in recs] == [H1]

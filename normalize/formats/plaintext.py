@@ -189,8 +189,19 @@ def _opens_article(blocks: list[Block], i: int) -> bool:
         return True
     if nm.dateline_prefix(nxt) is not None:
         return True
-    # no cue under it, but the text above it was closed (``…。（某某）``, ``（完）``) and text follows
-    return _closed(blocks, i) and info is None and not _headline(nxt)
+    # no cue under it, but the text above it was closed (``…。（某某）``, ``（完）``), and the text under
+    # it runs to a finished sentence (a part that breaks off is a fragment of an article, moved)
+    return _closed(blocks, i) and info is None and not _headline(nxt) and _finished(blocks, i + 1)
+
+
+def _finished(blocks: list[Block], k: int) -> bool:
+    """Whether the text from block ``k`` to the next headline-like line (or the page's end) ends with
+    a finished sentence, a closing byline or an end mark."""
+    j = k
+    while j + 1 < len(blocks) and not _headline(blocks[j + 1].text):
+        j += 1
+    last = view(blocks[j].text).text.rstrip()
+    return last.endswith(("。", "！", "？", "”", "）", ")", "」")) or _closed(blocks, j + 1)
 
 
 def _closed(blocks: list[Block], i: int) -> bool:
