@@ -516,3 +516,14 @@ def test_a_part_that_breaks_off_after_a_closed_article_is_a_fragment() -> None:
     page = "\n\n".join([H1, P1, P2 + "（王海荣）", H2, P3, cut]) + "\n"
     recs = _records(page)
     assert [r["headline"] for r in recs] == [H1]
+
+
+@pytest.mark.parametrize(
+    ("end", "authors"), [("（完）", []), ("(完)", []), ("（记者 张三）（完）", ["张三"])]
+)
+def test_end_mark_closing_the_last_paragraph(end: str, authors: list[str]) -> None:
+    """``…。（完）`` (a wire copy's end) is boilerplate at the end of the last paragraph too."""
+    page = "\n\n".join([H1, "本报讯 " + P1, P2 + end]) + "\n"
+    (rec,) = _records(page)
+    assert rec["articleBody"] == P1 + "\n" + P2
+    assert [a["name"] for a in rec.get("author", [])] == authors

@@ -130,6 +130,7 @@ def clean_article(
             continue
         kept.append(block)
     _lift_prefixes(doc, article, kept)
+    _cut_end_mark(doc, kept)
     _lift_closing_byline(doc, article, kept)
     article.blocks = kept
 
@@ -172,6 +173,27 @@ def _cut_prefix(doc: Document, blocks: list[Block], i: int, end: int, note: str)
     rest = block.text[end:].lstrip()
     shift = len(block.text) - len(rest)
     blocks[i] = Block(rest, block.kind, block.start + shift if block.start >= 0 else -1, block.end)
+
+
+def _cut_end_mark(doc: Document, blocks: list[Block]) -> None:
+    """The end mark closing the last paragraph (``…。（完）``): boilerplate, as on a line of its own."""
+    if not blocks or (m := nm.END_MARK.search(blocks[-1].text)) is None or m.start() == 0:
+        return
+    last = blocks[-1]
+    start = last.start + m.start() if last.start >= 0 else -1
+    cut = last.text[m.start() :]
+    log_removal(
+        doc,
+        Block(cut, start=start, end=start + len(cut) if start >= 0 else -1),
+        "boilerplate.removed",
+        "end-mark",
+    )
+    blocks[-1] = Block(
+        last.text[: m.start()].rstrip(),
+        last.kind,
+        last.start,
+        last.start + m.start() if last.start >= 0 else -1,
+    )
 
 
 def _lift_closing_byline(doc: Document, article: Article, blocks: list[Block]) -> None:
