@@ -177,23 +177,8 @@ def _cut_prefix(doc: Document, blocks: list[Block], i: int, end: int, note: str)
 
 def _cut_end_mark(doc: Document, blocks: list[Block]) -> None:
     """The end mark closing the last paragraph (``…。（完）``): boilerplate, as on a line of its own."""
-    if not blocks or (m := nm.END_MARK.search(blocks[-1].text)) is None or m.start() == 0:
-        return
-    last = blocks[-1]
-    start = last.start + m.start() if last.start >= 0 else -1
-    cut = last.text[m.start() :]
-    log_removal(
-        doc,
-        Block(cut, start=start, end=start + len(cut) if start >= 0 else -1),
-        "boilerplate.removed",
-        "end-mark",
-    )
-    blocks[-1] = Block(
-        last.text[: m.start()].rstrip(),
-        last.kind,
-        last.start,
-        last.start + m.start() if last.start >= 0 else -1,
-    )
+    if blocks and (m := nm.END_MARK.search(blocks[-1].text)) is not None and m.start() > 0:
+        _cut_tail(doc, blocks, m.start(), "boilerplate.removed", "end-mark")
 
 
 def _lift_closing_byline(doc: Document, article: Article, blocks: list[Block]) -> None:
@@ -212,15 +197,16 @@ def _lift_closing_byline(doc: Document, article: Article, blocks: list[Block]) -
     if not found:
         return
     at, authors = found
-    cut = last.text[at:]
     merge_fields(article.fields, {"author": authors})
+    _cut_tail(doc, blocks, at, "metadata.lifted", "closing byline")
+
+
+def _cut_tail(doc: Document, blocks: list[Block], at: int, kind: str, note: str) -> None:
+    """Log the removal of the last block's text from ``at`` on, and keep the rest of the block."""
+    last = blocks[-1]
     start = last.start + at if last.start >= 0 else -1
-    log_removal(
-        doc,
-        Block(cut, start=start, end=start + len(cut) if start >= 0 else -1),
-        "metadata.lifted",
-        "closing byline",
-    )
+    cut = last.text[at:]
+    log_removal(doc, Block(cut, start=start, end=start + len(cut) if start >= 0 else -1), kind, note)
     blocks[-1] = Block(
         last.text[:at].rstrip(), last.kind, last.start, last.start + at if last.start >= 0 else -1
     )
