@@ -34,7 +34,7 @@ from typing import Any
 
 from .._document import Article, Change
 from ..text._pinyin import remove_pinyin
-from ._newsmeta import page_furniture
+from ._newsmeta import furniture_in_view
 from ._view import view
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -622,7 +622,7 @@ def read(text: str, start: int = 0, end: int | None = None) -> Gongwen:
     g = Gongwen()
     ls = []
     for ln in lines(text, start, end):
-        what = page_furniture(ln.raw)  # a page break's jump line or page number: no part of the text
+        what = furniture_in_view(ln.text)  # a page break's jump line or page number: no part of the text
         if what is None:
             ls.append(ln)
         else:

@@ -445,7 +445,7 @@ def _info_line(v: View) -> LineInfo | None:
         elif kind == "source" and a < b:
             fields["sourcePublisher"] = v.source(a, b)
         elif kind in ("author", "editor"):
-            names = [v.source(x, y) for x, y in _name_spans(f, a, b)]
+            names = [v.source(x, y) for x, y in _name_spans(v, a, b)]
             if names:
                 credits = [{"name": n, "jobTitle": v.source(m.start("label"), m.end("label"))} for n in names]
                 fields.setdefault(kind, []).extend(credits)
@@ -454,16 +454,10 @@ def _info_line(v: View) -> LineInfo | None:
     return LineInfo("info", fields)
 
 
-_NAME_PART = re.compile("[^ \u3000、，,]+")
-
-
-def _name_spans(f: str, a: int, b: int) -> list[tuple[int, int]]:
-    """The spans of ``f[a:b]`` that are personal names, if all of its parts are (else none)."""
-    spans = [(m.start(), m.end()) for m in _NAME_PART.finditer(f, a, b)]
-    spans = [(x - a, y - a) for x, y in spans]
-    if not spans or not all(re.fullmatch(rf"[{_HAN}·]{{2,5}}", f[a + x : a + y]) for x, y in spans):
-        return []
-    return [(a + x, a + y) for x, y in spans]
+def _name_spans(v: View, a: int, b: int) -> list[tuple[int, int]]:
+    """The pieces of ``v.text[a:b]`` (:func:`_tokens`) when every one reads as a personal name, else none."""
+    spans = _tokens(v, a, b)
+    return spans if all(re.fullmatch(rf"[{_HAN}·]{{2,5}}", v.text[x:y]) for x, y in spans) else []
 
 
 def page_line(line: str) -> dict[str, str] | None:
@@ -503,9 +497,17 @@ def page_furniture(line: str) -> str | None:
     what the layout set there: the line that sends the reader to the page where the article goes on,
     or the page's number.  It is no text of the article (the sentence runs on across it)."""
     s = line.strip(" \t\u3000\u00a0")
-    if not s or len(s) > 30:
+    return furniture_in_view(view(s).text) if s and len(s) <= FURNITURE_MAX else None
+
+
+FURNITURE_MAX = 30
+"""Longest line taken for page furniture."""
+
+
+def furniture_in_view(t: str) -> str | None:
+    """:func:`page_furniture` of a line already viewed (stripped, simplified, readings removed)."""
+    if len(t) > FURNITURE_MAX:
         return None
-    t = view(s).text
     if JUMP_LINE.match(t):
         return "jump line"
     if FOLIO_LINE.match(t):
