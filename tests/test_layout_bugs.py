@@ -527,3 +527,54 @@ def test_end_mark_closing_the_last_paragraph(end: str, authors: list[str]) -> No
     (rec,) = _records(page)
     assert rec["articleBody"] == P1 + "\n" + P2
     assert [a["name"] for a in rec.get("author", [])] == authors
+
+
+def _traditional_annotated(text: str) -> str:
+    """``text`` as a traditional copy with pinyin readings after some characters and half-width
+    punctuation, as such copies come (the rules must read it as they read the simplified one)."""
+    t = convert("s2t", text)
+    for ch, reading in (("來", "lái"), ("報", "bào"), ("轉", "zhuǎn"), ("記", "jì")):
+        t = t.replace(ch, f"{ch}({reading})", 1)
+    return t.replace("：", ":").replace("（", "(").replace("）", ")").replace("，", ",")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["2021-03-13 10:00　来源：江城日报　作者：李四"],  # an information line
+        ["文／本报记者 张三"],  # a slash byline
+        ["您的位置：首页 > 新闻 > 正文"],  # a breadcrumb (over the headline: set first below)
+    ],
+)
+def test_new_line_rules_in_a_traditional_annotated_half_width_copy(lines: list[str]) -> None:
+    first = lines[0].startswith("您的位置")
+    parts = [*lines, H1] if first else [H1, *lines]
+    page = "\n\n".join([*parts, P1, P2]) + "\n"
+    plain, copy = _records(page), _records(_traditional_annotated(page))
+    assert len(plain) == len(copy) == 1
+    for key in ("headline", "articleBody", "author", "articleSection", "datePublished"):
+        assert copy[0].get(key) == plain[0].get(key), key
+    assert convert("s2t", lines[0])[:2] not in copy[0]["articleBody"]
+
+
+def test_page_furniture_and_closed_articles_in_a_traditional_annotated_half_width_copy() -> None:
+    page = (
+        "\n\n".join(
+            [
+                H1,
+                "本报记者 王海荣",
+                P1[:30],
+                "（下转第6版）",
+                P1[30:],
+                P2 + "（王海荣）",
+                H2,
+                P3,
+                P4 + "（李明）",
+            ]
+        )
+        + "\n"
+    )
+    plain, copy = _records(page), _records(_traditional_annotated(page))
+    assert [r["headline"] for r in copy] == [r["headline"] for r in plain] == [H1, H2]
+    assert [r["articleBody"] for r in copy] == [r["articleBody"] for r in plain]
+    assert [[a["name"] for a in r["author"]] for r in copy] == [["王海荣"], ["李明"]]
