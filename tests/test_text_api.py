@@ -291,3 +291,97 @@ def test_a_list_heading_opening_a_wrapped_body_stays_apart() -> None:
     lines = ["一、总体要求", *(para[k : k + width] for k in range(0, len(para), width))]
     out, _ = normalize_body("\n".join(lines), "articleBody")
     assert out == "一、总体要求\n" + para
+
+
+ANNOTATED = {
+    "zh-Hant": [
+        "目前我國經(jīng)濟(jì)體(tǐ)制正在由傳(chuán)統(tǒng)的計(jì)劃(huà)經濟向市場(chǎng)經濟"
+        "轉(zhuǎn)變(biàn)，經濟增長(zhǎng)方式由粗放型向集約(yuē)型轉變。培育和完善商品市場，"
+        "促進(jìn)商品的合理流動，是實(shí)現(xiàn)這(zhè)兩個(gè)轉變的重要內(nèi)容。",
+        "廣(guǎng)東(dōng)商品市場發(fā)育較(jiào)早，發展得比較成熟。經過(guò)十多年的建設(shè)，"
+        "湧(yǒng)現了一大批不同檔次、不同功能的批發、零售商品市場，各種(zhǒng)新型的專(zhuān)賣(mài)店"
+        "也有了長(cháng)足的發(fā)展。",
+    ],
+    "zh-Hans": [
+        "目前我国经(jīng)济(jì)体(tǐ)制正在由传(chuán)统(tǒng)的计(jì)划(huà)经济向市场(chǎng)经济"
+        "转(zhuǎn)变(biàn)，经济增长(zhǎng)方式由粗放型向集约(yuē)型转变。培育和完善商品市场，"
+        "促进(jìn)商品的合理流动，是实(shí)现(xiàn)这(zhè)两个(gè)转变的重要内(nèi)容。",
+        "广(guǎng)东(dōng)商品市场发(fā)育较(jiào)早，发展得比较成熟。经过(guò)十多年的建设(shè)，"
+        "涌(yǒng)现了一大批不同档次、不同功能的批发、零售商品市场，各种(zhǒng)新型的专(zhuān)卖(mài)店"
+        "也有了长(cháng)足的发(fā)展。",
+    ],
+}
+
+
+@pytest.mark.parametrize("script", sorted(ANNOTATED))
+@pytest.mark.parametrize("width", [30, 38])
+def test_an_annotated_page_is_wrapped_with_its_readings_in(script: str, width: int) -> None:
+    """A page annotated with readings is wrapped with them counted, and a reading may be cut too
+    (``轉(zhuǎ`` / ``n)變``): once the readings go, its lines are of every length, and the wrap is
+    measured on the lines as the page laid them out."""
+    paras = ANNOTATED[script]
+    wrapped = "\n".join(p[k : k + width] for p in paras for k in range(0, len(p), width))
+    lines = wrapped.split("\n")
+    assert len({len(x) for x in lines[:-1]}) <= 2  # one width (and the short last lines)
+    from normalize.text._paragraphs import _wrap_width
+    from normalize.text._pinyin import remove_pinyin
+
+    assert _wrap_width(remove_pinyin(wrapped, "articleBody")[0].split("\n")) is None  # no wrap shows
+    out, changes = normalize_body(wrapped, "articleBody")
+    assert out == normalize_body("\n".join(paras), "articleBody")[0]
+    assert out.count("\n") == 1
+    assert replay(wrapped, changes, "articleBody") == out
+
+
+def test_a_line_that_completes_a_phrase_the_body_repeats_is_no_pull_quote() -> None:
+    """A break inside a phrase the body repeats (``经血液途`` / ``径传播的疾病的教育。``): the short
+    sentence after it recurs in the body, but so does the text across the break, which a pull quote
+    set between two lines does not."""
+    a = "第五条各级人民政府采取措施广泛宣传献血的意义，普及献血的科学知识，开展预防和控制经血液途"
+    b = "径传播的疾病的教育。"
+    c = "第六条医疗机构应当采取措施，防止经血液途径传播的疾病的扩散。"
+    out, changes = normalize_body("\n".join([a, b, c]), "articleBody")
+    assert out == a + b + "\n" + c
+    assert not [ch for ch in changes if ch.kind == "paragraph.joined" and not ch.applied]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("中国城市独生子女人格发展现状调查发现，一味溺爱孩", "子或否定孩子都不利于孩子心理健康成长。"),
+        ("中國城市獨生子女人格發展現狀調查發現，一味溺愛孩", "子或否定孩子都不利於孩子心理健康成長。"),
+        ("１月６日，芝加哥一位名叫理", "查德·锡德的科学家宣称将进行克隆人试验。"),
+    ],
+    ids=["simplified", "traditional", "a-name"],
+)
+def test_a_page_break_inside_a_word_is_joined_after_a_short_line(a: str, b: str) -> None:
+    """A page break early in a paragraph leaves a short first part, which may be a heading; but a
+    heading does not end in the middle of a word that the text under it finishes (``溺爱孩`` / ``子``)."""
+    out, changes = normalize_body(a + "\n" + b, "articleBody")
+    assert out == normalize_body(a + b, "articleBody")[0]
+    assert [c.applied for c in changes if c.kind == "paragraph.joined"] == [True]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("印尼盾汇率缘何狂跌不止", "一次，班长交给小许一封寄往家乡的信。"),
+        ("全省农村公路建设全面提速", "据介绍，去年全省农村公路建设完成投资一百二十亿元。"),
+        ("雪落在黄河石上", "校园里顷刻间恢复了以往的宁静。"),
+    ],
+    ids=["question", "news", "poem"],
+)
+def test_a_heading_over_text_is_not_taken_for_a_cut_word(a: str, b: str) -> None:
+    out, _ = normalize_body(a + "\n" + b, "articleBody")
+    assert out == a + "\n" + b
+
+
+def test_a_line_whose_break_cuts_a_word_is_no_pull_quote() -> None:
+    """A sentence that repeats the body's words but begins with the end of a word the line before
+    began (``有效地防`` / ``范``) goes on from that line: a pull quote meets the line above it at random."""
+    a = "泰国金融危机的直接原因是国际货币投机商的冲击，因此各国政府和金融监管当局必须加强合作，才能有效地防"
+    b = "范国际货币投机行为。"
+    c = "专家指出，国际货币投机行为对发展中国家的危害极大。"
+    out, changes = normalize_body("\n".join([a, b, c]), "articleBody")
+    assert out == a + b + "\n" + c
+    assert not [ch for ch in changes if ch.kind == "paragraph.joined" and not ch.applied]

@@ -165,10 +165,13 @@ def _every_step_each_pass(text: str, options: TextOptions, body: bool) -> tuple[
     from normalize import text as stage
 
     changes: list[Change] = []
+    layout = stage.Layout() if body else None
     for _ in range(stage.MAX_PASSES):
         made: list[Change] = []
         for step in stage._STEPS:
-            text, got = step(text, "t", options, body)
+            text, got = step(text, "t", options, body, layout)
+            if layout is not None:
+                layout.saw(text, got)
             made.extend(got)
         seen = Counter(stage._flag_key(c) for c in changes if not c.applied)
         fresh = []

@@ -24,7 +24,7 @@ from .._document import Change
 from .._edits import OffsetMap
 from .._resources import installed_version
 from ._options import SCRIPTS, TextOptions, output_language
-from ._paragraphs import join_paragraphs
+from ._paragraphs import Layout, join_paragraphs
 from ._pinyin import pinyin_version, remove_pinyin
 from ._punctuation import fullwidth_punctuation
 from ._quotes import convert_quotes
@@ -61,8 +61,9 @@ pass, which changes nothing; the third is a bound, not a norm."""
 def _run(text: str, target: str, options: TextOptions, *, body: bool) -> tuple[str, list[Change]]:
     changes: list[Change] = []
     last = len(_STEPS) - 1
+    layout = Layout() if body else None
     for _ in range(MAX_PASSES):
-        text, made, last = _pass(text, target, options, body, last)
+        text, made, last = _pass(text, target, options, body, last, layout)
         seen = Counter(_flag_key(c) for c in changes if not c.applied)
         fresh: list[Change] = []
         for c in made:
@@ -110,30 +111,42 @@ def _flag_key(c: Change) -> tuple[str, str]:
     return (c.kind, unicodedata.normalize("NFKC", c.before))
 
 
-def _step_whitespace(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+def _step_whitespace(
+    text: str, target: str, options: TextOptions, body: bool, layout: Layout | None
+) -> tuple[str, list[Change]]:
     return normalize_whitespace(text, target, body=body) if options.whitespace else (text, [])
 
 
-def _step_pinyin(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+def _step_pinyin(
+    text: str, target: str, options: TextOptions, body: bool, layout: Layout | None
+) -> tuple[str, list[Change]]:
     return remove_pinyin(text, target) if options.pinyin else (text, [])
 
 
-def _step_script(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+def _step_script(
+    text: str, target: str, options: TextOptions, body: bool, layout: Layout | None
+) -> tuple[str, list[Change]]:
     return convert_script(text, target, options.script) if options.script != "keep" else (text, [])
 
 
-def _step_punctuation(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+def _step_punctuation(
+    text: str, target: str, options: TextOptions, body: bool, layout: Layout | None
+) -> tuple[str, list[Change]]:
     return (
         fullwidth_punctuation(text, target, ellipsis=options.ellipsis) if options.punctuation else (text, [])
     )
 
 
-def _step_quotes(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
+def _step_quotes(
+    text: str, target: str, options: TextOptions, body: bool, layout: Layout | None
+) -> tuple[str, list[Change]]:
     return convert_quotes(text, target, options.script) if options.punctuation else (text, [])
 
 
-def _step_paragraphs(text: str, target: str, options: TextOptions, body: bool) -> tuple[str, list[Change]]:
-    return join_paragraphs(text, target) if body and options.paragraphs else (text, [])
+def _step_paragraphs(
+    text: str, target: str, options: TextOptions, body: bool, layout: Layout | None
+) -> tuple[str, list[Change]]:
+    return join_paragraphs(text, target, layout) if body and options.paragraphs else (text, [])
 
 
 _STEPS = (_step_whitespace, _step_pinyin, _step_script, _step_punctuation, _step_quotes, _step_paragraphs)
@@ -141,7 +154,7 @@ _STEPS = (_step_whitespace, _step_pinyin, _step_script, _step_punctuation, _step
 
 
 def _pass(
-    text: str, target: str, options: TextOptions, body: bool, until: int
+    text: str, target: str, options: TextOptions, body: bool, until: int, layout: Layout | None = None
 ) -> tuple[str, list[Change], int]:
     """One pass of the steps over ``text``: its text, its changes and the index of the last step that
     applied one (-1 if none did).  ``until``: the index of the last step that applied a change in the
@@ -153,7 +166,9 @@ def _pass(
     for i, step in enumerate(_STEPS):
         if i > until and last < 0:
             break
-        text, made = step(text, target, options, body)
+        text, made = step(text, target, options, body, layout)
+        if layout is not None:
+            layout.saw(text, made)
         changes.extend(made)
         if any(c.applied for c in made):
             last = i
