@@ -81,10 +81,14 @@ def _field(article: Article, value: str, target: str, options: textrules.TextOpt
 
 def _article(article: Article, options: textrules.TextOptions) -> None:
     f = article.fields
-    original_script = textrules.detect_script(
-        article.body, *(str(f.get(k, "")) for k in ("headline", "name"))
-    )
-    f["sourceScript"] = original_script
+    main = (article.body, *(str(f.get(k, "")) for k in ("headline", "name")))
+    f["sourceScript"] = textrules.detect_script(*main)
+    with textrules.same_article(*main):
+        _texts(article, options)
+
+
+def _texts(article: Article, options: textrules.TextOptions) -> None:
+    f = article.fields
     for key in _LINE_FIELDS:
         if isinstance(f.get(key), str):
             f[key] = _field(article, f[key], _path(key), options)

@@ -385,3 +385,35 @@ def test_a_line_whose_break_cuts_a_word_is_no_pull_quote() -> None:
     out, changes = normalize_body("\n".join([a, b, c]), "articleBody")
     assert out == a + b + "\n" + c
     assert not [ch for ch in changes if ch.kind == "paragraph.joined" and not ch.applied]
+
+
+TW_BODY = "他一清早就冒著嚴寒趕到臺北車站。"  # Taiwan's standard (臺, and 冒著)
+HK_BODY = "他一清早就冒着嚴寒趕到車站。"  # Hong Kong's (冒着)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"), [(TW_BODY, "亮着现实的心灵"), (HK_BODY, "亮著现实的心灵")], ids=["tw", "hk"]
+)
+def test_a_field_is_written_to_its_articles_regional_standard(body: str, expected: str) -> None:
+    """A headline is too short to show which region's standard it follows; its article shows it.  In
+    Taiwan's standard ``著`` is also the aspect particle (``亮著`` = ``亮着``), in Hong Kong's it is not."""
+    from normalize.text import same_article
+
+    headline = "亮著現實的心靈"
+    assert normalize_body(body, "articleBody")[0].startswith("他一清早就冒着严寒赶到")
+    with same_article(body, headline):
+        out, changes = normalize_field(headline, "headline")
+    assert out == expected
+    assert not [c for c in changes if not c.applied]  # no flag: the article settles it
+    alone, changes = normalize_field(headline, "headline")  # outside an article, the general form
+    assert alone == "亮著现实的心灵"
+    assert [c.note for c in changes if not c.applied] == ["as a Taiwan variant: 着"]
+
+
+def test_a_records_headline_follows_its_bodys_regional_standard() -> None:
+    """Through the pipeline: the text stage runs an article's fields inside :func:`same_article`."""
+    from normalize import process_bytes
+
+    doc = f"---\ntitle: 亮著現實的心靈\n---\n\n<p>{TW_BODY}</p>\n<p>{TW_BODY}</p>\n"
+    (rec,) = process_bytes(doc.encode(), "tw.md").records
+    assert rec.data["headline"] == "亮着现实的心灵"

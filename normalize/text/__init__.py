@@ -28,7 +28,7 @@ from ._paragraphs import Layout, join_paragraphs
 from ._pinyin import pinyin_version, remove_pinyin
 from ._punctuation import fullwidth_punctuation
 from ._quotes import convert_quotes
-from ._script import convert_script, detect_script
+from ._script import convert_script, detect_script, same_article
 from ._whitespace import normalize_whitespace
 
 DEFAULTS = TextOptions()
@@ -194,4 +194,5 @@ __all__ = [
     "normalize_body",
     "normalize_field",
     "output_language",
+    "same_article",
 ]

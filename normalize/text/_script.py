@@ -21,6 +21,9 @@ change.  A line whose length changes is diffed with :mod:`difflib` instead.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from itertools import compress, count
 from operator import ne
@@ -279,11 +282,53 @@ def _gated(
 
 
 def _regional(text: str) -> str:
-    """``tw2s`` / ``hk2s`` when the text detectably uses Taiwan / Hong Kong variants, else ``t2s``."""
+    """``tw2s`` / ``hk2s`` when the text detectably uses Taiwan / Hong Kong variants, else ``t2s``.  A text
+    that shows no variants of its own (a headline: ``亮著`` reads ``亮着`` in Taiwan's standard, ``顯著``
+    everywhere) is written as the rest of its article (:func:`same_article`)."""
+    own = _variants(text)
+    if own is None:
+        article = _ARTICLE.get()
+        own = article.variants() if article is not None else None
+    return own or "t2s"
+
+
+def _variants(text: str) -> str | None:
+    """``tw2s`` / ``hk2s`` when ``text`` uses Taiwan / Hong Kong variants (the standard forms of the other
+    region would change it), ``t2s`` when it mixes both, None when it shows neither."""
     tw = sum(e - s for s, e, _ in _edits(text, convert("t2tw", text)))
     hk = sum(e - s for s, e, _ in _edits(text, convert("t2hk", text)))
     if tw == 0 and hk > 0:
         return "tw2s"
     if hk == 0 and tw > 0:
         return "hk2s"
-    return "t2s"
+    return "t2s" if tw else None
+
+
+class _Article:
+    """The texts of one article, whose regional variants (:func:`_variants`) are found when first asked."""
+
+    __slots__ = ("_found", "_texts")
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self._texts = texts
+        self._found: tuple[str | None] | None = None
+
+    def variants(self) -> str | None:
+        if self._found is None:
+            self._found = (_variants("\n".join(t for t in self._texts if t)),)
+        return self._found[0]
+
+
+_ARTICLE: ContextVar[_Article | None] = ContextVar("normalize_article", default=None)
+
+
+@contextmanager
+def same_article(*texts: str) -> Iterator[None]:
+    """Within the block, a text converted to Simplified that shows no regional variants of its own takes
+    those of the article that ``texts`` (its body, headline ...) make up: an article is written to one
+    region's standard, and its fields are too short to show it."""
+    token = _ARTICLE.set(_Article(texts))
+    try:
+        yield
+    finally:
+        _ARTICLE.reset(token)
