@@ -351,12 +351,15 @@ def test_a_line_that_completes_a_phrase_the_body_repeats_is_no_pull_quote() -> N
         ("中国城市独生子女人格发展现状调查发现，一味溺爱孩", "子或否定孩子都不利于孩子心理健康成长。"),
         ("中國城市獨生子女人格發展現狀調查發現，一味溺愛孩", "子或否定孩子都不利於孩子心理健康成長。"),
         ("１月６日，芝加哥一位名叫理", "查德·锡德的科学家宣称将进行克隆人试验。"),
+        ("新华社郑州一月十九日电（记者王阿", "敏）河南省第九届人民代表大会第一次会议今天开幕。"),
+        ("他对老大娘说：“这些钱", "给您先添补眼前生活，其他困难再说。”"),
     ],
-    ids=["simplified", "traditional", "a-name"],
+    ids=["simplified", "traditional", "a-name", "open-bracket", "open-quote"],
 )
 def test_a_page_break_inside_a_word_is_joined_after_a_short_line(a: str, b: str) -> None:
     """A page break early in a paragraph leaves a short first part, which may be a heading; but a
-    heading does not end in the middle of a word that the text under it finishes (``溺爱孩`` / ``子``)."""
+    heading does not end in the middle of a word that the text under it finishes (``溺爱孩`` / ``子``),
+    nor inside a bracket or quote that the text under it closes."""
     out, changes = normalize_body(a + "\n" + b, "articleBody")
     assert out == normalize_body(a + b, "articleBody")[0]
     assert [c.applied for c in changes if c.kind == "paragraph.joined"] == [True]
@@ -368,8 +371,9 @@ def test_a_page_break_inside_a_word_is_joined_after_a_short_line(a: str, b: str)
         ("印尼盾汇率缘何狂跌不止", "一次，班长交给小许一封寄往家乡的信。"),
         ("全省农村公路建设全面提速", "据介绍，去年全省农村公路建设完成投资一百二十亿元。"),
         ("雪落在黄河石上", "校园里顷刻间恢复了以往的宁静。"),
+        ("图片新闻（一）", "据介绍（详见下图）今年全省农村公路建设进展顺利。"),
     ],
-    ids=["question", "news", "poem"],
+    ids=["question", "news", "poem", "brackets-closed"],
 )
 def test_a_heading_over_text_is_not_taken_for_a_cut_word(a: str, b: str) -> None:
     out, _ = normalize_body(a + "\n" + b, "articleBody")

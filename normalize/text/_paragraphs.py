@@ -6,7 +6,9 @@ A body is paragraphs separated by ``\\n``.  The break after paragraph A is remov
 * A is a real text paragraph: at least :data:`MIN_LENGTH` characters (a heading, byline
   or list title is short) with clause punctuation in it, or a shorter one in which a
   sentence already ended (``三是制定行动方案。按照`` -- a heading holds no full stop
-  followed by more text);
+  followed by more text), or that the break cut inside a word (:func:`cuts_word`:
+  ``一味溺爱孩`` / ``子或否定孩子``) or inside a bracket or quote B closes
+  (``（记者王阿`` / ``敏）``) -- a page break early in a paragraph leaves a short part;
 * A ends mid-sentence: its last character is a Han character, a digit, a letter or an
   in-sentence mark (``，、“《（`` ...), not sentence-final punctuation (``。！？…；：”）``...);
 * the next paragraph B continues it: it starts with a Han character, a digit or a
@@ -181,7 +183,12 @@ def _verdict(a: str, b: str, full: bool = False) -> tuple[float, bool, str] | No
     if first in _CONTINUING:
         return 0.9, True, ""
     long_text = full or (len(a) >= MIN_LENGTH and any(c in _CLAUSE for c in a))
-    if not long_text and not any(c in _SENTENCE_END for c in a[:-1]) and not cuts_word(a, b):
+    if (
+        not long_text
+        and not any(c in _SENTENCE_END for c in a[:-1])
+        and not _closes(a, b)
+        and not cuts_word(a, b)
+    ):
         return None
     if last in _FINAL:
         return None
@@ -247,6 +254,20 @@ def _repeated(para: str, body: str) -> bool:
     seen = _gram_counts(body)
     found = sum(1 for g in grams if seen[g] >= 2)
     return found >= REPEAT_SHARE * len(grams)
+
+
+_PAIRS = {"（": "）", "(": ")", "“": "”", "《": "》", "【": "】", "「": "」", "『": "』", "〔": "〕"}
+
+
+def _closes(a: str, b: str) -> bool:
+    """Whether ``b`` closes a bracket or quote that ``a`` leaves open (``（记者王阿`` / ``敏）河南省…``): the
+    break fell inside it, and a heading leaves none open."""
+    for opener, closer in _PAIRS.items():
+        if a.count(opener) > a.count(closer):
+            at = b.find(closer)
+            if at >= 0 and opener not in b[:at]:
+                return True
+    return False
 
 
 CUT_GAIN = 5.0
