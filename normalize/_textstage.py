@@ -7,6 +7,9 @@ touched as its target (``headline``, ``author/0/name``, ``articleBody`` ...).
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from . import text as textrules
@@ -68,8 +71,16 @@ def body_target(article: Article) -> str:
 
 def run(doc: Document, options: textrules.TextOptions) -> None:
     """Normalize every article of ``doc`` in place."""
-    for article in doc.articles:
-        _article(article, options)
+    breaks = [_breaks(doc.text, article.blocks) for article in doc.articles]
+    cuts = textrules.source_cuts([b.lines for b in breaks])
+    # a source sets its paragraphs apart when the lines its wrap did not cut (paragraph ends) are
+    # mostly followed by a blank line or an indent: an official document without blank lines between
+    # its paragraphs may have some around its title or signature
+    apart = sum(b.apart for b in breaks)
+    bare = sum(1 for b, cut in zip(breaks, cuts, strict=True) if cut for at in b.inside if not cut.get(at))
+    marked = apart >= max(APART_MIN, bare)
+    for article, b, cut in zip(doc.articles, breaks, cuts, strict=True):
+        _article(article, options, textrules.SourceLines(b.inside if marked else frozenset(), cut))
     doc.converters.update(textrules.converter_versions())
 
 
@@ -79,15 +90,15 @@ def _field(article: Article, value: str, target: str, options: textrules.TextOpt
     return new
 
 
-def _article(article: Article, options: textrules.TextOptions) -> None:
+def _article(article: Article, options: textrules.TextOptions, source: textrules.SourceLines) -> None:
     f = article.fields
     main = (article.body, *(str(f.get(k, "")) for k in ("headline", "name")))
     f["sourceScript"] = textrules.detect_script(*main)
     with textrules.same_article(*main):
-        _texts(article, options)
+        _texts(article, options, source)
 
 
-def _texts(article: Article, options: textrules.TextOptions) -> None:
+def _texts(article: Article, options: textrules.TextOptions, source: textrules.SourceLines) -> None:
     f = article.fields
     for key in _LINE_FIELDS:
         if isinstance(f.get(key), str):
@@ -104,9 +115,56 @@ def _texts(article: Article, options: textrules.TextOptions) -> None:
     target = body_target(article)
     body = article.body
     if body:
-        new, changes = textrules.normalize_body(body, change_target(target), options)
+        new, changes = textrules.normalize_body(body, change_target(target), options, source=source)
         article.changes.extend(changes)
         article.blocks = [Block(t, "p") for t in new.split("\n")]
+
+
+_BARE_BREAK = re.compile("[ \t\u3000\u00a0]*\r?\n")
+"""What separates two lines of one paragraph: a line break, with no blank line or indent after it."""
+_SPACE = "[ \t\u3000\u00a0]"
+_APART = re.compile(f"{_SPACE}*(?:\r?\n{_SPACE}*){{2,}}|{_SPACE}*\r?\n{_SPACE}+")
+"""What sets paragraphs apart in a source that marks them: a blank line, or an indent."""
+APART_MIN = 2
+"""How many breaks of a document's bodies must be blank lines or indents (and at least as many as the bare
+line breaks after lines its hard wrap did not cut) for a bare line break after a line it cut to be taken
+as inside a paragraph."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Breaks:
+    inside: frozenset[int]
+    """Offsets (in the body) of the breaks that were a bare line break in the source."""
+    apart: int
+    """How many breaks were a blank line or an indent."""
+    lines: dict[int, int]
+    """Offset of a break -> the length of the source line before it, as the page set it."""
+
+
+def _breaks(source: str, blocks: list[Block]) -> _Breaks:
+    """What the ``source`` text shows of the breaks of a body (its ``blocks`` joined by line breaks):
+    which were a bare line break, how many a blank line or an indent (in a source that sets its
+    paragraphs apart so, :data:`APART_MIN`, a bare line break is inside a paragraph), and how long the
+    source line before each was (where its hard wrap cut it: a line the parser took a dateline off is as
+    long as the wrap all the same).  Blocks that do not say where they are in the source (HTML, a block
+    the parser put together) count for none of these."""
+    inside: set[int] = set()
+    lines: dict[int, int] = {}
+    apart = 0
+    offset = -1
+    for prev, nxt in pairwise(blocks):
+        offset += len(prev.text) + 1
+        if prev.start < 0 or nxt.start < prev.end or source[prev.start : prev.end] != prev.text:
+            continue
+        gap = source[prev.end : nxt.start]
+        if _BARE_BREAK.fullmatch(gap):
+            inside.add(offset)
+        elif _APART.fullmatch(gap):
+            apart += 1
+        else:
+            continue  # the break holds something the parser took out (a page break, a lifted line)
+        lines[offset] = prev.end - (source.rfind("\n", 0, prev.start) + 1)
+    return _Breaks(frozenset(inside), apart, lines)
 
 
 def _person(article: Article, person: Any, target: str, options: textrules.TextOptions) -> Any:

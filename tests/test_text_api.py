@@ -421,3 +421,19 @@ def test_a_records_headline_follows_its_bodys_regional_standard() -> None:
     doc = f"---\ntitle: 亮著現實的心靈\n---\n\n<p>{TW_BODY}</p>\n<p>{TW_BODY}</p>\n"
     (rec,) = process_bytes(doc.encode(), "tw.md").records
     assert rec.data["headline"] == "亮着现实的心灵"
+
+
+def test_the_short_tail_of_a_wrapped_paragraph_is_no_pull_quote() -> None:
+    """The last few words of a paragraph, on the line the wrap left them (``市场的波动幅度。``), may well
+    repeat the text's words; a pull quote is a sentence set apart to catch the eye, not a tail."""
+    head = "亚洲的金融波动表明，单一资本市场易受国际资本流动的冲击，一个市场的波动又会波及其他市场。"
+    mid = "专家分析认为，投资管理者力求业绩不低于市场平均水平，在大市下跌时又不得不止蚀出货，从而加剧了"
+    para = head + mid
+    width = 30
+    text = para + "市场的波动幅度。"
+    assert len(para) % width == 0
+    lines = [text[k : k + width] for k in range(0, len(text), width)]
+    other = "各国应当加强金融监管合作，共同防范国际货币投机行为。"
+    out, changes = normalize_body("\n".join([*lines, other]), "articleBody")
+    assert out == text + "\n" + other
+    assert not [c for c in changes if c.kind == "paragraph.joined" and not c.applied]

@@ -129,9 +129,9 @@ def clean_article(
             log_removal(doc, block, "boilerplate.removed", info.kind)
             continue
         kept.append(block)
-    _lift_prefixes(doc, article, kept)
+    _lift_prefixes(doc, article, kept, wrapped)
     _cut_end_mark(doc, kept)
-    _lift_closing_byline(doc, article, kept)
+    _lift_closing_byline(doc, article, kept, wrapped)
     article.blocks = kept
 
 
@@ -146,9 +146,25 @@ def _wrapped_run(blocks: list[Block], i: int, wrapped: Callable[[Block, Block], 
     return run
 
 
-def _lift_prefixes(doc: Document, article: Article, blocks: list[Block]) -> None:
-    """Datelines and bylines opening the first paragraphs."""
-    for i, block in enumerate(blocks[:3]):
+PREFIXED = 3
+"""How many of a body's first paragraphs may open with its dateline or byline."""
+
+
+def _lift_prefixes(
+    doc: Document,
+    article: Article,
+    blocks: list[Block],
+    wrapped: Callable[[Block, Block], bool] | None = None,
+) -> None:
+    """Datelines and bylines opening the first paragraphs (:data:`PREFIXED`; the lines a hard wrap cut a
+    paragraph into are one paragraph: ``wrapped``, as for :func:`clean_article`)."""
+    opened = 0
+    for i, block in enumerate(blocks):
+        if i and wrapped is not None and wrapped(blocks[i - 1], block):
+            continue
+        opened += 1
+        if opened > PREFIXED:
+            return
         if found := nm.dateline_prefix(block.text):
             end, dateline, authors = found
             merge_fields(article.fields, {"dateline": dateline, "author": authors})
@@ -181,11 +197,25 @@ def _cut_end_mark(doc: Document, blocks: list[Block]) -> None:
         _cut_tail(doc, blocks, m.start(), "boilerplate.removed", "end-mark")
 
 
-def _lift_closing_byline(doc: Document, article: Article, blocks: list[Block]) -> None:
+def _lift_closing_byline(
+    doc: Document,
+    article: Article,
+    blocks: list[Block],
+    wrapped: Callable[[Block, Block], bool] | None = None,
+) -> None:
     if not blocks:
         return
     last = blocks[-1]
     found = nm.closing_byline(last.text)
+    if not found and wrapped is not None and len(blocks) > 1 and wrapped(blocks[-2], last):
+        # cut by a hard wrap: ``…逐步解决。（邹建军`` / ``）``
+        across = nm.closing_byline(blocks[-2].text + last.text)
+        if across is not None and across[0] < len(blocks[-2].text):
+            merge_fields(article.fields, {"author": across[1]})
+            blocks.pop()
+            _cut_tail(doc, blocks, across[0], "metadata.lifted", "closing byline")
+            log_removal(doc, last, "metadata.lifted", "closing byline")
+            return
     if not found and len(blocks) > 1 and (before := blocks[-2].text.rstrip()[-1:]):
         # set on a line of its own under the text's last sentence: ``…。`` / ``（某某）``
         alone = nm.closing_byline(before + last.text.strip())

@@ -24,7 +24,7 @@ from .._document import Change
 from .._edits import OffsetMap
 from .._resources import installed_version
 from ._options import SCRIPTS, TextOptions, output_language
-from ._paragraphs import Layout, join_paragraphs
+from ._paragraphs import Layout, SourceLines, join_paragraphs, source_cuts
 from ._pinyin import pinyin_version, remove_pinyin
 from ._punctuation import fullwidth_punctuation
 from ._quotes import convert_quotes
@@ -42,10 +42,13 @@ def normalize_field(text: str, target: str, options: TextOptions = DEFAULTS) -> 
     return _run(text, target, options, body=False)
 
 
-def normalize_body(text: str, target: str, options: TextOptions = DEFAULTS) -> tuple[str, list[Change]]:
+def normalize_body(
+    text: str, target: str, options: TextOptions = DEFAULTS, *, source: SourceLines | None = None
+) -> tuple[str, list[Change]]:
     """Normalize an article body (paragraphs separated by ``\\n``): all field rules,
-    blank-line and stray-space removal, and paragraph re-joining."""
-    return _run(text, target, options, body=True)
+    blank-line and stray-space removal, and paragraph re-joining.  ``source``: what the source text
+    shows of the body's line breaks (where its hard wrap cut, which breaks are inside a paragraph)."""
+    return _run(text, target, options, body=True, source=source)
 
 
 MAX_PASSES = 3
@@ -58,10 +61,12 @@ idempotent: normalizing normalized text changes nothing.  Almost every text is f
 pass, which changes nothing; the third is a bound, not a norm."""
 
 
-def _run(text: str, target: str, options: TextOptions, *, body: bool) -> tuple[str, list[Change]]:
+def _run(
+    text: str, target: str, options: TextOptions, *, body: bool, source: SourceLines | None = None
+) -> tuple[str, list[Change]]:
     changes: list[Change] = []
     last = len(_STEPS) - 1
-    layout = Layout() if body else None
+    layout = Layout(source) if body else None
     for _ in range(MAX_PASSES):
         text, made, last = _pass(text, target, options, body, last, layout)
         seen = Counter(_flag_key(c) for c in changes if not c.applied)
@@ -188,6 +193,7 @@ def converter_versions() -> dict[str, str]:
 __all__ = [
     "DEFAULTS",
     "SCRIPTS",
+    "SourceLines",
     "TextOptions",
     "converter_versions",
     "detect_script",
@@ -195,4 +201,5 @@ __all__ = [
     "normalize_field",
     "output_language",
     "same_article",
+    "source_cuts",
 ]

@@ -22,7 +22,10 @@ mid-sentence is part of a paragraph however short it is (a paragraph's first lin
 stripped, is as long less the indent; a body's first line, whose head the page's reader may have
 lifted (a dateline), when a full line follows it), and so is a line after it however short.  And a B that
 starts with a mark no paragraph starts with (``，。：）》”`` ...: a break fell right before it)
-continues A whatever A ends with (``…目标。`` / ``”会议随后结束``).
+continues A whatever A ends with (``…目标。`` / ``”会议随后结束``).  Where the source sets its
+paragraphs apart (blank lines, indents), a bare line break after a line the wrap cut is inside a
+paragraph even right after a full stop; the wrap is then also measured on the source's own lines, with
+what the parser lifted off them (a dateline): the text stage tells both (:class:`SourceLines`).
 
 A join is also only flagged when the next paragraph is one sentence that repeats text found
 elsewhere in the body (most of its Han 4-grams occur twice): a pull quote set into the sentence by the
@@ -39,6 +42,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from .. import _memo
 from .._document import Change
@@ -55,24 +60,40 @@ _SENTENCE_END = frozenset("。！？")
 _OPEN_MID = frozenset("，、“‘《（(［[「『【〔")
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _LIST_RE = re.compile(
-    f"(?:[{_CN_NUM}]+[、是要]|第[{_CN_NUM}\\d]+[章节条款部分篇项、]|\\d+[.．、)）]|[（(][{_CN_NUM}\\d]+[）)]"
+    f"(?:[{_CN_NUM}]+[、是要]|第[{_CN_NUM}\\d]+[章节条款部分篇项、]|\\d+(?:[.．](?!\\d)|[、)）])|[（(][{_CN_NUM}\\d]+[）)]"
     f"|[①-⑳⑴-⒇⒈-⒛]|(?:首先|其次|再次|最后|此外)[，,])"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLines:
+    """What the source text shows of a body's line breaks (offsets into the body the stage is given)."""
+
+    inside: frozenset[int] = frozenset()
+    """Breaks inside a paragraph: bare line breaks where the source sets its paragraphs apart (blank
+    lines, indents)."""
+    cut: Mapping[int, bool] | None = None
+    """Whether the source line before each break was cut by the source's hard wrap, measured on the
+    source's own lines (with what the parser lifted off them: a dateline, a reporter's name); None if
+    they show no wrap."""
 
 
 class Layout:
     """A body's lines as its source laid them out, for the hard wrap (:func:`_wrap_width`) to be
     measured on: the text as the first step of the stage left it (whitespace normalized), and the
-    edits every later step made, to find where a line of the text a step is given ended there.
+    edits every step made, to find where a line of the text a step is given ended there; and what the
+    source itself shows of the breaks (:class:`SourceLines`), which is taken first where it knows.
 
     A page annotated with readings is wrapped with them in (``經(jīng)濟`` / ``體(tǐ)制``, a reading
     cut too: ``轉(zhuǎ`` / ``n)變``): once the readings go, its lines are of every length and show no
     wrap, and every paragraph stayed cut into its lines."""
 
-    __slots__ = ("_edits", "_ends", "_maps", "_origin")
+    __slots__ = ("_edits", "_ends", "_first", "_maps", "_origin", "_source")
 
-    def __init__(self) -> None:
+    def __init__(self, source: SourceLines | None = None) -> None:
+        self._source = source
         self._origin: str | None = None
+        self._first: OffsetMap | None = None
         self._edits: list[list[tuple[int, int, str]]] = []
         self._maps: list[OffsetMap] = []
         self._ends: dict[int, bool] | None = None
@@ -81,30 +102,53 @@ class Layout:
         """A step ran: ``text`` is what it made, ``changes`` what it did (offsets into what it was given)."""
         if self._origin is None:
             self._origin = text
+            if self._source is not None:
+                self._first = OffsetMap([(c.start, c.end, c.after) for c in changes if c.applied])
             return
         edits = [(c.start, c.end, c.after) for c in changes if c.applied]
         if edits:
             self._edits.append(edits)
 
-    def cut(self, text: str) -> list[bool] | None:
-        """For each line break of ``text`` (a later step's input), whether the line before it was cut by
-        the source's hard wrap (:func:`_cut_ends`); None if the source shows no hard wrap."""
+    def cut(self, text: str) -> list[tuple[bool, bool]] | None:
+        """For each line break of ``text`` (a later step's input): whether the line before it was cut by
+        the source's hard wrap (as the source's own lines show it, :class:`SourceLines`, or as the first
+        step's text does, :func:`_cut_ends`), and whether the source shows the break inside a paragraph;
+        None if neither shows a hard wrap."""
         if self._origin is None:
             return None
         if self._ends is None:
             self._ends = _cut_ends(self._origin.split("\n"))
-        if not self._ends:
+        known = self._source.cut if self._source is not None and self._first is not None else None
+        if not self._ends and not known:
             return None
         self._maps += [OffsetMap(e) for e in self._edits[len(self._maps) :]]
-        out: list[bool] = []
+        out: list[tuple[bool, bool]] = []
         at = text.find("\n")
         while at >= 0:
             o = at
             for m in reversed(self._maps):
                 o = m.to_old(o)
-            out.append(self._ends.get(o, False))
+            full = self._ends.get(o, False)
+            inside = False
+            if self._source is not None and self._first is not None:
+                r = self._first.to_old(o)
+                if known is not None and known.get(r):
+                    full = True
+                inside = full and r in self._source.inside
+            out.append((full, inside))
             at = text.find("\n", at + 1)
         return out
+
+
+def source_cuts(bodies: Sequence[Mapping[int, int]]) -> list[dict[int, bool] | None]:
+    """For the bodies of one source whose source lines are known (per body: break offset -> the length
+    of the source line before it, as the page set it), whether the source's hard wrap cut each line
+    (a page's wrap, measured on all its lines: :func:`_wrap_width`); None for every body if the lines
+    show no wrap."""
+    width = _wrap_width_of(n for lines in bodies for n in lines.values())
+    if width is None:
+        return [None] * len(bodies)
+    return [{at: width - n in WRAPPED_SHORT_BY for at, n in lines.items()} for lines in bodies]
 
 
 def _cut_ends(lines: list[str]) -> dict[int, bool]:
@@ -151,11 +195,15 @@ def join_paragraphs(text: str, target: str, layout: Layout | None = None) -> tup
         )
         offset += len(para)
         nxt = paras[i + 1]
-        full = cut[i] if cut is not None else width is not None and _full(width, i, para, nxt)
-        verdict = _verdict(current, nxt, full)
+        if cut is not None:
+            full, inside = cut[i]
+        else:
+            full, inside = width is not None and _full(width, i, para, nxt), False
+        verdict = _verdict(current, nxt, full, inside)
         if (
             verdict is not None
             and verdict[1]
+            and not inside
             and nxt[0] not in _CONTINUING
             and _repeated(nxt, text)
             and not _seam_repeated(current, nxt, text)
@@ -173,14 +221,17 @@ def join_paragraphs(text: str, target: str, layout: Layout | None = None) -> tup
     return apply_changes(text, changes), changes
 
 
-def _verdict(a: str, b: str, full: bool = False) -> tuple[float, bool, str] | None:
+def _verdict(a: str, b: str, full: bool = False, inside: bool = False) -> tuple[float, bool, str] | None:
     """Whether the break between ``a`` (the paragraph so far) and ``b`` is inside a sentence (see the
     module docstring); ``full``: the last line of ``a`` is as long as the text's hard wrap
-    (:func:`_wrap_width`), so it was cut where it ends, whatever its length."""
+    (:func:`_wrap_width`), so it was cut where it ends, whatever its length; ``inside``: and the source
+    shows the break inside a paragraph, so the wrap cut it even after a full stop."""
     if not a or not b:
         return None
     last, first = a[-1], b[0]
     if first in _CONTINUING:
+        return 0.9, True, ""
+    if inside:  # even before a list marker: the source shows no paragraph starting there
         return 0.9, True, ""
     long_text = full or (len(a) >= MIN_LENGTH and any(c in _CLAUSE for c in a))
     if (
@@ -228,17 +279,26 @@ def _wrap_width(paras: list[str]) -> int | None:
     many as are longer: a wrap leaves no line longer than its width, bar a few it did not cut).
     A text copied from a fixed-width page is cut every 30 to 40 characters, mid-word and mid-sentence;
     a line of that width is a part of a paragraph however short the width is."""
-    lengths = Counter(n for p in paras if (n := len(p)) >= WRAP_MIN)
-    if not lengths:
+    return _wrap_width_of(len(p) for p in paras)
+
+
+def _wrap_width_of(lengths: Iterable[int]) -> int | None:
+    """:func:`_wrap_width` of lines of these lengths."""
+    counts = Counter(n for n in lengths if n >= WRAP_MIN)
+    if not counts:
         return None
-    width, lines = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))
-    longer = sum(k for n, k in lengths.items() if n > width)
+    width, lines = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    longer = sum(k for n, k in counts.items() if n > width)
     return width if lines >= WRAP_LINES and lines >= 4 * longer else None
 
 
 REPEAT_GRAM = 4
 _CLOSERS = "”’」』）)"
 REPEAT_SHARE = 0.5
+PULL_QUOTE_GRAMS = 8
+"""Fewest Han 4-grams of a pull quote (eleven Han characters): a page sets a sentence apart to catch the
+eye, not a tail of a few words (``市场的波动幅度。``, the rest of a line a hard wrap cut, whose words the
+text may well repeat)."""
 
 
 def _repeated(para: str, body: str) -> bool:
@@ -249,7 +309,7 @@ def _repeated(para: str, body: str) -> bool:
         return False
     han = "".join(c for c in para if is_han(c))
     grams = {han[i : i + REPEAT_GRAM] for i in range(len(han) - REPEAT_GRAM + 1)}
-    if len(grams) < 3:
+    if len(grams) < PULL_QUOTE_GRAMS:
         return False
     seen = _gram_counts(body)
     found = sum(1 for g in grams if seen[g] >= 2)
