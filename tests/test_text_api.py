@@ -396,31 +396,30 @@ HK_BODY = "他一清早就冒着嚴寒趕到車站。"  # Hong Kong's (冒着)
 
 
 @pytest.mark.parametrize(
-    ("body", "expected"), [(TW_BODY, "亮着现实的心灵"), (HK_BODY, "亮著现实的心灵")], ids=["tw", "hk"]
+    ("body", "expected"), [(TW_BODY, "腭骨手术获成功"), (HK_BODY, "颚骨手术获成功")], ids=["tw", "hk"]
 )
 def test_a_field_is_written_to_its_articles_regional_standard(body: str, expected: str) -> None:
-    """A headline is too short to show which region's standard it follows; its article shows it.  In
-    Taiwan's standard ``著`` is also the aspect particle (``亮著`` = ``亮着``), in Hong Kong's it is not."""
+    """A headline is too short to show which region's standard it follows; its article shows it.
+    ``顎`` is 腭 in Taiwan's standard, 颚 in Hong Kong's and OpenCC's general one."""
     from normalize.text import same_article
 
-    headline = "亮著現實的心靈"
+    headline = "顎骨手術獲成功"
     assert normalize_body(body, "articleBody")[0].startswith("他一清早就冒着严寒赶到")
     with same_article(body, headline):
         out, changes = normalize_field(headline, "headline")
     assert out == expected
     assert not [c for c in changes if not c.applied]  # no flag: the article settles it
-    alone, changes = normalize_field(headline, "headline")  # outside an article, the general form
-    assert alone == "亮著现实的心灵"
-    assert [c.note for c in changes if not c.applied] == ["as a Taiwan variant: 着"]
+    alone, _ = normalize_field(headline, "headline")  # outside an article, the general form
+    assert alone == "颚骨手术获成功"
 
 
 def test_a_records_headline_follows_its_bodys_regional_standard() -> None:
     """Through the pipeline: the text stage runs an article's fields inside :func:`same_article`."""
     from normalize import process_bytes
 
-    doc = f"---\ntitle: 亮著現實的心靈\n---\n\n<p>{TW_BODY}</p>\n<p>{TW_BODY}</p>\n"
+    doc = f"---\ntitle: 顎骨手術獲成功\n---\n\n<p>{TW_BODY}</p>\n<p>{TW_BODY}</p>\n"
     (rec,) = process_bytes(doc.encode(), "tw.md").records
-    assert rec.data["headline"] == "亮着现实的心灵"
+    assert rec.data["headline"] == "腭骨手术获成功"
 
 
 def test_the_short_tail_of_a_wrapped_paragraph_is_no_pull_quote() -> None:
@@ -437,3 +436,34 @@ def test_the_short_tail_of_a_wrapped_paragraph_is_no_pull_quote() -> None:
     out, changes = normalize_body("\n".join([*lines, other]), "articleBody")
     assert out == text + "\n" + other
     assert not [c for c in changes if c.kind == "paragraph.joined" and not c.applied]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("外文原著，叢書文庫，無不齊備。", "外文原著，丛书文库，无不齐备。"),  # tw2s would make it 原着
+        ("研究工作的專著《哥德巴赫猜想》", "研究工作的专著《哥德巴赫猜想》"),
+        ("中馬之間有著很好的關係。", "中马之间有着很好的关系。"),  # t2s would keep 有著
+        ("接著，十五大又強調了這一點。", "接着，十五大又强调了这一点。"),
+        ("項工作需要著力加以推進。", "项工作需要着力加以推进。"),
+        ("貢獻卓著。臨近新世紀，", "贡献卓著。临近新世纪，"),
+    ],
+    ids=["yuanzhu", "zhuanzhu", "youzhe", "jiezhe", "zhuoli", "zhuozhu"],
+)
+@pytest.mark.parametrize(
+    "region", ["", "臺北報道："], ids=["no-region", "taiwan"]
+)  # no regional evidence (t2s), Taiwan's (tw2s)
+def test_zhu_or_zhe_is_read_in_context(text: str, expected: str, region: str) -> None:
+    """Taiwan's standard writes 著 for the particle 着 too: the word model and the character bigrams,
+    agreeing, choose the simplified reading in context, whichever way OpenCC's phrase lists go."""
+    out, changes = normalize_body(region + text, "articleBody")
+    assert out == normalize_body(region, "articleBody")[0] + expected
+    assert not [c for c in changes if not c.applied and "著" in c.before]
+
+
+def test_zhu_is_left_to_opencc_where_the_models_disagree() -> None:
+    """``信譽卓著``: jieba's dictionary holds the misprint 信誉卓着, People's Daily's bigrams hold 卓著: no
+    reading is settled, OpenCC's stands (t2s keeps 著, and flags it)."""
+    out, changes = normalize_body("厚、信譽卓著的農村金融機構", "articleBody")
+    assert out == "厚、信誉卓著的农村金融机构"
+    assert [c.note for c in changes if not c.applied] == ["as a Taiwan variant: 着"]

@@ -21,6 +21,7 @@ change.  A line whose length changes is diffed with :mod:`difflib` instead.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -182,19 +183,84 @@ def convert_script(text: str, target: str, script: str) -> tuple[str, list[Chang
         config = _TO_TRADITIONAL[script]
         back = "t2s"
     converted = _target_text(text, config, back)
+    usage = _by_usage(text, converted) if full and script == "zh-Hans" else {}
+    for i, (ch, _margin) in usage.items():
+        converted = converted[:i] + ch + converted[i + 1 :]
     edits = _edits(text, converted)
     kind = f"script.{config}"
     changes: list[Change] = []
-    for s, e, repl in edits:
+    for s, e, repl in _split_at(edits, usage):
         before = text[s:e]
-        if full:
+        if s in usage and e == s + 1:
+            note = f"{before} read as {repl} in context (word model, bigrams: margin {usage[s][1]:.1f} nats)"
+            changes.append(Change(kind, target, s, e, before, repl, STEP, 0.9, True, note))
+        elif full:
             changes.append(Change(kind, target, s, e, before, repl, STEP, 0.95))
         else:
             _gated(changes, kind, target, s, before, repl, config, back)
     if full and config == "t2s":
-        changes.extend(_variant_flags(text, converted, target, kind))
+        changes.extend(c for c in _variant_flags(text, converted, target, kind) if c.start not in usage)
         changes.sort(key=lambda c: (c.start, c.end))
     return apply_changes(text, changes), changes
+
+
+BY_USAGE = {"著": "著着"}
+"""Traditional characters that stand for two simplified ones by usage (cases as data): Taiwan's
+standard writes ``著`` for the particle ``着`` (``沿著``, ``著手``) as well as for ``著`` (``原著``,
+``顯著``), and OpenCC converts it one way or the other by a list of phrases (``tw2s``: all to ``着``
+but ``著名``, ``名著`` ...; ``t2s``: none).  The models choose in context (:func:`_by_usage`)."""
+USAGE_MARGIN = 6.0
+"""How much more plausible (nats) one reading must be, by the word model and the character bigrams
+together, each preferring it, for it to settle the reading (``信誉卓著``: jieba's dictionary holds the
+misprint ``信誉卓着``, the bigrams of People's Daily hold ``卓著``: the models disagree, OpenCC's
+reading stands)."""
+USAGE_WINDOW = 4
+"""Characters of context each side."""
+_BY_USAGE_RE = re.compile(f"[{''.join(BY_USAGE)}]")
+
+
+def _by_usage(text: str, converted: str) -> dict[int, tuple[str, float]]:
+    """Where the word model settles the reading of a :data:`BY_USAGE` character of ``text`` (same length as
+    ``converted``, OpenCC's reading): index -> (the reading more plausible in context by
+    :data:`USAGE_MARGIN` or more, the margin).  Elsewhere OpenCC's reading stands."""
+    if len(text) != len(converted) or not _BY_USAGE_RE.search(text):
+        return {}
+    from ..encoding import _bigram, _cjkscore  # the models: loaded only for a text that needs them
+
+    out: dict[int, tuple[str, float]] = {}
+    for m in _BY_USAGE_RE.finditer(text):
+        i = m.start()
+        left = converted[max(0, i - USAGE_WINDOW) : i]
+        right = converted[i + 1 : i + 1 + USAGE_WINDOW]
+        options = BY_USAGE[m.group()]
+        words = [_cjkscore.cost(left + c + right) for c in options]
+        pairs = [_bigram.cost(left + c + right) for c in options]
+        k = min(range(len(options)), key=lambda j: words[j] + pairs[j])
+        agree = all(words[k] < words[j] and pairs[k] < pairs[j] for j in range(len(options)) if j != k)
+        margin = min(words[j] + pairs[j] for j in range(len(options)) if j != k) - words[k] - pairs[k]
+        if agree and margin >= USAGE_MARGIN:
+            out[i] = (options[k], margin)
+    return out
+
+
+def _split_at(
+    edits: list[tuple[int, int, str]], at: dict[int, tuple[str, float]]
+) -> list[tuple[int, int, str]]:
+    """``edits`` with each one that holds a character of ``at`` cut so that it is an edit of its own."""
+    if not at:
+        return edits
+    out: list[tuple[int, int, str]] = []
+    for s, e, repl in edits:
+        cuts = sorted(i for i in at if s <= i < e) if len(repl) == e - s else []
+        pos = s
+        for i in cuts:
+            if i > pos:
+                out.append((pos, i, repl[pos - s : i - s]))
+            out.append((i, i + 1, repl[i - s]))
+            pos = i + 1
+        if pos < e:
+            out.append((pos, e, repl[pos - s :]))
+    return out
 
 
 def _target_text(text: str, config: str, back: str) -> str:
