@@ -333,18 +333,6 @@ def test_an_annotated_page_is_wrapped_with_its_readings_in(script: str, width: i
     assert replay(wrapped, changes, "articleBody") == out
 
 
-def test_a_line_that_completes_a_phrase_the_body_repeats_is_no_pull_quote() -> None:
-    """A break inside a phrase the body repeats (``经血液途`` / ``径传播的疾病的教育。``): the short
-    sentence after it recurs in the body, but so does the text across the break, which a pull quote
-    set between two lines does not."""
-    a = "第五条各级人民政府采取措施广泛宣传献血的意义，普及献血的科学知识，开展预防和控制经血液途"
-    b = "径传播的疾病的教育。"
-    c = "第六条医疗机构应当采取措施，防止经血液途径传播的疾病的扩散。"
-    out, changes = normalize_body("\n".join([a, b, c]), "articleBody")
-    assert out == a + b + "\n" + c
-    assert not [ch for ch in changes if ch.kind == "paragraph.joined" and not ch.applied]
-
-
 @pytest.mark.parametrize(
     ("a", "b"),
     [
@@ -380,12 +368,27 @@ def test_a_heading_over_text_is_not_taken_for_a_cut_word(a: str, b: str) -> None
     assert out == a + "\n" + b
 
 
-def test_a_line_whose_break_cuts_a_word_is_no_pull_quote() -> None:
-    """A sentence that repeats the body's words but begins with the end of a word the line before
-    began (``有效地防`` / ``范``) goes on from that line: a pull quote meets the line above it at random."""
-    a = "泰国金融危机的直接原因是国际货币投机商的冲击，因此各国政府和金融监管当局必须加强合作，才能有效地防"
-    b = "范国际货币投机行为。"
-    c = "专家指出，国际货币投机行为对发展中国家的危害极大。"
+@pytest.mark.parametrize(
+    ("a", "b", "c"),
+    [
+        (  # a phrase the body repeats: the text across the break recurs too
+            "第五条各级人民政府采取措施广泛宣传献血的意义，普及献血的科学知识，开展预防和控制经血液途",
+            "径传播的疾病的教育。",
+            "第六条医疗机构应当采取措施，防止经血液途径传播的疾病的扩散。",
+        ),
+        (  # a word cut: the line after begins with the end of a word the line before began
+            "泰国金融危机的直接原因是国际货币投机商的冲击，因此各国政府和金融监管当局必须加强合作，才能有效地防",
+            "范国际货币投机行为。",
+            "专家指出，国际货币投机行为对发展中国家的危害极大。",
+        ),
+    ],
+    ids=["phrase-repeated", "word-cut"],
+)
+def test_a_repeated_sentence_after_a_break_inside_a_phrase_is_no_pull_quote(a: str, b: str, c: str) -> None:
+    """A short sentence after a break recurs in the body (``径传播的疾病的教育。``, ``范国际货币投机行为。``),
+    but the break fell inside a phrase the body repeats (``经血液途`` / ``径``) or inside a word (``有效地防``
+    / ``范``): a pull quote is set between two lines at random, and the text across its edge is found
+    nowhere else and forms no word."""
     out, changes = normalize_body("\n".join([a, b, c]), "articleBody")
     assert out == a + b + "\n" + c
     assert not [ch for ch in changes if ch.kind == "paragraph.joined" and not ch.applied]
