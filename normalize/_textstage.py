@@ -8,6 +8,7 @@ touched as its target (``headline``, ``author/0/name``, ``articleBody`` ...).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -71,7 +72,8 @@ def body_target(article: Article) -> str:
 
 def run(doc: Document, options: textrules.TextOptions) -> None:
     """Normalize every article of ``doc`` in place."""
-    breaks = [_breaks(doc.text, article.blocks) for article in doc.articles]
+    pages = _page_spans(doc)
+    breaks = [_breaks(doc.text, article.blocks, pages) for article in doc.articles]
     cuts = textrules.source_cuts([b.lines for b in breaks])
     # a source sets its paragraphs apart when the lines its wrap did not cut (paragraph ends) are
     # mostly followed by a blank line or an indent: an official document without blank lines between
@@ -80,7 +82,8 @@ def run(doc: Document, options: textrules.TextOptions) -> None:
     bare = sum(1 for b, cut in zip(breaks, cuts, strict=True) if cut for at in b.inside if not cut.get(at))
     marked = apart >= max(APART_MIN, bare)
     for article, b, cut in zip(doc.articles, breaks, cuts, strict=True):
-        _article(article, options, textrules.SourceLines(b.inside if marked else frozenset(), cut))
+        source = textrules.SourceLines(b.inside if marked else frozenset(), cut, b.pages)
+        _article(article, options, source)
     doc.converters.update(textrules.converter_versions())
 
 
@@ -139,24 +142,58 @@ class _Breaks:
     """How many breaks were a blank line or an indent."""
     lines: dict[int, int]
     """Offset of a break -> the length of the source line before it, as the page set it."""
+    pages: frozenset[int]
+    """Offsets of the breaks where the source turns a page."""
 
 
-def _breaks(source: str, blocks: list[Block]) -> _Breaks:
+def _only_furniture(source: str, start: int, end: int, pages: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``source[start:end]`` holds nothing but white space, form feeds and page furniture."""
+    rest = source[start:end]
+    for s, e in sorted(pages, reverse=True):
+        if start <= s and e <= end:
+            rest = rest[: s - start] + rest[e - start :]
+    return not rest.strip(" \t\r\n\f\u3000\u00a0")
+
+
+_FORM_FEED = re.compile(r"\s*\f\s*")
+PAGE_FURNITURE = ("jump line", "page number")
+"""The notes of the parser's removals of page furniture (:func:`._newsmeta.page_furniture`)."""
+
+
+def _page_spans(doc: Document) -> list[tuple[int, int]]:
+    """Where ``doc.text`` turns a page: a form feed, or page furniture the parser took out."""
+    spans = [(m.start(), m.end()) for m in re.finditer("\f", doc.text)]
+    for c in (*doc.changes, *(c for a in doc.articles for c in a.changes)):
+        if c.target == "text" and c.kind == "boilerplate.removed" and c.note in PAGE_FURNITURE:
+            spans.append((c.start, c.end))
+    return spans
+
+
+def _breaks(source: str, blocks: list[Block], pages: Sequence[tuple[int, int]] = ()) -> _Breaks:
     """What the ``source`` text shows of the breaks of a body (its ``blocks`` joined by line breaks):
     which were a bare line break, how many a blank line or an indent (in a source that sets its
     paragraphs apart so, :data:`APART_MIN`, a bare line break is inside a paragraph), and how long the
     source line before each was (where its hard wrap cut it: a line the parser took a dateline off is as
-    long as the wrap all the same).  Blocks that do not say where they are in the source (HTML, a block
-    the parser put together) count for none of these."""
+    long as the wrap all the same), and which turned a page (``pages``: :func:`_page_spans`).  Blocks that
+    do not say where they are in the source (HTML, a block the parser put together) count for none of
+    these."""
     inside: set[int] = set()
+    turns: set[int] = set()
     lines: dict[int, int] = {}
     apart = 0
     offset = -1
     for prev, nxt in pairwise(blocks):
         offset += len(prev.text) + 1
+        if _FORM_FEED.fullmatch(prev.text) or _FORM_FEED.fullmatch(nxt.text):
+            turns.add(offset)  # a parser that keeps a form feed as a line of its own
+            continue
         if prev.start < 0 or nxt.start < prev.end or source[prev.start : prev.end] != prev.text:
             continue
         gap = source[prev.end : nxt.start]
+        if "\f" in gap or any(prev.end <= s and e <= nxt.start for s, e in pages):
+            if _only_furniture(source, prev.end, nxt.start, pages):
+                turns.add(offset)
+            continue
         if _BARE_BREAK.fullmatch(gap):
             inside.add(offset)
         elif _APART.fullmatch(gap):
@@ -164,7 +201,7 @@ def _breaks(source: str, blocks: list[Block]) -> _Breaks:
         else:
             continue  # the break holds something the parser took out (a page break, a lifted line)
         lines[offset] = prev.end - (source.rfind("\n", 0, prev.start) + 1)
-    return _Breaks(frozenset(inside), apart, lines)
+    return _Breaks(frozenset(inside), apart, lines, frozenset(turns))
 
 
 def _person(article: Article, person: Any, target: str, options: textrules.TextOptions) -> Any:

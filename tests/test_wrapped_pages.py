@@ -1,9 +1,10 @@
-"""Hard-wrapped plain-text copies: what the source's own lines say about where a paragraph goes on.
+"""Plain-text copies of printed pages: what the source's own lines say about where a paragraph goes on.
 
 A copy out of a fixed-width page is cut every ``width`` characters.  Where the page sets its
 paragraphs apart with blank lines, a bare line break after a line the wrap cut is inside a paragraph,
 even right after a full stop; and a line the parser took a dateline or a byline off was still as long as
-the wrap on the page.
+the wrap on the page.  Where a page turns (a form feed, a jump line, a page number), a line that stops
+mid-sentence goes on after it however short it is.
 """
 
 from __future__ import annotations
@@ -92,3 +93,22 @@ def test_a_dateline_opening_the_third_paragraph_is_found_however_many_lines_come
     page = "农村党员读报用报成风\n\n" + _wrapped(paras, width, "\n\n") + "\n"
     (rec,) = process_bytes(page.encode(), "page.txt").records
     assert rec.data["dateline"] == "本报讯"
+
+
+@pytest.mark.parametrize(
+    "turn", ["\n\n（下转第6版）\n\n", "\n\n— 6 —\n\n", "\n\f\n"], ids=["jump", "number", "ff"]
+)
+def test_a_short_line_before_a_page_turn_goes_on_after_it(turn: str) -> None:
+    """A page turned early in a paragraph leaves a short line that stops mid-sentence
+    (``…全国人民`` / ``沉浸在…``): the page furniture between shows the page turn, so the line goes on
+    however short it is (a heading would end the paragraph)."""
+    head = "新春佳节来临之际，全国人民"
+    rest = "沉浸在节日的喜悦之中。各地举办了丰富多彩的文化活动，群众踊跃参加，节日气氛浓厚。"
+    page = "新春佳节喜洋洋\n\n" + head + turn + rest + "\n\n" + PARAS[1] + "\n"
+    assert _body(page).split("\n") == [head + rest, PARAS[1]]
+
+
+def test_a_heading_before_a_page_turn_stays_apart() -> None:
+    """A page turn after a line that ends a paragraph (here, a heading over a new one) joins nothing."""
+    page = "新春佳节喜洋洋\n\n" + PARAS[1] + "\n\n— 6 —\n\n" + "一、活动安排\n\n" + PARAS[2] + "\n"
+    assert "一、活动安排" in _body(page).split("\n")

@@ -25,7 +25,9 @@ starts with a mark no paragraph starts with (``，。：）》”`` ...: a break
 continues A whatever A ends with (``…目标。`` / ``”会议随后结束``).  Where the source sets its
 paragraphs apart (blank lines, indents), a bare line break after a line the wrap cut is inside a
 paragraph even right after a full stop; the wrap is then also measured on the source's own lines, with
-what the parser lifted off them (a dateline): the text stage tells both (:class:`SourceLines`).
+what the parser lifted off them (a dateline).  Where the source turns a page (a form feed, a jump line
+or page number the parser took out), a line that stops mid-sentence goes on after it however short it
+is.  The text stage tells all three (:class:`SourceLines`).
 
 A join is also only flagged when the next paragraph is one sentence that repeats text found
 elsewhere in the body (most of its Han 4-grams occur twice): a pull quote set into the sentence by the
@@ -76,6 +78,9 @@ class SourceLines:
     """Whether the source line before each break was cut by the source's hard wrap, measured on the
     source's own lines (with what the parser lifted off them: a dateline, a reporter's name); None if
     they show no wrap."""
+    pages: frozenset[int] = frozenset()
+    """Breaks where the source turns a page: a form feed, or page furniture the parser took out
+    (``（下转第6版）``, ``— 6 —``)."""
 
 
 class Layout:
@@ -109,33 +114,34 @@ class Layout:
         if edits:
             self._edits.append(edits)
 
-    def cut(self, text: str) -> list[tuple[bool, bool]] | None:
+    def cut(self, text: str) -> list[tuple[bool, bool, bool]] | None:
         """For each line break of ``text`` (a later step's input): whether the line before it was cut by
         the source's hard wrap (as the source's own lines show it, :class:`SourceLines`, or as the first
-        step's text does, :func:`_cut_ends`), and whether the source shows the break inside a paragraph;
-        None if neither shows a hard wrap."""
+        step's text does, :func:`_cut_ends`), whether the source shows the break inside a paragraph, and
+        whether a page turns there; None if the source shows none of these."""
         if self._origin is None:
             return None
         if self._ends is None:
             self._ends = _cut_ends(self._origin.split("\n"))
-        known = self._source.cut if self._source is not None and self._first is not None else None
-        if not self._ends and not known:
+        source = self._source if self._first is not None else None
+        if not self._ends and (source is None or not (source.cut or source.pages)):
             return None
         self._maps += [OffsetMap(e) for e in self._edits[len(self._maps) :]]
-        out: list[tuple[bool, bool]] = []
+        out: list[tuple[bool, bool, bool]] = []
         at = text.find("\n")
         while at >= 0:
             o = at
             for m in reversed(self._maps):
                 o = m.to_old(o)
             full = self._ends.get(o, False)
-            inside = False
-            if self._source is not None and self._first is not None:
+            inside = page = False
+            if source is not None and self._first is not None:
                 r = self._first.to_old(o)
-                if known is not None and known.get(r):
+                if source.cut is not None and source.cut.get(r):
                     full = True
-                inside = full and r in self._source.inside
-            out.append((full, inside))
+                inside = full and r in source.inside
+                page = r in source.pages
+            out.append((full, inside, page))
             at = text.find("\n", at + 1)
         return out
 
@@ -196,10 +202,10 @@ def join_paragraphs(text: str, target: str, layout: Layout | None = None) -> tup
         offset += len(para)
         nxt = paras[i + 1]
         if cut is not None:
-            full, inside = cut[i]
+            full, inside, page = cut[i]
         else:
-            full, inside = width is not None and _full(width, i, para, nxt), False
-        verdict = _verdict(current, nxt, full, inside)
+            full, inside, page = width is not None and _full(width, i, para, nxt), False, False
+        verdict = _verdict(current, nxt, full, inside, page)
         if (
             verdict is not None
             and verdict[1]
@@ -221,11 +227,14 @@ def join_paragraphs(text: str, target: str, layout: Layout | None = None) -> tup
     return apply_changes(text, changes), changes
 
 
-def _verdict(a: str, b: str, full: bool = False, inside: bool = False) -> tuple[float, bool, str] | None:
+def _verdict(
+    a: str, b: str, full: bool = False, inside: bool = False, page: bool = False
+) -> tuple[float, bool, str] | None:
     """Whether the break between ``a`` (the paragraph so far) and ``b`` is inside a sentence (see the
     module docstring); ``full``: the last line of ``a`` is as long as the text's hard wrap
     (:func:`_wrap_width`), so it was cut where it ends, whatever its length; ``inside``: and the source
-    shows the break inside a paragraph, so the wrap cut it even after a full stop."""
+    shows the break inside a paragraph, so the wrap cut it even after a full stop; ``page``: the source
+    turns a page there, so a line that stops mid-sentence goes on after it however short it is."""
     if not a or not b:
         return None
     last, first = a[-1], b[0]
@@ -233,6 +242,13 @@ def _verdict(a: str, b: str, full: bool = False, inside: bool = False) -> tuple[
         return 0.9, True, ""
     if inside:  # even before a list marker: the source shows no paragraph starting there
         return 0.9, True, ""
+    if (
+        page
+        and (is_han(last) or last.isalnum() or last in _OPEN_MID)
+        and (is_han(first) or first.isalnum())
+        and not _LIST_RE.match(b)
+    ):
+        return 0.85, True, ""
     long_text = full or (len(a) >= MIN_LENGTH and any(c in _CLAUSE for c in a))
     if (
         not long_text
