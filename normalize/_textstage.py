@@ -187,7 +187,7 @@ def _breaks(source: str, blocks: list[Block], pages: Sequence[tuple[int, int]] =
         if _FORM_FEED.fullmatch(prev.text) or _FORM_FEED.fullmatch(nxt.text):
             turns.add(offset)  # a parser that keeps a form feed as a line of its own
             continue
-        if prev.start < 0 or nxt.start < prev.end or source[prev.start : prev.end] != prev.text:
+        if prev.start < 0 or nxt.start < prev.end or prev.end - prev.start != len(prev.text):
             continue
         gap = source[prev.end : nxt.start]
         if "\f" in gap or any(prev.end <= s and e <= nxt.start for s, e in pages):

@@ -93,25 +93,24 @@ class Layout:
     cut too: ``轉(zhuǎ`` / ``n)變``): once the readings go, its lines are of every length and show no
     wrap, and every paragraph stayed cut into its lines."""
 
-    __slots__ = ("_edits", "_ends", "_first", "_maps", "_origin", "_source")
+    __slots__ = ("_edits", "_ends", "_first", "_first_edits", "_maps", "_origin", "_source")
 
     def __init__(self, source: SourceLines | None = None) -> None:
         self._source = source
         self._origin: str | None = None
-        self._first: OffsetMap | None = None
+        self._first_edits: list[tuple[int, int, str]] = []
+        self._first: OffsetMap | None = None  # from the first step's text back to the stage's input
         self._edits: list[list[tuple[int, int, str]]] = []
         self._maps: list[OffsetMap] = []
         self._ends: dict[int, bool] | None = None
 
     def saw(self, text: str, changes: list[Change]) -> None:
         """A step ran: ``text`` is what it made, ``changes`` what it did (offsets into what it was given)."""
+        edits = [(c.start, c.end, c.after) for c in changes if c.applied]
         if self._origin is None:
             self._origin = text
-            if self._source is not None:
-                self._first = OffsetMap([(c.start, c.end, c.after) for c in changes if c.applied])
-            return
-        edits = [(c.start, c.end, c.after) for c in changes if c.applied]
-        if edits:
+            self._first_edits = edits
+        elif edits:
             self._edits.append(edits)
 
     def cut(self, text: str) -> list[tuple[bool, bool, bool]] | None:
@@ -123,10 +122,12 @@ class Layout:
             return None
         if self._ends is None:
             self._ends = _cut_ends(self._origin.split("\n"))
-        source = self._source if self._first is not None else None
+        source = self._source
         if not self._ends and (source is None or not (source.cut or source.pages)):
             return None
         self._maps += [OffsetMap(e) for e in self._edits[len(self._maps) :]]
+        if source is not None and self._first is None:
+            self._first = OffsetMap(self._first_edits)
         out: list[tuple[bool, bool, bool]] = []
         at = text.find("\n")
         while at >= 0:

@@ -361,13 +361,21 @@ def _regional(text: str) -> str:
 def _variants(text: str) -> str | None:
     """``tw2s`` / ``hk2s`` when ``text`` uses Taiwan / Hong Kong variants (the standard forms of the other
     region would change it), ``t2s`` when it mixes both, None when it shows neither."""
-    tw = sum(e - s for s, e, _ in _edits(text, convert("t2tw", text)))
-    hk = sum(e - s for s, e, _ in _edits(text, convert("t2hk", text)))
-    if tw == 0 and hk > 0:
+    tw = _changes(text, convert("t2tw", text))
+    hk = _changes(text, convert("t2hk", text))
+    if not tw and hk:
         return "tw2s"
-    if hk == 0 and tw > 0:
+    if not hk and tw:
         return "hk2s"
     return "t2s" if tw else None
+
+
+def _changes(text: str, converted: str) -> bool:
+    """Whether the conversion to ``converted`` changes a character of ``text`` (a conversion that only
+    inserts changes none)."""
+    if converted == text:
+        return False
+    return len(converted) == len(text) or any(e > s for s, e, _ in _edits(text, converted))
 
 
 class _Article:
