@@ -112,3 +112,19 @@ def test_a_heading_before_a_page_turn_stays_apart() -> None:
     """A page turn after a line that ends a paragraph (here, a heading over a new one) joins nothing."""
     page = "新春佳节喜洋洋\n\n" + PARAS[1] + "\n\n— 6 —\n\n" + "一、活动安排\n\n" + PARAS[2] + "\n"
     assert "一、活动安排" in _body(page).split("\n")
+
+
+def test_a_short_line_a_wrap_cut_is_prose_for_the_spaces_in_it() -> None:
+    """A decree's article cut by a hard wrap (``第一条　…`` on a line shorter than prose is taken to be):
+    its ideographic space is judged as in the unwrapped article (kept, flagged as a paragraph lead),
+    not kept as one ASCII space like a heading's."""
+    from normalize.text import SourceLines, normalize_body
+
+    article = "第一条　为了加强对献血工作的管理，保证医疗临床用血需要和安全，保障献血者身体健康，制定本法。"
+    width = 30
+    lines = [article[k : k + width] for k in range(0, len(article), width)]
+    text = "\n".join(lines)
+    cuts = {len(line) + sum(len(x) + 1 for x in lines[:i]): True for i, line in enumerate(lines[:-1])}
+    wrapped, _ = normalize_body(text, "text", source=SourceLines(cut=cuts))
+    unwrapped, _ = normalize_body(article, "text")
+    assert wrapped == unwrapped == article

@@ -119,7 +119,10 @@ def _flag_key(c: Change) -> tuple[str, str]:
 def _step_whitespace(
     text: str, target: str, options: TextOptions, body: bool, layout: Layout | None
 ) -> tuple[str, list[Change]]:
-    return normalize_whitespace(text, target, body=body) if options.whitespace else (text, [])
+    if not options.whitespace:
+        return text, []
+    wrapped = layout.input_cuts() if layout is not None else frozenset()
+    return normalize_whitespace(text, target, body=body, wrapped=wrapped)
 
 
 def _step_pinyin(

@@ -113,6 +113,14 @@ class Layout:
         elif edits:
             self._edits.append(edits)
 
+    def input_cuts(self) -> frozenset[int]:
+        """Before the first step: the offsets of the breaks of the stage's input after lines the source's
+        hard wrap cut (as its own lines show it); empty after, or if the source shows no wrap."""
+        source = self._source
+        if self._origin is not None or source is None or not source.cut:
+            return frozenset()
+        return frozenset(at for at, cut in source.cut.items() if cut)
+
     def cut(self, text: str) -> list[tuple[bool, bool, bool]] | None:
         """For each line break of ``text`` (a later step's input): whether the line before it was cut by
         the source's hard wrap (as the source's own lines show it, :class:`SourceLines`, or as the first

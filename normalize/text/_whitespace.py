@@ -24,7 +24,9 @@ the step's input and never overlap.
     bylines such as ``（记者 张三）``) where it is kept, or in the lead of the paragraph
     before its first punctuation mark (datelines such as ``本报讯 记者...``), where it is
     only flagged (``applied=False``);
-  - in a short body line (heading, byline) it is kept as in a field.
+  - in a short body line (heading, byline) it is kept as in a field; a line a hard wrap cut, or the
+    one after it, is part of a paragraph however short it is (the text stage tells which: its source's
+    own lines show the wrap).
 
 * Any other run of spaces that is not a single ASCII space (NBSP, ideographic space,
   several spaces) becomes one space (``space.nbsp``, ``space.ideographic``,
@@ -60,10 +62,14 @@ PROSE_MIN = 40
 LEAD_MAX = 20
 
 
-def normalize_whitespace(text: str, target: str, *, body: bool) -> tuple[str, list[Change]]:
+def normalize_whitespace(
+    text: str, target: str, *, body: bool, wrapped: frozenset[int] = frozenset()
+) -> tuple[str, list[Change]]:
     """Apply the whitespace rule (see the module docstring) to ``text``.
 
     ``body=True`` for an article body (paragraphs separated by ``\\n``), ``False`` for a field.
+    ``wrapped``: the offsets of the line breaks after lines a hard wrap cut: the lines on either side
+    are parts of one paragraph, prose however short each is.
     """
     changes = [c for c in _nfc_changes(text, target) if c.before.strip(_SPACE_CHARS)]
     nfc_spans = [(c.start, c.end) for c in changes]
@@ -74,7 +80,7 @@ def normalize_whitespace(text: str, target: str, *, body: bool) -> tuple[str, li
     for i in kept:
         s, e, _ = lines[i]
         if s < e:
-            _line(text, target, s, e, body, changes, nfc_spans)
+            _line(text, target, s, e, body, changes, nfc_spans, e in wrapped or s - 1 in wrapped)
     if not kept:
         if text:
             changes.append(Change("newline.blank", target, 0, len(text), text, "", STEP))
@@ -105,7 +111,14 @@ def _newline_kind(term: str) -> str:
 
 
 def _line(
-    text: str, target: str, s: int, e: int, body: bool, changes: list[Change], nfc: list[tuple[int, int]]
+    text: str,
+    target: str,
+    s: int,
+    e: int,
+    body: bool,
+    changes: list[Change],
+    nfc: list[tuple[int, int]],
+    wrapped: bool = False,
 ) -> None:
     if _RUN_RE.search(text, s, e) is None:
         return  # no space of any kind: nothing to remove or to judge (most lines of Chinese text)
@@ -127,7 +140,7 @@ def _line(
     visible = len(content) - sum(map(len, _SPACES_RE.findall(content)))
     punct = _CLAUSE_PUNCT_RE.search(line)
     first_punct = punct.start() if punct else len(line)
-    prose = body and visible >= PROSE_MIN and _CLAUSE_PUNCT_RE.search(content) is not None
+    prose = body and (wrapped or (visible >= PROSE_MIN and _CLAUSE_PUNCT_RE.search(content) is not None))
     for m in _RUN_RE.finditer(line, lead_end, trail_start):
         a, b = m.span()
         if any(ns < s + b and s + a < ne for ns, ne in nfc):
