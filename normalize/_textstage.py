@@ -15,6 +15,7 @@ from typing import Any
 
 from . import text as textrules
 from ._document import Article, Block, Change, Document
+from .formats._newsmeta import FURNITURE_KINDS
 
 # fields holding one line of text, a list of lines, or a list of objects with a "name"
 _LINE_FIELDS = (
@@ -156,15 +157,13 @@ def _only_furniture(source: str, start: int, end: int, pages: Sequence[tuple[int
 
 
 _FORM_FEED = re.compile(r"\s*\f\s*")
-PAGE_FURNITURE = ("jump line", "page number")
-"""The notes of the parser's removals of page furniture (:func:`._newsmeta.page_furniture`)."""
 
 
 def _page_spans(doc: Document) -> list[tuple[int, int]]:
     """Where ``doc.text`` turns a page: a form feed, or page furniture the parser took out."""
     spans = [(m.start(), m.end()) for m in re.finditer("\f", doc.text)]
     for c in (*doc.changes, *(c for a in doc.articles for c in a.changes)):
-        if c.target == "text" and c.kind == "boilerplate.removed" and c.note in PAGE_FURNITURE:
+        if c.target == "text" and c.kind == "boilerplate.removed" and c.note in FURNITURE_KINDS:
             spans.append((c.start, c.end))
     return spans
 

@@ -502,6 +502,8 @@ def page_furniture(line: str) -> str | None:
 
 FURNITURE_MAX = 30
 """Longest line taken for page furniture."""
+JUMP, FOLIO = FURNITURE_KINDS = ("jump line", "page number")
+"""What :func:`page_furniture` names (and the notes of its removals)."""
 
 
 def furniture_in_view(t: str) -> str | None:
@@ -509,9 +511,9 @@ def furniture_in_view(t: str) -> str | None:
     if len(t) > FURNITURE_MAX:
         return None
     if JUMP_LINE.match(t):
-        return "jump line"
+        return JUMP
     if FOLIO_LINE.match(t):
-        return "page number"
+        return FOLIO
     return None
 
 
