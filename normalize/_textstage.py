@@ -129,10 +129,10 @@ _BARE_BREAK = re.compile("[ \t\u3000\u00a0]*\r?\n")
 _SPACE = "[ \t\u3000\u00a0]"
 _APART = re.compile(f"{_SPACE}*(?:\r?\n{_SPACE}*){{2,}}|{_SPACE}*\r?\n{_SPACE}+")
 """What sets paragraphs apart in a source that marks them: a blank line, or an indent."""
-APART_MIN = 2
+APART_MIN = 1
 """How many breaks of a document's bodies must be blank lines or indents (and at least as many as the bare
 line breaks after lines its hard wrap did not cut) for a bare line break after a line it cut to be taken
-as inside a paragraph."""
+as inside a paragraph: one, on a page of two paragraphs."""
 
 
 @dataclass(frozen=True, slots=True)
