@@ -176,3 +176,16 @@ def test_the_short_tail_of_a_wrapped_paragraph_is_no_pull_quote(variant: str) ->
     whole, _ = normalize_body(para + tail + "\n" + other, "articleBody")
     assert out == whole
     assert not [c for c in changes if c.kind == "paragraph.joined" and not c.applied]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中馬(mǎ)之間(jiān)有著(zhe)很好的關係。", "中马之间有着很好的关系。"),  # annotated
+        ("外文原著(zhù)，叢書文庫，無不齊備。", "外文原著，丛书文库，无不齐备。"),
+        ("接著,十五大又強調了這一點,", "接着，十五大又强调了这一点，"),  # half-width marks
+    ],
+    ids=["pinyin-zhe", "pinyin-zhu", "halfwidth"],
+)
+def test_zhu_or_zhe_is_read_in_context_in_annotated_and_halfwidth_copies(text: str, expected: str) -> None:
+    assert normalize_body(text, "articleBody")[0] == expected
