@@ -88,8 +88,21 @@ def run(doc: Document, options: textrules.TextOptions) -> None:
     doc.converters.update(textrules.converter_versions())
 
 
-def _field(article: Article, value: str, target: str, options: textrules.TextOptions) -> str:
-    new, changes = textrules.normalize_field(value, change_target(target), options)
+_TEXT_FIELDS = frozenset({"attachmentNote"})
+"""Fields of :data:`_LINE_FIELDS` that may hold several lines (the schema's ``Text``, not ``Line``)."""
+_NAME_FIELDS = frozenset({"publisher", "sourcePublisher", "issuingOffice", "addressee", "ccRecipient"})
+"""Fields of :data:`_LINE_FIELDS` and :data:`_LIST_FIELDS` that name organs (as people's names do): a
+line break in one parts two names, and becomes a space."""
+
+
+def _lines(key: str) -> str:
+    return "keep" if key in _TEXT_FIELDS else "apart" if key in _NAME_FIELDS else "join"
+
+
+def _field(
+    article: Article, value: str, target: str, options: textrules.TextOptions, lines: str = "join"
+) -> str:
+    new, changes = textrules.normalize_field(value, change_target(target), options, lines=lines)
     article.changes.extend(changes)
     return new
 
@@ -106,10 +119,10 @@ def _texts(article: Article, options: textrules.TextOptions, source: textrules.S
     f = article.fields
     for key in _LINE_FIELDS:
         if isinstance(f.get(key), str):
-            f[key] = _field(article, f[key], _path(key), options)
+            f[key] = _field(article, f[key], _path(key), options, _lines(key))
     for key in _LIST_FIELDS:
         if isinstance(f.get(key), list):
-            f[key] = [_field(article, v, f"{key}/{i}", options) for i, v in enumerate(f[key])]
+            f[key] = [_field(article, v, f"{key}/{i}", options, _lines(key)) for i, v in enumerate(f[key])]
     for key in _PERSON_FIELDS:
         if isinstance(f.get(key), list):
             f[key] = [_person(article, p, f"{key}/{i}", options) for i, p in enumerate(f[key])]
@@ -211,10 +224,10 @@ def _person(article: Article, person: Any, target: str, options: textrules.TextO
     a change target must name a string of the record, or the log cannot be replayed on it.
     """
     if isinstance(person, str):
-        return _field(article, person, f"{target}/name", options)
+        return _field(article, person, f"{target}/name", options, "apart")
     if isinstance(person, dict):
         return {
-            k: (_field(article, v, f"{target}/{k}", options) if isinstance(v, str) else v)
+            k: (_field(article, v, f"{target}/{k}", options, "apart") if isinstance(v, str) else v)
             for k, v in person.items()
         }
     return person

