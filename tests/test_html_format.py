@@ -768,3 +768,25 @@ print(sum(m in sys.modules for m in readers))
 """
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", "3"]
+
+
+def test_a_headline_wrapped_with_br_is_one_headline() -> None:
+    """A ``<br>`` inside a heading wraps it; the headline is the whole of it, not its last line."""
+    rec = _record(_page("<h1>关于推进城市更新<br>行动的实施意见</h1>", head="<title>站点首页</title>"))
+    assert rec["headline"] == "关于推进城市更新行动的实施意见"
+    rec = _record(_page("<h1>COVID-19<br/>Prevention 指南</h1>", head="<title>站点首页</title>"))
+    assert rec["headline"] == "COVID-19 Prevention 指南"
+
+
+def test_a_source_line_break_between_wide_characters_is_no_space() -> None:
+    """CSS Text 3's segment break rule: a line break of the page's source between two wide characters
+    renders as nothing, elsewhere as a space (a browser shows ``城市更新``, not ``城市 更新``)."""
+    from normalize.formats._htmldom import squash
+
+    assert squash("推进城市\n  更新行动") == "推进城市更新行动"
+    assert squash("推进城市。\r\n更新") == "推进城市。更新"
+    assert squash("Hello\nworld 与\n世界") == "Hello world 与世界"
+    assert squash("한국어\n문장") == "한국어 문장"  # Hangul words are written apart
+    assert squash("城市  更新") == "城市 更新"  # spaces with no line break stay a space
+    rec = _record(_page("<h2>城市\n更新</h2>"))
+    assert "城市更新" in _strings(rec)

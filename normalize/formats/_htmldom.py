@@ -14,6 +14,7 @@ main-text scoring works on (see :mod:`._htmlmain`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import lxml.etree
@@ -146,8 +147,33 @@ class Segment:
 
 
 def squash(text: str) -> str:
-    """Collapse layout whitespace (the page's line breaks inside a paragraph, indents) to one space."""
-    return _SPACES.sub(" ", text).strip()
+    """Collapse layout whitespace (the page's line breaks inside a paragraph, indents) to one space,
+    or to nothing where a line break of the source stands between two wide characters (CSS Text 3,
+    segment break transformation: ``关于印发`` / ``通知`` render as ``关于印发通知``)."""
+    return collapse(text).strip()
+
+
+def collapse(text: str) -> str:
+    """:func:`squash` without the strip."""
+    if "\n" not in text and "\r" not in text:
+        return _SPACES.sub(" ", text)
+    return _SPACES.sub(_collapsed, text)
+
+
+def _collapsed(m: re.Match[str]) -> str:
+    run = m.group()
+    if "\n" not in run and "\r" not in run:
+        return " "
+    s, e = m.span()
+    text = m.string
+    return "" if s and e < len(text) and _wide(text[s - 1]) and _wide(text[e]) else " "
+
+
+def _wide(ch: str) -> bool:
+    """East Asian wide, fullwidth or halfwidth, and not Hangul (whose words are written apart)."""
+    if unicodedata.east_asian_width(ch) not in ("W", "F", "H"):
+        return False
+    return not ("\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f" or "\uac00" <= ch <= "\ud7ff")
 
 
 def nonspace(text: str) -> int:
@@ -180,7 +206,9 @@ def segments(root: Element) -> list[Segment]:
                     flush()
                 stack.append(el)
             elif tag == "br":
-                if parts:
+                if stack[-1].tag in HEADINGS:
+                    parts.append("\n")  # a heading is one line: its <br> wraps it (squash joins)
+                elif parts:
                     flush()
             elif tag == "a" and el.get("href") is not None:
                 in_link += 1

@@ -291,7 +291,7 @@ def _walk(el: lxml.html.HtmlElement, out: list[Block]) -> None:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[ \t\r\n\u00a0]+", " ", text).strip(" \u3000")
+    return dom.collapse(text).strip(" \u3000")
 
 
 def _iso_datetime(value: Any) -> str | None:
