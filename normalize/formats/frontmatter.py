@@ -1,6 +1,6 @@
 """YAML front matter + HTML body (feed archives such as RSSHub → Hexo/Jekyll posts).
 
-The front matter gives title, date (RFC 2822 or ISO), categories, author (often
+The front matter gives title, date (RFC 2822, ISO, or written the Chinese way), categories, authors (often
 the feed's name, not a person) and a thumbnail (sometimes only the promo image
 of the page).  The HTML body is cut into blocks with lxml; comments, styles,
 scripts, iframes and promo blocks (an image beside "scan the QR code / get the
@@ -22,6 +22,7 @@ from .._document import Article, Block, Document, NormalizeError, lifted, noted
 from . import _htmldom as dom
 from . import _newsbody
 from . import _newsmeta as nm
+from ._htmlmeta import machine_date
 from ._view import view
 
 _FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
@@ -138,12 +139,13 @@ class FrontMatterFormat:
             f["headline"] = title.strip()
         elif title is not None:
             doc.warnings.append(f"front matter title is not text ({type(title).__name__}); left out")
-        if "date" in meta:
-            iso = _iso_datetime(meta["date"])
+        date_key = next((k for k in _DATE_KEYS if k in meta), None)
+        if date_key is not None:
+            iso = _iso_datetime(meta[date_key])
             if iso:
                 f["datePublished"] = iso
             else:
-                doc.warnings.append(f"front matter date {meta['date']!r} is not a date; left out")
+                doc.warnings.append(f"front matter {date_key} {meta[date_key]!r} is not a date; left out")
         cats = meta.get("categories") or meta.get("category") or []
         if isinstance(cats, list):
             cats = [str(c) for c in cats if c]
@@ -152,16 +154,17 @@ class FrontMatterFormat:
         else:
             doc.warnings.append(f"front matter categories are not text ({type(cats).__name__}); left out")
             cats = []
-        author = meta.get("author")
         publisher = None
-        if isinstance(author, str) and author.strip():
-            a = author.strip()
+        people: list[dict[str, str]] = []
+        for a in _names(meta.get("author", meta.get("authors"))):
             if nm.is_person_name(a):
-                f["author"] = [{"name": a}]
-            else:  # a feed or site name: "站点 - 站点－栏目"
-                parts = _FEED_SEP.split(a)
-                publisher = parts[0]
+                if a not in (p["name"] for p in people):
+                    people.append({"name": a})
+            elif publisher is None:  # a feed or site name: "站点 - 站点－栏目"
+                publisher = _FEED_SEP.split(a)[0]
                 f["publisher"] = publisher
+        if people:
+            f["author"] = people
         sections: list[str] = []
         for c in cats:
             parts = _FEED_SEP.split(c.strip())
@@ -176,6 +179,8 @@ class FrontMatterFormat:
         if tags:
             # a list, or one value YAML may have read as a date or a number (tags: 2021-01-01)
             values = tags if isinstance(tags, list | tuple) else [] if isinstance(tags, dict) else [tags]
+            if isinstance(tags, str):  # written by hand: "经济, 政策, 改革"
+                values = [t.strip() for t in _TAG_SEP.split(tags) if t.strip()]
             keywords = [str(t) for t in values if t is not None and not isinstance(t, dict | list)]
             if keywords:
                 f["keywords"] = keywords
@@ -294,6 +299,24 @@ def _squash(text: str) -> str:
     return dom.collapse(text).strip(" \u3000")
 
 
+_DATE_KEYS = ("date", "publishDate", "pubDate", "published", "pubdate", "publish_date")
+"""Where front matter gives the date of publication (Jekyll and Hexo ``date``, Hugo ``publishDate``,
+feeds ``pubDate``), the first found."""
+_TAG_SEP = re.compile(r"[,，、;；|]")
+
+
+def _names(value: Any) -> list[str]:
+    """The names an ``author`` value gives: a name, a list of names, or objects with a ``name``
+    (``{name: 张三, email: …}``)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    out: list[str] = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip():
+            out.append(name.strip())
+    return out
+
+
 def _iso_datetime(value: Any) -> str | None:
     if isinstance(value, dt.datetime):
         d = value
@@ -306,8 +329,8 @@ def _iso_datetime(value: Any) -> str | None:
         except (TypeError, ValueError, IndexError, OverflowError):  # a year past any C long
             try:
                 d = dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
-            except ValueError:
-                return None
+            except ValueError:  # written the Chinese way: 2023年5月1日 10:30, 2023/05/01
+                return machine_date(s)
     else:
         return None
     if d.tzinfo is None:
