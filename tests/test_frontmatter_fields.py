@@ -66,3 +66,52 @@ def test_an_author_object_and_a_site_among_the_authors() -> None:
 def test_tags_written_as_one_string() -> None:
     assert _record("title: 关于印发通知\ntags: 经济, 政策、改革")["keywords"] == ["经济", "政策", "改革"]
     assert _record("title: 关于印发通知\ntags: [经济, 政策]")["keywords"] == ["经济", "政策"]
+
+
+_MARKDOWN = """---
+title: 关于推进城市更新的通知
+---
+# 关于推进城市更新的通知
+
+市政府昨天召开新闻发布会，介绍今年城市更新工作的进展情况，
+全市已完成老旧小区改造一百二十个。
+
+**改造内容**包括加装电梯、[管网更新](http://example.com/a)等。
+
+- 加装电梯四十部
+- 更新管网三十公里
+
+| 区 | 小区数 |
+|---|---|
+| 东城 | 12 |
+
+![现场照片](http://example.com/p.png)
+"""
+
+
+def test_a_markdown_body_keeps_its_paragraphs_and_loses_its_syntax() -> None:
+    result = process_bytes(_MARKDOWN.encode(), "post.md")
+    assert result.ok, result.error
+    body = result.records[0].data["articleBody"]
+    assert body.split("\n") == [
+        "市政府昨天召开新闻发布会，介绍今年城市更新工作的进展情况，全市已完成老旧小区改造一百二十个。",
+        "改造内容包括加装电梯、管网更新等。",
+        "加装电梯四十部",
+        "更新管网三十公里",
+        "区\t小区数",
+        "东城\t12",
+    ]
+    assert result.document is not None and "markdown-it-py" in result.document.converters
+    lifted = [c for c in result.document.changes if c.note == "headline repeated"]
+    assert [c.before for c in lifted] == ["关于推进城市更新的通知"]
+
+
+def test_an_html_body_is_not_read_as_markdown() -> None:
+    page = (
+        "---\ntitle: 通知\n---\n<p>第一段 *不是* 强调，也要足够长才算是正文的内容。</p>\n\n"
+        "    <p>缩进的第二段落也要足够长才行。</p>\n"  # Markdown would make it a code block
+    )
+    result = process_bytes(page.encode(), "post.md")
+    body = result.records[0].data["articleBody"]
+    assert "*不是*" in body and "缩进的第二段落" in body
+    assert result.document is not None and "markdown-it-py" not in result.document.converters

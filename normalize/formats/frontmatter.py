@@ -1,4 +1,5 @@
-"""YAML front matter + HTML body (feed archives such as RSSHub → Hexo/Jekyll posts).
+"""YAML front matter + HTML body (feed archives such as RSSHub → Hexo/Jekyll posts), or a Markdown
+body (posts written for Jekyll, Hexo, Hugo: rendered to HTML by markdown-it-py first).
 
 The front matter gives title, date (RFC 2822, ISO, or written the Chinese way), categories, authors (often
 the feed's name, not a person) and a thumbnail (sometimes only the promo image
@@ -41,6 +42,9 @@ _BLOCK_TAGS = {
     "blockquote",
     "pre",
     "table",
+    "thead",
+    "tbody",
+    "tfoot",
     "tr",
     "td",
     "th",
@@ -106,7 +110,14 @@ class FrontMatterFormat:
         doc.log(lifted(0, body_at, doc.text[:body_at], "front matter"))
         art = Article(fields={"type": "NewsArticle"})
         self._front_fields(doc, art, meta)
-        blocks, promo_images = self._html_blocks(doc, post.content)
+        body = post.content
+        if body.strip() and not _HTML_BLOCK.search(body):  # a Markdown body (Jekyll, Hexo, Hugo posts)
+            body = _markdown_html(body)
+            doc.converters["markdown-it-py"] = _markdown_version()
+        blocks, promo_images = self._html_blocks(doc, body)
+        headline = art.fields.get("headline")
+        if blocks and blocks[0].kind == "h" and headline and view(blocks[0].text).text == view(headline).text:
+            _newsbody.log_removal(doc, blocks.pop(0), "metadata.lifted", "headline repeated")
         image = art.fields.get("image")
         if image and image in promo_images:
             # the value was lifted with the front matter (the change above): this is a note on it,
@@ -275,6 +286,11 @@ def _attached(el: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bool:
 
 
 def _walk(el: lxml.html.HtmlElement, out: list[Block]) -> None:
+    if el.tag == "tr":  # a row of a table: one line, its cells apart by tabs (a body may hold them)
+        cells = [_squash(c.text_content()) for c in el if c.tag in ("td", "th")]
+        if any(cells):
+            out.append(Block("\t".join(cells)))
+        return
     children = [c for c in el if isinstance(c.tag, str)]
     if not any(c.tag in _BLOCK_TAGS for c in children):
         text = _squash(el.text_content())
@@ -293,6 +309,26 @@ def _walk(el: lxml.html.HtmlElement, out: list[Block]) -> None:
                 out.append(Block(t))
         if c.tail and c.tail.strip():
             out.append(Block(_squash(c.tail)))
+
+
+_HTML_BLOCK = re.compile(
+    r"<(?:p|div|h[1-6]|table|tr|td|ul|ol|li|section|article|blockquote|pre|center|figure|header|main)\b", re.I
+)
+"""A block element: the body is HTML.  A body without one is Markdown (which may hold inline HTML, an
+``<img>`` or a ``<br>``): it is rendered to HTML first, with its paragraphs, lists and headings."""
+
+
+def _markdown_html(text: str) -> str:
+    """``text`` as CommonMark renders it (tables and strikethrough too), its inline HTML kept."""
+    from markdown_it import MarkdownIt  # imported for a Markdown body only
+
+    return str(MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(text))
+
+
+def _markdown_version() -> str:
+    from importlib.metadata import version
+
+    return version("markdown-it-py")
 
 
 def _squash(text: str) -> str:
