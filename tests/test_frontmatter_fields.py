@@ -115,3 +115,39 @@ def test_an_html_body_is_not_read_as_markdown() -> None:
     body = result.records[0].data["articleBody"]
     assert "*不是*" in body and "缩进的第二段落" in body
     assert result.document is not None and "markdown-it-py" not in result.document.converters
+
+
+def test_hugos_toml_front_matter() -> None:
+    page = (
+        '+++\ntitle = "关于印发通知"\ndate = 2023-05-01T10:00:00+08:00\n'
+        'authors = ["张三"]\ntags = ["经济"]\n+++\n\n'
+        "正文内容在这里，继续说明有关的情况和要求，\n并且要足够长才行。\n"
+    )
+    result = process_bytes(page.encode(), "post.md")
+    assert result.ok and result.document is not None and result.document.format == "frontmatter"
+    rec = result.records[0].data
+    assert rec["headline"] == "关于印发通知" and rec["datePublished"] == "2023-05-01T02:00:00Z"
+    assert rec["author"] == [{"type": "Person", "name": "张三"}] and rec["keywords"] == ["经济"]
+    assert rec["articleBody"] == "正文内容在这里，继续说明有关的情况和要求，并且要足够长才行。"
+    lifted = result.document.changes[0]
+    assert (
+        lifted.note == "front matter"
+        and lifted.before.startswith("+++")
+        and lifted.before.endswith("+++\n\n")
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "why"),
+    [
+        (
+            '+++\ntitle = "a"\ntitle = "b"\n+++\n正文。\n',
+            "invalid TOML front matter: Cannot overwrite a value",
+        ),
+        ('+++\ntitle = "x"\n正文没有结束\n', "front matter is never closed (no '+++' line after it)"),
+        ("+++\na = " + "[" * 5000 + "]" * 5000 + "\n+++\n正文\n", "front matter is nested too deeply"),
+    ],
+)
+def test_broken_toml_front_matter_says_why(page: str, why: str) -> None:
+    result = process_bytes(page.encode(), "post.md")
+    assert not result.ok and result.error is not None and result.error.startswith(why)

@@ -117,7 +117,9 @@ def test_front_matter_end_is_python_frontmatters_boundary() -> None:
     documents of other formats): it must stay the library's."""
     from frontmatter.default_handlers import YAMLHandler
 
-    from normalize.formats import frontmatter
+    from normalize.formats import _yaml, frontmatter
 
-    ours, theirs = frontmatter._FM_END, YAMLHandler.FM_BOUNDARY
+    ours, theirs = frontmatter._FM_END["---"], YAMLHandler.FM_BOUNDARY
+    assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)
+    ours, theirs = frontmatter._FM_END["+++"], _yaml._TomlHandler.FM_BOUNDARY  # TOML's (Hugo)
     assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)

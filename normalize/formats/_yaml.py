@@ -14,11 +14,13 @@ Front matter comes from whatever a user scraped, so it is read as data and nothi
 from __future__ import annotations
 
 import datetime as dt
+import re
+import tomllib
 from typing import Any
 
 import frontmatter as fm
 import yaml
-from frontmatter.default_handlers import YAMLHandler
+from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
 MAX_NODES = 100_000
 """Default bound on the values a front matter may expand to (a real one has tens)."""
@@ -119,10 +121,32 @@ class _Handler(YAMLHandler):
         return data if data is not None else {}
 
 
+class _TomlHandler(BaseHandler):
+    """TOML front matter between ``+++`` lines (Hugo), read by the standard library's ``tomllib`` (TOML
+    has no aliases to expand, and a key given twice is an error of the document)."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        try:
+            return tomllib.loads(fm)
+        except tomllib.TOMLDecodeError as exc:
+            raise FrontMatterError(f"invalid TOML front matter: {exc}") from exc
+        except RecursionError:
+            raise FrontMatterError("front matter is nested too deeply") from None
+
+
+_TOML_START = re.compile(r"\A\ufeff?\s*\+\+\+[ \t]*\r?\n")
+
+
 def split(text: str) -> tuple[fm.Post, list[str]]:
-    """A front-matter document read by python-frontmatter (its metadata loaded by :func:`load`) and
-    the duplicate keys of its front matter.  Raises :class:`FrontMatterError` for front matter that
-    is not valid YAML (saying where) or that :func:`load` refuses."""
+    """A front-matter document read by python-frontmatter (its metadata loaded by :func:`load`, or by
+    ``tomllib`` for TOML between ``+++`` lines) and the duplicate keys of its front matter.  Raises
+    :class:`FrontMatterError` for front matter that is not valid YAML or TOML (saying where) or that
+    :func:`load` refuses."""
+    if _TOML_START.match(text):
+        return fm.loads(text, handler=_TomlHandler()), []
     handler = _Handler()
     try:
         post = fm.loads(text, handler=handler)

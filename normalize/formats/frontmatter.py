@@ -1,5 +1,5 @@
-"""YAML front matter + HTML body (feed archives such as RSSHub → Hexo/Jekyll posts), or a Markdown
-body (posts written for Jekyll, Hexo, Hugo: rendered to HTML by markdown-it-py first).
+"""YAML (or Hugo's TOML) front matter + HTML body (feed archives such as RSSHub → Hexo/Jekyll posts),
+or a Markdown body (posts written for Jekyll, Hexo, Hugo: rendered to HTML by markdown-it-py first).
 
 The front matter gives title, date (RFC 2822, ISO, or written the Chinese way), categories, authors (often
 the feed's name, not a person) and a thumbnail (sometimes only the promo image
@@ -26,8 +26,10 @@ from . import _newsmeta as nm
 from ._htmlmeta import machine_date
 from ._view import view
 
-_FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
-_FM_END = re.compile(r"^-{3,}\s*$", re.M)
+_FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*(?P<d>---|\+\+\+)[ \t]*\r?\n")
+"""The opening delimiter line: ``---`` for YAML, ``+++`` for TOML (Hugo)."""
+_FM_END = {"---": re.compile(r"^-{3,}\s*$", re.M), "+++": re.compile(r"^\+{3,}\s*$", re.M)}
+_KEY_LINE = {"---": re.compile(r"^\s*\w+\s*:", re.M), "+++": re.compile(r"^\s*[\w\"-]+\s*=", re.M)}
 """python-frontmatter's own delimiter line (``YAMLHandler.FM_BOUNDARY``, written here so that a document
 of another format need not import it), so that the front matter ends where it says."""
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "svg", "template")
@@ -87,8 +89,9 @@ class FrontMatterFormat:
         m = _FM_START.match(text)
         if not m:
             return 0.0
-        end = text.find("\n---", m.end() - 1)
-        return 0.97 if end > 0 and re.search(r"^\s*\w+\s*:", text[m.end() : end], re.M) else 0.5
+        delimiter = m["d"]
+        end = text.find("\n" + delimiter, m.end() - 1)
+        return 0.97 if end > 0 and _KEY_LINE[delimiter].search(text, m.end(), end) else 0.5
 
     def parse(self, doc: Document) -> None:
         from . import _yaml  # YAML and python-frontmatter: some 20 ms of import, for this format only
@@ -99,8 +102,10 @@ class FrontMatterFormat:
             raise NormalizeError(str(exc), stage="parse") from exc
         if not isinstance(post.metadata, dict) or not post.metadata:
             start = _FM_START.match(doc.text)
-            if start and not re.search(r"^---[ \t]*\r?$", doc.text[start.end() :], re.M):
-                raise NormalizeError("front matter is never closed (no '---' line after it)", stage="parse")
+            if start and not _FM_END[start["d"]].search(doc.text, start.end()):
+                raise NormalizeError(
+                    f"front matter is never closed (no '{start['d']}' line after it)", stage="parse"
+                )
             raise NormalizeError("front matter is empty or not a mapping", stage="parse")
         meta: dict[str, Any] = dict(post.metadata)
         for dup in duplicates:
@@ -260,7 +265,7 @@ def _body_start(text: str) -> int:
     matter would be logged as lifted from nowhere.
     """
     start = _FM_START.match(text)
-    end = _FM_END.search(text, start.end()) if start else None
+    end = _FM_END[start["d"]].search(text, start.end()) if start else None
     if end is None:
         return 0
     at = end.end()

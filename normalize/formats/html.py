@@ -31,7 +31,7 @@ _HTML_START = re.compile(
 )
 _TAGS = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
 _STRUCTURE = ("<head", "<body", "<title", "<meta", "<div", "<table", "<p>", "<p ", "<br")
-_FRONT_MATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n")
+_FRONT_MATTER = re.compile(r"\A\ufeff?\s*(?:---|\+\+\+)[ \t]*\r?\n")
 
 
 class HtmlFormat:
