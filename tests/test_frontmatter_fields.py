@@ -151,3 +151,11 @@ def test_hugos_toml_front_matter() -> None:
 def test_broken_toml_front_matter_says_why(page: str, why: str) -> None:
     result = process_bytes(page.encode(), "post.md")
     assert not result.ok and result.error is not None and result.error.startswith(why)
+
+
+@pytest.mark.parametrize("front", ["", "- a list\n- not a mapping"])
+def test_a_front_matter_without_fields_still_gives_the_body(front: str) -> None:
+    page = f"---\n{front}\n---\n{_BODY}".replace("---\n\n---", "---\n---")
+    result = process_bytes(page.encode(), "post.md")
+    assert result.records and "正文内容在这里" in result.records[0].data["articleBody"]
+    assert any("front matter holds no fields" in w for w in result.warnings)

@@ -106,8 +106,8 @@ class FrontMatterFormat:
                 raise NormalizeError(
                     f"front matter is never closed (no '{start['d']}' line after it)", stage="parse"
                 )
-            raise NormalizeError("front matter is empty or not a mapping", stage="parse")
-        meta: dict[str, Any] = dict(post.metadata)
+            doc.warnings.append("front matter holds no fields (empty, or not a mapping): the body read alone")
+        meta: dict[str, Any] = dict(post.metadata) if isinstance(post.metadata, dict) else {}
         for dup in duplicates:
             doc.warnings.append(f"front matter key {dup} given twice; the last value is used")
         doc.fields.update({k: _plain(v) for k, v in meta.items()})
