@@ -11,8 +11,8 @@ spaces:
   ``数据管理能力成熟度模型(DCMM)贯标`` -> ``（DCMM）`` while ``f(x)`` stays.  In a mixed
   pair (``（…)``) the ASCII half is converted.
 * ``...`` (three or six dots) -> ``……`` after a Chinese character (``punct.ellipsis``).
-* URLs and e-mail addresses are left untouched; spaces around a converted mark are
-  absorbed into its change (full-width marks carry their own spacing).
+* URLs, e-mail addresses and HTML character references (``&nbsp;``) are left untouched; spaces
+  around a converted mark are absorbed into its change (full-width marks carry their own spacing).
 * A ``?`` right between two Han characters, in a text that writes no other ASCII punctuation next
   to Chinese and not after a question particle (``吗呢么吧``), is flagged, not converted: it is
   what an encoder writes for a character its codec lacks (a Big5 copy of ``烏鶇`` reads ``烏?``),
@@ -35,6 +35,7 @@ _PROTECTED_RE = re.compile(
     r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
     r"|www\.[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
     r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"  # an HTML character reference
 )
 
 
