@@ -155,8 +155,6 @@ def repair_mojibake(doc: Document, limits: Limits | None = None) -> Document:
             f"mojibake search budget spent ({budget} units, --repair-budget): "
             f"{unsearched} suspicious line(s) flagged {encoding.UNSEARCHED}, not searched"
         )
-    text, references = encoding.unescape_entities(text)
-    doc.log(*references)
     doc.text = text
     _note_converters(doc)
     return doc

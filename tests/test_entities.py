@@ -1,10 +1,12 @@
-"""HTML character references left in a document without markup are read; in markup they are left to
-the markup's parser, and the punctuation rule never turns their ``;`` into ``；``."""
+"""What a page leaves in a document read as text (plain text, an official document): its tags go, its
+character references are read; in HTML and front matter they are the parser's; the punctuation rule
+never turns a reference's ``;`` into ``；``."""
 
 from __future__ import annotations
 
 from normalize._edits import replay
-from normalize.encoding import unescape_entities
+from normalize.formats._residue import strip_tags
+from normalize.formats._residue import unescape as unescape_entities
 from normalize.pipeline import process_bytes
 from normalize.text import normalize_body
 
@@ -30,9 +32,34 @@ def test_what_is_no_reference_stays() -> None:
     assert unescape_entities("&amp;ldquo;")[0] == "&ldquo;"  # one reading, as a browser makes
 
 
-def test_text_with_markup_or_front_matter_is_left_to_its_parser() -> None:
-    for text in ("<p>&lt;b&gt;不是标签</p>", "第一行<br>第二行&nbsp;", "---\ntitle: 标题\n---\n&lt;正文&gt;"):
-        assert unescape_entities(text) == (text, [])
+def test_tags_of_html_elements_go_and_block_tags_end_a_line() -> None:
+    text = "现将通知如下：<br>请<strong>认真</strong>执行<a href='x'>各项</a>规定。<p>第二段</p>"
+    out, changes = strip_tags(text)
+    assert out == "现将通知如下：\n请认真执行各项规定。\n第二段\n"
+    assert replay(text, changes, "text") == out and {c.step for c in changes} == {"markup"}
+    for text in ("第二段内容<政策>在这里，1<2，x>3", "<script>var a=1;</script><p>正文</p>"):
+        assert strip_tags(text) == (text, [])  # no HTML element; a script's content is past reach
+
+
+def test_front_matter_keeps_its_markup_for_its_parser() -> None:
+    page = "---\ntitle: 通知\n---\n<p>他说&lt;b&gt;不是标签，这是一段足够长的正文内容，用来测试。</p>\n"
+    result = process_bytes(page.encode(), "post.md")
+    assert "他说<b>不是标签" in str(result.records[0].data["articleBody"])
+
+
+def test_json_data_with_markup_is_still_no_document() -> None:
+    data = '{"title": "标题", "content_html": "<p style=\\"x\\">正文</p><br>"}'
+    result = process_bytes(data.encode(), "data.json")
+    assert result.error is not None and "not a document" in result.error
+
+
+def test_a_plain_text_copy_with_tags() -> None:
+    page = (
+        "关于印发通知\n\n现将有关事项通知如下：<br>请认真贯彻执行各项要求和规定。<p>第二段，继续说明。</p>\n"
+    )
+    result = process_bytes(page.encode(), "notice.txt")
+    body = str(result.records[0].data.get("text") or result.records[0].data.get("articleBody"))
+    assert "<" not in body and "请认真贯彻执行各项要求和规定。" in body
 
 
 def test_a_plain_text_document_with_references() -> None:

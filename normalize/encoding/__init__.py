@@ -6,16 +6,14 @@ The pipeline calls exactly three functions:
 - :func:`decode` (bytes + detection -> text and byte-level changes),
 - :func:`repair` (text -> repaired text and the mojibake changes; its search has a budget, past
   which the lines left are flagged :data:`UNSEARCHED`; C1 controls it reads as Windows-1252 are
-  :data:`C1_KIND`);
-- :func:`unescape_entities` (HTML character references left in text without markup).
+  :data:`C1_KIND`).
 """
 
 from __future__ import annotations
 
 from ._decode import decode
 from ._detect import detect
-from ._entities import unescape as unescape_entities
 from ._labels import codec_for_label
 from ._mojibake import C1_KIND, UNSEARCHED, repair
 
-__all__ = ["C1_KIND", "UNSEARCHED", "codec_for_label", "decode", "detect", "repair", "unescape_entities"]
+__all__ = ["C1_KIND", "UNSEARCHED", "codec_for_label", "decode", "detect", "repair"]

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from itertools import chain, islice, pairwise
 
 from .._document import Article, Block, Change, Document, NormalizeError, lifted
-from . import _newsbody, _notdoc
+from . import _newsbody, _notdoc, _residue
 from . import _newsmeta as nm
 from ._view import view
 
@@ -392,6 +392,7 @@ class PlainTextFormat:
         return 0.3 if han >= 10 else (0.1 if sample.strip() else 0.0)
 
     def parse(self, doc: Document) -> None:
+        _residue.clean(doc)  # a page's tags and character references left in the copy
         blocks = _lines(doc.text)
         if not blocks:
             raise NormalizeError("no text", stage="parse")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .._document import Article, Block, Document, NormalizeError, lifted
 from . import _gongwen as gw
+from . import _residue
 from ._view import view
 
 _CODING = re.compile(
@@ -107,6 +108,7 @@ class PolicyFormat:
 
     def parse(self, doc: Document) -> None:
         """Fill ``doc.fields`` and append one Legislation article to ``doc.articles``."""
+        _residue.clean(doc)  # a page's tags and character references left in the copy
         text = doc.text
         pos = 0
         m = _CODING.match(text)
