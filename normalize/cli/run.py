@@ -43,7 +43,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .. import _limits, _read, _warc, _watchdog, _worker
+from .. import _limits, _read, _warc, _watchdog, _worker, formats
 from .._limits import Limits
 from .._select import Selection
 from ..pipeline import Options, RecordOut, Result
@@ -51,7 +51,6 @@ from ..text import TextOptions
 from . import _scale
 
 SCRIPTS = ("zh-Hans", "zh-Hant", "zh-TW", "zh-HK", "keep")
-FORMATS = ("frontmatter", "plaintext", "policy", "html")
 _KEY = re.compile(r"path|url|field:[A-Za-z0-9_.-]+")
 
 
@@ -101,7 +100,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="zh-Hans",
         help="target script of the records' text (default zh-Hans; keep = no conversion)",
     )
-    parser.add_argument("--format", choices=FORMATS, help="force the source format instead of sniffing it")
+    parser.add_argument(
+        "--format", choices=formats.names(), help="force the source format instead of sniffing it"
+    )
     parser.add_argument(
         "-j",
         "--jobs",

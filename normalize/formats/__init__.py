@@ -36,6 +36,11 @@ def formats() -> list[Format]:
     return list(_REGISTRY)
 
 
+def names() -> list[str]:
+    """The names of the formats, built in and registered (``--format``'s choices)."""
+    return sorted(fmt.name for fmt in formats())
+
+
 def get(name: str) -> Format:
     for fmt in formats():
         if fmt.name == name:
@@ -64,11 +69,13 @@ def sniff(text: str) -> tuple[Format, float]:
 def _load_builtin() -> None:
     from .frontmatter import FORMAT as FRONTMATTER
     from .html import FORMAT as HTML
+    from .markdown import FORMAT as MARKDOWN
     from .plaintext import FORMAT as PLAINTEXT
     from .policy import FORMAT as POLICY
 
     # plaintext first: it is the fallback and loses ties.
     register(PLAINTEXT)
+    register(MARKDOWN)
     register(POLICY)
     register(FRONTMATTER)
     register(HTML)

@@ -117,9 +117,9 @@ class FrontMatterFormat:
         self._front_fields(doc, art, meta)
         body = post.content
         if body.strip() and not _HTML_BLOCK.search(body):  # a Markdown body (Jekyll, Hexo, Hugo posts)
-            body = _markdown_html(body)
-            doc.converters["markdown-it-py"] = _markdown_version()
-        blocks, promo_images = self._html_blocks(doc, body)
+            body = markdown_html(body)
+            doc.converters["markdown-it-py"] = markdown_version()
+        blocks, promo_images = self.html_blocks(doc, body)
         headline = art.fields.get("headline")
         if blocks and blocks[0].kind == "h" and headline and view(blocks[0].text).text == view(headline).text:
             _newsbody.log_removal(doc, blocks.pop(0), "metadata.lifted", "headline repeated")
@@ -209,7 +209,9 @@ class FrontMatterFormat:
                 f["url"] = meta[key]
                 break
 
-    def _html_blocks(self, doc: Document, html: str) -> tuple[list[Block], set[str]]:
+    def html_blocks(self, doc: Document, html: str) -> tuple[list[Block], set[str]]:
+        """The blocks of an HTML body (furniture and promo blocks dropped, logged), and the promo
+        images met (also for the Markdown format, which renders its text to HTML)."""
         if not html.strip():
             return [], set()
         try:
@@ -323,14 +325,14 @@ _HTML_BLOCK = re.compile(
 ``<img>`` or a ``<br>``): it is rendered to HTML first, with its paragraphs, lists and headings."""
 
 
-def _markdown_html(text: str) -> str:
+def markdown_html(text: str) -> str:
     """``text`` as CommonMark renders it (tables and strikethrough too), its inline HTML kept."""
     from markdown_it import MarkdownIt  # imported for a Markdown body only
 
     return str(MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(text))
 
 
-def _markdown_version() -> str:
+def markdown_version() -> str:
     from importlib.metadata import version
 
     return version("markdown-it-py")
