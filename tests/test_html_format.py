@@ -790,3 +790,24 @@ def test_a_source_line_break_between_wide_characters_is_no_space() -> None:
     assert squash("城市  更新") == "城市 更新"  # spaces with no line break stay a space
     rec = _record(_page("<h2>城市\n更新</h2>"))
     assert "城市更新" in _strings(rec)
+
+
+def test_one_long_paragraph_does_not_cut_the_others_off() -> None:
+    """The main text's container is never one paragraph, however much of the text's weight it holds:
+    a short first paragraph over a long second one stays (it was dropped, and nothing logged it)."""
+    short = "面向未来，开辟未来，是一个极为重要的论断。"
+    long = "未来，作为时间概念，从自身序列上讲，它总是在一分一秒地走近我们，不可逆转。" * 12
+    page = (
+        "<html><head><title>站点</title></head><body><div class='nav'><a href='/'>首页</a></div>"
+        f"<div class='main'><h1>论开辟未来</h1><div class='content'><p>{short}</p><p>{long}</p></div></div>"
+        "<div class='footer'>Copyright © 2023 某某网</div></body></html>"
+    )
+    rec = _record(page.encode())
+    assert rec["articleBody"].split("\n") == [short, long]
+
+
+def test_a_sentence_about_a_reporting_hotline_is_no_site_notice() -> None:
+    said = "春节前有关部门还将举办一次假冒伪劣商品展示活动，同时开通举报电话，实行举报奖励。"
+    rec = _record(_page("", f"<p>{said}</p><div>违法和不良信息举报电话：12377</div>"))
+    body = rec["articleBody"]
+    assert said in body and "12377" not in body

@@ -37,18 +37,23 @@ _FURNITURE_ROLES = ("navigation", "banner", "contentinfo", "complementary", "sea
 _FURNITURE_TAGS = ("nav", "aside", "footer")
 LINK_DENSE = 0.5
 CORE_SHARE = 0.75
+TEXT_BLOCKS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "pre", "blockquote", "figcaption", "caption"}
+)
+"""Blocks that hold a paragraph of text, not an article: never the container of the main text (a
+long paragraph that holds most of the text's weight must not cut the others off)."""
 
 
 # what site footers and legal notices say (copyright, licences, reporting hotlines): not the article.
-# The strong forms never occur in an article's own sentences; the weak ones (著作权, 侵权 ...) can, so
-# they mark only short lines.
+# The strong forms never occur in an article's own sentences; the weak ones (著作权, 侵权, a reporting
+# hotline: a report on fakes "opens" one, a footer labels it, 举报电话：) can, so they mark only short lines.
 NOTICE = re.compile(
     r"版权所有|(?:不得|禁止|严禁|请勿).{0,6}转载|未经.{0,12}(?:许可|授权|同意).{0,12}(?:转载|使用|复制|镜像)|"
-    r"ICP\s*[备证]|举报(?:电话|邮箱)|Copyright|All Rights Reserved|©",
+    r"ICP\s*[备证]|Copyright|All Rights Reserved|©",
     re.I,
 )
 _WEAK_NOTICE = re.compile(
-    r"版权声明|免责声明|著作权|侵权|许可证|举报中心|举报专区|联系我们|关于我们|网站地图"
+    r"版权声明|免责声明|著作权|侵权|许可证|举报中心|举报专区|举报(?:电话|邮箱)\s*[:：]|联系我们|关于我们|网站地图"
 )
 # page-view counters and bare addresses: what a page says about itself, not the article
 _COUNTER = re.compile(
@@ -261,7 +266,11 @@ def _within_container(segs: list[dom.Segment], first: int, last: int) -> tuple[i
             for anc in (seg.owner, *seg.owner.iterancestors()):
                 held[anc] = held.get(anc, 0.0) + w
     container = heaviest.owner
-    for anc in (heaviest.owner, *heaviest.owner.iterancestors()):
+    start = heaviest.owner
+    parent = start.getparent()
+    if start.tag in TEXT_BLOCKS and parent is not None:
+        start = parent  # one paragraph that outweighs the others is not the article
+    for anc in (start, *start.iterancestors()):
         container = anc
         if held.get(anc, 0.0) >= CORE_SHARE * total:
             break
