@@ -804,6 +804,8 @@ def test_one_long_paragraph_does_not_cut_the_others_off() -> None:
     )
     rec = _record(page.encode())
     assert rec["articleBody"].split("\n") == [short, long]
+    divs = page.replace("<p>", "<div style='text-indent:2em'>").replace("</p>", "</div>")
+    assert _record(divs.encode())["articleBody"].split("\n") == [short, long]  # paragraphs as <div>s
 
 
 def test_a_sentence_about_a_reporting_hotline_is_no_site_notice() -> None:

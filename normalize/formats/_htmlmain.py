@@ -37,11 +37,6 @@ _FURNITURE_ROLES = ("navigation", "banner", "contentinfo", "complementary", "sea
 _FURNITURE_TAGS = ("nav", "aside", "footer")
 LINK_DENSE = 0.5
 CORE_SHARE = 0.75
-TEXT_BLOCKS = frozenset(
-    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "pre", "blockquote", "figcaption", "caption"}
-)
-"""Blocks that hold a paragraph of text, not an article: never the container of the main text (a
-long paragraph that holds most of the text's weight must not cut the others off)."""
 
 
 # what site footers and legal notices say (copyright, licences, reporting hotlines): not the article.
@@ -268,8 +263,10 @@ def _within_container(segs: list[dom.Segment], first: int, last: int) -> tuple[i
     container = heaviest.owner
     start = heaviest.owner
     parent = start.getparent()
-    if start.tag in TEXT_BLOCKS and parent is not None:
-        start = parent  # one paragraph that outweighs the others is not the article
+    if parent is not None and any(
+        w > 0 and not _inside(s.owner, start) for s, w in zip(run, weights, strict=True)
+    ):
+        start = parent  # one paragraph that outweighs the others around it is not the article
     for anc in (start, *start.iterancestors()):
         container = anc
         if held.get(anc, 0.0) >= CORE_SHARE * total:
