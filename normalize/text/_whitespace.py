@@ -251,6 +251,8 @@ def _nfc_changes(text: str, target: str) -> list[Change]:
 
 
 LINES_STEP = "lines"
+_ANNOTATED_END = re.compile(r"(\S)[(（][a-zA-ZüÜāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ0-5 ]{1,40}[)）]\Z")
+"""A character with its pinyin reading at the end of a line (the reading step removes it later)."""
 _BREAK_RUN_RE = re.compile(f"[\\s{_INVISIBLE}]*[\\r\\n\\u2028\\u2029\\f\\v][\\s{_INVISIBLE}]*")
 """A line break with the white space and invisible characters around it."""
 
@@ -268,6 +270,8 @@ def join_lines(text: str, target: str, *, apart: bool = False) -> tuple[str, lis
             changes.append(Change("newline.trailing", target, a, b, m.group(), "", LINES_STEP))
             continue
         left, right = text[a - 1], text[b]
+        if left in ")）" and (ann := _ANNOTATED_END.search(text, 0, a)) is not None:
+            left = ann.group(1)  # a character's reading closes the line (優(yōu)): the character judges
         cjk = not apart and (
             (is_chinese(left) and is_chinese(right)) or is_strict_punct(left) or is_strict_punct(right)
         )
