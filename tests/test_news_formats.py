@@ -100,6 +100,16 @@ def test_byline_line(line: str, authors: list[tuple[str, str]] | None) -> None:
         ("責(zé)任編輯:張偉", "editor", {"editor": [{"name": "張偉", "jobTitle": "責(zé)任編輯"}]}),
         ("來(lái)源(yuán)：人民日報", "source", {"sourcePublisher": "人民日報"}),
         ("责任编辑：李　明", "editor", {"editor": [{"name": "李明", "jobTitle": "责任编辑"}]}),
+        # a date with the paper or site it appeared in, unlabelled
+        (
+            "2018年09月12日 14:32 中時電子報",
+            "datetime",
+            {"date": "2018-09-12T14:32:00", "sourcePublisher": "中時電子報"},
+        ),
+        ("2018-09-12　新华网", "datetime", {"date": "2018-09-12", "sourcePublisher": "新华网"}),
+        # the page's font-size tool at the end of an information line
+        ("发布时间：2021-03-04 10:00 【字体：大 中 小】【打印】", "info", {"date": "2021-03-04T10:00:00"}),
+        ("圖片來源：丁守中辦公室 提供", "photo credit", {}),
     ],
 )
 def test_marker_lines_whatever_the_script(line: str, kind: str, fields: dict[str, Any]) -> None:
@@ -189,3 +199,30 @@ def test_pull_quote_overlap_from_counted_grams_is_the_joined_texts(
     grams = Counter(g for x in texts for g in plaintext._grams(x))
     others = "\n".join(x for j, x in enumerate(texts) if j != i)
     assert plaintext._overlap_apart(texts[i], grams) == plaintext._overlap(texts[i], others)
+
+
+@pytest.mark.parametrize("unlabelled", ["2018年09月12日 14:32 某某某", "2018-09-12 他说的话很长"])
+def test_a_date_with_an_unlabelled_name_that_names_no_paper_is_no_date_line(unlabelled: str) -> None:
+    assert nm.classify_line(unlabelled) is None
+
+
+def test_a_web_copy_under_the_pages_title() -> None:
+    """A copy of a page: the page's title (with the site's name), the headline again, a picture's
+    credit, the date with the paper, the text."""
+    from normalize.pipeline import process_bytes
+
+    page = (
+        "丁守中公布教育政策 扩大私幼学费补助年龄下修 - 中时电子报\n"
+        "丁守中公布教育政策 扩大私幼学费补助年龄下修\n"
+        "图片来源:丁守中办公室 提供\n"
+        "2018年09月12日 14:32 中时电子报\n"
+        "国民党台北市长候选人丁守中今日召开教育政策记者会，表示目前当务之急就是公幼数量不足。\n"
+    )
+    rec = process_bytes(page.encode(), "copy.txt").records[0].data
+    assert rec["headline"] == "丁守中公布教育政策 扩大私幼学费补助年龄下修"
+    assert rec["datePublished"] == "2018-09-12T14:32:00"
+    assert rec["isBasedOn"]["publisher"]["name"] == "中时电子报"
+    assert (
+        rec["articleBody"]
+        == "国民党台北市长候选人丁守中今日召开教育政策记者会，表示目前当务之急就是公幼数量不足。"
+    )

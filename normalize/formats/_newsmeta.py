@@ -144,6 +144,12 @@ PROMO = re.compile(
     r"尽在.{0,10}(APP|App|客户端)|点击(进入|查看|下载)|欢迎(关注|订阅)|版权(所有|声明)|未经授权.{0,10}(转载|使用)|"
     r"^分享到[:：]|^(打印|关闭|收藏)(本页|窗口)?$)"
 )
+MEDIA_NAME = re.compile(
+    rf"[{_HAN}A-Za-z0-9·]{{1,12}}(?:报|网|社|台|刊|新闻|在线|客户端|频道|杂志|电视台|广播电台|通讯社|新闻网)"
+)
+"""The name of a paper, site or station (an information line gives it unlabelled after the date)."""
+PHOTO_CREDIT = re.compile(rf"^\s*(?:图片来源|图片提供|图源|摄影|供图|图片)\s*{_COLON}[^。！？]{{1,30}}$")
+"""Who made or gave the picture a copy leaves out (``图片来源：某某办公室 提供``, ``摄影：张三``)."""
 DATETIME_LINE = re.compile(
     r"^\s*(?:发布时间|发布日期|时间|日期|发表时间)?\s*[:：]?\s*"
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?:\s*日)?"
@@ -180,7 +186,7 @@ _INFO_FIELDS = {
 _INFO_LABEL = re.compile(
     r"(?P<label>" + "|".join(sorted(map(re.escape, _INFO_FIELDS), key=len, reverse=True)) + r")\s*[:：]\s*"
 )
-_INFO_SEP = " \t\u3000|｜/／"
+_INFO_SEP = " \t\u3000|｜/／【】[]"
 INFO_MAX = 100
 """Longest information line."""
 # A page's tools set on a line of their own: ``【字号：大 中 小】``, ``【打印】【关闭】``,
@@ -403,11 +409,15 @@ def _classify(s: str) -> LineInfo | None:
         extra: dict[str, Any] = {"date": _iso_from_match(m)}
         if rest:
             rv = view(rest)
-            sm = SOURCE.match(rv.text)
-            if not sm:
+            if sm := SOURCE.match(rv.text):
+                extra["sourcePublisher"] = rv.group(sm, "v")
+            elif MEDIA_NAME.fullmatch(rv.text):  # 2018年09月12日 14:32 中时电子报: where it appeared
+                extra["sourcePublisher"] = rest
+            else:
                 return None
-            extra["sourcePublisher"] = rv.group(sm, "v")
         return LineInfo("datetime", extra)
+    if PHOTO_CREDIT.match(f) and len(f) <= 40:
+        return LineInfo("photo credit")
     return None
 
 

@@ -474,6 +474,11 @@ class PlainTextFormat:
             for b in lines:
                 doc.log(lifted(b.start, b.end, b.text, "headline"))
             i += len(lines)
+            if i < len(part) and (proper := _repeated_title(art.fields["headline"], part[i].text)):
+                # the page's title (with the site's name) over the article's own headline
+                art.fields["headline"] = proper
+                doc.log(lifted(part[i].start, part[i].end, part[i].text, "headline repeated"))
+                i += 1
         else:
             art.warnings.append("no headline line found")
         body = [Block(b.text, "h" if is_heading(b.text) else "p", b.start, b.end) for b in part[i:]]
@@ -486,6 +491,21 @@ class PlainTextFormat:
         if alt and view(alt).text == view(art.fields.get("headline") or "").text:
             art.fields.pop("alternativeHeadline")
             art.fields["isBasedOnHeadline"] = alt
+
+
+_SITE_SUFFIX = re.compile(r"[ \t\u3000]*[-_|｜—–][ \t\u3000]*\S.{0,24}")
+"""What a page's title adds to the headline: the site's or the section's name (`` - 中时电子报``)."""
+
+
+def _repeated_title(headline: str, line: str) -> str | None:
+    """``line`` when it repeats ``headline`` (in either script, readings aside), or is ``headline``
+    without the site's name a page's title adds to it; else None."""
+    title, own = view(headline).text.strip(), view(line).text.strip()
+    if not own:
+        return None
+    if own == title or (title.startswith(own) and _SITE_SUFFIX.fullmatch(title, len(own))):
+        return line.strip()
+    return None
 
 
 def _page_lines(
