@@ -43,8 +43,11 @@ class HtmlFormat:
             return 0.0
         if _HTML_START.match(text):
             return 0.98
-        if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") and _notdoc.kind(text):
+        opening = text.lstrip("\ufeff \t\r\n")[:1]
+        if opening in ("{", "[") and _notdoc.kind(text):
             return 0.0  # JSON data, however much markup its strings hold (a crawl's sidecar)
+        if opening == "<" and (what := _notdoc.kind(text)) and what.startswith("XML"):
+            return 0.0  # a feed or other XML (however much HTML its items quote): no page
         head = text[:20000]
         tags = _TAGS.findall(head)
         if len(tags) < 8:
