@@ -13,8 +13,9 @@ spaces:
 * ``...`` (three or six dots) -> ``……`` after a Chinese character (``punct.ellipsis``).
 * URLs, e-mail addresses and HTML character references (``&nbsp;``) are left untouched; spaces
   around a converted mark are absorbed into its change (full-width marks carry their own spacing).
-* A ``?`` right between two Han characters, in a text that writes no other ASCII punctuation next
-  to Chinese and not after a question particle (``吗呢么吧``), is flagged, not converted: it is
+* A ``?`` right between two Han characters (or a Han character and ``，。、；：``, which no question mark
+  stands before), in a text that writes no other ASCII punctuation next to Chinese and not after a
+  question particle (``吗呢么吧``), is flagged, not converted: it is
   what an encoder writes for a character its codec lacks (a Big5 copy of ``烏鶇`` reads ``烏?``),
   and a question mark made of it would be invented (``punct.unclear``, unapplied).
 """
@@ -137,17 +138,21 @@ _QUESTION_PARTICLES = frozenset("吗嗎呢么麼嘛吧啊呀哪谁誰何")
 _HALF_WIDTH_CONTEXT = re.compile(r"[\u3400-\u9fff][,;!:]|[,;!:][\u3400-\u9fff]")
 
 
+_CLAUSE_MARKS = frozenset("，。、；：")
+"""Marks no question mark stands right before (``字表?基?；``: two characters the encoder lacked)."""
+
+
 def _lost_characters(text: str, cands: list[re.Match[str]]) -> set[int]:
-    """Where a ``?`` may stand for a character an encoder lacked (see the module docstring): between
-    two Han characters, not after a question particle, in a text that does not write ASCII
-    punctuation next to Chinese otherwise."""
+    """Where a ``?`` may stand for a character an encoder lacked (see the module docstring): after a Han
+    character and before another or a clause mark (:data:`_CLAUSE_MARKS`), not after a question
+    particle, in a text that does not write ASCII punctuation next to Chinese otherwise."""
     at = {
         a
         for m in cands
         if m.group() == "?"
         and 0 < (a := m.start()) < len(text) - 1
         and is_han(text[a - 1])
-        and is_han(text[a + 1])
+        and (is_han(text[a + 1]) or text[a + 1] in _CLAUSE_MARKS)
         and text[a - 1] not in _QUESTION_PARTICLES
     }
     return at if at and _HALF_WIDTH_CONTEXT.search(text) is None else set()
