@@ -67,7 +67,7 @@ def fullwidth_punctuation(text: str, target: str, *, ellipsis: bool = True) -> t
             s, e = _absorb_spaces(text, a, b)
             changes.append(Change("punct.fullwidth", target, s, e, text[s:e], _FULL[mark], STEP))
         elif a in lost:
-            note = "'?' between two Han characters: a question mark, or a character an encoder lacked"
+            note = "'?' after a Han character, before one or a clause mark: a character an encoder lacked?"
             changes.append(Change(UNCLEAR, target, a, b, mark, mark, STEP, 0.5, False, note))
     changes = _drop_overlaps(changes)
     return apply_changes(text, changes), changes
