@@ -257,7 +257,7 @@ def check_result(result: Result) -> None:
 
 
 @settings(max_examples=budget(120), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(ANY_BYTES, st.sampled_from([None, "frontmatter", "plaintext", "policy", "html", "markdown"]))
+@given(ANY_BYTES, st.sampled_from([None, "frontmatter", "plaintext", "policy", "html", "markdown", "feed"]))
 @example(
     b"0\n0\n0\n\x7f\n\xe8\xae\xb0\xe8\x80\x85\xe6\xb5\xb7\xe4\xb8\x80\n0", None
 )  # one record of two invalid
@@ -295,7 +295,7 @@ def test_property_same_bytes_same_records(data: bytes) -> None:
     assert (one.error, one.warnings) == (two.error, two.warnings)
 
 
-@pytest.mark.parametrize("name", ["frontmatter", "plaintext", "policy", "html", "markdown"])
+@pytest.mark.parametrize("name", ["frontmatter", "plaintext", "policy", "html", "markdown", "feed"])
 @settings(max_examples=budget(60), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=st.one_of(TEXT, front_matter(), web_page(), html_fragment(), st.text(max_size=300)))
 @example(text="\x1f<SCRIPT></SCRIPT>0")  # a control character in the text an element's removal joins

@@ -1,5 +1,6 @@
-"""Files that are no document of any format (JSON data, XML feeds) are reported as such, never turned
-into records whose text is markup; text that merely opens with an angle bracket is still text."""
+"""Files that are no document of any format (JSON data, XML other than a feed) are reported as such,
+never turned into records whose text is markup; text that merely opens with an angle bracket is
+still text.  A feed is named by what it is, and read by the feed format (tests/test_feed_format.py)."""
 
 from __future__ import annotations
 
@@ -61,9 +62,13 @@ RDF = f"""<?xml version="1.0" encoding="GB2312"?>
         ),
     ],
 )
-def test_data_and_feeds_are_reported_not_read(text: str, what: str) -> None:
+def test_data_and_feeds_are_named_and_never_read_as_pages_or_text(text: str, what: str) -> None:
     assert not_a_document(text) == what
     res = process_bytes(text.encode("utf-8"), "feed.xml")
+    if what.endswith("feed)"):  # the feed format's: an article per item that holds text, or why none
+        assert res.document is not None and res.document.format == "feed"
+        assert res.records or (res.error is not None and "no feed item holds text" in res.error)
+        return
     assert not res.records and not res.quarantined and res.error is not None
     assert res.error.startswith(f"not a document: {what}")
 

@@ -67,6 +67,7 @@ def sniff(text: str) -> tuple[Format, float]:
 
 
 def _load_builtin() -> None:
+    from .feed import FORMAT as FEED
     from .frontmatter import FORMAT as FRONTMATTER
     from .html import FORMAT as HTML
     from .markdown import FORMAT as MARKDOWN
@@ -79,3 +80,4 @@ def _load_builtin() -> None:
     register(POLICY)
     register(FRONTMATTER)
     register(HTML)
+    register(FEED)

@@ -19,7 +19,8 @@ MARKUP_SHARE = 0.3
 
 _TAG = re.compile(r"<[!?/]?[A-Za-z][^<>]{0,2000}>|<!--.*?-->", re.S)
 _ROOT = re.compile(r"\s*<([A-Za-z][\w:.-]*)")
-_PROLOG = re.compile(r"(?:\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>))+", re.S | re.I)
+_PROLOG = re.compile(r"(?:\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>))+", re.S | re.I)
+"""What comes before the root: declarations, comments, a doctype (with its internal subset)."""
 _FEEDS = {"rss": "an RSS feed", "feed": "an Atom feed", "rdf:rdf": "an RSS 1.0 (RDF) feed"}
 
 

@@ -157,7 +157,7 @@ class FrontMatterFormat:
             doc.warnings.append(f"front matter title is not text ({type(title).__name__}); left out")
         date_key = next((k for k in _DATE_KEYS if k in meta), None)
         if date_key is not None:
-            iso = _iso_datetime(meta[date_key])
+            iso = iso_datetime(meta[date_key])
             if iso:
                 f["datePublished"] = iso
             else:
@@ -172,7 +172,7 @@ class FrontMatterFormat:
             cats = []
         publisher = None
         people: list[dict[str, str]] = []
-        for a in _names(meta.get("author", meta.get("authors"))):
+        for a in names_of(meta.get("author", meta.get("authors"))):
             if nm.is_person_name(a):
                 if a not in (p["name"] for p in people):
                     people.append({"name": a})
@@ -348,7 +348,7 @@ feeds ``pubDate``), the first found."""
 _TAG_SEP = re.compile(r"[,，、;；|]")
 
 
-def _names(value: Any) -> list[str]:
+def names_of(value: Any) -> list[str]:
     """The names an ``author`` value gives: a name, a list of names, or objects with a ``name``
     (``{name: 张三, email: …}``)."""
     items = value if isinstance(value, list | tuple) else [value]
@@ -360,7 +360,7 @@ def _names(value: Any) -> list[str]:
     return out
 
 
-def _iso_datetime(value: Any) -> str | None:
+def iso_datetime(value: Any) -> str | None:
     if isinstance(value, dt.datetime):
         d = value
     elif isinstance(value, dt.date):
