@@ -24,75 +24,18 @@ import re
 
 from .._document import Change, Document
 from .._edits import apply_changes
+from . import _htmldom as dom
 
 STEP = "entities"
 KIND = "html.entity"
 MARKUP_STEP = "markup"
 MARKUP_KIND = "markup.removed"
 _REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_BREAKING = [
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "center",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "figcaption",
-    "figure",
-    "footer",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-]
+_BREAKING = sorted({*dom.BLOCK_TAGS, "br"} - {"body", "html", "frame", "frameset"})
 """Elements whose tag ends a line of the text (a block, or ``<br>``)."""
 _INLINE = [
-    "a",
-    "abbr",
-    "b",
-    "big",
-    "cite",
-    "code",
-    "del",
-    "em",
-    "font",
-    "i",
-    "img",
-    "ins",
-    "kbd",
-    "mark",
-    "q",
-    "s",
-    "small",
-    "span",
-    "strike",
-    "strong",
-    "sub",
-    "sup",
-    "u",
+    *("a", "abbr", "b", "big", "cite", "code", "del", "em", "font", "i", "img", "ins", "kbd", "mark"),
+    *("q", "s", "small", "span", "strike", "strong", "sub", "sup", "u"),
 ]
 _TAG = re.compile(rf"</?({'|'.join(_BREAKING + _INLINE)})(?:\s[^<>]*)?/?>", re.I)
 _UNREACHABLE = re.compile(r"<(?:script|style)\b", re.I)

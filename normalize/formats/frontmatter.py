@@ -29,9 +29,10 @@ from ._view import view
 _FM_START = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*(?P<d>---|\+\+\+)[ \t]*\r?\n")
 """The opening delimiter line: ``---`` for YAML, ``+++`` for TOML (Hugo)."""
 _FM_END = {"---": re.compile(r"^-{3,}\s*$", re.M), "+++": re.compile(r"^\+{3,}\s*$", re.M)}
+"""python-frontmatter's own delimiter lines (``YAMLHandler.FM_BOUNDARY``, and ours for TOML, written
+here so that a document of another format need not import it), so that the front matter ends where
+it says."""
 _KEY_LINE = {"---": re.compile(r"^\s*\w+\s*:", re.M), "+++": re.compile(r"^\s*[\w\"-]+\s*=", re.M)}
-"""python-frontmatter's own delimiter line (``YAMLHandler.FM_BOUNDARY``, written here so that a document
-of another format need not import it), so that the front matter ends where it says."""
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "svg", "template")
 _BLOCK_TAGS = {
     "p",
