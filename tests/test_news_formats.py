@@ -109,6 +109,11 @@ def test_byline_line(line: str, authors: list[tuple[str, str]] | None) -> None:
         ("2018-09-12　新华网", "datetime", {"date": "2018-09-12", "sourcePublisher": "新华网"}),
         # the page's font-size tool at the end of an information line
         ("发布时间：2021-03-04 10:00 【字体：大 中 小】【打印】", "info", {"date": "2021-03-04T10:00:00"}),
+        (
+            "来源：人民网 作者：李四 [字号 大 中 小]",
+            "info",
+            {"sourcePublisher": "人民网", "author": [{"name": "李四", "jobTitle": "作者"}]},
+        ),
         ("圖片來源：丁守中辦公室 提供", "photo credit", {}),
     ],
 )

@@ -421,6 +421,10 @@ def _classify(s: str) -> LineInfo | None:
     return None
 
 
+_TOOL_TAIL = re.compile(r"[【\[]\s*(?:字号|字体|打印|关闭|收藏|分享|纠错|评论|推荐)")
+"""Where the page's tools begin at the end of an information line."""
+
+
 def _info_line(v: View) -> LineInfo | None:
     """An information line (:data:`_INFO_FIELDS`): two labelled values or more, or a date with one; each
     value short; nothing else on the line.  A name that reads as none is not credited (the line is
@@ -428,6 +432,8 @@ def _info_line(v: View) -> LineInfo | None:
     f = v.text
     if len(f) > INFO_MAX or ("：" not in f and ":" not in f):
         return None
+    if (tool := _TOOL_TAIL.search(f)) is not None:
+        f = f[: tool.start()]  # the page's tools after the facts (【字号 大 中 小】): no value of theirs
     labels = [m for m in _INFO_LABEL.finditer(f) if m.start() == 0 or f[m.start() - 1] in _INFO_SEP]
     if not labels:
         return None
@@ -438,7 +444,7 @@ def _info_line(v: View) -> LineInfo | None:
         if dm is None or dm["rest"].strip():
             return None
         fields["date"] = _iso_from_match(dm)
-    elif len(labels) < 2:
+    elif len(labels) < 2 and tool is None:  # one labelled value with the page's tools: a line of facts
         return None
     for i, m in enumerate(labels):
         a, b = m.end(), labels[i + 1].start() if i + 1 < len(labels) else len(f)
