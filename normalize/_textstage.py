@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
+from . import _resources
 from . import text as textrules
 from ._document import Article, Block, Change, Document
 from .formats._newsmeta import FURNITURE_KINDS
@@ -113,6 +115,31 @@ def _article(article: Article, options: textrules.TextOptions, source: textrules
     f["sourceScript"] = textrules.detect_script(*main)
     with textrules.same_article(*main):
         _texts(article, options, source)
+    _cut_to_schema(article)
+
+
+def _cut_to_schema(article: Article) -> None:
+    """A headline (a document's name) longer than the schema allows is cut to its length, the rest
+    logged (``field.cut``, with the text cut off): the record keeps its text, instead of being
+    quarantined for a title that holds a whole post (a feed of short posts gives each post as its
+    title)."""
+    for key, limit in _max_lengths().get(str(article.fields.get("type")), {}).items():
+        value = article.fields.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            note = f"{len(value)} characters, more than the schema's {limit}: the rest cut off"
+            target = change_target(_path(key))
+            article.changes.append(
+                Change("field.cut", target, limit, len(value), value[limit:], "", "limits", 1.0, True, note)
+            )
+            article.fields[key] = value[:limit]
+
+
+@cache
+def _max_lengths() -> dict[str, dict[str, int]]:
+    """The longest headline of a NewsArticle and name of a Legislation, as the schemas say."""
+    news = _resources.load_json("news-article.schema.json")["properties"]["headline"]["maxLength"]
+    law = _resources.load_json("legislation.schema.json")["properties"]["name"]["maxLength"]
+    return {"NewsArticle": {"headline": int(news)}, "Legislation": {"name": int(law)}}
 
 
 def _texts(article: Article, options: textrules.TextOptions, source: textrules.SourceLines) -> None:

@@ -159,3 +159,15 @@ def test_a_front_matter_without_fields_still_gives_the_body(front: str) -> None:
     result = process_bytes(page.encode(), "post.md")
     assert result.records and "正文内容在这里" in result.records[0].data["articleBody"]
     assert any("front matter holds no fields" in w for w in result.warnings)
+
+
+def test_a_title_longer_than_the_schema_allows_is_cut_and_logged_not_quarantined() -> None:
+    """A feed of short posts gives each post whole as its title: the record keeps its text, the
+    headline is cut at the schema's length and the cut-off part is in the log."""
+    title = "这是一条很长的微博内容，" * 24  # 288 characters
+    result = process_bytes(f"---\ntitle: {title}\n---\n{_BODY}".encode(), "post.md")
+    assert result.ok and not result.quarantined
+    rec = result.records[0].data
+    assert rec["headline"] == title[:200]
+    (cut,) = [c for c in rec["wasGeneratedBy"]["changes"] if c["kind"] == "field.cut"]
+    assert (cut["target"], cut["start"], cut["end"], cut["before"]) == ("headline", 200, 288, title[200:])

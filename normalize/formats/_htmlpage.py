@@ -200,7 +200,7 @@ class Page:
                 best = (rank, i)
         if best is not None and (best[0] >= 2 or self.segs[best[1]].owner.tag == "h1"):
             i = best[1]
-            self.art.fields["headline"] = self.segs[i].text[:200]
+            self.art.fields["headline"] = self.segs[i].text
             if i >= self.first:
                 for j in range(self.first, i + 1):
                     self._lift(self.segs[j], "headline" if j == i else "above the headline")
@@ -213,7 +213,7 @@ class Page:
         stands = bool(part) and any(seg.text == part for seg in self.segs)
         at = self._headline_above() if not title and not stands else None
         if at is not None:
-            self.art.fields["headline"] = as_headline(self.segs[at].text)[:200]
+            self.art.fields["headline"] = as_headline(self.segs[at].text)
             if at >= self.first:  # the text finder took the head of the page in
                 for j in range(self.first, at + 1):
                     self._lift(self.segs[j], "headline" if j == at else "above the headline")
@@ -224,7 +224,7 @@ class Page:
             return at
         title = title or part
         if title:
-            self.art.fields["headline"] = title[:200]
+            self.art.fields["headline"] = title
         return None
 
     def _headline_above(self) -> int | None:
