@@ -115,6 +115,17 @@ def test_byline_line(line: str, authors: list[tuple[str, str]] | None) -> None:
             {"sourcePublisher": "人民网", "author": [{"name": "李四", "jobTitle": "作者"}]},
         ),
         ("圖片來源：丁守中辦公室 提供", "photo credit", {}),
+        ("圖(tú)片(piàn)來(lái)源(yuán):中央社", "photo credit", {}),  # annotated, half-width colon
+        (
+            "2018年09月12日 14:32 中(zhōng)時(shí)報(bào)",
+            "datetime",
+            {"date": "2018-09-12T14:32:00", "sourcePublisher": "中(zhōng)時(shí)報(bào)"},
+        ),
+        (
+            "來(lái)源(yuán):人民網 作者:李四 【字號：大 中 小】",
+            "info",
+            {"sourcePublisher": "人民網", "author": [{"name": "李四", "jobTitle": "作者"}]},
+        ),
     ],
 )
 def test_marker_lines_whatever_the_script(line: str, kind: str, fields: dict[str, Any]) -> None:
@@ -211,7 +222,8 @@ def test_a_date_with_an_unlabelled_name_that_names_no_paper_is_no_date_line(unla
     assert nm.classify_line(unlabelled) is None
 
 
-def test_a_web_copy_under_the_pages_title() -> None:
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_a_web_copy_under_the_pages_title(script: str) -> None:
     """A copy of a page: the page's title (with the site's name), the headline again, a picture's
     credit, the date with the paper, the text."""
     from normalize.pipeline import process_bytes
@@ -223,10 +235,16 @@ def test_a_web_copy_under_the_pages_title() -> None:
         "2018年09月12日 14:32 中时电子报\n"
         "国民党台北市长候选人丁守中今日召开教育政策记者会，表示目前当务之急就是公幼数量不足。\n"
     )
+    if script == "traditional":  # the same copy from a Taiwan page, half-width colon and all
+        page = (
+            page.replace("公布教育政策 扩大私幼学费补助年龄下修", "公佈教育政策 擴大私幼學費補助年齡下修")
+            .replace("图片来源", "圖片來源")
+            .replace("中时电子报", "中時電子報")
+        )
     rec = process_bytes(page.encode(), "copy.txt").records[0].data
     assert rec["headline"] == "丁守中公布教育政策 扩大私幼学费补助年龄下修"
     assert rec["datePublished"] == "2018-09-12T14:32:00"
-    assert rec["isBasedOn"]["publisher"]["name"] == "中时电子报"
+    assert rec["isBasedOn"]["publisher"]["name"] == "中时电子报"  # in the record's script
     assert (
         rec["articleBody"]
         == "国民党台北市长候选人丁守中今日召开教育政策记者会，表示目前当务之急就是公幼数量不足。"

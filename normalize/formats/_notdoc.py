@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 
+from .. import _memo
+
 SAMPLE = 4000
 """Characters looked at."""
 MARKUP_SHARE = 0.3
@@ -24,8 +26,10 @@ _PROLOG = re.compile(r"(?:\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])
 _FEEDS = {"rss": "an RSS feed", "feed": "an Atom feed", "rdf:rdf": "an RSS 1.0 (RDF) feed"}
 
 
+@_memo.lru_cache(maxsize=2)
 def kind(text: str) -> str | None:
-    """What ``text`` is if it is no document (``"JSON data"``, ``"XML (an RSS feed)"``), else None."""
+    """What ``text`` is if it is no document (``"JSON data"``, ``"XML (an RSS feed)"``), else None.
+    The last answers are kept: the plain text, html and feed sniffers each ask about the same text."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("{", "[")) and _is_json(stripped):
         return "JSON data"

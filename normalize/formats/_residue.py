@@ -24,13 +24,14 @@ import re
 
 from .._document import Change, Document
 from .._edits import apply_changes
+from ..text._chars import HTML_REFERENCE
 from . import _htmldom as dom
 
 STEP = "entities"
 KIND = "html.entity"
 MARKUP_STEP = "markup"
 MARKUP_KIND = "markup.removed"
-_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_REF = re.compile(HTML_REFERENCE)
 _BREAKING = sorted({*dom.BLOCK_TAGS, "br"} - {"body", "html", "frame", "frameset"})
 """Elements whose tag ends a line of the text (a block, or ``<br>``)."""
 _INLINE = [

@@ -137,15 +137,12 @@ class _TomlHandler(BaseHandler):
             raise FrontMatterError("front matter is nested too deeply") from None
 
 
-_TOML_START = re.compile(r"\A\ufeff?\s*\+\+\+[ \t]*\r?\n")
-
-
-def split(text: str) -> tuple[fm.Post, list[str]]:
+def split(text: str, *, toml: bool = False) -> tuple[fm.Post, list[str]]:
     """A front-matter document read by python-frontmatter (its metadata loaded by :func:`load`, or by
-    ``tomllib`` for TOML between ``+++`` lines) and the duplicate keys of its front matter.  Raises
+    ``tomllib`` when ``toml``: between ``+++`` lines) and the duplicate keys of its front matter.  Raises
     :class:`FrontMatterError` for front matter that is not valid YAML or TOML (saying where) or that
     :func:`load` refuses."""
-    if _TOML_START.match(text):
+    if toml:  # the front matter opens with +++
         return fm.loads(text, handler=_TomlHandler()), []
     handler = _Handler()
     try:

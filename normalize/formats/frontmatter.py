@@ -98,7 +98,8 @@ class FrontMatterFormat:
         from . import _yaml  # YAML and python-frontmatter: some 20 ms of import, for this format only
 
         try:
-            post, duplicates = _yaml.split(doc.text)
+            opening = _FM_START.match(doc.text)
+            post, duplicates = _yaml.split(doc.text, toml=opening is not None and opening["d"] == "+++")
         except _yaml.FrontMatterError as exc:
             raise NormalizeError(str(exc), stage="parse") from exc
         if not isinstance(post.metadata, dict) or not post.metadata:

@@ -24,6 +24,9 @@ HSPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 ZERO_WIDTH = "\u200b\u2060\ufeff"
 """Invisible characters removed from text (zero-width space, word joiner, stray BOM)."""
 
+HTML_REFERENCE = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+"""An HTML character reference, complete (``&nbsp;``, ``&#8220;``, ``&#x201D;``): a regex."""
+
 CONTROLS = "".join(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
 """Control characters that are no text (C0 but tab and the line ends, DEL, C1): removed from text.  The
 decoder strips C0 bytes of byte-oriented encodings; these come through UTF-16/32, numeric character

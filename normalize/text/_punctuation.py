@@ -26,7 +26,7 @@ import re
 
 from .._document import Change
 from .._edits import apply_changes
-from ._chars import is_chinese, is_han
+from ._chars import HTML_REFERENCE, is_chinese, is_han
 
 STEP = "punctuation"
 UNCLEAR = "punct.unclear"
@@ -36,7 +36,7 @@ _PROTECTED_RE = re.compile(
     r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
     r"|www\.[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
     r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
-    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"  # an HTML character reference
+    rf"|{HTML_REFERENCE}"
 )
 
 
