@@ -54,6 +54,8 @@ def test_case(rule: str, case: dict[str, Any]) -> None:
     assert replay(case["input"], changes, "t") == out
     if "kinds" in case:
         assert [c.kind for c in changes] == case["kinds"]
+    if "spans" in case:
+        assert [[c.start, c.end, c.before, c.after] for c in changes] == case["spans"]
     flagged = [c.kind for c in changes if not c.applied]
     assert flagged == case.get("flagged", [])
     for c in changes:

@@ -90,7 +90,7 @@ bracket fits, pairing (:func:`._cjkscore.pairing_bonus`) says which.  ASCII sent
 (``?!,;:()``, common in Chinese text typed on a Western layout) counts as its fullwidth form."""
 
 
-RARER_FORM = {
+RARER_FORM: dict[str, float] = {
     **dict.fromkeys("‘’", math.log(7943 / 205)),
     **dict.fromkeys("【】", math.log(10)),
     **dict.fromkeys("〖〗", math.log(1000)),

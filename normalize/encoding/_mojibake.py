@@ -30,7 +30,6 @@ machine, however loaded.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import difflib
 import itertools
 import re
@@ -629,14 +628,8 @@ def _whole_line(line: str) -> list[_Fix]:
         # a run that no reading can give fails the line: found before any run is searched
         if not all(_may_read(seqs, hyp) for seqs in readings):
             continue
-        known: list[str] = []
-        for seqs in readings:
-            for seq in seqs:
-                if _holes.HOLE not in seq:
-                    with contextlib.suppress(UnicodeDecodeError):
-                        known.append(bytes(seq).decode(true))
-                        break
-        script = _holes.script_of("".join(known)) or None  # runs with lost bytes follow the others
+        known = "".join(_first_reading(seqs, true) for seqs in readings)
+        script = _holes.script_of(known) or None  # runs with lost bytes follow the others
         news: list[str] = []
         writtens: list[str] = []
         run_margins: list[list[float]] = []
@@ -979,6 +972,17 @@ def _doubted_chars(text: str, written: str, codec: str) -> set[int]:
             out.add(i)
             j += len(ch.encode(codec, "replace"))
     return out
+
+
+def _first_reading(seqs: list[list[int]], codec: str) -> str:
+    """The first byte reading of a run with no lost byte that decodes in ``codec``, as text ("" if none)."""
+    for seq in seqs:
+        if _holes.HOLE not in seq:
+            try:
+                return bytes(seq).decode(codec)
+            except UnicodeDecodeError:
+                continue
+    return ""
 
 
 def _may_read(seqs: list[list[int]], hyp: tuple[str, str, str]) -> bool:

@@ -15,7 +15,9 @@ changes), ``s2t`` marks simplified ones.  Conversion then depends on what the te
 
 The converted text is diffed against the input character by character (OpenCC keeps
 lengths in nearly every case), and each run of consecutive changed characters is one
-change.  A line whose length changes is diffed with :mod:`difflib` instead.
+edit.  A line whose length changes is diffed with :mod:`difflib` instead.  A whole-text
+conversion logs one change per line (its first converted character to its last); a
+partial one, a character per change, each with its own confidence.
 """
 
 from __future__ import annotations
@@ -186,10 +188,12 @@ def convert_script(text: str, target: str, script: str) -> tuple[str, list[Chang
     usage = _by_usage(text, converted) if full and script == "zh-Hans" else {}
     for i, (ch, _margin) in usage.items():
         converted = converted[:i] + ch + converted[i + 1 :]
-    edits = _edits(text, converted)
+    pieces = _split_at(_edits(text, converted), usage)
+    if full:
+        pieces = _by_line(text, pieces, usage)
     kind = f"script.{config}"
     changes: list[Change] = []
-    for s, e, repl in _split_at(edits, usage):
+    for s, e, repl in pieces:
         before = text[s:e]
         if s in usage and e == s + 1:
             note = f"{before} read as {repl} in context (word model, bigrams: margin {usage[s][1]:.1f} nats)"
@@ -240,6 +244,24 @@ def _by_usage(text: str, converted: str) -> dict[int, tuple[str, float]]:
         margin = min(words[j] + pairs[j] for j in range(len(options)) if j != k) - words[k] - pairs[k]
         if agree and margin >= USAGE_MARGIN:
             out[i] = (options[k], margin)
+    return out
+
+
+def _by_line(
+    text: str, edits: list[tuple[int, int, str]], alone: dict[int, tuple[str, float]]
+) -> list[tuple[int, int, str]]:
+    """``edits`` of a whole-text conversion joined line by line: one edit from a line's first converted
+    character to its last, the unchanged characters between them in both its texts (a traditional
+    paragraph is one change, not one per character: the log stays readable and the record small).
+    An edit at a position of ``alone`` (a reading settled by the word model, which carries its own
+    note) stays an edit of its own."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, repl in edits:
+        if out and s not in alone and out[-1][0] not in alone and "\n" not in text[out[-1][1] : s]:
+            start, end, prev = out[-1]
+            out[-1] = (start, e, prev + text[end:s] + repl)
+        else:
+            out.append((s, e, repl))
     return out
 
 
