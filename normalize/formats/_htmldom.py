@@ -16,13 +16,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import lxml.etree
+from lxml.etree import _Element
 
 from .. import _limits
 from .._document import NormalizeError
 
-Element = lxml.etree._Element
+Element: TypeAlias = _Element
 
 # elements that lay out as boxes: text on either side of them is a different line
 BLOCK_TAGS = frozenset(
