@@ -29,7 +29,7 @@ def _can_compile(session: nox.Session) -> bool:
     """A C compiler and the session's Python headers: what setup.py's compiled build needs."""
     import shutil
 
-    code = "import os, sysconfig as s; print(os.path.exists(os.path.join(s.get_paths()['include'], 'Python.h')))"
+    code = "import os, sysconfig as s; print(os.path.isfile(s.get_paths()['include'] + '/Python.h'))"
     headers = session.run("python", "-c", code, silent=True)
     return bool(shutil.which("cc") or shutil.which("gcc")) and str(headers).strip() == "True"
 

@@ -617,28 +617,15 @@ def machine() -> dict[str, str]:
         commit = "unknown"
     from importlib.metadata import version
 
+    from normalize._version import build
+
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{cpu}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} at start",
         "python": platform.python_version(),
-        "normalize": f"{version('normalize')}, commit {commit}, {_build()}",
+        "normalize": f"{version('normalize')}, commit {commit}, {build()} build",
         "command": "python bench/pipeline.py " + " ".join(sys.argv[1:]),
     }
-
-
-def _build() -> str:
-    """Whether the installed package is the compiled build (setup.py) or plain Python."""
-    import importlib
-
-    names = ["normalize.text._script", "normalize.encoding._holes", "normalize.formats.plaintext"]
-    compiled = [n for n in names if not str(importlib.import_module(n).__file__).endswith(".py")]
-    if len(compiled) == len(names):
-        return "compiled build (mypyc)"
-    return (
-        "plain Python (editable install or no C compiler: about 15% slower)"
-        if not compiled
-        else "partly compiled"
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -91,3 +91,14 @@ def _compare(corpus: Path, work: Path) -> int:
     differ = [str(k) for k in sorted(a) if a[k].read_bytes() != b[k].read_bytes()]
     assert not differ, f"{corpus}: {len(differ)} records differ, first {differ[:5]}"
     return len(a)
+
+
+def test_version_names_the_build(capsys: pytest.CaptureFixture[str]) -> None:
+    from normalize._version import __version__, build
+    from normalize.cli import main
+
+    compiled = [n for n in _compiled_modules() if _is_compiled(n)]
+    assert build() == ("compiled" if compiled else "plain Python")
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"normalize {__version__} ({build()})"

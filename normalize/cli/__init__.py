@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-from .._version import __version__
+from .._version import __version__, build
 
 # sub-command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -63,7 +63,7 @@ def build_parser(command: str, *, explicit: bool = True) -> argparse.ArgumentPar
     prog = "normalize" if command == "run" and not explicit else f"normalize {command}"
     parser = _Parser(prog=prog, description=COMMANDS[command][1])
     if command == "run":
-        parser.add_argument("--version", action="version", version=f"normalize {__version__}")
+        parser.add_argument("--version", action="version", version=f"normalize {__version__} ({build()})")
         parser.epilog = "other commands: " + ", ".join(c for c in COMMANDS if c != "run")
     _load(command).configure(parser)
     return parser
