@@ -114,6 +114,7 @@ def test_field_is_idempotent_and_replayable(text: str, script: str) -> None:
 @SETTINGS
 @given(messy)
 @example("?一一一一三\r一000000000000(2019-2023年)?一一一一三\r一:")  # paragraphs ran twice in a row
+@example("經濟屋簷下的數據中心")  # a line's joined t2s change spanned the flagged 簷
 def test_changes_of_a_step_do_not_overlap(text: str) -> None:
     _, changes = normalize_body(text, "articleBody")
     assert {c.step for c in changes} <= {"whitespace", "pinyin", "script", "punctuation", "paragraphs"}

@@ -188,10 +188,12 @@ def convert_script(text: str, target: str, script: str) -> tuple[str, list[Chang
     usage = _by_usage(text, converted) if full and script == "zh-Hans" else {}
     for i, (ch, _margin) in usage.items():
         converted = converted[:i] + ch + converted[i + 1 :]
+    kind = f"script.{config}"
+    flags = [] if not (full and config == "t2s") else _variant_flags(text, converted, target, kind)
+    flags = [c for c in flags if c.start not in usage]
     pieces = _split_at(_edits(text, converted), usage)
     if full:
-        pieces = _by_line(text, pieces, usage)
-    kind = f"script.{config}"
+        pieces = _by_line(text, pieces, {*usage, *(c.start for c in flags)})
     changes: list[Change] = []
     for s, e, repl in pieces:
         before = text[s:e]
@@ -202,8 +204,8 @@ def convert_script(text: str, target: str, script: str) -> tuple[str, list[Chang
             changes.append(Change(kind, target, s, e, before, repl, STEP, 0.95))
         else:
             _gated(changes, kind, target, s, before, repl, config, back)
-    if full and config == "t2s":
-        changes.extend(c for c in _variant_flags(text, converted, target, kind) if c.start not in usage)
+    if flags:
+        changes.extend(flags)
         changes.sort(key=lambda c: (c.start, c.end))
     return apply_changes(text, changes), changes
 
@@ -247,21 +249,22 @@ def _by_usage(text: str, converted: str) -> dict[int, tuple[str, float]]:
     return out
 
 
-def _by_line(
-    text: str, edits: list[tuple[int, int, str]], alone: dict[int, tuple[str, float]]
-) -> list[tuple[int, int, str]]:
+def _by_line(text: str, edits: list[tuple[int, int, str]], apart: set[int]) -> list[tuple[int, int, str]]:
     """``edits`` of a whole-text conversion joined line by line: one edit from a line's first converted
     character to its last, the unchanged characters between them in both its texts (a traditional
     paragraph is one change, not one per character: the log stays readable and the record small).
-    An edit at a position of ``alone`` (a reading settled by the word model, which carries its own
-    note) stays an edit of its own."""
+    A position of ``apart`` stays out of every joined edit (changes of a step never overlap): a reading
+    settled by the word model is an edit of its own, with its note; a flagged character (unchanged) is
+    where a joined edit ends and the next begins."""
     out: list[tuple[int, int, str]] = []
     for s, e, repl in edits:
-        if out and s not in alone and out[-1][0] not in alone and "\n" not in text[out[-1][1] : s]:
+        if out and s not in apart and out[-1][0] not in apart:
             start, end, prev = out[-1]
-            out[-1] = (start, e, prev + text[end:s] + repl)
-        else:
-            out.append((s, e, repl))
+            gap = text[end:s]
+            if "\n" not in gap and not any(i in apart for i in range(end, s)):
+                out[-1] = (start, e, prev + gap + repl)
+                continue
+        out.append((s, e, repl))
     return out
 
 
