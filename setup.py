@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import os
 import sys
+import sysconfig
+from pathlib import Path
 from typing import Any
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 COMPILED = [
     "normalize/_canonical.py",
@@ -100,6 +103,28 @@ def _extensions() -> list[Any]:
         return []
 
 
+def _stale(build_lib: str, keep: set[str]) -> list[str]:
+    """Compiled module files under ``build_lib`` (``normalize/**`` and mypyc's shared library) that this
+    build does not make: left by an earlier build in the same tree (setuptools builds in ``build/``), they
+    would be packed into the wheel and run code compiled from older sources."""
+    suffix = str(sysconfig.get_config_var("EXT_SUFFIX") or ".so")
+    root = Path(build_lib)
+    found = [*root.glob(f"normalize/**/*{suffix}"), *root.glob(f"*__mypyc{suffix}")]
+    return [str(p) for p in found if str(p) not in keep]
+
+
+class CleanBuildPy(build_py):
+    """Copies the Python modules, and removes compiled modules an earlier build left in ``build/``."""
+
+    def run(self) -> None:
+        super().run()
+        exts = self.distribution.ext_modules or []
+        builder = self.get_finalized_command("build_ext")
+        keep = {str(Path(builder.get_ext_fullpath(ext.name))) for ext in exts}
+        for path in _stale(self.build_lib, keep):
+            os.remove(path)
+
+
 class OptionalBuildExt(build_ext):
     """Builds the compiled modules in parallel; if any fails to build, none is installed."""
 
@@ -120,4 +145,4 @@ class OptionalBuildExt(build_ext):
             self.extensions = []
 
 
-setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
+setup(ext_modules=_extensions(), cmdclass={"build_py": CleanBuildPy, "build_ext": OptionalBuildExt})

@@ -14,6 +14,7 @@ import importlib
 import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,16 @@ def test_compiled_list_names_existing_modules() -> None:
         assert path.exists() or (REPO / name.replace(".", "/") / "__init__.py").exists(), name
 
 
+def _installed_compiled() -> set[str]:
+    """Modules of the installed package that are compiled files (``.so``), by name."""
+    import normalize
+
+    root = Path(str(normalize.__file__)).parent
+    suffix = str(sysconfig.get_config_var("EXT_SUFFIX"))
+    paths = [str(p.relative_to(root.parent))[: -len(suffix)] for p in root.rglob(f"*{suffix}")]
+    return {p.replace("/", ".").removesuffix(".__init__") for p in paths}
+
+
 def _run(corpus: Path, out: Path, *, pure: bool) -> tuple[int, str]:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
@@ -69,6 +80,8 @@ def test_compiled_build_writes_the_records_the_source_writes(tmp_path: Path) -> 
         assert not missing, f"installed as Python, not compiled: {missing} (see the build's warning)"
     elif not compiled:
         pytest.skip("normalize is installed as Python (editable): nox -s tests checks the compiled build")
+    # no compiled module but those listed: a file left by an earlier build would run older code
+    assert _installed_compiled() == set(_compiled_modules())
     corpus = tmp_path / "corpus"
     gen = [sys.executable, str(REPO / "bench" / "corpus.py"), "240", str(corpus), "--seed", "11", "-q"]
     subprocess.run(gen, check=True, timeout=600)
