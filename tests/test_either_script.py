@@ -93,9 +93,24 @@ POLICY = """# -*- coding: utf-8 -*-
 江河省农业农村厅办公室　　2021年3月2日印发
 """
 
-DOCUMENTS = {"plaintext.txt": PLAINTEXT, "frontmatter.md": FRONTMATTER, "policy.txt": POLICY}
+PAGE = """<html><head><title>多地出台措施稳定就业</title></head><body>
+<div class="main"><h1>多地出台措施稳定就业</h1>
+<p>今年以来，多地出台稳定就业的措施，支持企业吸纳高校毕业生。</p>
+<p>据介绍，相关补贴将在六月底前发放到位，覆盖面进一步扩大。</p>
+<p>各地还将开展专项招聘活动，帮助求职者尽快找到合适岗位。</p>
+<p>举报电话：12377</p>
+<p>版权所有 某某新闻网</p>
+</div></body></html>
+"""
 
-# the layout markers of the three documents (what their rules look for)
+DOCUMENTS = {
+    "plaintext.txt": PLAINTEXT,
+    "frontmatter.md": FRONTMATTER,
+    "policy.txt": POLICY,
+    "page.html": PAGE,
+}
+
+# the layout markers of the documents (what their rules look for)
 MARKERS = (
     "首页",
     "正文",
@@ -111,6 +126,8 @@ MARKERS = (
     "抄送",
     "印发",
     "各单位",
+    "举报电话",
+    "版权所有",
 )
 PROVENANCE = ("id", "wasDerivedFrom", "wasGeneratedBy", "sourceScript", "isPartOf")
 
@@ -190,6 +207,10 @@ def test_the_simplified_records_are_right() -> None:
     assert [p["name"] for p in law["hasPart"]] == ["春季农业生产技术要点", "春耕物资供应情况表"]
     assert [o["marker"] for o in law["outline"]] == ["一、", "二、", "三、", "一、", "二、"]
     assert law["disclosure"] == "此件公开发布"
+
+    (page,) = fields(run("page.html", "zh-Hans", False, "："))
+    assert page["headline"] == "多地出台措施稳定就业"
+    assert page["articleBody"].startswith("今年以来") and page["articleBody"].endswith("合适岗位。")
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))

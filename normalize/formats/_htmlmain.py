@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from ..text._pinyin import remove_pinyin
 from . import _htmlbyline as hb
 from . import _htmldom as dom
+from ._view import view
 
 # sentence punctuation: what prose has and labels, menus and link lists do not
 _PUNCT = re.compile(r"[，。！？；、,;!?]|\.(?:\s|$)")
@@ -58,13 +59,14 @@ _URL = re.compile(r"(?:https?://|www\.|/)[\w./?=&%#:~+-]{6,}")
 
 
 def is_notice(seg: dom.Segment) -> bool:
-    """A copyright or legal notice, a page counter, a line that is mostly an address."""
-    text = seg.text
+    """A copyright or legal notice, a page counter, a line that is mostly an address (the notices read
+    in either script, readings aside: ``版權所有``, ``舉(jǔ)報(bào)電話:``)."""
+    text = view(seg.text).text
     if NOTICE.search(text):
         return True
     if seg.chars <= 60 and (_WEAK_NOTICE.search(text) or _COUNTER.search(text)):
         return True
-    return sum(len(m.group(0)) for m in _URL.finditer(text)) > 0.5 * seg.chars
+    return sum(len(m.group(0)) for m in _URL.finditer(seg.text)) > 0.5 * seg.chars
 
 
 def is_prose(seg: dom.Segment) -> bool:
