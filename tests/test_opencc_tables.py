@@ -1,8 +1,11 @@
-"""The tables derived from OpenCC (``hk-variants``, ``t2s-witnesses``) answer as OpenCC does: a text the
-witnesses say ``t2s`` leaves alone is left alone, and a table derived from another OpenCC release is
-not trusted."""
+"""The tables derived from OpenCC (``hk-variants``, ``t2s-witnesses``, ``s2t-changeable``) answer as
+OpenCC does: a text the witnesses say ``t2s`` leaves alone is left alone, ``s2t`` changes no more of a
+text's characters than the changeable ones it holds, and a table derived from another OpenCC release
+is not trusted."""
 
 from __future__ import annotations
+
+from operator import ne
 
 import opencc
 import pytest
@@ -87,3 +90,51 @@ def test_characters_beyond_the_bmp_are_found() -> None:
     witnesses = _tablefile.t2s_witnesses()
     assert all(witnesses.search(f"中文{ch}") for ch in astral[:200])
     assert not witnesses.search("中文𠀀")  # beyond the BMP, and no witness
+
+
+_S2T = opencc.OpenCC("s2t")
+_BOTH_SCRIPTS = "发面面条台台风干干杯后後里裡只隻么麼了瞭历歷历史歷史于於国國中文，。 \n𠀀𠁞aZ1"
+
+
+def test_every_character_s2t_changes_is_changeable() -> None:
+    changeable = _tablefile.s2t_changeable()
+    assert changeable.valid
+    changed = [chr(cp) for cp in _CJK if _S2T.convert(chr(cp)) != chr(cp)]
+    assert len(changed) > 2000
+    assert all(changeable.count(ch) == 1 for ch in changed)
+    assert changeable.count("面") == 1 and _S2T.convert("面") == "面"  # 面条 -> 麵條: a phrase's
+    assert changeable.count("中文，。a") == 0
+
+
+@given(st.text(alphabet=_BOTH_SCRIPTS, max_size=60))
+@example("面条与台风后的干杯")
+@example("歷史發展面臨")
+def test_s2t_changes_no_more_than_the_changeable_characters(text: str) -> None:
+    changed = _script._marks(text, "s2t")
+    assert changed == sum(map(ne, text, _S2T.convert(text))) or len(text) != len(_S2T.convert(text))
+    assert changed <= _script._s2t_at_most(text)
+
+
+@given(st.lists(st.text(alphabet=_BOTH_SCRIPTS, max_size=60), min_size=1, max_size=3))
+@example(["歷史發展面臨新的機遇，台灣" * 3])
+@example(["历史发展面临新的机遇。", "歷史"])
+def test_script_detection_as_counted_by_opencc(parts: list[str]) -> None:
+    """The bound spares OpenCC's count of simplified markers; the answer is the one the counts give."""
+    han = [t for t in parts if _script.has_han(t)]
+    trad = sum(_script._marks(t, "t2s") for t in han)
+    simp = sum(_script._marks(t, "s2t") for t in han)
+    expected = "none" if not han else _script._classify(trad, simp if trad else 0)
+    assert _script.detect_script(*parts) == expected
+
+
+def test_a_traditional_text_is_told_without_counting_its_simplified_markers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real = _script.convert
+    monkeypatch.setattr(_script, "convert", lambda cfg, text: (calls.append(cfg), real(cfg, text))[1])
+    text = "國務院關於進一步加強歷史文化遺產保護工作的通知，各地區、各部門要認真貫徹執行。臺灣"
+    assert _script.detect_script(text + "甲") == "zh-Hant"
+    assert "t2s" in calls and "s2t" not in calls
+    assert _script.convert_script(text + "乙", "text", "zh-Hans")[0].startswith("国务院关于进一步加强历史")
+    assert "s2t" not in calls

@@ -19,7 +19,9 @@ jieba or snownlp loads models and costs seconds):
   the layout rules' view of the text (:mod:`normalize.formats._view`);
 * ``t2s-witnesses``: a character of each key that OpenCC's ``t2s`` converts (:func:`witnesses`), read
   from its dictionaries with the ``opencc_dict`` tool the package ships, for :mod:`normalize.text._script`
-  and the scoring models (:func:`._cjkscore.to_simplified`).
+  and the scoring models (:func:`._cjkscore.to_simplified`);
+* ``s2t-changeable``: every character OpenCC's ``s2t`` may change (:func:`changeable`), read the same
+  way, for script detection (:func:`normalize.text._script.detect_script`).
 
 Each table's header names its sources with their versions (records name jieba and snownlp by the
 versions the counts came from) and the sha256 of the source file.
@@ -285,6 +287,28 @@ def witnesses(config: str = WITNESSED) -> str:
     return "".join(sorted(out))
 
 
+CHANGEABLE = "s2t"
+"""The OpenCC config of the ``s2t-changeable`` table."""
+
+
+def changeable(config: str = CHANGEABLE) -> str:
+    """Every character that ``config`` may change, sorted: for each key of its dictionaries whose first
+    value is not the key itself, the characters where the two differ (all of the key's if their
+    lengths differ).  OpenCC changes a character only inside such a key, so the number of characters
+    of a text that are in this set bounds the number it changes."""
+    out: set[str] = set()
+    for name in opencc_dicts(config):
+        for key, values in opencc_entries(name):
+            first = values[0] if values else key
+            if first == key:
+                continue
+            if len(first) == len(key):
+                out.update(k for k, v in zip(key, first, strict=True) if k != v)
+            else:
+                out.update(key)
+    return "".join(sorted(out))
+
+
 def pinyin_sections(path: Path) -> dict[str, Section]:
     """pypinyin's ``pinyin_dict.json`` (code point -> ``"líng,yuán"``) as three text sections: the
     characters, their readings (one line each, in the same order) and the toneless syllables
@@ -352,6 +376,12 @@ def build() -> dict[str, bytes]:
             {"opencc": witnessed},
             {"dicts": opencc_dicts(WITNESSED)},
             {"chars": witnesses()},
+        ),
+        _tablefile.CHANGEABLE: _tablefile.dumps(
+            _tablefile.CHANGEABLE,
+            {"opencc": {"version": version("opencc"), "configs": CHANGEABLE}},
+            {"dicts": opencc_dicts(CHANGEABLE)},
+            {"chars": changeable()},
         ),
         _tablefile.VARIANTS: _tablefile.dumps(
             _tablefile.VARIANTS, {"opencc": variants}, {"from": HK_VARIANTS_FROM}, {"chars": hk_variants()}

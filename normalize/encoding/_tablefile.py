@@ -173,6 +173,9 @@ layout rules' view folds."""
 WITNESSES = "t2s-witnesses"
 """For every key of OpenCC ``t2s``'s dictionaries that it converts to something else, one character
 (:func:`._tablebuild.witnesses`): a text holding none of them is its own ``t2s``."""
+CHANGEABLE = "s2t-changeable"
+"""Every character OpenCC's ``s2t`` may change (:func:`._tablebuild.changeable`): how many of them a
+text holds bounds how many ``s2t`` changes."""
 MODEL_TABLES = (WORDS, BIGRAMS)
 """The tables of the two models that rank CJK repairs (named in records by their sources)."""
 
@@ -365,6 +368,17 @@ class CharClass:
         )
 
 
+    def count(self, text: str) -> int:
+        """How many characters of ``text`` are of the class (``len(text)`` if the table is not valid: then
+        any character may be)."""
+        if not self.valid:
+            return len(text)
+        n = len(self._bmp.findall(text))
+        if self._astral and _ASTRAL.search(text) is not None:
+            n += sum(ch in self._astral for ch in _ASTRAL.findall(text))
+        return n
+
+
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -373,6 +387,13 @@ def t2s_witnesses() -> CharClass:
     """The ``t2s-witnesses`` table as a :class:`CharClass`: a text holding none of its characters is its
     own OpenCC ``t2s`` (:func:`._tablebuild.witnesses`), without a call."""
     return CharClass(WITNESSES, opencc=True)
+
+
+@cache
+def s2t_changeable() -> CharClass:
+    """The ``s2t-changeable`` table as a :class:`CharClass`: :meth:`CharClass.count` of a text bounds how
+    many of its characters OpenCC's ``s2t`` changes (:func:`._tablebuild.changeable`), without a call."""
+    return CharClass(CHANGEABLE, opencc=True)
 
 
 def _opencc_version() -> str:

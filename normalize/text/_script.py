@@ -151,7 +151,17 @@ def detect_script(text: str, *more: str) -> str:
     if not parts:
         return "none"
     trad = sum(_marks(t, "t2s") for t in parts)
+    if trad and sum(map(_s2t_at_most, parts)) < MIXED_RATIO * trad:
+        return "zh-Hant"  # too few simplified markers to be mixed, whatever their number
     return _classify(trad, sum(_marks(t, "s2t") for t in parts) if trad else 0)
+
+
+def _s2t_at_most(text: str) -> int:
+    """A bound on :func:`_marks` of ``text`` under ``s2t``, without OpenCC: its characters that ``s2t``
+    may change (the shipped ``s2t-changeable`` table).  A traditional text holds a few (``台``, ``面``:
+    changed in some phrases), against hundreds of traditional markers; counted by OpenCC, its
+    simplified markers were a quarter of the pipeline's OpenCC time."""
+    return _tablefile.s2t_changeable().count(text)
 
 
 def _classify(trad: int, simp: int) -> str:
@@ -172,8 +182,7 @@ def convert_script(text: str, target: str, script: str) -> tuple[str, list[Chang
         trad = _marks(text, "t2s")
         if trad == 0:
             return text, []
-        simp = _marks(text, "s2t")
-        full = trad > simp
+        full = trad > _s2t_at_most(text) or trad > _marks(text, "s2t")
         config = _regional(text) if full else "t2s"
         back = "s2t"
     else:
