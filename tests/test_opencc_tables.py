@@ -127,7 +127,7 @@ def test_script_detection_as_counted_by_opencc(parts: list[str]) -> None:
     assert _script.detect_script(*parts) == expected
 
 
-def test_a_traditional_text_is_told_without_counting_its_simplified_markers(
+def test_a_traditional_text_is_told_without_counting_its_markers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[str] = []
@@ -135,6 +135,34 @@ def test_a_traditional_text_is_told_without_counting_its_simplified_markers(
     monkeypatch.setattr(_script, "convert", lambda cfg, text: (calls.append(cfg), real(cfg, text))[1])
     text = "國務院關於進一步加強歷史文化遺產保護工作的通知，各地區、各部門要認真貫徹執行。臺灣"
     assert _script.detect_script(text + "甲") == "zh-Hant"
-    assert "t2s" in calls and "s2t" not in calls
+    assert calls == []  # neither count made: 25 characters t2s changes wherever they stand, 0 s2t may
+    assert _script.detect_script("历史" + text[:4]) == "mixed" and calls == ["t2s", "s2t"]
+    calls.clear()
     assert _script.convert_script(text + "乙", "text", "zh-Hans")[0].startswith("国务院关于进一步加强历史")
     assert "s2t" not in calls
+
+
+def test_every_certain_character_is_changed_by_t2s_alone() -> None:
+    certain = _tablefile.load(_tablefile.CERTAIN).text("chars")
+    assert len(certain) > 4000
+    assert all(_T2S.convert(ch) != ch for ch in certain)
+    assert "乾" not in certain and _T2S.convert("乾") == "干"  # 乾隆 keeps it: not changed everywhere
+    assert "國" in certain and "中" not in certain
+
+
+@given(st.text(alphabet=_ALPHABET + _BOTH_SCRIPTS, max_size=60))
+@example("乾隆乾燥於是")
+@example("歷史發展面臨")
+def test_t2s_changes_at_least_the_certain_characters(text: str) -> None:
+    assert _script._t2s_at_least(text) <= _script._marks(text, "t2s")
+
+
+def test_the_certain_characters_are_not_counted_with_another_opencc(monkeypatch: pytest.MonkeyPatch) -> None:
+    _tablefile.t2s_certain.cache_clear()
+    monkeypatch.setattr(_tablefile, "_opencc_version", lambda: "0.0.1")
+    try:
+        assert _script._t2s_at_least("國務院") == 0
+    finally:
+        monkeypatch.undo()
+        _tablefile.t2s_certain.cache_clear()
+    assert _script._t2s_at_least("國務院") == 2

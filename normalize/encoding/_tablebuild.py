@@ -20,8 +20,9 @@ jieba or snownlp loads models and costs seconds):
 * ``t2s-witnesses``: a character of each key that OpenCC's ``t2s`` converts (:func:`witnesses`), read
   from its dictionaries with the ``opencc_dict`` tool the package ships, for :mod:`normalize.text._script`
   and the scoring models (:func:`._cjkscore.to_simplified`);
-* ``s2t-changeable``: every character OpenCC's ``s2t`` may change (:func:`changeable`), read the same
-  way, for script detection (:func:`normalize.text._script.detect_script`).
+* ``s2t-changeable``: every character OpenCC's ``s2t`` may change (:func:`changeable`), and
+  ``t2s-certain``: every character its ``t2s`` changes wherever it stands (:func:`certain`), read the
+  same way, for script detection and conversion (:mod:`normalize.text._script`).
 
 Each table's header names its sources with their versions (records name jieba and snownlp by the
 versions the counts came from) and the sha256 of the source file.
@@ -309,6 +310,29 @@ def changeable(config: str = CHANGEABLE) -> str:
     return "".join(sorted(out))
 
 
+CERTAIN = "t2s"
+"""The OpenCC config of the ``t2s-certain`` table."""
+
+
+def certain(config: str = CERTAIN) -> str:
+    """Every character that ``config`` changes wherever it stands, sorted: one that some key of its
+    dictionaries changes and none keeps (every key holding it has a first value of the same length
+    with another character in its place).  OpenCC converts each character of a text as part of some
+    key (or leaves it if none holds it), so the number of characters of a text that are in this set
+    is at most the number it changes."""
+    changed: set[str] = set()
+    kept: set[str] = set()
+    for name in opencc_dicts(config):
+        for key, values in opencc_entries(name):
+            first = values[0] if values else key
+            if len(first) != len(key):
+                kept.update(key)
+                continue
+            for k, v in zip(key, first, strict=True):
+                (changed if k != v else kept).add(k)
+    return "".join(sorted(changed - kept))
+
+
 def pinyin_sections(path: Path) -> dict[str, Section]:
     """pypinyin's ``pinyin_dict.json`` (code point -> ``"líng,yuán"``) as three text sections: the
     characters, their readings (one line each, in the same order) and the toneless syllables
@@ -382,6 +406,12 @@ def build() -> dict[str, bytes]:
             {"opencc": {"version": version("opencc"), "configs": CHANGEABLE}},
             {"dicts": opencc_dicts(CHANGEABLE)},
             {"chars": changeable()},
+        ),
+        _tablefile.CERTAIN: _tablefile.dumps(
+            _tablefile.CERTAIN,
+            {"opencc": {"version": version("opencc"), "configs": CERTAIN}},
+            {"dicts": opencc_dicts(CERTAIN)},
+            {"chars": certain()},
         ),
         _tablefile.VARIANTS: _tablefile.dumps(
             _tablefile.VARIANTS, {"opencc": variants}, {"from": HK_VARIANTS_FROM}, {"chars": hk_variants()}

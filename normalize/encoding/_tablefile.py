@@ -176,6 +176,9 @@ WITNESSES = "t2s-witnesses"
 CHANGEABLE = "s2t-changeable"
 """Every character OpenCC's ``s2t`` may change (:func:`._tablebuild.changeable`): how many of them a
 text holds bounds how many ``s2t`` changes."""
+CERTAIN = "t2s-certain"
+"""Every character OpenCC's ``t2s`` changes wherever it stands (:func:`._tablebuild.certain`): how many
+of them a text holds is at most how many ``t2s`` changes."""
 MODEL_TABLES = (WORDS, BIGRAMS)
 """The tables of the two models that rank CJK repairs (named in records by their sources)."""
 
@@ -367,7 +370,6 @@ class CharClass:
             and not self._astral.isdisjoint(_ASTRAL.findall(text))
         )
 
-
     def count(self, text: str) -> int:
         """How many characters of ``text`` are of the class (``len(text)`` if the table is not valid: then
         any character may be)."""
@@ -394,6 +396,15 @@ def s2t_changeable() -> CharClass:
     """The ``s2t-changeable`` table as a :class:`CharClass`: :meth:`CharClass.count` of a text bounds how
     many of its characters OpenCC's ``s2t`` changes (:func:`._tablebuild.changeable`), without a call."""
     return CharClass(CHANGEABLE, opencc=True)
+
+
+@cache
+def t2s_certain() -> CharClass:
+    """The ``t2s-certain`` table as a :class:`CharClass`: :meth:`CharClass.count` of a text is at most how
+    many of its characters OpenCC's ``t2s`` changes (:func:`._tablebuild.certain`), without a call.
+    With another OpenCC release installed it counts every character: callers check it is a bound
+    from below (:attr:`CharClass.valid`) before they rely on it."""
+    return CharClass(CERTAIN, opencc=True)
 
 
 def _opencc_version() -> str:
