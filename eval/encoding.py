@@ -356,6 +356,9 @@ KINDS: dict[str, tuple[str, Callable[[random.Random, str], str | None]]] = {
             s.encode("gb18030").decode("utf-8", errors="replace").encode("utf-8").decode("gbk", "replace")
         ),
     ),
+    # GB18030 read by Windows' Big5 (cp950), which has no bytes for HKSCS's characters (last: the
+    # samples of the kinds above stay as they were): twice the U+FFFD
+    "gb18030-as-big5 (cp950)": ("simp", lambda r, s: s.encode("gb18030").decode("cp950", errors="replace")),
 }
 
 

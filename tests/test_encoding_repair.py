@@ -192,6 +192,48 @@ def test_a_line_whose_only_marks_are_read_as_small_forms_is_repaired(reader: str
     assert [c.kind for c in changes] == ["mojibake.gb18030-as-big5"]
 
 
+_SAFETY = (
+    "个别地方政府领导“安全第一”的思想树得不牢，没有摆正发展经济与安全生产的关系；部分煤矿企业在煤炭"
+    "市场趋于好转的情况下，不顾安全生产条件盲目扩大生产。目前，4起事故的直接责任人和负有领导责任的"
+    "有关人员已经受到党纪政纪处分，触犯法律的已经移送司法机关依法处理。"
+)
+
+
+def test_the_big5_reader_a_line_shows() -> None:
+    by_cp950 = _SAFETY.encode("gb18030").decode("cp950", "replace")
+    assert _mojibake.big5_readers(by_cp950) == {"cp950"}  # U+FFFD inside runs of Chinese: 企 C6F3 ...
+    by_hkscs = _SAFETY.encode("gb18030").decode("big5hkscs", "replace")
+    assert _mojibake.big5_readers(by_hkscs) == {"big5hkscs"}  # characters cp950 has no bytes for
+    # U+FFFD only where ASCII begins (a lead byte before a digit): either reader may have read it
+    at_ascii = "本報訊\ufffd1月20日電"
+    assert _mojibake.big5_readers(at_ascii) == {"big5hkscs", "cp950"}
+    assert _mojibake.big5_readers("國務院" + "\ufffd國" * 2) == {"big5hkscs", "cp950"}  # two: not enough
+
+
+def test_a_line_read_by_cp950_is_not_read_back_as_if_by_big5hkscs() -> None:
+    """Searched under both Big5 readers, the reading under ``big5hkscs`` won here with wrong characters
+    (``安全扇产``, ``煤矿莢业``, ``责單人``): a pair it decodes cannot be a lost one under it, so the
+    search filled the U+FFFD with other characters.  The line shows it was read by ``cp950``."""
+    fixed, changes = repair(_SAFETY.encode("gb18030").decode("cp950", "replace"))
+    assert fixed == _SAFETY
+    assert {c.kind for c in changes} == {"mojibake.gb18030-as-big5"}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "齐、昌吉、石河子高新技术产业开发区建设国家自主创新示范区的请示（国科发高〔2018〕",
+        "通称为“中文”，在马来西亚及新加坡通称为“华语”等（由此衍生华语的定义问题）[注 1]。",
+    ],
+)
+def test_a_whole_line_takes_the_better_big5_reader(source: str) -> None:
+    """Re-read as a whole, a line that ``cp950`` read passed under ``big5hkscs`` too, with other
+    characters (``开发瓢``, ``新加荅``): the first codec pair that passed was taken.  Now the best."""
+    fixed, changes = repair(source.encode("gb18030").decode("cp950", "replace"))
+    assert fixed == source
+    assert any("whole line re-read" in c.note for c in changes)
+
+
 @pytest.mark.parametrize(
     "clean", ["他說﹐這是真的﹒我們走吧﹗", "（一）﹝附件﹞管理辦法﹔", "小型標點﹏﹋﹌與正文"]
 )

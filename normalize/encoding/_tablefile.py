@@ -163,6 +163,9 @@ PREFIXES = "cjk-prefixes"
 COMMON = "cjk-common"
 BIGRAMS = "bigrams"
 DUPLICATES = "codec-duplicates"
+HKSCS_ONLY = "big5hkscs-only"
+"""The characters Python's ``big5hkscs`` decodes from a byte pair and ``cp950`` cannot encode
+(:func:`._tablebuild.decoded_only_by`): a line holding one was read by the former."""
 PINYIN = "pinyin"
 """pypinyin's readings of each character and the syllables they use (the pinyin-annotation rule of
 :mod:`normalize.text._pinyin`): importing pypinyin loads its phrase dictionary (about 0.2 s) and
@@ -396,6 +399,12 @@ def s2t_changeable() -> CharClass:
     """The ``s2t-changeable`` table as a :class:`CharClass`: :meth:`CharClass.count` of a text bounds how
     many of its characters OpenCC's ``s2t`` changes (:func:`._tablebuild.changeable`), without a call."""
     return CharClass(CHANGEABLE, opencc=True)
+
+
+@cache
+def hkscs_only() -> CharClass:
+    """The ``big5hkscs-only`` table as a :class:`CharClass`."""
+    return CharClass(HKSCS_ONLY)
 
 
 @cache
