@@ -359,6 +359,9 @@ KINDS: dict[str, tuple[str, Callable[[random.Random, str], str | None]]] = {
     # GB18030 read by Windows' Big5 (cp950), which has no bytes for HKSCS's characters (last: the
     # samples of the kinds above stay as they were): twice the U+FFFD
     "gb18030-as-big5 (cp950)": ("simp", lambda r, s: s.encode("gb18030").decode("cp950", errors="replace")),
+    # UTF-8 read by GBK (Windows' cp936, Python's gbk): no user-defined areas, no four-byte sequences
+    "utf8-as-gbk (simp)": ("simp", lambda r, s: s.encode("utf-8").decode("gbk", errors="replace")),
+    "utf8-as-gbk (trad)": ("trad", lambda r, s: s.encode("utf-8").decode("gbk", errors="replace")),
 }
 
 

@@ -234,6 +234,35 @@ def test_a_whole_line_takes_the_better_big5_reader(source: str) -> None:
     assert any("whole line re-read" in c.note for c in changes)
 
 
+def test_codec_pairs_that_differ_in_a_sign_alone_keep_their_order() -> None:
+    """Big5 text read as GB18030 is written back with ``big5hkscs`` or ``cp950``; A1E3 is ``∼`` to the
+    first and ``～`` to the second, and the models like ``～`` better by more than ``_holes.SURE``.  Which
+    sign a codec maps a pair to is not the text's to tell: the first pair stands."""
+    source = "小青來了∼小青來見白娘娘了∼∼∼小青裡面裝的是之前Nicolas的硬碟∼西班牙馬德里3大博物館聯手改造"
+    fixed, changes = repair(source.encode("big5hkscs").decode("gb18030", "replace"))
+    assert fixed == source
+    assert all("whole line re-read" in c.note for c in changes)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "加强舆论引导，总结推广好经验，宣传表彰先进典型，营造加快推进农业现代化的良好氛围。",
+        "新时代中国特色社会主义思想，全面贯彻党的十九大和十九届二中、三中全会精神。",
+    ],
+)
+def test_utf8_read_as_gbk_is_repaired(source: str) -> None:
+    """Windows' and Python's GBK (cp936) has no characters for the pairs of GB18030's user-defined
+    areas and no four-byte sequences: reading UTF-8 it loses more bytes than a GB18030 reader, and a
+    search that took the lost values for ones GB18030 rejects could not find them (``舆耺``, ``三一全会
+    精瀞``, applied unflagged).  GBK is a reader of its own."""
+    bad = source.encode("utf-8").decode("gbk", "replace")
+    assert bad != source.encode("utf-8").decode("gb18030", "replace")
+    fixed, changes = repair(bad)
+    assert fixed == source
+    assert {c.kind for c in changes if c.applied} == {"mojibake.utf8-as-gb18030"}
+
+
 @pytest.mark.parametrize(
     "clean", ["他說﹐這是真的﹒我們走吧﹗", "（一）﹝附件﹞管理辦法﹔", "小型標點﹏﹋﹌與正文"]
 )

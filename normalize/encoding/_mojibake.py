@@ -561,6 +561,7 @@ def _latin(line: str, offset: int) -> Change | None:
 # (kind, reader codec, true codec)
 HYPOTHESES: tuple[tuple[str, str, str], ...] = (
     ("mojibake.utf8-as-gb18030", "gb18030", "utf-8"),
+    ("mojibake.utf8-as-gb18030", "gbk", "utf-8"),
     ("mojibake.big5-as-gb18030", "gb18030", "big5hkscs"),
     ("mojibake.big5-as-gb18030", "gb18030", "cp950"),
     ("mojibake.gb18030-as-big5", "big5hkscs", "gb18030"),
@@ -656,13 +657,17 @@ def _whole_line(line: str) -> list[_Fix]:
     Every codec pair is tried and the line's best reading taken: the two Big5 readers both decode
     most pairs, some to different characters (C6F3, GB18030's ``企``, is ``わ`` to ``cp950`` and ``き``
     to ``big5hkscs``), and a line ``cp950`` read, re-read as ``big5hkscs`` would have, still gains
-    enough to pass (``经营莢业``, ``自治瓢``): the first pair that passed was taken."""
+    enough to pass (``经营莢业``, ``自治瓢``): the first pair that passed was taken.  A later pair must
+    read the line better by :data:`._holes.SURE` nats, and in a Han character: the order is the prior
+    (``big5hkscs`` first, as browsers read Big5), and which sign a codec maps a pair to is the codec's
+    choice, not the text's (A1E3 is ``∼`` to ``big5hkscs``, ``～`` to ``cp950``: the models, which
+    know ``～`` better, preferred it by more than that)."""
     plain = list(_RUN_RE.finditer(line))
     if len(plain) < 2:
         return []
     big5_runs = list(_GLUED_RUN_RE.finditer(line))
     glued = {"big5hkscs": big5_runs, "cp950": big5_runs, "gb18030": list(_GLUED_GB_RUN_RE.finditer(line))}
-    best: tuple[float, list[_Fix]] | None = None
+    best: tuple[float, list[_Fix], str] | None = None
     for kind, reader, true in _hypotheses():
         runs = glued.get(true, plain)
         readings = [_holes.reencodings(m.group(0), reader) for m in runs]
@@ -733,9 +738,16 @@ def _whole_line(line: str) -> list[_Fix]:
                 conf = _margin_conf(gain, margins)
                 fixes.append(_Fix(s, e, new, kind, conf, LINE_BONUS + run_gain, note, written=written))
             else:
-                if best is None or gain > best[0]:
-                    best = (gain, fixes)
+                if best is None or (gain > best[0] + _holes.SURE and _han_differ(best[2], fixed)):
+                    best = (gain, fixes, fixed)
     return [] if best is None else best[1]
+
+
+def _han_differ(a: str, b: str) -> bool:
+    """Whether two readings of a line differ in a Han character (or in length)."""
+    return len(a) != len(b) or any(
+        x != y and (_cjkscore.is_han(x) or _cjkscore.is_han(y)) for x, y in zip(a, b, strict=True)
+    )
 
 
 def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, int]]) -> list[_Fix]:

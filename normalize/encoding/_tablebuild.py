@@ -54,7 +54,7 @@ NUMERALS = frozenset("二三四五六七八九十两几")
 (一 is left out: most of its words are not about numbers.)"""
 _TAG_RE = re.compile(r"/[A-Za-z]+\]?[A-Za-z]*|\[")
 """The corpus's part-of-speech tags (``人民/n``) and the brackets of its compound words."""
-DUPLICATE_READERS = ("big5hkscs", "cp950")
+DUPLICATE_READERS = ("big5hkscs", "cp950", "gbk")
 """The readers (wrong codecs) of :mod:`._mojibake` with characters decoded from two byte pairs."""
 
 Counts = dict[str, int]
