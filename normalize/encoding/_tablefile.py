@@ -163,9 +163,9 @@ PREFIXES = "cjk-prefixes"
 COMMON = "cjk-common"
 BIGRAMS = "bigrams"
 DUPLICATES = "codec-duplicates"
-HKSCS_ONLY = "big5hkscs-only"
-"""The characters Python's ``big5hkscs`` decodes from a byte pair and ``cp950`` cannot encode
-(:func:`._tablebuild.decoded_only_by`): a line holding one was read by the former."""
+READER_FAMILIES = (("big5hkscs", "cp950"), ("gb18030", "gbk"))
+"""Pairs of decoders of one encoding, the wider first: the wider decodes byte pairs the narrower turns
+into U+FFFD (a ``{wider}-only`` table each: :func:`only_decoded_by`)."""
 PINYIN = "pinyin"
 """pypinyin's readings of each character and the syllables they use (the pinyin-annotation rule of
 :mod:`normalize.text._pinyin`): importing pypinyin loads its phrase dictionary (about 0.2 s) and
@@ -401,10 +401,17 @@ def s2t_changeable() -> CharClass:
     return CharClass(CHANGEABLE, opencc=True)
 
 
+def only_name(reader: str) -> str:
+    """The name of the table of the characters ``reader`` (the wider of a :data:`READER_FAMILIES` pair)
+    decodes from a byte pair and the narrower cannot encode (:func:`._tablebuild.decoded_only_by`)."""
+    return f"{reader}-only"
+
+
 @cache
-def hkscs_only() -> CharClass:
-    """The ``big5hkscs-only`` table as a :class:`CharClass`."""
-    return CharClass(HKSCS_ONLY)
+def only_decoded_by(reader: str) -> CharClass:
+    """The :func:`only_name` table of ``reader`` as a :class:`CharClass`: a line holding one of its
+    characters was read by ``reader``, not by the narrower decoder of its family."""
+    return CharClass(only_name(reader))
 
 
 @cache
