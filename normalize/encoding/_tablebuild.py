@@ -42,7 +42,8 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -183,25 +184,31 @@ def count_bigrams(path: Path) -> dict[int, dict[int, int]]:
     return pairs
 
 
-def codec_duplicates(reader: str) -> dict[str, bytes]:
-    """Characters that ``reader`` decodes from two byte sequences, mapped to the one its encoder does
-    not produce (Big5-HKSCS and cp950 have a dozen: box drawing at F9xx and A2xx, 十 at A2CC and A451 ...)."""
-    out: dict[str, bytes] = {}
+def pair_decodes(reader: str) -> Iterator[tuple[bytes, str]]:
+    """(pair, text) for every byte pair of the double-byte range (lead 81-FE, trail 40-FE) that
+    ``reader`` decodes."""
     for lead in range(0x81, 0xFF):
         for trail in range(0x40, 0xFF):
             pair = bytes((lead, trail))
             try:
-                ch = pair.decode(reader)
+                yield pair, pair.decode(reader)
             except UnicodeDecodeError:
                 continue
-            if len(ch) != 1:
-                continue
-            try:
-                own = ch.encode(reader)
-            except UnicodeEncodeError:
-                own = None
-            if own != pair:
-                out[ch] = pair
+
+
+def codec_duplicates(reader: str) -> dict[str, bytes]:
+    """Characters that ``reader`` decodes from two byte sequences, mapped to the one its encoder does
+    not produce (Big5-HKSCS and cp950 have a dozen: box drawing at F9xx and A2xx, 十 at A2CC and A451 ...)."""
+    out: dict[str, bytes] = {}
+    for pair, ch in pair_decodes(reader):
+        if len(ch) != 1:
+            continue
+        try:
+            own = ch.encode(reader)
+        except UnicodeEncodeError:
+            own = None
+        if own != pair:
+            out[ch] = pair
     return out
 
 
@@ -209,17 +216,12 @@ def decoded_only_by(reader: str, other: str) -> str:
     """The characters ``reader`` decodes from a byte pair and ``other`` cannot encode, sorted: a text
     holding one was not read by ``other``."""
     out: set[str] = set()
-    for lead in range(0x81, 0xFF):
-        for trail in range(0x40, 0xFF):
+    for _pair, text in pair_decodes(reader):
+        for ch in text:
             try:
-                text = bytes((lead, trail)).decode(reader)
-            except UnicodeDecodeError:
-                continue
-            for ch in text:
-                try:
-                    ch.encode(other)
-                except UnicodeEncodeError:
-                    out.add(ch)
+                ch.encode(other)
+            except UnicodeEncodeError:
+                out.add(ch)
     return "".join(sorted(out))
 
 
@@ -295,17 +297,26 @@ def opencc_entries(name: str) -> list[tuple[str, list[str]]]:
     return entries
 
 
+@cache
+def first_values(config: str) -> list[tuple[str, str]]:
+    """(key, first value) of every entry of ``config``'s dictionaries, in their order (a key without
+    a value stands for itself).  Read once per config: three tables are derived from them."""
+    return [
+        (key, values[0] if values else key)
+        for name in opencc_dicts(config)
+        for key, values in opencc_entries(name)
+    ]
+
+
 def witnesses(config: str = WITNESSED) -> str:
     """For every key of ``config``'s dictionaries whose first value is not the key itself, one
     character of the key (the first where the two differ, else its first), sorted.  OpenCC changes
     a text only where some such key occurs in it, and a key occurs only with all its characters: a
     text that holds none of these is converted to itself."""
     out: set[str] = set()
-    for name in opencc_dicts(config):
-        for key, values in opencc_entries(name):
-            first = values[0] if values else key
-            if first != key:
-                out.add(next((k for k, v in zip(key, first, strict=False) if k != v), key[0]))
+    for key, first in first_values(config):
+        if first != key:
+            out.add(next((k for k, v in zip(key, first, strict=False) if k != v), key[0]))
     return "".join(sorted(out))
 
 
@@ -319,15 +330,13 @@ def changeable(config: str = CHANGEABLE) -> str:
     lengths differ).  OpenCC changes a character only inside such a key, so the number of characters
     of a text that are in this set bounds the number it changes."""
     out: set[str] = set()
-    for name in opencc_dicts(config):
-        for key, values in opencc_entries(name):
-            first = values[0] if values else key
-            if first == key:
-                continue
-            if len(first) == len(key):
-                out.update(k for k, v in zip(key, first, strict=True) if k != v)
-            else:
-                out.update(key)
+    for key, first in first_values(config):
+        if first == key:
+            continue
+        if len(first) == len(key):
+            out.update(k for k, v in zip(key, first, strict=True) if k != v)
+        else:
+            out.update(key)
     return "".join(sorted(out))
 
 
@@ -343,14 +352,12 @@ def certain(config: str = CERTAIN) -> str:
     is at most the number it changes."""
     changed: set[str] = set()
     kept: set[str] = set()
-    for name in opencc_dicts(config):
-        for key, values in opencc_entries(name):
-            first = values[0] if values else key
-            if len(first) != len(key):
-                kept.update(key)
-                continue
-            for k, v in zip(key, first, strict=True):
-                (changed if k != v else kept).add(k)
+    for key, first in first_values(config):
+        if len(first) != len(key):
+            kept.update(key)
+            continue
+        for k, v in zip(key, first, strict=True):
+            (changed if k != v else kept).add(k)
     return "".join(sorted(changed - kept))
 
 

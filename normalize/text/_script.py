@@ -151,12 +151,17 @@ def detect_script(text: str, *more: str) -> str:
     if not parts:
         return "none"
     at_least = sum(map(_t2s_at_least, parts))
-    if at_least and sum(map(_s2t_at_most, parts)) < MIXED_RATIO * at_least:
+    at_most = sum(map(_s2t_at_most, parts)) if at_least else None
+    if at_most is not None and at_most < MIXED_RATIO * at_least:
         return "zh-Hant"  # too few simplified markers to be mixed, whatever the numbers: no count
     trad = sum(_marks(t, "t2s") for t in parts)
-    if trad and sum(map(_s2t_at_most, parts)) < MIXED_RATIO * trad:
+    if not trad:
+        return "zh-Hans"
+    if at_most is None:
+        at_most = sum(map(_s2t_at_most, parts))
+    if at_most < MIXED_RATIO * trad:
         return "zh-Hant"
-    return _classify(trad, sum(_marks(t, "s2t") for t in parts) if trad else 0)
+    return _classify(trad, sum(_marks(t, "s2t") for t in parts))
 
 
 def _s2t_at_most(text: str) -> int:
@@ -194,13 +199,16 @@ def convert_script(text: str, target: str, script: str) -> tuple[str, list[Chang
         return text, []
     if script == "zh-Hans":
         at_least = _t2s_at_least(text)
-        if at_least and at_least > _s2t_at_most(text):
+        at_most = _s2t_at_most(text) if at_least else None
+        if at_most is not None and at_least > at_most:
             full = True  # more traditional markers than there can be simplified ones: no count
         else:
             trad = _marks(text, "t2s")
             if trad == 0:
                 return text, []
-            full = trad > _s2t_at_most(text) or trad > _marks(text, "s2t")
+            if at_most is None:
+                at_most = _s2t_at_most(text)
+            full = trad > at_most or trad > _marks(text, "s2t")
         config = _regional(text) if full else "t2s"
         back = "s2t"
     else:
