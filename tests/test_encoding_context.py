@@ -54,6 +54,18 @@ def test_a_lost_byte_is_chosen_in_context() -> None:
     assert [c.kind for c in changes if not c.applied] == [GUESSED_END]  # it ends the text
 
 
+@pytest.mark.parametrize("source", ["今天11点40分开会", "會議於11點40分開始"])
+def test_a_character_between_numbers_is_judged_with_them(source: str) -> None:
+    """点 of 11点40 loses its last byte (a GB18030 reader takes it and the digit after it for the
+    start of a four-byte character): the model reads the numbers as they are said (十一点四十), so a
+    character with only digits beside it is judged in context, not by its frequency alone."""
+    bad = source.encode().decode("gb18030", "replace")
+    assert "\ufffd40" in bad
+    fixed, changes = repair(bad)
+    assert fixed == source
+    assert _doubts(changes) == []
+
+
 def test_an_unsure_character_stays_lost_and_is_flagged() -> None:
     """至 and 自 read equally well before a date: the character stays U+FFFD (one per byte), the rest
     of the line is repaired, and the span carries an unapplied mojibake.unsure change."""

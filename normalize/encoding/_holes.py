@@ -1283,7 +1283,7 @@ def _rerank(
         before = (left + "".join(chars[max(0, c - _context.WINDOW) : c]))[-_context.WINDOW :]
         after = ("".join(chars[c + 1 : c + 1 + _context.WINDOW]) + right)[: _context.WINDOW]
         at_end = open_end and not right and c == len(chars) - 1
-        alone = not (_cjkscore.is_han(before[-1:] or "a") or _cjkscore.is_han(after[:1] or "a"))
+        alone = not (_in_context(before[-1:]) or _in_context(after[:1]))
         scored = sorted(
             (
                 _ranked_in_context(before + ch + after, script, at_end, alone)
@@ -1305,6 +1305,12 @@ def _rerank(
         if c1 - c0 < (THIN_AT_END if at_end else _thin(h, free, han=True)):
             doubtful.add(h)
     return tuple(chosen), margins, doubtful
+
+
+def _in_context(ch: str) -> bool:
+    """Whether the context model reads the neighbour ``ch`` of a re-ranked character: a Han character,
+    or an ASCII digit (read as the number it is part of: ``11点40`` as ``十一点四十``)."""
+    return bool(ch) and (_cjkscore.is_han(ch) or "0" <= ch <= "9")
 
 
 _CONTEXT_COSTS: dict[tuple[str, int, bool, bool, frozenset[str]], float] = _memo.memo({})
