@@ -212,6 +212,11 @@ def test_the_big5_reader_a_line_shows() -> None:
     at_ascii = "本報訊\ufffd1月20日電"
     assert _big5(_mojibake.line_readers(at_ascii)) == {"big5hkscs", "cp950"}
     assert _big5(_mojibake.line_readers("國務院" + "\ufffd國" * 2)) == {"big5hkscs", "cp950"}  # two: too few
+    # but a pair of U+FFFD: one whole pair cp950 rejects and big5hkscs reads (三, C8FD in GB18030)
+    by_cp950 = "市探索“三项试点”工作".encode("gb18030").decode("cp950", "replace")
+    assert "\ufffd\ufffd" in by_cp950
+    assert _big5(_mojibake.line_readers(by_cp950)) == {"cp950"}
+    assert _big5(_mojibake.line_readers("國務院" + "\ufffd\ufffd\ufffd國")) == {"cp950"}  # a run of three
 
 
 def test_the_gb_reader_a_line_shows() -> None:
