@@ -219,6 +219,18 @@ def test_the_big5_reader_a_line_shows() -> None:
     assert _big5(_mojibake.line_readers("國務院" + "\ufffd\ufffd\ufffd國")) == {"cp950"}  # a run of three
 
 
+def test_readings_of_a_span_are_ranked_by_their_best_text_and_written_with_their_doubts() -> None:
+    """UTF-8 read by GBK: 个 (E4B8AA) lost its last byte.  The reading under GB18030's rejections was
+    sure of ``一一`` (a value GBK rejects there is the only one GB18030 does); the reading under GBK's
+    reads ``一个`` better but not surely.  Ranked by the doubted text (U+FFFD scores badly), the sure
+    wrong one won; ranked by what each reads, the right reading wins, written with its doubt."""
+    source = "没有，一个兴盛了几年的网站到现在还没找到盈利模式，我想永远也找不到"
+    fixed, changes = repair(source.encode().decode("gbk", "replace"))
+    assert "一一" not in fixed
+    assert fixed == source.replace("个", "\ufffd" * 3)
+    assert [c.kind for c in changes if not c.applied] == ["mojibake.unsure"]
+
+
 def test_the_gb_reader_a_line_shows() -> None:
     source = "这样的一个技术，我在读大学的时候学了这个专业。"
     by_gbk = source.encode("utf-8").decode("gbk", "replace")

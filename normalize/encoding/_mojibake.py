@@ -1166,7 +1166,7 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
     if len(seg) < 2 or not _suspect(seg):
         return None
     left, right = line[max(0, s - CONTEXT) : s], line[e : e + CONTEXT]
-    best: tuple[float, str, str, list[float], str] | None = None
+    best: tuple[float, float, str, str, list[float], str] | None = None
     for (kind, reader, true), seq in _readings(seg):
         if seq.count(_holes.HOLE) > max(2, len(seq) // 6):
             continue
@@ -1183,11 +1183,20 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
         if _cjkscore.to_simplified(solved.text) == _cjkscore.to_simplified(seg):
             continue
         gain = _accept(_one_per_char(seg), _one_per_char(solved.doubted or solved.text), left, right)
-        if gain is not None and (best is None or gain > best[0]):
-            best = (gain, kind, solved.text, solved.margins, solved.doubted)
+        if gain is None:
+            continue
+        # readings are ranked by what they read, not by what they write: a reading unsure of one
+        # character (written as U+FFFD, which scores badly) must not lose to a worse one that is sure
+        # of a wrong character (UTF-8 read by GBK: 一个 lost a byte, and GB18030's rejections leave
+        # 一一 alone, surely)
+        rank = gain
+        if solved.doubted:
+            rank = _accept(_one_per_char(seg), _one_per_char(solved.text), left, right)
+        if rank is not None and (best is None or rank > best[0]):
+            best = (rank, gain, kind, solved.text, solved.margins, solved.doubted)
     if best is None:
         return None
-    gain, kind, after, margins, written = best
+    _rank, gain, kind, after, margins, written = best
     note = f"gain {gain:.1f} nats"
     if margins:
         note += f"; {len(margins)} lost byte(s) inferred, weakest margin {min(margins):.1f}"
