@@ -1189,7 +1189,7 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
         # character (written as U+FFFD, which scores badly) must not lose to a worse one that is sure
         # of a wrong character (UTF-8 read by GBK: 一个 lost a byte, and GB18030's rejections leave
         # 一一 alone, surely)
-        rank = gain
+        rank: float | None = gain
         if solved.doubted:
             rank = _accept(_one_per_char(seg), _one_per_char(solved.text), left, right)
         if rank is not None and (best is None or rank > best[0]):
