@@ -231,6 +231,19 @@ def test_readings_of_a_span_are_ranked_by_their_best_text_and_written_with_their
     assert [c.kind for c in changes if not c.applied] == ["mojibake.unsure"]
 
 
+def test_a_repair_searched_between_raw_neighbours_is_searched_again_in_the_repaired_line() -> None:
+    """GB18030 read by cp950: ``16日至18`` lost two bytes (C8, C1: cp950 rejects the pairs they lead).
+    Between the raw neighbours (``4爛4堎16``, ``18�掁``) the reading under big5hkscs's rejections was
+    sure of ``16囌州18``; searched again between ``2004年4月16`` and ``18日，曾培炎``, and compared as the
+    search ranks readings (``囌`` is traditional in a simplified line), ``日至`` under cp950's wins, unsure
+    of ``至`` (it stays U+FFFD, flagged) but not of ``日``."""
+    source = "情况的函2004年4月16日至18日，曾培炎副总理率国务院有关部门负责同志赴辽宁省出席"
+    fixed, changes = repair(source.encode("gb18030").decode("cp950", "replace"))
+    assert "囌" not in fixed
+    assert fixed in (source, source.replace("至", "\ufffd\ufffd"))
+    assert fixed == source or any(c.kind == "mojibake.unsure" for c in changes)
+
+
 def test_the_gb_reader_a_line_shows() -> None:
     source = "这样的一个技术，我在读大学的时候学了这个专业。"
     by_gbk = source.encode("utf-8").decode("gbk", "replace")

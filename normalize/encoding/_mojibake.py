@@ -189,6 +189,9 @@ class _Fix:
     written: str = ""
     """``after`` as written: with U+FFFD (one per byte) for the characters the search is not sure of
     (:attr:`._holes.Solved.doubted`); empty when it is sure of all.  The line is judged on ``after``."""
+    inferred: bool = False
+    """Lost bytes were inferred (searched) for it: when that was between raw neighbours,
+    :func:`_second_look` searches it again in the repaired line."""
 
 
 def repair(text: str, *, budget: int | None = _limits.REPAIR_BUDGET) -> tuple[str, list[Change]]:
@@ -808,20 +811,25 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
 
 
 def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
-    """Search again, in the line as repaired, the lost bytes of each repair that keeps characters it
-    is not sure of (:attr:`_Fix.written`): each run was first searched between its raw neighbours, which
-    are mojibake when they are damaged too (``1鏈�1鏃ヨ`` around the ``月`` of ``1月1日``).  Returns,
-    by index in ``fixes``, the text to write instead (the new search's best reading under the same
-    codec pair, with U+FFFD where it is not sure either)."""
+    """Search again, in the line as repaired, the lost bytes of each repair that inferred some
+    (:attr:`_Fix.inferred`) or keeps characters it is not sure of (:attr:`_Fix.written`): each run was
+    first searched between its raw neighbours, which are mojibake when they are damaged too
+    (``1鏈�1鏃ヨ`` around the ``月`` of ``1月1日``), and there a wrong reader's sure reading can beat the
+    right reader's (GB18030 read by ``cp950``: ``16囌州18`` under ``big5hkscs``'s rejections, ``16日至18``
+    under ``cp950``'s).  The readings are compared as the search ranks them (the script of the line
+    counts: ``囌`` is traditional in a simplified line, which the word model alone does not see).
+    Returns, by index in ``fixes``, the text to write instead (the new search's best reading under the
+    same hypothesis, with U+FFFD where it is not sure either)."""
     out: dict[int, str] = {}
     for i, f in enumerate(fixes):
         seg = line[f.start : f.end]
-        if not f.raw_context or not f.written:
+        if not f.raw_context or not (f.written or f.inferred):
             continue
         before, rest = _repaired_around(line, fixes[:i] + fixes[i + 1 :], f.start, f.end)
         left, right = before[-CONTEXT:], rest[:CONTEXT]
         if left == line[max(0, f.start - CONTEXT) : f.start] and right == line[f.end : f.end + CONTEXT]:
             continue  # nothing repaired next to it
+        script = _holes.script_of(before + rest)
         best: tuple[float, str] | None = None
         for _kind, reader, true in (h for h in _hypotheses() if h[0] == f.kind and h not in LOSSLESS):
             for seq in _holes.reencodings(seg, reader):
@@ -840,7 +848,8 @@ def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
                 )
                 if solved is None:
                     continue
-                c = _score(left + solved.text + right)
+                _charge(UNITS["model"])
+                c = _holes.ranking_cost(left + solved.text + right, script)
                 if best is None or c < best[0]:
                     best = (c, solved.doubted or solved.text)
         if best is not None:
@@ -1200,7 +1209,10 @@ def _best_transcode(line: str, s: int, e: int) -> _Fix | None:
     note = f"gain {gain:.1f} nats"
     if margins:
         note += f"; {len(margins)} lost byte(s) inferred, weakest margin {min(margins):.1f}"
-    return _Fix(s, e, after, kind, _margin_conf(gain, margins), gain, note, raw_context=True, written=written)
+    conf = _margin_conf(gain, margins)
+    return _Fix(
+        s, e, after, kind, conf, gain, note, raw_context=True, written=written, inferred=bool(margins)
+    )
 
 
 def _misaligned(line: str) -> list[_Fix]:
