@@ -20,8 +20,14 @@ What is measured, and why this way:
   are ratios between runs made close together.  Each repeat runs every command once (the order rotated
   from one repeat to the next), the ratio to the peer is taken within the repeat, and the tables give
   medians over the repeats.
-* **Peak RSS** of each run: ``os.wait4`` on the child, whose ``ru_maxrss`` is the largest resident set of
-  the child and of every worker it waited for, i.e. the peak of the largest single process.
+* **Peak RSS** of each run: ``ru_maxrss`` of the command's process from ``os.wait4``, the largest resident
+  set of that process and of every worker it waited for, i.e. the peak of the largest single process.
+  The command is started and waited for by a small launcher process (:data:`_LAUNCHER`), not by this
+  harness: on Linux a process's ``ru_maxrss`` starts from the peak of the address space it was forked
+  (or vforked) from, so a command started by the harness itself reported the harness's own peak when
+  that was larger (seen: 299 MB for ``--jobs 1`` and the default command on 10,000 documents, after the
+  harness had generated that corpus in-process; the same command alone, 263 MB; the peer, 55 MB alone,
+  342 MB when started from a 342 MB process).
 * **Stages** (in-process, first size): the stage functions of ``normalize.pipeline`` called in the order
   ``process_document`` calls them, each timed per document; ``canonical_record`` is timed inside
   ``build_records`` by wrapping it, so build/validate excludes it.  Lazy loads (dictionaries, models) are
@@ -148,23 +154,41 @@ _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 in every fresh process (about 0.1 s of normalize's start-up), a cost no installed copy pays."""
 
 
+_LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+seconds = time.perf_counter() - start
+with open(sys.argv[1], "w") as out:
+    out.write(f"{seconds!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+"""Runs a command (``sys.argv[2:]``) and writes its wall time, ``ru_maxrss`` (KB) and exit code to the file
+``sys.argv[1]``: a process this small as the command's parent keeps the harness's own peak out of the
+command's (see the module's docstring); its own start-up is outside the time measured."""
+
+
 def run_command(argv: list[str], log: Path) -> Run:
-    """Run ``argv`` to completion: wall time, peak RSS (of the child or its largest waited-for worker),
-    exit code and the number of documents it reported as failed (``prog: NAME: cause`` lines)."""
+    """Run ``argv`` to completion (through :data:`_LAUNCHER`): wall time, peak RSS (of the command's
+    process or its largest waited-for worker), exit code and the number of documents it reported as
+    failed (``prog: NAME: cause`` lines)."""
+    measured = log.with_suffix(".run")
     with open(os.devnull, "wb") as devnull, log.open("wb") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=devnull, stderr=err, cwd=log.parent, env=_ENV)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+        launcher = [sys.executable, "-c", _LAUNCHER, str(measured), *argv]
+        subprocess.run(launcher, stdout=devnull, stderr=err, cwd=log.parent, env=_ENV, check=False)
     text = log.read_text(encoding="utf-8", errors="replace")
+    try:
+        seconds_text, maxrss_kb, code = measured.read_text().split()
+    except (OSError, ValueError):
+        raise SystemExit(f"{' '.join(argv)}: the launcher failed:\n{text[-2000:]}") from None
+    returncode = int(code)
     failures = sum(
         1 for ln in text.splitlines() if ln.startswith(("normalize: ", "peer: ")) and ln.count(": ") >= 2
     )
-    rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} exited with {proc.returncode}:\n{text[-2000:]}")
-    return Run(seconds, rss_mb, proc.returncode, failures)
+    rss_mb = int(maxrss_kb) / 1024  # kilobytes on Linux
+    if returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited with {returncode}:\n{text[-2000:]}")
+    return Run(float(seconds_text), rss_mb, returncode, failures)
 
 
 def normalize_exe() -> str:
@@ -551,7 +575,14 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
     row("single process ≥ 1.0× peer docs/s", single, single >= TARGET_SINGLE, f"{single:.2f}×")
     jobs2 = med(first.ratio(JOBS2, SINGLE))
     ok = not first.inconsistent(JOBS2, SINGLE)
-    row("--jobs 2 ≥ 1.7× --jobs 1", jobs2, jobs2 >= TARGET_JOBS2, f"{jobs2:.2f}×", ok)
+    text = f"{jobs2:.2f}×"
+    if len(results) > 1 and _worker_count() == 2:  # the default command runs two workers here
+        at_scale = med(last.ratio(DEFAULT, SINGLE))
+        text += (
+            f" at {first.docs:,} docs (the status); at {last.docs:,} docs, where the start-up of "
+            f"the workers weighs less, the default command (2 workers): {at_scale:.2f}×"
+        )
+    row("--jobs 2 ≥ 1.7× --jobs 1", jobs2, jobs2 >= TARGET_JOBS2, text, ok)
     default = med(first.ratio(DEFAULT, PEER))
     ok = not first.inconsistent(DEFAULT, SINGLE)
     row("default command ≥ 1.7× peer", default, default >= TARGET_DEFAULT, f"{default:.2f}×", ok)
@@ -588,6 +619,13 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
         f"{slowest or 0:.2f} s",
     )
     return section
+
+
+def _worker_count() -> int:
+    """The workers the default command starts on this machine (:func:`normalize._worker.default_jobs`)."""
+    from normalize import _worker
+
+    return _worker.default_jobs()
 
 
 def machine() -> dict[str, str]:

@@ -1,0 +1,47 @@
+"""The speed harness (bench/pipeline.py) measures each command, not itself."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _harness() -> ModuleType:
+    """bench/pipeline.py (bench/ is not a package: its modules import each other by path)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_pipeline", REPO / "bench" / "pipeline.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # its dataclasses look their module up there
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is read in kilobytes, as Linux gives it")
+def test_a_commands_peak_memory_is_its_own_not_the_harnesss(tmp_path: Path) -> None:
+    """A process started by a large one used to report the large one's peak (Linux carries the peak of
+    the address space a process was forked from into its ``ru_maxrss``)."""
+    harness = _harness()
+    ballast = bytearray(256 * 2**20)
+    ballast[::4096] = b"\x01" * len(range(0, len(ballast), 4096))  # every page resident
+    run = harness.run_command([sys.executable, "-c", "pass"], tmp_path / "stderr.log")
+    assert run.returncode == 0
+    assert 0 < run.seconds < 10
+    assert run.rss_mb < 128, f"{run.rss_mb:.0f} MB: the harness's own peak, not the command's"
+    del ballast
+
+
+def test_a_command_that_fails_stops_the_harness_with_its_exit_code(tmp_path: Path) -> None:
+    harness = _harness()
+    code = "import sys; print('broken', file=sys.stderr); sys.exit(3)"
+    with pytest.raises(SystemExit, match=r"exited with 3:\n.*broken"):
+        harness.run_command([sys.executable, "-c", code], tmp_path / "stderr.log")
