@@ -576,7 +576,9 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
     jobs2 = med(first.ratio(JOBS2, SINGLE))
     ok = not first.inconsistent(JOBS2, SINGLE)
     text = f"{jobs2:.2f}×"
-    if len(results) > 1 and _worker_count() == 2:  # the default command runs two workers here
+    from normalize._worker import default_jobs
+
+    if len(results) > 1 and default_jobs() == 2:  # the default command runs two workers here
         at_scale = med(last.ratio(DEFAULT, SINGLE))
         text += (
             f" at {first.docs:,} docs (the status); at {last.docs:,} docs, where the start-up of "
@@ -619,13 +621,6 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
         f"{slowest or 0:.2f} s",
     )
     return section
-
-
-def _worker_count() -> int:
-    """The workers the default command starts on this machine (:func:`normalize._worker.default_jobs`)."""
-    from normalize import _worker
-
-    return _worker.default_jobs()
 
 
 def machine() -> dict[str, str]:

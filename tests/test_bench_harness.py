@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+@functools.cache
 def _harness() -> ModuleType:
     """bench/pipeline.py (bench/ is not a package: its modules import each other by path)."""
     sys.path.insert(0, str(REPO / "bench"))
@@ -37,7 +39,6 @@ def test_a_commands_peak_memory_is_its_own_not_the_harnesss(tmp_path: Path) -> N
     assert run.returncode == 0
     assert 0 < run.seconds < 10
     assert run.rss_mb < 128, f"{run.rss_mb:.0f} MB: the harness's own peak, not the command's"
-    del ballast
 
 
 def test_a_command_that_fails_stops_the_harness_with_its_exit_code(tmp_path: Path) -> None:
