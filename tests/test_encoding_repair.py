@@ -219,6 +219,23 @@ def test_the_big5_reader_a_line_shows() -> None:
     assert _big5(_mojibake.line_readers("國務院" + "\ufffd\ufffd\ufffd國")) == {"cp950"}  # a run of three
 
 
+def test_the_big5_readers_differ_and_the_context_model_says_which_read_the_line() -> None:
+    """GB18030's ``前`` (C7B0) read by ``cp950`` is ``ヶ``; so is ``球`` (C7F2) read by ``big5hkscs``.  A line
+    with nothing else to tell the two readers apart was re-read as ``big5hkscs`` read it (the first
+    reader tried; the search's models put ``坝前`` and ``坝球`` 1.3 nats apart): the context model now
+    weighs the readings where they differ in Han characters."""
+    source = "立，并发挥了重要作用，坝前135米水位蓄水4"
+    bad = source.encode("gb18030").decode("cp950")
+    assert "ヶ" in bad and "球".encode("gb18030").decode("big5hkscs") == "ヶ"
+    fixed, changes = repair(bad)
+    assert fixed == source
+    assert {c.kind for c in changes} == {"mojibake.gb18030-as-big5"}
+    gain = _mojibake._context_gain("作用，坝球135米水位", "作用，坝前135米水位")
+    assert gain > 3.0 and _mojibake._context_gain("作用，坝前135米水位", "作用，坝球135米水位") == -gain
+    assert _mojibake._context_gain("坝前", "坝前") == 0.0
+    assert _mojibake._context_gain("坝前", "坝前了") == 0.0  # not two readings of one line
+
+
 def test_readings_of_a_span_are_ranked_by_their_best_text_and_written_with_their_doubts() -> None:
     """UTF-8 read by GBK: 个 (E4B8AA) lost its last byte.  The reading under GB18030's rejections was
     sure of ``一一`` (a value GBK rejects there is the only one GB18030 does); the reading under GBK's

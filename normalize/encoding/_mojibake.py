@@ -42,7 +42,7 @@ from .. import _limits
 from .._document import Change
 from .._edits import apply_edits, common_ends, edited_around
 from ..text._pinyin import remove_pinyin
-from . import _bigram, _cjkscore, _detect, _holes, _legacylatin, _tablefile
+from . import _bigram, _cjkscore, _context, _detect, _holes, _legacylatin, _tablefile
 
 STEP = "mojibake"
 MIN_GAIN = 20.0
@@ -758,9 +758,40 @@ def _whole_line(line: str) -> list[_Fix]:
                 conf = _margin_conf(gain, margins)
                 fixes.append(_Fix(s, e, new, kind, conf, LINE_BONUS + run_gain, note, written=written))
             else:
-                if best is None or (gain > best[0] + _holes.SURE and _han_differ(best[2], fixed)):
+                if best is None or (
+                    _han_differ(best[2], fixed)
+                    and gain + _context_gain(best[2], fixed) > best[0] + _holes.SURE
+                ):
                     best = (gain, fixes, fixed)
     return [] if best is None else best[1]
+
+
+def _context_gain(a: str, b: str) -> float:
+    """How much better (nats) the context model of :mod:`._context` reads ``b`` than ``a``, two
+    readings of one line of the same length, over a window of :data:`._context.WINDOW` characters
+    around each stretch of Han characters they differ in (0 where they differ in length, or without
+    the model).  The search's models weigh characters and short words: between ``坝前135米`` and
+    ``坝球135米`` (GB18030 ``前`` read by ``cp950``, or ``球`` by ``big5hkscs``: both ``ヶ``) they
+    were 1.3 nats apart."""
+    if len(a) != len(b) or not _context.available():
+        return 0.0
+    w = _context.WINDOW
+    diff = [
+        i
+        for i, (x, y) in enumerate(zip(a, b, strict=True))
+        if x != y and (_cjkscore.is_han(x) or _cjkscore.is_han(y))
+    ]
+    total = 0.0
+    k = 0
+    while k < len(diff):
+        start = end = diff[k]
+        while k + 1 < len(diff) and diff[k + 1] - end <= 2 * w:
+            k += 1
+            end = diff[k]
+        k += 1
+        lo, hi = max(0, start - w), end + w + 1
+        total += _context.cost(a[lo:hi]) - _context.cost(b[lo:hi])
+    return total
 
 
 def _han_differ(a: str, b: str) -> bool:
