@@ -790,6 +790,8 @@ def _context_gain(a: str, b: str) -> float:
             end = diff[k]
         k += 1
         lo, hi = max(0, start - w), end + w + 1
+        # charged as the re-ranking of a lost byte charges a window it scores, per window's worth
+        _charge(2 * _holes.RERANK_UNITS * max(1, (hi - lo) // (2 * w + 1)))
         total += _context.cost(a[lo:hi]) - _context.cost(b[lo:hi])
     return total
 
