@@ -781,14 +781,14 @@ def _context_gain(a: str, b: str) -> float:
         for i, (x, y) in enumerate(zip(a, b, strict=True))
         if x != y and (_cjkscore.is_han(x) or _cjkscore.is_han(y))
     ]
+    stretches: list[list[int]] = []  # [first, last] differing position, windows that overlap joined
+    for i in diff:
+        if stretches and i - stretches[-1][1] <= 2 * w:
+            stretches[-1][1] = i
+        else:
+            stretches.append([i, i])
     total = 0.0
-    k = 0
-    while k < len(diff):
-        start = end = diff[k]
-        while k + 1 < len(diff) and diff[k + 1] - end <= 2 * w:
-            k += 1
-            end = diff[k]
-        k += 1
+    for start, end in stretches:
         lo, hi = max(0, start - w), end + w + 1
         # charged as the re-ranking of a lost byte charges a window it scores, per window's worth
         _charge(2 * _holes.RERANK_UNITS * max(1, (hi - lo) // (2 * w + 1)))
