@@ -236,6 +236,38 @@ def test_the_big5_readers_differ_and_the_context_model_says_which_read_the_line(
     assert _mojibake._context_gain("坝前", "坝前了") == 0.0  # not two readings of one line
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "各区新设全职岗位，确保群众权益，然后去七个社区走访人员。",
+        "本区新设的服务中心将全面保障群众权益，确保各区居民都能及时办理业务。",
+    ],
+)
+def test_a_line_given_to_cp950_is_read_by_big5hkscs_when_the_context_says_so(source: str) -> None:
+    """GB18030 read by ``big5hkscs``: ``人``, ``全``, ``确``, ``群``, ``权`` are pairs it rejects, and a line
+    with three U+FFFD inside runs of Chinese is one ``cp950`` read, nearly always (:func:`line_readers`).
+    Read by ``cp950`` alone, ``Е`` (``区``, C7F8, to ``big5hkscs``) is C7B2, ``遣``: ``各遣新设``, and
+    nothing flagged it.  The context model prefers ``区`` there, so the line is read with both readers,
+    ``cp950``'s first: ``big5hkscs``'s reading wins by more than SURE."""
+    bad = source.encode("gb18030").decode("big5hkscs", "replace")
+    assert _big5(_mojibake.line_readers(bad)) == {"cp950"}
+    assert "Е".encode("cp950").decode("gb18030") == "遣"
+    fixed, _changes = repair(bad)
+    assert "遣" not in fixed
+    assert fixed == source
+
+
+def test_a_line_cp950_read_stays_cp950s_when_the_context_agrees() -> None:
+    """The same kind of line read by ``cp950``: its ``Е`` is ``遣`` (C7B2), which the context model
+    prefers to ``big5hkscs``'s ``区`` there: nothing contradicts the reader, the line is read once."""
+    source = "国务院决定派遣工作组，确保群众权益，然后去七个社区走访人员。"
+    bad = source.encode("gb18030").decode("cp950", "replace")
+    assert "Е" in bad and _big5(_mojibake.line_readers(bad)) == {"cp950"}
+    fixed, changes = repair(bad)
+    assert fixed == source
+    assert _mojibake._contradicted(bad, 0, changes, _mojibake.line_readers(bad)) == frozenset()
+
+
 def test_readings_of_a_span_are_ranked_by_their_best_text_and_written_with_their_doubts() -> None:
     """UTF-8 read by GBK: 个 (E4B8AA) lost its last byte.  The reading under GB18030's rejections was
     sure of ``一一`` (a value GBK rejects there is the only one GB18030 does); the reading under GBK's
