@@ -280,6 +280,29 @@ def test_readings_of_a_span_are_ranked_by_their_best_text_and_written_with_their
     assert [c.kind for c in changes if not c.applied] == ["mojibake.unsure"]
 
 
+def test_an_unsure_flag_names_the_likeliest_reading_and_leaves_the_text_alone() -> None:
+    """UTF-8 read by GB18030: the last byte of ``手`` (E6898B) paired with the space after it and was
+    lost.  ``手`` leads ``才`` by 2.8 nats before a space (no right context), under SURE: the text keeps
+    U+FFFD, and the flag names the reading a reviewer should check first."""
+    source = "中我紧握你的手 应该一起走"
+    bad = source.encode().decode("gb18030", "replace")
+    fixed, changes = repair(bad)
+    assert fixed == source.replace("手", "\ufffd" * 3)
+    (flag,) = [c for c in changes if not c.applied]
+    assert flag.kind == "mojibake.unsure" and flag.after == flag.before
+    assert flag.note.endswith("; the likeliest reading (not applied): …紧握你的[手]")
+
+
+def test_the_likeliest_note_names_only_what_the_search_read() -> None:
+    note = _mojibake._likeliest_note
+    assert note("我的\ufffd\ufffd\ufffd好", "我的手好") == "; the likeliest reading (not applied): …我的[手]"
+    two = note("\ufffd\ufffd\ufffd的\ufffd\ufffd\ufffd", "我的手")
+    assert two == "; the likeliest reading (not applied): …[我], …我的[手]"
+    assert note("2018\ufffd\ufffd9月", "2018\ufffd\ufffd9月") == ""  # most of its bytes lost: no reading
+    assert note("我的\ufffd\ufffd\ufffd好", "") == ""
+    assert note("我的\ufffd\ufffd\ufffd好", "你的手好") == ""  # not the same reading
+
+
 def test_a_repair_searched_between_raw_neighbours_is_searched_again_in_the_repaired_line() -> None:
     """GB18030 read by cp950: ``16日至18`` lost two bytes (C8, C1: cp950 rejects the pairs they lead).
     Between the raw neighbours (``4爛4堎16``, ``18�掁``) the reading under big5hkscs's rejections was

@@ -452,8 +452,14 @@ def _repair_line(line: str, offset: int) -> list[Change]:
     fixes = _same_kind_followups(line, fixes, taken)
     looked = _second_look(line, fixes)
     taken = [(f.start, f.end) for f in fixes]
+    likeliest: list[str] = []  # by fix: its best reading, where what it writes keeps U+FFFD instead
     for i, f in enumerate(fixes):
-        f.after = looked.get(i) or f.written or f.after
+        best = f.after
+        if i in looked:
+            f.after, best = looked[i]
+        else:
+            f.after = f.written or f.after
+        likeliest.append(best)
     changes = [
         Change(
             f.kind,
@@ -468,13 +474,13 @@ def _repair_line(line: str, offset: int) -> list[Change]:
         )
         for f in fixes
     ]
-    for f in fixes:
+    for f, best in zip(fixes, likeliest, strict=True):
         lost = f.after.count("\ufffd")
         if lost:
             seg = line[f.start : f.end]
             why = (
                 f"{lost} U+FFFD kept in the repair of this span: bytes of the character(s) there were"
-                " lost, and no reading of them is sure enough to restore"
+                " lost, and no reading of them is sure enough to restore" + _likeliest_note(f.after, best)
             )
             changes.append(
                 Change(
@@ -497,6 +503,27 @@ def _repair_line(line: str, offset: int) -> list[Change]:
         )
     changes.sort(key=lambda c: c.start)
     return changes
+
+
+SHOWN_BEFORE = 4
+"""Characters of the repaired text shown before each likeliest reading in an unsure flag's note."""
+
+
+def _likeliest_note(written: str, best: str) -> str:
+    """The readings the search found likeliest for the U+FFFD that ``written`` keeps (``best``: the
+    same text with them read), for a flag's note: a reader who checks the span against the source
+    starts from them (``…紧握你的[手]``).  Not applied, and not offered where the search had no reading
+    of its own (a character most of whose bytes were lost): "" then."""
+    if not best or best == written or "\ufffd" in best:
+        return ""
+    guesses: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, written, best, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op != "replace" or set(written[i1:i2]) != {"\ufffd"}:
+            return ""  # not the same reading with U+FFFD in it: nothing to name
+        guesses.append(f"…{best[max(0, j1 - SHOWN_BEFORE) : j1]}[{best[j1:j2]}]")
+    return "; the likeliest reading (not applied): " + ", ".join(guesses) if guesses else ""
 
 
 def _kept_lost_note(after: str) -> str:
@@ -935,7 +962,7 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
     return sorted(fixes + extra, key=lambda f: f.start)
 
 
-def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
+def _second_look(line: str, fixes: list[_Fix]) -> dict[int, tuple[str, str]]:
     """Search again, in the line as repaired, the lost bytes of each repair that inferred some
     (:attr:`_Fix.inferred`) or keeps characters it is not sure of (:attr:`_Fix.written`): each run was
     first searched between its raw neighbours, which are mojibake when they are damaged too
@@ -944,8 +971,8 @@ def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
     under ``cp950``'s).  The readings are compared as the search ranks them (the script of the line
     counts: ``囌`` is traditional in a simplified line, which the word model alone does not see).
     Returns, by index in ``fixes``, the text to write instead (the new search's best reading under the
-    same hypothesis, with U+FFFD where it is not sure either)."""
-    out: dict[int, str] = {}
+    same hypothesis, with U+FFFD where it is not sure either) and that best reading."""
+    out: dict[int, tuple[str, str]] = {}
     for i, f in enumerate(fixes):
         seg = line[f.start : f.end]
         if not f.raw_context or not (f.written or f.inferred):
@@ -955,7 +982,7 @@ def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
         if left == line[max(0, f.start - CONTEXT) : f.start] and right == line[f.end : f.end + CONTEXT]:
             continue  # nothing repaired next to it
         script = _holes.script_of(before + rest)
-        best: tuple[float, str] | None = None
+        best: tuple[float, str, str] | None = None
         for _kind, reader, true in (h for h in _hypotheses() if h[0] == f.kind and h not in LOSSLESS):
             for seq in _holes.reencodings(seg, reader):
                 if _holes.HOLE not in seq or seq.count(_holes.HOLE) > max(2, len(seq) // 6):
@@ -976,9 +1003,9 @@ def _second_look(line: str, fixes: list[_Fix]) -> dict[int, str]:
                 _charge(UNITS["model"])
                 c = _holes.ranking_cost(left + solved.text + right, script)
                 if best is None or c < best[0]:
-                    best = (c, solved.doubted or solved.text)
+                    best = (c, solved.doubted or solved.text, solved.text)
         if best is not None:
-            out[i] = best[1]
+            out[i] = best[1:]
     return out
 
 
