@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,50 @@ def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for cmd in ("validate", "detect", "fix", "explain", "archive"):
         assert cmd in out
+
+
+_ENTRY = (
+    "import atexit, sys, threading, time\n"
+    "from normalize.cli import entry\n"
+    "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n"
+    "if sys.argv[1] == 'thread':  # outlives main on one document (about 0.3 s)\n"
+    "    threading.Thread(target=time.sleep, args=(2.0,)).start()\n"
+    "sys.argv[1:] = sys.argv[2:]\n"
+    "entry()\n"
+)
+
+
+@pytest.mark.parametrize("pool", [False, True], ids=["one process", "pool"])
+def test_the_console_script_ends_without_teardown_and_loses_nothing(tmp_path: Path, pool: bool) -> None:
+    """``normalize`` (:func:`normalize.cli.entry`) ends with ``os._exit`` once :func:`main` returned:
+    the exit handlers the interpreter's teardown would run do not run (the proof it was skipped), and
+    every output is complete: the JSONL file, the report, the summary on stderr."""
+    out, report = tmp_path / "out.jsonl", tmp_path / "report.json"
+    jobs = ["--jobs", "2"] if pool else ["--jobs", "1"]
+    argv = [str(SEEDS), "--jsonl", str(out), "--report", str(report), *jobs]
+    proc = subprocess.run(
+        [sys.executable, "-c", _ENTRY, "-", *argv], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "atexit ran" not in proc.stderr
+    assert "normalize summary" in proc.stderr and proc.stderr.rstrip().endswith("┘")
+    assert len(out.read_bytes().splitlines()) == 8
+    assert json.loads(report.read_text())["summary"]["records"] == 8
+
+
+def test_the_console_script_ends_the_ordinary_way_while_a_thread_runs(tmp_path: Path) -> None:
+    """A thread still running when :func:`main` returns (not the command's own: a caller's) is left to
+    the interpreter's ending, which waits for it and runs the exit handlers."""
+    argv = [str(SEEDS / "000_c91ed2cc67f6cad2.txt"), "--jsonl", str(tmp_path / "out.jsonl"), "-q"]
+    proc = subprocess.run(
+        [sys.executable, "-c", _ENTRY, "thread", *argv], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "atexit ran" in proc.stderr
+    assert len((tmp_path / "out.jsonl").read_bytes().splitlines()) == 1
+
+
+def test_the_console_script_is_entry() -> None:
+    """The installed ``normalize`` runs :func:`normalize.cli.entry` (pyproject's ``[project.scripts]``)."""
+    text = (REPO / "pyproject.toml").read_text()
+    assert 'normalize = "normalize.cli:entry"' in text

@@ -20,7 +20,7 @@ import os
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from types import ModuleType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -95,6 +95,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def entry() -> NoReturn:
+    """The ``normalize`` console script: :func:`main`, then the end of the process without the
+    interpreter's teardown, as mypy ends its own (``--fast-exit``): freeing the model tables and memos
+    object by object took 0.14 s after a run over 1,000 documents, and 0.06 s of the 0.35 s a run on
+    one document takes.  Everything the command writes is closed by then (its outputs are closed in
+    ``finally`` blocks, stdout and stderr are flushed here, ``logging``'s handlers shut down as its exit
+    handler would); where something else may still need the interpreter's ending (a thread or a child
+    process still alive, an exception out of :func:`main`), the process ends the ordinary way."""
+    rc = main()
+    import threading
+
+    mp = sys.modules.get("multiprocessing")
+    if threading.active_count() > 1 or (mp is not None and mp.active_children()):
+        sys.exit(rc)
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        logging.shutdown()  # what its exit handler does: flush and close the handlers
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away after main's own flush; or closed
+        sys.exit(rc)
+    os._exit(rc)
 
 
 def _raise_broken_pipe(console: Console) -> None:
