@@ -65,3 +65,27 @@ def test_fix_stdin_and_explain(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
 def test_fix_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fix", str(tmp_path / "nope.txt")]) == 1
     assert "nope.txt" in capsys.readouterr().err
+
+
+def test_fix_past_its_budget_says_how_many_lines_it_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file with more damaged lines than the search's budget covers: the first are repaired, the rest
+    left as they were, and stderr says how many and how to lift the bound; ``--repair-budget 0`` repairs
+    them all."""
+    lines = [f"国务院办公厅关于印发第{n}号通知".encode().decode("gb18030", "replace") for n in range(12)]
+    src = tmp_path / "in.txt"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["fix", "--repair-budget", "5000", str(src)]) == 0
+    cap = capsys.readouterr()
+    out = cap.out.splitlines()
+    assert len(out) == 12
+    kept = sum(1 for a, b in zip(out, lines, strict=True) if a == b)
+    assert 0 < kept < 12 and out[0] == "国务院办公厅关于印发第0号通知"
+    assert f"{src}: mojibake search budget spent (5,000 units): {kept} damaged-looking line(s)" in cap.err
+    assert "--repair-budget 0" in cap.err
+    assert main(["fix", "--repair-budget", "0", str(src)]) == 0
+    cap = capsys.readouterr()
+    assert cap.out.splitlines() == [f"国务院办公厅关于印发第{n}号通知" for n in range(12)]
+    assert cap.err == ""
+    assert main(["fix", "--repair-budget", "-1", str(src)]) == 2

@@ -43,6 +43,22 @@ class UsageError(Exception):
     """Wrong arguments: exit code 2, no traceback."""
 
 
+def whole_number(value: str) -> int:
+    """An argument that must be a whole number (argparse ``type``)."""
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+
+
+def count_arg(value: str) -> int | None:
+    """A limit given as a count (argparse ``type``): >= 0, where 0 means no limit (None)."""
+    n = whole_number(value)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (0 = no limit), not {n}")
+    return n or None
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)

@@ -5,6 +5,10 @@ output as UTF-8 with the same number of lines; ``--explain`` prints the changes
 (repairs and flagged spans) as a JSON array instead.  Input that is not UTF-8
 (a GB18030 or Big5 file, UTF-16 ...) is detected and decoded as what it is, and
 the command says so on standard error; it is never read as broken UTF-8.
+
+The search is bounded as in the pipeline (``--repair-budget``, the same default): a file with more
+damaged lines than the budget covers gets the first ones repaired and the rest left as they were, and
+the command says how many on standard error (``--repair-budget 0``: no bound).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ import json
 import sys
 from pathlib import Path
 
-from ..encoding import decode, detect, repair
+from .. import _limits
+from ..encoding import UNSEARCHED, decode, detect, repair
+from . import count_arg
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +33,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--explain", action="store_true", help="print the changes as JSON instead of the text"
+    )
+    parser.add_argument(
+        "--repair-budget",
+        type=count_arg,
+        default=_limits.REPAIR_BUDGET,
+        metavar="UNITS",
+        help=(
+            f"work units the mojibake search may spend on the file (default {_limits.REPAIR_BUDGET:,}, "
+            "about 1 s, as for a document of the pipeline; 0 = no limit). Past it, the damaged lines not "
+            "yet searched are left as they were, flagged mojibake.unsearched, and a warning says how many"
+        ),
     )
 
 
@@ -62,7 +79,15 @@ def run(args: argparse.Namespace) -> int:
         return 1
     text = _decoded(data, name)
     # repair works on lines (a repair never crosses a line break), so the line count is kept
-    fixed, changes = repair(text)
+    fixed, changes = repair(text, budget=args.repair_budget)
+    unsearched = sum(1 for c in changes if c.kind == UNSEARCHED)
+    if unsearched:
+        print(
+            f"normalize fix: {name}: mojibake search budget spent ({args.repair_budget:,} units): "
+            f"{unsearched:,} damaged-looking line(s) left as they were, not searched "
+            f"(flagged {UNSEARCHED} in --explain); --repair-budget 0 searches them all",
+            file=sys.stderr,
+        )
     if args.explain:
         print(json.dumps([c.as_dict() for c in changes], ensure_ascii=False, indent=1))
         return 0

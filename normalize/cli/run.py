@@ -48,7 +48,7 @@ from .._limits import Limits
 from .._select import Selection
 from ..pipeline import Options, RecordOut, Result
 from ..text import TextOptions
-from . import _scale
+from . import _scale, count_arg, whole_number
 
 SCRIPTS = ("zh-Hans", "zh-Hant", "zh-TW", "zh-HK", "keep")
 _KEY = re.compile(r"path|url|field:[A-Za-z0-9_.-]+")
@@ -149,7 +149,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     limits = parser.add_argument_group("limits per document (0 = no limit; docs/limits.md)")
     limits.add_argument(
         "--repair-budget",
-        type=_count_arg,
+        type=count_arg,
         default=_limits.REPAIR_BUDGET,
         metavar="UNITS",
         help=(
@@ -167,21 +167,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     limits.add_argument(
         "--max-line-length",
-        type=_count_arg,
+        type=count_arg,
         default=_limits.LINE_CHARS,
         metavar="CHARS",
         help=f"refuse a document with a longer line of text (default {_limits.LINE_CHARS:,} characters)",
     )
     limits.add_argument(
         "--max-html-size",
-        type=_count_arg,
+        type=count_arg,
         default=_limits.HTML_CHARS,
         metavar="CHARS",
         help=f"refuse a larger HTML page (default {_limits.HTML_CHARS:,} characters)",
     )
     limits.add_argument(
         "--max-html-depth",
-        type=_count_arg,
+        type=count_arg,
         default=_limits.HTML_DEPTH,
         metavar="LEVELS",
         help=f"refuse an HTML page nested deeper (default {_limits.HTML_DEPTH}, the parser's own ceiling)",
@@ -209,17 +209,10 @@ def _key(value: str) -> str:
 
 
 def _jobs(value: str) -> int:
-    n = _int(value)
+    n = whole_number(value)
     if n < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0 (0 = one per core), not {n}")
     return n
-
-
-def _count_arg(value: str) -> int | None:
-    n = _int(value)
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0 (0 = no limit), not {n}")
-    return n or None
 
 
 def _size_arg(value: str) -> int | None:
@@ -237,13 +230,6 @@ def _seconds_arg(value: str) -> float | None:
     if not n >= 0 or n == float("inf"):
         raise argparse.ArgumentTypeError(f"must be >= 0 (0 = no limit), not {value}")
     return n or None
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
 
 
 class Usage(Exception):
