@@ -110,3 +110,30 @@ def test_explain_not_a_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     bad.write_text(json.dumps({"a": 1}), encoding="utf-8")
     assert main(["explain", str(bad)]) == 1
     assert "not a normalize record" in capsys.readouterr().err
+
+
+def test_explain_lists_the_flagged_changes_with_their_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A flagged change's ``after`` is its ``before``: the table alone does not say why the span was
+    flagged, nor what the tool would have written.  Under the table each flagged change is listed with
+    its note: here a lost character, and the reading the search found likeliest for it."""
+    damaged = ("中一、我紧握你的手 应该一起走。\n").encode().decode("gb18030", "replace")
+    src = tmp_path / "in" / "a.txt"
+    src.parent.mkdir()
+    src.write_text(
+        "国务院办公厅关于做好有关工作的通知\n\n各省、自治区、直辖市人民政府：\n"
+        + damaged
+        + "\n经国务院同意，现就有关事项通知如下。\n\n国务院办公厅\n2024年1月5日\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main([str(src.parent), "-o", str(out), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["explain", str(out / "a.jsonld"), "--root", str(src.parent), "--width", "200"]) == 0
+    text = capsys.readouterr().out
+    assert "flagged, not applied (1): check these spans against the source" in text
+    flags = text.split("check these spans against the source", 1)[1]
+    assert flags.count("mojibake.unsure:") == 1
+    squeezed = "".join(flags.split())  # the console wraps long notes
+    assert ";thelikeliestreading(notapplied):…紧握你的[手]" in squeezed

@@ -12,7 +12,9 @@ what parsing lifted, removed or moved.  The source is ``--source FILE``, or else
 found, and checked against the recorded sha256, in the record's own archive
 object, by its recorded file name under ``--root``, beside the record and in the
 current folder, and in the archive; when it is nowhere, the message lists every
-place looked in.  Exit 1 when a record cannot be read or its change log does not
+place looked in.  Under each table of changes, the flagged ones (not applied) are
+listed with their notes: why each was flagged, and what the tool would have
+written.  Exit 1 when a record cannot be read or its change log does not
 replay, 2 on a usage error (a missing record, archive or id, ``--field`` naming a
 field with no changes, ``--record`` out of range).
 """
@@ -320,6 +322,24 @@ def _render(text: str, spans: list[tuple[Change, int, int]]) -> Text:
     return out
 
 
+def _print_changes(console: Console, changes: list[Change]) -> None:
+    """The table of ``changes``, then each flagged one (not applied) with its note in full: why it is
+    flagged, and what the tool would have written (a mojibake flag names the likeliest reading), for
+    whoever checks the span against the source."""
+    console.print(_table(changes))
+    flagged = [c for c in changes if not c.applied]
+    if flagged:
+        console.print(f"flagged, not applied ({len(flagged)}): check these spans against the source")
+        for c in flagged[:FLAGS_SHOWN]:
+            console.print(Text(f"  {c.start}-{c.end} {c.kind}: {c.note or '(no note)'}"))
+        if len(flagged) > FLAGS_SHOWN:
+            console.print(f"  … {len(flagged) - FLAGS_SHOWN} more")
+
+
+FLAGS_SHOWN = 50
+"""Flagged changes listed with their notes under a table of changes."""
+
+
 def _table(changes: list[Change], limit: int = 200) -> Table:
     table = Table(show_lines=False, expand=False)
     for col in ("kind", "at", "before", "after", "conf"):
@@ -416,7 +436,7 @@ def _explain(
                 title_align="left",
             )
         )
-        console.print(_table(group))
+        _print_changes(console, group)
     text_changes = by_target.get("text", []) + by_target.get("layout", [])
     if text_changes and (not args.field or args.field == "text"):
         status = max(status, _source_view(console, err, rec, item, args, text_changes))
@@ -473,5 +493,5 @@ def _source_view(
         spans = [(c, s - lo, e - lo) for c, s, e in spans]
         title += f" (characters {lo}-{hi}, the part of the page this article comes from)"
     console.print(Panel(_render(text, spans), title=title, title_align="left"))
-    console.print(_table([c for c in changes if c.kind != "article.split"]))
+    _print_changes(console, [c for c in changes if c.kind != "article.split"])
     return 0
