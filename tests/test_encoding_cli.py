@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,36 @@ def test_fix_past_its_budget_says_how_many_lines_it_left(
     assert cap.out.splitlines() == [f"国务院办公厅关于印发第{n}号通知" for n in range(12)]
     assert cap.err == ""
     assert main(["fix", "--repair-budget", "-1", str(src)]) == 2
+
+
+def test_fix_refuses_an_input_over_its_size_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``fix`` bounds its input as the pipeline does (``--max-input-size``, default 32M): a larger file
+    is refused from its size, before it is read; standard input and a pipe named as the file, once they
+    have given more than the limit; ``0`` lifts it."""
+    bad = "国务院办公厅关于印发通知".encode().decode("gb18030", "replace") + "\n"
+    src = tmp_path / "in.txt"
+    src.write_text(bad * 40, encoding="utf-8")
+    size = src.stat().st_size
+    assert main(["fix", "--max-input-size", "1K", str(src)]) == 1
+    cap = capsys.readouterr()
+    assert cap.out == ""
+    assert f"{src}: the file is {size:,} bytes, over the limit of 1,024 bytes (--max-input-size)" in cap.err
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(src.read_bytes()), encoding="utf-8"))
+    assert main(["fix", "--max-input-size", "1K"]) == 1
+    assert (
+        "<stdin>: standard input is over the limit of 1,024 bytes (--max-input-size)"
+        in capsys.readouterr().err
+    )
+    assert main(["fix", "--max-input-size", "0", "--repair-budget", "0", str(src)]) == 0
+    assert capsys.readouterr().out == "国务院办公厅关于印发通知\n" * 40
+    if Path("/dev/fd").is_dir():  # a pipe named as the file (``fix <(iconv …)``) is read, bounded
+        r, w = os.pipe()
+        os.write(w, src.read_bytes())
+        os.close(w)
+        try:
+            assert main(["fix", "--max-input-size", "1K", f"/dev/fd/{r}"]) == 1
+        finally:
+            os.close(r)
+        assert "the file is over the limit of 1,024 bytes" in capsys.readouterr().err

@@ -51,6 +51,16 @@ def whole_number(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
 
 
+def size_arg(value: str) -> int | None:
+    """A size in bytes (argparse ``type``): ``32M``, ``1G`` … (1024-based), where 0 means no limit (None)."""
+    from .._limits import parse_size
+
+    try:
+        return parse_size(value) or None
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def count_arg(value: str) -> int | None:
     """A limit given as a count (argparse ``type``): >= 0, where 0 means no limit (None)."""
     n = whole_number(value)

@@ -8,19 +8,25 @@ the command says so on standard error; it is never read as broken UTF-8.
 
 The search is bounded as in the pipeline (``--repair-budget``, the same default): a file with more
 damaged lines than the budget covers gets the first ones repaired and the rest left as they were, and
-the command says how many on standard error (``--repair-budget 0``: no bound).
+the command says how many on standard error (``--repair-budget 0``: no bound).  So is the input
+(``--max-input-size``, the pipeline's default): a larger file or standard input is refused, exit 1,
+before it is read whole.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import stat
 import sys
 from pathlib import Path
+from typing import IO
 
 from .. import _limits
 from ..encoding import UNSEARCHED, decode, detect, repair
-from . import count_arg
+from . import count_arg, size_arg
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +41,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--explain", action="store_true", help="print the changes as JSON instead of the text"
     )
     parser.add_argument(
+        "--max-input-size",
+        type=size_arg,
+        default=_limits.INPUT_BYTES,
+        metavar="SIZE",
+        help="refuse a larger input, file or stdin (default 32M as in the pipeline; K, M, G; 0 = none)",
+    )
+    parser.add_argument(
         "--repair-budget",
         type=count_arg,
         default=_limits.REPAIR_BUDGET,
@@ -47,10 +60,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _read(path: Path | None) -> bytes:
+def _input(path: Path | None, max_bytes: int | None) -> bytes:
+    """The bytes of ``path`` (standard input when None; a pipe too: ``fix <(iconv …)``), at most
+    ``max_bytes`` of them: raises :class:`~normalize._limits.LimitExceeded` past it (a regular file:
+    from its size, before reading)."""
     if path is None:
-        return sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-    return path.read_bytes()
+        if not hasattr(sys.stdin, "buffer"):  # replaced by a text stream (tests)
+            return _bounded(io.BytesIO(sys.stdin.read().encode()), "standard input", max_bytes)
+        return _bounded(sys.stdin.buffer, "standard input", max_bytes)
+    with path.open("rb") as fh:
+        st = os.fstat(fh.fileno())
+        if max_bytes is not None and stat.S_ISREG(st.st_mode) and st.st_size > max_bytes:
+            raise _limits.exceeded("input_bytes", max_bytes, st.st_size, what="the file is", stage="read")
+        return _bounded(fh, "the file", max_bytes)
+
+
+def _bounded(fh: IO[bytes], what: str, max_bytes: int | None) -> bytes:
+    data = fh.read(-1 if max_bytes is None else max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _limits.LimitExceeded(
+            f"{what} is over the limit of {max_bytes:,} bytes ({_limits.OPTIONS['input_bytes']})",
+            limit="input_bytes",
+            stage="read",
+        )
+    return data
 
 
 def _decoded(data: bytes, name: str) -> str:
@@ -73,9 +106,12 @@ def _decoded(data: bytes, name: str) -> str:
 def run(args: argparse.Namespace) -> int:
     name = str(args.file) if args.file else "<stdin>"
     try:
-        data = _read(args.file)
+        data = _input(args.file, args.max_input_size)
     except OSError as exc:
         print(f"normalize fix: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except _limits.LimitExceeded as exc:
+        print(f"normalize fix: {name}: {exc}", file=sys.stderr)
         return 1
     text = _decoded(data, name)
     # repair works on lines (a repair never crosses a line break), so the line count is kept

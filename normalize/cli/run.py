@@ -48,7 +48,7 @@ from .._limits import Limits
 from .._select import Selection
 from ..pipeline import Options, RecordOut, Result
 from ..text import TextOptions
-from . import _scale, count_arg, whole_number
+from . import _scale, count_arg, size_arg, whole_number
 
 SCRIPTS = ("zh-Hans", "zh-Hant", "zh-TW", "zh-HK", "keep")
 _KEY = re.compile(r"path|url|field:[A-Za-z0-9_.-]+")
@@ -160,7 +160,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     limits.add_argument(
         "--max-input-size",
-        type=_size_arg,
+        type=size_arg,
         default=_limits.INPUT_BYTES,
         metavar="SIZE",
         help="refuse larger files without reading them (default 32M; K, M, G = 1024-based)",
@@ -195,7 +195,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     limits.add_argument(
         "--memory-limit",
-        type=_size_arg,
+        type=size_arg,
         default=_limits.MEMORY_BYTES,
         metavar="SIZE",
         help="memory a document may add to its process; past it, it fails (default 768M)",
@@ -213,13 +213,6 @@ def _jobs(value: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0 (0 = one per core), not {n}")
     return n
-
-
-def _size_arg(value: str) -> int | None:
-    try:
-        return _limits.parse_size(value) or None
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _seconds_arg(value: str) -> float | None:
