@@ -51,6 +51,21 @@ def whole_number(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
 
 
+def add_search_and_size_limits(
+    group: argparse._ActionsContainer, *, budget_help: str, size_help: str
+) -> None:
+    """``--repair-budget`` and ``--max-input-size``, the limits ``run`` and ``fix`` share (with their
+    defaults from :mod:`normalize._limits`; each command says in its help what they bound there)."""
+    from .. import _limits
+
+    group.add_argument(
+        "--repair-budget", type=count_arg, default=_limits.REPAIR_BUDGET, metavar="UNITS", help=budget_help
+    )
+    group.add_argument(
+        "--max-input-size", type=size_arg, default=_limits.INPUT_BYTES, metavar="SIZE", help=size_help
+    )
+
+
 def size_arg(value: str) -> int | None:
     """A size in bytes (argparse ``type``): ``32M``, ``1G`` … (1024-based), where 0 means no limit (None)."""
     from .._limits import parse_size

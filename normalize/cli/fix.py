@@ -26,7 +26,7 @@ from typing import IO
 
 from .. import _limits
 from ..encoding import UNSEARCHED, decode, detect, repair
-from . import count_arg, size_arg
+from . import add_search_and_size_limits
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -40,23 +40,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--explain", action="store_true", help="print the changes as JSON instead of the text"
     )
-    parser.add_argument(
-        "--max-input-size",
-        type=size_arg,
-        default=_limits.INPUT_BYTES,
-        metavar="SIZE",
-        help="refuse a larger input, file or stdin (default 32M as in the pipeline; K, M, G; 0 = none)",
-    )
-    parser.add_argument(
-        "--repair-budget",
-        type=count_arg,
-        default=_limits.REPAIR_BUDGET,
-        metavar="UNITS",
-        help=(
+    add_search_and_size_limits(
+        parser,
+        budget_help=(
             f"work units the mojibake search may spend on the file (default {_limits.REPAIR_BUDGET:,}, "
             "about 1 s, as for a document of the pipeline; 0 = no limit). Past it, the damaged lines not "
             "yet searched are left as they were, flagged mojibake.unsearched, and a warning says how many"
         ),
+        size_help="refuse a larger input, file or stdin (default 32M as in the pipeline; K, M, G; 0 = none)",
     )
 
 

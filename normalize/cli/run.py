@@ -48,7 +48,7 @@ from .._limits import Limits
 from .._select import Selection
 from ..pipeline import Options, RecordOut, Result
 from ..text import TextOptions
-from . import _scale, count_arg, size_arg, whole_number
+from . import _scale, add_search_and_size_limits, count_arg, size_arg, whole_number
 
 SCRIPTS = ("zh-Hans", "zh-Hant", "zh-TW", "zh-HK", "keep")
 _KEY = re.compile(r"path|url|field:[A-Za-z0-9_.-]+")
@@ -147,23 +147,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="skip files and folders matching GLOB (decided before --include; e.g. '*.json,drafts/')",
     )
     limits = parser.add_argument_group("limits per document (0 = no limit; docs/limits.md)")
-    limits.add_argument(
-        "--repair-budget",
-        type=count_arg,
-        default=_limits.REPAIR_BUDGET,
-        metavar="UNITS",
-        help=(
+    add_search_and_size_limits(
+        limits,
+        budget_help=(
             f"work units the mojibake search may spend (default {_limits.REPAIR_BUDGET:,}, about 1 s; "
             "a unit is about one evaluation of the Chinese plausibility model). Past it, "
             "the lines not yet searched are flagged mojibake.unsearched and the document gets a warning"
         ),
-    )
-    limits.add_argument(
-        "--max-input-size",
-        type=size_arg,
-        default=_limits.INPUT_BYTES,
-        metavar="SIZE",
-        help="refuse larger files without reading them (default 32M; K, M, G = 1024-based)",
+        size_help="refuse larger files without reading them (default 32M; K, M, G = 1024-based)",
     )
     limits.add_argument(
         "--max-line-length",
