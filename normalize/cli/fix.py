@@ -18,13 +18,12 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import stat
 import sys
 from pathlib import Path
 from typing import IO
 
-from .. import _limits
+from .. import _limits, _read
 from ..encoding import UNSEARCHED, decode, detect, repair
 from . import add_search_and_size_limits
 
@@ -59,10 +58,9 @@ def _input(path: Path | None, max_bytes: int | None) -> bytes:
         if not hasattr(sys.stdin, "buffer"):  # replaced by a text stream (tests)
             return _bounded(io.BytesIO(sys.stdin.read().encode()), "standard input", max_bytes)
         return _bounded(sys.stdin.buffer, "standard input", max_bytes)
+    if stat.S_ISREG(path.stat().st_mode):
+        return _read.read_bounded(path, max_bytes)  # refused from its size, as the pipeline does
     with path.open("rb") as fh:
-        st = os.fstat(fh.fileno())
-        if max_bytes is not None and stat.S_ISREG(st.st_mode) and st.st_size > max_bytes:
-            raise _limits.exceeded("input_bytes", max_bytes, st.st_size, what="the file is", stage="read")
         return _bounded(fh, "the file", max_bytes)
 
 

@@ -34,6 +34,7 @@ import difflib
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -665,7 +666,7 @@ def _hypotheses() -> tuple[tuple[str, str, str], ...]:
     if readers == _ALL_READERS and not first:
         return HYPOTHESES
     kept = [h for h in HYPOTHESES if h[1] not in _ALL_READERS or h[1] in readers]
-    return tuple(sorted(kept, key=lambda h: h[1] not in first))
+    return tuple(sorted(kept, key=lambda h: h[1] not in first) if first else kept)
 
 
 _NARROWER_FIRST: ContextVar[frozenset[str]] = ContextVar("normalize_first_readers", default=frozenset())
@@ -707,39 +708,43 @@ def _contradicted(line: str, offset: int, changes: list[Change], readers: frozen
             true = next((t for k, r, t in HYPOTHESES if k == c.kind and r == narrow), None)
             if true is None:
                 continue
-            for i, ch in enumerate(c.before):
-                if ch.isascii() or ch == "\ufffd":
-                    continue
-                theirs = _holes._encode_char(ch, wide)
-                ours = _holes._encode_char(ch, narrow)
-                if theirs is None or ours is None or theirs == ours:
-                    continue
-                read = _decoded(ours, true)
-                other = _decoded(theirs, true)
-                if len(read) != 1 or len(other) != 1 or read == other:
-                    continue
-                if not (_cjkscore.is_han(read) and _cjkscore.is_han(other)):
-                    continue  # the context model reads Han characters only
+            for i, read, other in _placed_apart(c.before, narrow, wide, true):
                 # where the narrower's reading of it stands in the repaired text (about i into it)
                 pos = c.after.find(read, max(0, i - 2 * CONTEXT))
                 if pos < 0:
                     continue
                 p = at + pos
-                lo, hi = max(0, p - _context.WINDOW), p + len(read) + _context.WINDOW
-                window = fixed[lo:hi]
-                swapped = fixed[lo:p] + other + fixed[p + len(read) : hi]
+                lo, hi = max(0, p - _context.WINDOW), p + 1 + _context.WINDOW
+                swapped = fixed[lo:p] + other + fixed[p + 1 : hi]
                 _charge(2 * _holes.RERANK_UNITS)
-                if _context.cost(window) - _context.cost(swapped) > CONTRADICTION:
+                if _context.cost(fixed[lo:hi]) - _context.cost(swapped) > CONTRADICTION:
                     out.add(wide)
                     break
     return frozenset(out)
 
 
-def _decoded(data: bytes, codec: str) -> str:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        return ""
+def _placed_apart(text: str, narrow: str, wide: str, true: str) -> Iterator[tuple[int, str, str]]:
+    """(position, the narrower's reading, the wider's reading) of each character of ``text`` (mojibake
+    read by ``narrow``) that the two readers place at different bytes, read in ``true``, where both
+    readings are single Han characters (the context model reads Han characters only)."""
+    for i, ch in enumerate(text):
+        if ch.isascii() or ch == "\ufffd":
+            continue
+        ours = _holes._encode_char(ch, narrow)
+        theirs = _holes._encode_char(ch, wide)
+        if ours is None or theirs is None or ours == theirs:
+            continue
+        try:
+            read, other = ours.decode(true), theirs.decode(true)
+        except UnicodeDecodeError:
+            continue
+        if (
+            len(read) == len(other) == 1
+            and read != other
+            and _cjkscore.is_han(read)
+            and _cjkscore.is_han(other)
+        ):
+            yield i, read, other
 
 
 def _mostly_lost(line: str) -> bool:
