@@ -293,6 +293,49 @@ def test_an_unsure_flag_names_the_likeliest_reading_and_leaves_the_text_alone() 
     assert flag.note.endswith("; the likeliest reading (not applied): …紧握你的[手]")
 
 
+LOTTERY = (
+    "几天前，和朋友去大统华买东西，出来的时候不知道哪根筋动了一下，想起买649了，于是，拿起笔认真的涂了几下，"
+    "想了几个特别意思的数字。"
+)
+"""GB18030 read by ``cp950``: ``去`` and ``买`` each lost a byte.  Each run's own search, its lost bytes
+re-ranked by the context model, reads ``去``, not surely; its runner-up reads ``偉`` (GBK's traditional
+``偉``, 82A5, in a simplified line) and ``想起路``."""
+
+
+def test_a_pair_of_runs_is_ranked_with_the_context_model_too() -> None:
+    """Ranked by the search's models alone, the runner-up pair (``偉大统华`` … ``想起路649``: ``伟大`` is
+    a strong word) beat the runs' own readings by more than JOINT_MARGIN and was written, unflagged.
+    With the context model, which chose those lost bytes, neither reading is sure: both stay U+FFFD."""
+    fixed, changes = repair(LOTTERY.encode("gb18030").decode("cp950", "replace"))
+    assert "偉" not in fixed and "想起路" not in fixed
+    assert fixed == LOTTERY.replace("去", "\ufffd\ufffd").replace("起买", "起\ufffd\ufffd")
+    assert [c.kind for c in changes if not c.applied] == ["mojibake.unsure"]
+
+
+def test_a_character_of_the_other_script_that_a_pair_brings_in_is_not_written(monkeypatch: Any) -> None:
+    """Without the context model in the pair's ranking (a runner-up that it cannot judge: one differing
+    in signs), the pair's margin alone decides, and it is wide; ``偉`` is of the other script than the
+    runs, and is not sure whatever the margin."""
+    monkeypatch.setattr(_mojibake, "_han_for_han", lambda a, b: False)
+    fixed, changes = repair(LOTTERY.encode("gb18030").decode("cp950", "replace"))
+    assert "偉" not in fixed and "和朋友\ufffd\ufffd大统华" in fixed
+    assert "mojibake.unsure" in [c.kind for c in changes if not c.applied]
+
+
+def test_a_lost_byte_restored_in_the_other_script_is_not_written() -> None:
+    """GB18030 read by ``cp950``: ``担`` lost its first byte, and the search filled it with 86, GBK's
+    traditional ``單``, by 4.5 nats (the script penalty is a cost, not a bar): ``其他人的單未成年人``,
+    unflagged.  A line is written in one script; ``單`` stays U+FFFD and the span is flagged."""
+    source = (
+        "本办法所称子女，是指婚生子女、非婚生子女、继子女、养子女。"
+        "父母之外的其他人担任未成年人的监护人的，比照本办法规定执行。"
+    )
+    fixed, changes = repair(source.encode("gb18030").decode("cp950", "replace"))
+    assert "單" not in fixed and "其他人的\ufffd\ufffd未成年人" in fixed
+    assert [c.kind for c in changes if not c.applied] == ["mojibake.unsure"]
+    assert _holes.char_script("單") == 1 and _holes.char_script("担") == -1 and _holes.char_script("的") == 0
+
+
 def test_the_likeliest_note_names_only_what_the_search_read() -> None:
     note = _mojibake._likeliest_note
     assert note("我的\ufffd\ufffd\ufffd好", "我的手好") == "; the likeliest reading (not applied): …我的[手]"

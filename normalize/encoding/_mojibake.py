@@ -920,6 +920,15 @@ def _context_gain(a: str, b: str) -> float:
     return total
 
 
+def _han_for_han(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` have the same length and differ only in Han characters (each differing
+    position Han in both): where one reads a Han character and the other a sign, the context model,
+    which reads Han words only, scores a shorter stretch, not a likelier one."""
+    return len(a) == len(b) and all(
+        x == y or (_cjkscore.is_han(x) and _cjkscore.is_han(y)) for x, y in zip(a, b, strict=True)
+    )
+
+
 def _han_differ(a: str, b: str) -> bool:
     """Whether two readings of a line differ in a Han character (or in length)."""
     return len(a) != len(b) or any(
@@ -1138,8 +1147,15 @@ def _joint(
 ) -> None:
     """Re-choose the readings of neighbouring runs with lost bytes together (in place, ``writtens``
     too: each reading as written, see :attr:`_Fix.written`), so that what one run opens the next can
-    close (``〔1994〕``: each bracket alone loses to ``。``)."""
+    close (``〔1994〕``: each bracket alone loses to ``。``).  The pairs are ranked by the search's
+    models and, where they differ from the runs' own readings in Han characters only, by the context
+    model too (:func:`_context_gain`), which chose those readings' lost bytes (:func:`._holes._rerank`):
+    ranked without it, the runner-up ``和朋友偉大统华…想起路649`` of GB18030 read by ``cp950`` beat
+    the re-ranked ``和朋友去大统华…想起买649`` by more than :data:`JOINT_MARGIN`.  A character of the
+    other script than the runs' that the pair brings in is not sure (U+FFFD, flagged) whatever the
+    margin (:data:`._holes.OTHER_SCRIPT_THIN`)."""
     lossy = sorted(alts)
+    written_in = _holes.script_of("".join(news))  # as read, not from their bytes (see _holes._other_script)
 
     def near(k: int, j: int) -> bool:
         return 0 <= j < len(lossy) and abs(runs[lossy[j]].start() - runs[lossy[k]].start()) <= 2 * JOINT_GAP
@@ -1151,21 +1167,31 @@ def _joint(
         # the window reaches the runs before and after the pair: their readings are context
         a = max(0, (runs[lossy[i - 1]] if near(i, i - 1) else m1).start() - CONTEXT)
         b = min(len(line), (runs[lossy[i + 2]] if near(i + 1, i + 2) else m2).end() + CONTEXT)
-        costs: dict[tuple[str, str], float] = {}
         at_end = b == len(line)  # the window ends the line: judged with the end-of-line model, as searched
+        windows: dict[tuple[str, str], str] = {}
         for t1 in (news[k1], *alts[k1]):
             for t2 in (news[k2], *alts[k2]):
                 trial = list(news)
                 trial[k1], trial[k2] = t1, t2
-                window = _window(line, runs, trial, a, b, m1.start(), m2.end())
-                _charge(2 * UNITS["model"])  # the word and the bigram model
-                costs.setdefault((t1, t2), _holes.ranking_cost(window, script, at_end, line_end=at_end))
+                windows.setdefault((t1, t2), _window(line, runs, trial, a, b, m1.start(), m2.end()))
+        base = windows[(news[k1], news[k2])]
+        costs: dict[tuple[str, str], float] = {}
+        for pair, window in windows.items():
+            _charge(2 * UNITS["model"])  # the word and the bigram model
+            cost = _holes.ranking_cost(window, script, at_end, line_end=at_end)
+            if window != base and _han_for_han(base, window):
+                cost -= _context_gain(base, window)  # as each run's own lost bytes were re-ranked
+            costs[pair] = cost
         (t1, t2), c = min(costs.items(), key=lambda kv: kv[1])
+        margin = costs[(news[k1], news[k2])] - c
         w1 = writtens[k1] if t1 == news[k1] else ""
         w2 = writtens[k2] if t2 == news[k2] else ""
-        if costs[(news[k1], news[k2])] - c < JOINT_MARGIN:
+        if margin < JOINT_MARGIN:
             w1 = _doubt(t1, w1 or t1, news[k1], true)
             w2 = _doubt(t2, w2 or t2, news[k2], true)
+        elif written_in:  # a character of the other script that the pair brings in is not sure either
+            w1 = _doubt(t1, w1 or t1, news[k1], true, -written_in)
+            w2 = _doubt(t2, w2 or t2, news[k2], true, -written_in)
         news[k1], news[k2] = t1, t2
         writtens[k1], writtens[k2] = (w1 if w1 != t1 else ""), (w2 if w2 != t2 else "")
 
@@ -1182,17 +1208,19 @@ def _window(line: str, runs: list[re.Match[str]], news: list[str], a: int, b: in
     return before[max(0, len(before) - (s - a)) :] + inner + after[: b - e]
 
 
-def _doubt(text: str, written: str, rival: str, codec: str) -> str:
+def _doubt(text: str, written: str, rival: str, codec: str, script: int = 0) -> str:
     """``written`` (``text``, a reading of a run, as written: U+FFFD for what the search was not sure
     of) with U+FFFD also where ``text`` differs from ``rival`` (another reading of the run, nearly as
     good): those characters are not sure either (one U+FFFD per byte of the character, as for a
-    doubted lost byte)."""
+    doubted lost byte).  With ``script`` (1 traditional, -1 simplified), only the differing characters
+    written in that script (:data:`._holes.OTHER_SCRIPT_THIN`: ``rival`` read better by every model
+    but the one that chose ``text``)."""
     if text == rival:
         return written
     doubted = _doubted_chars(text, written, codec)
     for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, text, rival, autojunk=False).get_opcodes():
         if op != "equal":
-            doubted.update(range(i1, i2))
+            doubted.update(i for i in range(i1, i2) if not script or _holes.char_script(text[i]) == script)
     return "".join(
         "\ufffd" * len(ch.encode(codec, "replace")) if i in doubted else ch for i, ch in enumerate(text)
     )
