@@ -336,6 +336,23 @@ def test_a_lost_byte_restored_in_the_other_script_is_not_written() -> None:
     assert _holes.char_script("單") == 1 and _holes.char_script("担") == -1 and _holes.char_script("的") == 0
 
 
+def test_every_occurrence_of_a_character_with_two_byte_sequences_is_tried_with_the_other() -> None:
+    """GB18030 read by Big5-HKSCS, one byte out of phase: each ``息、`` (CFA2 A1A2) became ``欐╮``
+    (C5CF A2A1), five times in the line.  ``╮`` is also F9FB, the sequence Big5-HKSCS's encoder writes;
+    trying the other sequence position by position, within eight readings, reached only the first
+    three: the last two ``息、`` came back ``嚣`` and U+E34F (F9 FB A2 read by GB18030), sure of it."""
+    source = (
+        "（一）公安部门有关户籍人口基本信息、户成员关系信息、出入境证件信息、相关出国人员信息、"
+        "户籍人口死亡标识等信息；（二）卫生健康部门有"
+    )
+    bad = source.encode("gb18030").decode("big5hkscs", "replace")
+    assert bad.count("╮") + bad.count("╯") == 5 and "╮".encode("big5hkscs") == b"\xf9\xfb"
+    fixed, _changes = repair(bad)
+    assert fixed == source
+    readings = _holes.reencodings("欐╮ㄠ欐╯ㄠ欐╮ㄠ欐╮ㄠ欐╮", "big5hkscs")
+    assert any(bytes(r).count(b"\xa2\xa1") == 4 for r in readings)  # every ╮ as A2A1, in one reading
+
+
 def test_the_likeliest_note_names_only_what_the_search_read() -> None:
     note = _mojibake._likeliest_note
     assert note("我的\ufffd\ufffd\ufffd好", "我的手好") == "; the likeliest reading (not applied): …我的[手]"
