@@ -1213,8 +1213,7 @@ def _doubt(text: str, written: str, rival: str, codec: str, script: int = 0) -> 
     of) with U+FFFD also where ``text`` differs from ``rival`` (another reading of the run, nearly as
     good): those characters are not sure either (one U+FFFD per byte of the character, as for a
     doubted lost byte).  With ``script`` (1 traditional, -1 simplified), only the differing characters
-    written in that script (:data:`._holes.OTHER_SCRIPT_THIN`: ``rival`` read better by every model
-    but the one that chose ``text``)."""
+    written in that script are (:data:`._holes.OTHER_SCRIPT_THIN`)."""
     if text == rival:
         return written
     doubted = _doubted_chars(text, written, codec)
