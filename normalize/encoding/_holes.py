@@ -1107,24 +1107,21 @@ chosen together (``._mojibake._joint``) brings in no such character unflagged at
 
 
 def _other_script(
-    data: bytes, holes: list[int], vals: tuple[int, ...], margins: list[float], codec: str, line: str
+    data: bytes, holes: list[int], vals: tuple[int, ...], margins: list[float], codec: str, text: str
 ) -> set[int]:
-    """The lost bytes of each character written in the other script than ``line`` (the run as read:
-    the script the search assumed is guessed from bytes not yet read and from the run's neighbours,
-    mojibake themselves when the run is misaligned or first searched between raw neighbours) that one
-    of them led by less than :data:`OTHER_SCRIPT_THIN` (:func:`_rerank`'s margin where it re-ranked
-    the byte)."""
+    """The lost bytes of each character written in the other script than ``text`` (the run as read:
+    ``data`` filled with ``vals`` and decoded; the script the search assumed is guessed from bytes not
+    yet read and from the run's neighbours, mojibake themselves when the run is misaligned or first
+    searched between raw neighbours) that one of them led by less than :data:`OTHER_SCRIPT_THIN`
+    (:func:`_rerank`'s margin where it re-ranked the byte)."""
     if all(m >= OTHER_SCRIPT_THIN for m in margins):
         return set()
-    script = _script_of(line)
-    if not script:
-        return set()
-    buf = _filled(data, holes, vals)
-    if -script not in {char_script(ch) for ch in buf.decode(codec, errors="ignore") if ch >= "\u2e80"}:
+    script = _script_of(text)
+    if not script or not any(char_script(ch) == -script for ch in text if ch >= "\u2e80"):
         return set()
     margin_at = dict(zip(holes, margins, strict=True))
     out: set[int] = set()
-    for start, end, piece in _char_spans(buf, codec):
+    for start, end, piece in _char_spans(_filled(data, holes, vals), codec):
         hit = [k for k in range(start, end) if k in margin_at]
         if hit and char_script(piece[0]) == -script and min(margin_at[k] for k in hit) < OTHER_SCRIPT_THIN:
             out.update(hit)
