@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from normalize import _memo
 from normalize.archive import Archive
 from normalize.cli import main
 
@@ -20,9 +19,6 @@ def test_committed_archive_is_current(tmp_path: Path, capsys: pytest.CaptureFixt
     root = tmp_path / "archive"
     shutil.copytree(committed, root)
     before = {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    # the README's command runs in a fresh process: empty memos, not those the tests before this one
-    # filled in this worker (some with a model or threshold patched)
-    _memo.renew()
     assert main([str(REPO / "seeds"), "--archive", str(root), "-q"]) == 0
     after = {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert after == before  # not one byte written: no new version anywhere
