@@ -163,6 +163,43 @@ def test_only_record_change_with_new_tool_version(arc: Archive, monkeypatch: pyt
     assert ocfl_py(objdir) == []
 
 
+def made_by(body: str, lxml: str, normalize: str = "0.1.0") -> RecordOut:
+    """A record whose activity names the software versions that made it."""
+    data = {
+        "type": "NewsArticle",
+        "articleBody": body,
+        "wasGeneratedBy": {
+            "type": "prov:Activity",
+            "wasAssociatedWith": {
+                "type": "SoftwareApplication",
+                "name": "normalize",
+                "softwareVersion": normalize,
+            },
+            "converter": [{"type": "SoftwareApplication", "name": "lxml", "softwareVersion": lxml}],
+        },
+    }
+    raw = (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+    return RecordOut(id="urn:test:made-by", data=data, bytes=raw, filename="r.jsonld")
+
+
+def test_a_new_release_of_a_converter_alone_makes_no_new_version(arc: Archive) -> None:
+    # a fresh install picks up lxml 6.2.0: the re-run's records name it, and are otherwise the same
+    oid = arc.ingest(Result("p.txt", b"s", [made_by("正文", "6.1.3")])).object_id
+    for lxml, normalize in (("6.2.0", "0.1.0"), ("6.2.0", "0.2.0")):
+        again = arc.ingest(Result("p.txt", b"s", [made_by("正文", lxml, normalize)]))
+        assert (again.status, again.version) == ("unchanged", 1)
+    # the head keeps the record as it was made, naming what truly made it
+    assert arc.records(oid)[0].data["wasGeneratedBy"]["converter"][0]["softwareVersion"] == "6.1.3"
+    # a record that changed besides its versions is a new version, with the versions it names
+    out = arc.ingest(Result("p.txt", b"s", [made_by("新正文", "6.2.0")]))
+    assert (out.status, out.version, out.message) == ("updated", 2, "records changed")
+    assert arc.records(oid)[0].data["wasGeneratedBy"]["converter"][0]["softwareVersion"] == "6.2.0"
+    # and so is a new record beside one that differs only in its versions
+    two = arc.ingest(Result("p.txt", b"s", [made_by("新正文", "6.2.1"), made_by("附件", "6.2.1")]))
+    assert (two.status, two.message) == ("updated", "records changed (1 -> 2)")
+    assert ocfl_py(arc.object_path(oid)) == []
+
+
 def test_identical_files_are_stored_once(arc: Archive) -> None:
     out = arc.ingest(Result("twice.txt", b"s", [rec("same"), rec("same")]))
     objdir = arc.object_path(out.object_id)
