@@ -228,9 +228,9 @@ class Archive:
         The id is ``object_id`` if given (``key`` then names how it was derived), else derived by
         ``key`` (:meth:`object_id_for`; a document lacking the keyed value falls back to ``path``).
         Nothing is written when the source bytes, records, error and warnings equal the head's (the
-        software versions alone, normalize's or a converter's, do not make a new version).  A failed document is archived with its
-        error; records that failed validation (``result.quarantined``) are kept in ``invalid/``
-        with their errors, and the provenance status is then ``invalid``.
+        software versions alone, normalize's or a converter's, do not make a new version).  A failed
+        document is archived with its error; records that failed validation (``result.quarantined``)
+        are kept in ``invalid/`` with their errors, and the provenance status is then ``invalid``.
         """
         note = ""
         used_key = key
@@ -514,20 +514,22 @@ class Archive:
         return verify_root(self.root, objects=paths, records=records)
 
 
+def _without(value: Any, key: str) -> Any:
+    """``value`` without ``key`` if it is a mapping; each item so if it is a list; else itself."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k != key}
+    if isinstance(value, list):
+        return [_without(v, key) for v in value]
+    return value
+
+
 def _versionless(record: Any) -> Any:
     """A record without the software versions its activity names (``wasGeneratedBy``)."""
     if not isinstance(record, dict) or not isinstance(record.get("wasGeneratedBy"), dict):
         return record
     act = dict(record["wasGeneratedBy"])
     for key in ("wasAssociatedWith", "converter"):
-        agents = act.get(key)
-        if isinstance(agents, dict):
-            act[key] = {k: v for k, v in agents.items() if k != "softwareVersion"}
-        elif isinstance(agents, list):
-            act[key] = [
-                {k: v for k, v in a.items() if k != "softwareVersion"} if isinstance(a, dict) else a
-                for a in agents
-            ]
+        act[key] = _without(act.get(key), "softwareVersion")
     return {**record, "wasGeneratedBy": act}
 
 
@@ -535,10 +537,7 @@ def _versionless_provenance(prov: Mapping[str, Any]) -> dict[str, Any]:
     """A provenance without the tool's version and the records' digests (their bytes hold versions)."""
     out = {k: v for k, v in prov.items() if k != "tool"}
     for key in ("records", "invalid"):
-        if isinstance(out.get(key), list):
-            out[key] = [
-                {k: v for k, v in r.items() if k != "sha256"} if isinstance(r, dict) else r for r in out[key]
-            ]
+        out[key] = _without(out.get(key), "sha256")
     return out
 
 
