@@ -31,6 +31,7 @@ Use :class:`DaskRun` (``normalize SRC... --executor dask`` does).  This module n
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import socket
 import sys
@@ -49,7 +50,6 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError("the dask executor needs the dask extra: pip install 'normalize[dask]'") from exc
 
 from . import _shards, _worker
-from ._document import Document
 from ._fsio import (
     AnyItem,
     ArchiveTargetError,
@@ -154,18 +154,11 @@ class Receipt(Result):
 
 
 def _stub(rec: RecordOut) -> RecordOut:
-    counts = rec.data.get("wasGeneratedBy", {}).get("changeCounts", [])
-    data = {"id": rec.id, "wasGeneratedBy": {"changeCounts": counts}}
-    return RecordOut(
-        id=rec.id, data=data, bytes=b"", filename=rec.filename, errors=rec.errors, position=rec.position
-    )
+    return dataclasses.replace(_worker.slim_record(rec), bytes=b"")
 
 
 def receipt(result: Result, shard: str | None = None) -> Receipt:
-    doc = result.document
-    stub = None
-    if doc is not None:
-        stub = Document(source=b"", name=doc.name, detection=doc.detection, format=doc.format)
+    stub = _worker.slim_document(result.document)
     return Receipt(
         name=result.name,
         source=b"",

@@ -92,12 +92,12 @@ def cpu_supported() -> bool:
 
 def memory_supported() -> bool:
     """Whether a memory limit can be enforced here (Linux-like: ``RLIMIT_AS`` and ``/proc``)."""
-    return (
-        resource is not None
-        and hasattr(resource, "RLIMIT_AS")
-        and sys.platform != "darwin"
-        and _address_space() is not None
-    )
+    return _rlimit_as() and _address_space() is not None
+
+
+def _rlimit_as() -> bool:
+    """Whether ``RLIMIT_AS`` bounds the address space here (not on macOS, which ignores it)."""
+    return resource is not None and hasattr(resource, "RLIMIT_AS") and sys.platform != "darwin"
 
 
 def unsupported(limits: Limits) -> list[str]:
@@ -110,14 +110,20 @@ def unsupported(limits: Limits) -> list[str]:
     return out
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 def _address_space() -> int | None:
     """The process's current address space (virtual size) in bytes, from ``/proc/self/statm``."""
-    try:
-        with open("/proc/self/statm", "rb") as fh:
-            pages = int(fh.read().split()[0])
+    try:  # unbuffered: one open, read and close (a buffered file adds fstat, ioctl and lseek)
+        fd = os.open("/proc/self/statm", os.O_RDONLY)
+        try:
+            pages = int(os.read(fd, 256).split()[0])
+        finally:
+            os.close(fd)
     except (OSError, ValueError, IndexError):
         return None
-    return pages * os.sysconf("SC_PAGE_SIZE")
+    return pages * _PAGE
 
 
 @contextlib.contextmanager
@@ -127,14 +133,14 @@ def guard(limits: Limits) -> Iterator[None]:
     Raises :class:`DocumentTimeout` (CPU) or lets :class:`MemoryError` through (memory) from inside
     the block; limits this process cannot enforce are skipped (see :func:`unsupported`)."""
     timer = bool(limits.cpu_seconds) and cpu_supported()
-    memory = bool(limits.memory_bytes) and memory_supported()
+    # the address space is read once a document: it is also what tells whether /proc is there
+    now = _address_space() if limits.memory_bytes and _rlimit_as() else None
     old_handler = None
     old_as: tuple[int, int] | None = None
-    if memory:
+    if now is not None:
         assert limits.memory_bytes is not None
-        now = _address_space()
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        bound = (now or 0) + limits.memory_bytes
+        bound = now + limits.memory_bytes
         if hard != resource.RLIM_INFINITY:
             bound = min(bound, hard)
         if soft == resource.RLIM_INFINITY or bound < soft:

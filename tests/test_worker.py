@@ -15,7 +15,7 @@ import pytest
 
 from normalize import _worker
 from normalize.cli import main
-from normalize.pipeline import Options, Result
+from normalize.pipeline import Options, RecordOut, Result, process
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -73,6 +73,29 @@ def test_run_batch_results_are_slim_and_picklable() -> None:
     assert [r.name for r in results] == [p.name for p in sorted(SEEDS.iterdir())[:2]] + ["empty.txt"]
     assert all(r.records for r in results[:2]) and results[2].error
     assert all(r.document is not None and r.document.text == "" and not r.document.articles for r in results)
+
+
+def test_slim_results_keep_the_record_bytes_ids_and_change_counts_only() -> None:
+    seeds = sorted(SEEDS.iterdir())
+    full = [process(p, SEEDS) for p in seeds]
+    slimmed = pickle.loads(
+        pickle.dumps(_worker.run_batch([_worker.PathItem(p, SEEDS) for p in seeds], Options()))
+    )
+    for whole, slim in zip(full, slimmed, strict=True):
+        assert [r.bytes for r in slim.records] == [r.bytes for r in whole.records]
+        for a, b in zip(whole.records, slim.records, strict=True):
+            counts = a.data["wasGeneratedBy"]["changeCounts"]
+            assert counts and b.data == {"id": a.id, "wasGeneratedBy": {"changeCounts": counts}}
+        assert whole.document is not None and whole.document.converters  # what slim leaves behind
+        assert slim.document is not None and not slim.document.converters
+        assert (slim.document.format, slim.document.detection) == (
+            whole.document.format,
+            whole.document.detection,
+        )
+    bad = Result(
+        name="x.txt", source=b"x", quarantined=[RecordOut(id="i", data={"a": 1}, bytes=b"{}", filename="x")]
+    )
+    assert _worker.slim(bad).quarantined[0].data == {"a": 1}  # --jsonl writes it beside its errors
 
 
 def test_batches_close_at_count_and_size() -> None:
