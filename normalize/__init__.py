@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._document import Article, Block, Change, Detection, Document, NormalizeError
-from ._version import __version__
+from . import _recache
+
+_recache.load()  # before any module of the package compiles its patterns
+
+from ._document import Article, Block, Change, Detection, Document, NormalizeError  # noqa: E402
+from ._version import __version__  # noqa: E402
 
 if TYPE_CHECKING:
     from .pipeline import Options, RecordOut, Result, process, process_bytes, process_document

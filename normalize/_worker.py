@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
 from collections import deque
@@ -30,7 +31,7 @@ from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from . import _memo, _read, _watchdog
+from . import _memo, _read, _recache, _watchdog
 from ._document import Document
 from .pipeline import Options, RecordOut, Result, process, process_bytes, unread
 
@@ -104,11 +105,14 @@ def warm() -> None:
 
 
 def init_worker() -> None:
-    """A pool worker's initializer: :func:`warm`, and mark the process as a pool worker (which may
-    be given a hard CPU backstop, :data:`BACKSTOP`: the pool replaces a worker that dies)."""
+    """A pool worker's initializer: :func:`warm`, mark the process as a pool worker (which may be
+    given a hard CPU backstop, :data:`BACKSTOP`: the pool replaces a worker that dies), and keep the
+    patterns it compiles for later processes (:mod:`normalize._recache`) when it ends."""
     global _pool_worker
     _pool_worker = True
     warm()
+    # a worker ends without exit handlers (os._exit): what it compiled is kept by a finalizer
+    multiprocessing.util.Finalize(None, _recache.save, exitpriority=1)
 
 
 _pool_worker = False

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Compiled patterns are kept across the processes of a test run (normalize._recache), in a folder of
+# the run's own rather than the user's cache: the suite starts cold and then exercises the cache.
+os.environ.setdefault("NORMALIZE_CACHE_DIR", tempfile.mkdtemp(prefix="normalize-test-cache-"))
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

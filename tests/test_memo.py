@@ -30,6 +30,7 @@ NOT_MEMOS = {
     ("_resources.py", "installed_version"): "a package's installed version, per package",
     ("pipeline.py", "_libc"): "the C library's name and version",
     # module-level dicts that are not memos
+    ("_recache.py", "_loaded"): "the cached patterns' keys: at most _recache.MAX_ENTRIES and re's own 512",
     ("encoding/_holes.py", "_PAIR_CLASSES"): "a 64 KiB table per codec, filled whole",
     ("encoding/_holes.py", "_PAIR_CHARS"): "a 256 KiB table per codec, bounded",
 }

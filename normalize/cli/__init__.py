@@ -149,6 +149,10 @@ def entry() -> NoReturn:
     rc = main()
     import threading
 
+    from .. import _recache
+
+    _recache.save()  # an exit handler: os._exit below runs none
+
     mp = sys.modules.get("multiprocessing")
     if threading.active_count() > 1 or (mp is not None and mp.active_children()):
         sys.exit(rc)
