@@ -146,6 +146,8 @@ class Run:
     failures: int
     drift: float | None = None
     """Per-record time of the run's last tenth of records over its first tenth (:func:`in_run_drift`)."""
+    cpu: float = 0.0
+    """CPU seconds (user + system) of the command and of the worker processes it waited for."""
 
 
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -161,11 +163,13 @@ child = subprocess.Popen(sys.argv[2:])
 _, status, usage = os.wait4(child.pid, 0)
 seconds = time.perf_counter() - start
 with open(sys.argv[1], "w") as out:
-    out.write(f"{seconds!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+    cpu = usage.ru_utime + usage.ru_stime
+    out.write(f"{seconds!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {cpu!r}")
 """
-"""Runs a command (``sys.argv[2:]``) and writes its wall time, ``ru_maxrss`` (KB) and exit code to the file
-``sys.argv[1]``: a process this small as the command's parent keeps the harness's own peak out of the
-command's (see the module's docstring); its own start-up is outside the time measured."""
+"""Runs a command (``sys.argv[2:]``) and writes its wall time, ``ru_maxrss`` (KB), exit code and CPU
+time (user + system, of the command and the workers it waited for) to the file ``sys.argv[1]``: a
+process this small as the command's parent keeps the harness's own peak out of the command's (see the
+module's docstring); its own start-up is outside the time measured."""
 
 
 FIRST_RUN = "first run: ONE_DOC, no pattern cache"
@@ -183,7 +187,7 @@ def run_command(argv: list[str], log: Path, env: dict[str, str] | None = None) -
         subprocess.run(launcher, stdout=devnull, stderr=err, cwd=log.parent, env=child, check=False)
     text = log.read_text(encoding="utf-8", errors="replace")
     try:
-        seconds_text, maxrss_kb, code = measured.read_text().split()
+        seconds_text, maxrss_kb, code, cpu_text = measured.read_text().split()
     except (OSError, ValueError):
         raise SystemExit(f"{' '.join(argv)}: the launcher failed:\n{text[-2000:]}") from None
     returncode = int(code)
@@ -193,7 +197,7 @@ def run_command(argv: list[str], log: Path, env: dict[str, str] | None = None) -
     rss_mb = int(maxrss_kb) / 1024  # kilobytes on Linux
     if returncode not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} exited with {returncode}:\n{text[-2000:]}")
-    return Run(float(seconds_text), rss_mb, returncode, failures)
+    return Run(float(seconds_text), rss_mb, returncode, failures, cpu=float(cpu_text))
 
 
 def normalize_exe() -> str:
@@ -269,6 +273,14 @@ class Measured:
         """Median of the ``--jobs 1`` runs' :attr:`Run.drift` (None if none was measured)."""
         found = [r.drift for r in self.runs.get(SINGLE, []) if r.drift is not None]
         return med(found) if found else None
+
+    def cpu_ratio(self, label: str, to: str) -> list[float]:
+        """Per-repeat ratio of the CPU time ``label`` spent to what ``to`` spent (the same documents)."""
+        return [a.cpu / b.cpu for a, b in zip(self.runs[label], self.runs[to], strict=True) if b.cpu]
+
+    def cores(self, label: str) -> list[float]:
+        """Per-repeat CPU time over wall time: how many cores the command kept busy."""
+        return [r.cpu / r.seconds for r in self.runs[label] if r.seconds]
 
     def ratio(self, label: str, to: str) -> list[float]:
         """Per-repeat ratio of docs/s: runs made close together are compared with each other only."""
@@ -594,6 +606,11 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
         text += (
             f" at {first.docs:,} docs (the status); at {last.docs:,} docs, where the start-up of "
             f"the workers weighs less, the default command (2 workers): {at_scale:.2f}×"
+        )
+    if first.cpu_ratio(JOBS2, SINGLE):
+        text += (
+            f"; CPU time of --jobs 2 over --jobs 1's {med(first.cpu_ratio(JOBS2, SINGLE)):.2f}, "
+            f"cores kept busy {med(first.cores(JOBS2)):.2f} (--jobs 1: {med(first.cores(SINGLE)):.2f})"
         )
     row("--jobs 2 ≥ 1.7× --jobs 1", jobs2, jobs2 >= TARGET_JOBS2, text, ok)
     default = med(first.ratio(DEFAULT, PEER))
