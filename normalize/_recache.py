@@ -44,9 +44,16 @@ _loaded: set[tuple[str, int]] = set()
 _armed = False
 
 
+VERSIONS = ((3, 11), (3, 12), (3, 13))
+"""Pythons whose ``re._compiler.compile`` hands ``_sre.compile`` what :func:`pattern_of` does (read in
+their sources); any other compiles its patterns as usual."""
+
+
 def _usable() -> bool:
     return (
         _sre is not None
+        and sys.version_info[:2] in VERSIONS
+        and sys.implementation.name == "cpython"
         and isinstance(getattr(re, "_cache", None), dict)
         and hasattr(_compiler, "_code")
         and hasattr(_parser, "parse")
@@ -59,7 +66,10 @@ def cache_dir() -> Path | None:
     if given is not None:
         return None if given.strip().lower() in ("", "off", "0", "no") else Path(given)
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
+    try:
+        base = Path(xdg) if xdg else Path.home() / ".cache"
+    except (RuntimeError, KeyError, OSError):  # no home directory to be found
+        return None
     return base / "normalize"
 
 

@@ -92,6 +92,19 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_replaced(tmp_path: Path)
         assert len(_recache._read(path)) > 100  # written anew
 
 
+def test_a_cache_that_cannot_be_written_or_found_fails_nothing(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    run = _run([str(SEEDS), "-o", str(tmp_path / "out"), "-q", "--jobs", "1"], blocker / "cache", tmp_path)
+    assert run.returncode == 0 and not run.stderr, run.stderr
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME", "NORMALIZE_CACHE_DIR")}
+    code = "import normalize._recache as r, normalize; print(r.cache_dir())"
+    homeless = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert homeless.stdout.strip()  # the home directory from the password database, or None: no failure
+
+
 def test_off_keeps_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for off in ("off", "0", ""):
         monkeypatch.setenv("NORMALIZE_CACHE_DIR", off)
