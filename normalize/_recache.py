@@ -101,8 +101,8 @@ def compiled(pattern: str, flags: int) -> Entry:
 
 
 def pattern_of(entry: Entry) -> re.Pattern[str]:
-    """The pattern object ``entry`` describes (``_sre`` validates its code; ValueError or RuntimeError
-    if it is not valid)."""
+    """The pattern object ``entry`` describes (ValueError or RuntimeError where ``_sre`` finds its code
+    invalid; it does not look at everything, hence :func:`_read`'s checksum)."""
     pattern, _flags, final, code, groups, groupindex, indexgroup = entry
     made: re.Pattern[str] = _sre.compile(pattern, final, code, groups, groupindex, indexgroup)
     return made
@@ -120,10 +120,10 @@ def _valid(entry: Any) -> bool:
     )
 
 
-def _read(path: Path) -> list[Any]:
-    """The entries of the cache file at ``path``: none if it is missing, from another interpreter, or
-    damaged (its checksum: ``_sre`` does not check every code list it is given, and a damaged one
-    could crash the process)."""
+def _read(path: Path) -> list[Entry]:
+    """The well-formed entries of the cache file at ``path``: none if it is missing, from another
+    interpreter, or damaged (its checksum: ``_sre`` does not check every code list it is given, and a
+    damaged one could crash the process)."""
     try:
         data = marshal.loads(path.read_bytes())
         if not (isinstance(data, tuple) and len(data) == 3 and data[0] == _stamp()):
@@ -134,7 +134,7 @@ def _read(path: Path) -> list[Any]:
         entries = marshal.loads(payload)
     except (OSError, EOFError, ValueError, TypeError):
         return []
-    return entries if isinstance(entries, list) else []
+    return [e for e in entries if _valid(e)] if isinstance(entries, list) else []
 
 
 def load() -> int:
@@ -154,7 +154,6 @@ def load() -> int:
     cache: dict[Any, Any] = re._cache  # type: ignore[attr-defined]
     room = getattr(re, "_MAXCACHE", 512) - len(cache)
     put = 0
-    entries = [e for e in entries if _valid(e)]
     _loaded.update((e[0], e[1]) for e in entries)
     for entry in entries:
         if put >= room:
@@ -185,7 +184,7 @@ def save() -> None:
     if not new:
         return
     try:
-        entries = [e for e in _read(path) if _valid(e)]
+        entries = _read(path)
         have = {(e[0], e[1]) for e in entries}
         kept = len(entries)
         for pattern, flags in new:
