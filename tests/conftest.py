@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -29,7 +30,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Compiled patterns are kept across the processes of a test run (normalize._recache), in a folder of
 # the run's own rather than the user's cache: the suite starts cold and then exercises the cache.
-os.environ.setdefault("NORMALIZE_CACHE_DIR", tempfile.mkdtemp(prefix="normalize-test-cache-"))
+_OWN_CACHE = "NORMALIZE_CACHE_DIR" not in os.environ
+if _OWN_CACHE:
+    os.environ["NORMALIZE_CACHE_DIR"] = tempfile.mkdtemp(prefix="normalize-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the run's own cache folder.  The cache is switched off first: this process saves its
+    patterns at exit, which would make the folder again."""
+    if _OWN_CACHE:
+        folder = os.environ["NORMALIZE_CACHE_DIR"]
+        os.environ["NORMALIZE_CACHE_DIR"] = "off"
+        shutil.rmtree(folder, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -286,3 +286,20 @@ def test_a_window_priced_in_one_document_is_priced_afresh_in_the_next() -> None:
     for order in ((plain, known), (known, plain)):
         _memo.renew()
         assert [priced(pairs) for pairs in order] == [alone[pairs] for pairs in order]
+
+
+def test_one_character_free_costs_are_the_models_and_kept_across_renewals() -> None:
+    from normalize import _memo
+    from normalize.encoding import _bigram
+
+    # simplified, traditional (OpenCC converts it first), digits (folded to one number), fullwidth
+    # forms, punctuation, Latin, a character the model never saw, one beyond the BMP (not tabled)
+    chars = "的国國们們5５Ａa，,「」。\u4dff\U00020001"
+    first = [_bigram.free_cost(ch) for ch in chars]
+    assert first == [_bigram._free_cost(ch) for ch in chars]
+    assert all(c > 0 for c in first)
+    assert first[1] == first[2]  # 国 and 國 are one character to the model
+    assert first[1] < _bigram.free_cost("\u4dff")
+    _memo.renew()
+    assert [_bigram.free_cost(ch) for ch in chars] == first
+    assert _bigram.free_cost("的国") == _bigram._free_cost("的国")  # longer texts: the memo

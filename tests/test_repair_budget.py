@@ -147,3 +147,56 @@ def test_candidates_ranked_but_not_scored_are_charged_too(monkeypatch: pytest.Mo
     assert _holes.solve(seq, "gb18030", "", "", charge=charged.append) is not None
     assert ranked and ranked[-1] > 20 * _holes.SCORED_PER_HOLE
     assert charged[-1] >= ranked[-1]
+
+
+# GB18030 read as Big5 (cp950): a line of the bench corpus whose second pass over its runs
+# (_whole_line) asks a search again with the same arguments
+ASKED_TWICE = (
+    "\u3121\u3127\ufffd\u6381\u754b\ufffd\u77b3\u5564\u90d4\u8a62\u8586\ufffd\u5e87\u5231\u774a\u773c"
+    "\u9a1b\ufffd\ufffd\ufffd\ufffd\ufffd\u5319\u677b\u598f\u9664\u8247\u821c\u7e10\u6147\ufffdr\u311b"
+    "\u6791\u5824\u8cf8\u597b\u6274\u777f\ufffd\ufffd\u8198"
+)
+
+
+class _NoMemo:
+    """Stands for :data:`_mojibake._SEARCHED` with no memo of the line's searches."""
+
+    def get(self) -> None:
+        return None
+
+    def set(self, value: object) -> None:
+        return None
+
+    def reset(self, token: object) -> None:
+        return None
+
+
+def test_a_search_asked_again_for_a_line_is_made_once_and_charged_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from normalize.encoding import _holes
+
+    searches: list[tuple[object, ...]] = []  # each search's arguments (not its budget callback)
+    units: list[int] = []
+    real_solve, real_charge = _holes.solve, _mojibake._charge
+
+    def solve(seq: list[int], *args: Any, **kwargs: Any) -> Any:
+        searches.append((tuple(seq), *args, *sorted((k, v) for k, v in kwargs.items() if k != "charge")))
+        return real_solve(seq, *args, **kwargs)
+
+    def charge(n: int) -> None:
+        units.append(n)
+        real_charge(n)
+
+    monkeypatch.setattr(_holes, "solve", solve)
+    monkeypatch.setattr(_mojibake, "_charge", charge)
+    text = "另一行正常的文字。\n" + ASKED_TWICE + "\n"
+    kept = repair(text, budget=10**9)
+    kept_searches, kept_units = list(searches), sum(units)
+    searches.clear()
+    units.clear()
+    monkeypatch.setattr(_mojibake, "_SEARCHED", _NoMemo())
+    again = repair(text, budget=10**9)
+    assert len(searches) > len(set(searches))  # without the memo, a search is made twice ...
+    assert len(kept_searches) == len(set(kept_searches))  # ... with it, once
+    assert kept == again
+    assert "塔利班最高領導人" in kept[0]
+    assert kept_units == sum(units)  # the budget sees the same spending

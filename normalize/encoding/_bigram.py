@@ -14,6 +14,7 @@ inferred, each character's row of followers only when that character is first me
 
 from __future__ import annotations
 
+import array
 import math
 import re
 from collections.abc import Iterable
@@ -176,10 +177,27 @@ def _cost(text: str, before: str) -> float:
 _FREE_COSTS: dict[str, float] = _memo.memo({})
 
 
+_ONE_CHAR: list[array.array[float]] = []
+"""The :func:`free_cost` of each character of the Basic Multilingual Plane alone (NaN: not yet asked),
+made when first needed (512 kB), filled as characters are met and never emptied: a cost of the model,
+the same in every document.  A search for a character both of whose bytes were lost prices every
+character of the codec's double-byte plane alone (some 16,000 at a hole), more than the memo holds; in
+the memo they pushed each other out, and were priced again in the next such search."""
+
+
 def free_cost(text: str) -> float:
     """-log P(text) under the bigram model with no context: its first character by the unigram
     (as a follower), the rest by the bigrams (nats; a cheap context-free ranking of a short piece).
-    Memoized."""
+    Memoized (a single character in :data:`_ONE_CHAR`)."""
+    if len(text) == 1 and ord(text) < 0x10000:
+        if not _ONE_CHAR:
+            _ONE_CHAR.append(array.array("d", [math.nan]) * 0x10000)
+        table = _ONE_CHAR[0]
+        i = ord(text)
+        one = table[i]
+        if one != one:  # NaN: not yet asked
+            one = table[i] = _free_cost(text)
+        return one
     c = _FREE_COSTS.get(text)
     if c is None:
         if len(_FREE_COSTS) >= _cjkscore.MEMO_SIZE * 2:
