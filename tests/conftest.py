@@ -43,6 +43,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         os.environ["NORMALIZE_CACHE_DIR"] = "off"
         shutil.rmtree(folder, ignore_errors=True)
 
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 EXTERNAL = REPO.parent / "shared" / "external"

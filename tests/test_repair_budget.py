@@ -171,7 +171,9 @@ class _NoMemo:
         return None
 
 
-def test_a_search_asked_again_for_a_line_is_made_once_and_charged_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_search_asked_again_for_a_line_is_made_once_and_charged_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from normalize.encoding import _holes
 
     searches: list[tuple[object, ...]] = []  # each search's arguments (not its budget callback)
