@@ -3,11 +3,14 @@
 A format is any object with a ``name``, a ``sniff(text) -> float`` that says how
 sure it is (0 to 1) that ``text`` is in this format, and a ``parse(doc)`` that
 fills ``doc.fields`` and ``doc.articles`` (and logs changes), raising
-:class:`~normalize.NormalizeError` when the text cannot be parsed.
+:class:`~normalize.NormalizeError` when the text cannot be parsed.  It may also say the
+most its ``sniff`` ever answers (``ceiling``, 1.0 if it does not): a format that cannot
+beat the best answer so far is then not asked (:func:`sniff`).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 from .._document import Document
@@ -55,15 +58,26 @@ def not_a_document(text: str) -> str | None:
     return kind(text)
 
 
+def ceiling(fmt: Format) -> float:
+    """The most ``fmt.sniff`` ever answers: its ``ceiling`` attribute, 1.0 for a format without one."""
+    return float(getattr(fmt, "ceiling", 1.0))
+
+
 def sniff(text: str) -> tuple[Format, float]:
-    """The format most sure of ``text``, with its score."""
-    best: tuple[Format, float] | None = None
-    for fmt in formats():
-        score = fmt.sniff(text)
-        if best is None or score >= best[1]:
-            best = (fmt, score)
-    assert best is not None
-    return best
+    """The format most sure of ``text``, with its score; of formats equally sure, the one registered
+    last.  The formats are asked in order of their :func:`ceiling`, and once the best score so far is
+    above a format's ceiling, neither it nor any after it can win or tie: they are not asked (a raw
+    policy document's sniff views a dozen lines and looks for a signature, work wasted on a page whose
+    front matter scored 0.97)."""
+    registered = formats()
+    best, best_at = -math.inf, -1
+    for at in sorted(range(len(registered)), key=lambda i: -ceiling(registered[i])):
+        if ceiling(registered[at]) < best:
+            break
+        score = registered[at].sniff(text)
+        if score > best or (score == best and at > best_at):
+            best, best_at = score, at
+    return registered[best_at], best
 
 
 def _load_builtin() -> None:

@@ -85,6 +85,7 @@ _FEED_SEP = re.compile(r"\s+[-|–—]\s+|\s*[|｜]\s*")
 
 class FrontMatterFormat:
     name = "frontmatter"
+    ceiling = 0.97  # the most sniff() answers: see normalize.formats.sniff
 
     def sniff(self, text: str) -> float:
         m = _FM_START.match(text)

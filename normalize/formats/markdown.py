@@ -24,6 +24,7 @@ SNIFF_SCORE = 0.6
 
 class MarkdownFormat:
     name = "markdown"
+    ceiling = SNIFF_SCORE  # the most sniff() answers: see normalize.formats.sniff
 
     def sniff(self, text: str) -> float:
         head = text[:20000]

@@ -383,6 +383,7 @@ def _continues(text: str) -> bool:
 
 class PlainTextFormat:
     name = "plaintext"
+    ceiling = 0.3  # the most sniff() answers: see normalize.formats.sniff
 
     def sniff(self, text: str) -> float:
         if _notdoc.kind(text):  # JSON data, an XML feed: no text of a page

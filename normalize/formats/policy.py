@@ -101,6 +101,7 @@ class PolicyFormat:
     """The policy format plug-in."""
 
     name = "policy"
+    ceiling = 0.95  # the most sniff() answers: see normalize.formats.sniff
 
     def sniff(self, text: str) -> float:
         """0.95 for the template, a graded score for a raw official document, ≤ 0.2 otherwise."""
