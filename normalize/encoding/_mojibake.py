@@ -1333,36 +1333,6 @@ def _solve(
         return solved
     meter = _METER.get()
     spent = meter.spent if meter is not None else 0
-    solved = _search(seq, reader, true, left, right, open_end, script, before, context, free, seen)
-    if searched is not None:
-        searched[key] = ((meter.spent - spent) if meter is not None else 0, solved)
-    return solved
-
-
-_SEARCHED: ContextVar[dict[tuple[object, ...], tuple[int, _holes.Solved | None]] | None] = ContextVar(
-    "normalize_mojibake_searched", default=None
-)
-"""The searches made for the line being repaired (:func:`_solve`'s arguments -> the units they cost
-and their answer).  The passes over a line ask some of them again with the same arguments (the
-second pass of :func:`_whole_line` where the runs around did not change, a line read again with
-wider readers): a line of 72 bytes with 11 lost ones was searched twice, 0.49 s and again 0.11 s.  Kept
-for one line, whose document-wide models (:data:`._holes.DOCUMENT_PAIRS`, :data:`._bigram.LINE_ENDS`,
-:data:`._bigram.SIBLING_END`) are fixed while it is repaired."""
-
-
-def _search(
-    seq: list[int],
-    reader: str,
-    true: str,
-    left: str,
-    right: str,
-    open_end: bool,
-    script: int | None,
-    before: str | None,
-    context: str,
-    free: frozenset[int],
-    seen: str | None,
-) -> _holes.Solved | None:
     _charge_search(seq)
     solved = _holes.solve(
         seq,
@@ -1378,9 +1348,22 @@ def _search(
         context=context,
         charge=_charge_candidates,
     )
-    if solved is None or solved.text.count("\ufffd") > solved.lost:
-        return None
+    if solved is not None and solved.text.count("\ufffd") > solved.lost:
+        solved = None
+    if searched is not None:
+        searched[key] = ((meter.spent - spent) if meter is not None else 0, solved)
     return solved
+
+
+_SEARCHED: ContextVar[dict[tuple[object, ...], tuple[int, _holes.Solved | None]] | None] = ContextVar(
+    "normalize_mojibake_searched", default=None
+)
+"""The searches made for the line being repaired (:func:`_solve`'s arguments -> the units they cost
+and their answer).  The passes over a line ask some of them again with the same arguments (the
+second pass of :func:`_whole_line` where the runs around did not change, a line read again with
+wider readers): a line of 72 bytes with 11 lost ones was searched twice, 0.49 s and again 0.11 s.  Kept
+for one line, whose document-wide models (:data:`._holes.DOCUMENT_PAIRS`, :data:`._bigram.LINE_ENDS`,
+:data:`._bigram.SIBLING_END`) are fixed while it is repaired."""
 
 
 def _charge_candidates(n: int) -> None:
