@@ -294,3 +294,20 @@ def test_the_variants_folded_are_those_hk2s_changes() -> None:
     assert all(_view._has_variant(f"中文{ch}中文") for ch in chars)
     others = (chr(cp) for cp in [*range(0x2E80, 0xA000), *range(0x20000, 0x21000)])
     assert not any(_view._has_variant(f"中文{ch}𠀀") for ch in others if ch not in chars)
+
+
+def test_a_class_of_two_tables_finds_the_characters_of_either() -> None:
+    """The fold's first look (a t2s witness or a variant, in one class) finds exactly what the two
+    searches it spares would: every character of either table, and no other."""
+    from normalize.encoding import _tablefile
+    from normalize.formats import _view
+
+    either = set(_tablefile.load(_tablefile.WITNESSES).text("chars"))
+    either |= set(_tablefile.load(_tablefile.VARIANTS).text("chars"))
+    assert _view._foldable().valid and len(either) > 5000
+    for ch in [*either, *map(chr, [*range(0x2E80, 0xA000), *range(0x20000, 0x21000)])]:
+        text = f"中文{ch}：𠀀"
+        assert _view._foldable().search(text) is (ch in either), ch
+        assert _view._foldable().search(text) is (
+            _tablefile.t2s_witnesses().search(text) or _view._has_variant(text)
+        )

@@ -202,19 +202,21 @@ def test_taiwan_bracketed_datelines_open_the_text(fmt: str) -> None:
 
 
 @given(
-    st.lists(st.text(alphabet="新华社记者报道。", min_size=0, max_size=30), min_size=2, max_size=6), st.data()
+    st.lists(st.text(alphabet="新华社记者报道。", min_size=0, max_size=30), min_size=2, max_size=6),
+    st.data(),
+    st.sampled_from([0.0, 0.25, 0.5, 0.6, 0.75, 1.0]),
 )
-def test_pull_quote_overlap_from_counted_grams_is_the_joined_texts(
-    texts: list[str], data: st.DataObject
+def test_pull_quote_share_found_in_place_is_the_joined_others(
+    texts: list[str], data: st.DataObject, share: float
 ) -> None:
-    from collections import Counter
-
     from normalize.formats import plaintext
 
     i = data.draw(st.integers(0, len(texts) - 1))
-    grams = Counter(g for x in texts for g in plaintext._grams(x))
     others = "\n".join(x for j, x in enumerate(texts) if j != i)
-    assert plaintext._overlap_apart(texts[i], grams) == plaintext._overlap(texts[i], others)
+    joined = "\n".join(texts)
+    start = sum(len(x) + 1 for x in texts[:i])
+    expected = plaintext._overlap(texts[i], others) >= share
+    assert plaintext._repeats_apart(texts[i], joined, start, share) is expected
 
 
 @pytest.mark.parametrize("unlabelled", ["2018年09月12日 14:32 某某某", "2018-09-12 他说的话很长"])

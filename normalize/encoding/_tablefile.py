@@ -340,19 +340,21 @@ class RowTable:
 
 
 class CharClass:
-    """The characters of a shipped table (its ``chars`` section), which a text is searched for at C speed:
-    those of the BMP as one regex character class (tested with a bitmap), those beyond it in a set,
-    looked up only for the characters beyond the BMP the text holds (in the class, each would be a
+    """The characters of shipped tables (their ``chars`` sections, together), which a text is searched for
+    at C speed: those of the BMP as one regex character class (tested with a bitmap), those beyond it in a
+    set, looked up only for the characters beyond the BMP the text holds (in the class, each would be a
     range tried in turn at every character of the text: 400 times slower).
 
     ``opencc``: the table was derived from OpenCC, and holds only for the release it was derived from;
     with another installed, :meth:`search` answers True for every text (callers then do the work the
     class would have spared them)."""
 
-    def __init__(self, name: str, *, opencc: bool = False) -> None:
-        table = load(name)
-        self.valid = not opencc or table.header["sources"]["opencc"]["version"] == _opencc_version()
-        chars = table.text("chars")
+    def __init__(self, *names: str, opencc: bool = False) -> None:
+        tables = [load(name) for name in names]
+        self.valid = not opencc or all(
+            table.header["sources"]["opencc"]["version"] == _opencc_version() for table in tables
+        )
+        chars = "".join(table.text("chars") for table in tables)
         ranges: list[list[int]] = []
         for cp in sorted(ord(ch) for ch in chars if ch <= "\uffff"):
             if ranges and ranges[-1][1] + 1 >= cp:

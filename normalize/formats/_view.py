@@ -181,15 +181,22 @@ about 10 µs)."""
 
 
 def _fold_text(text: str) -> str:
+    if not _foldable().search(text):  # nothing t2s would convert, no variant: at most a colon
+        return _colons(text)
     folded = convert("t2s", text)
     if len(folded) != len(text):  # a phrase changed length somewhere: fold line by line, then by character
         folded = "\n".join(_fold_line(line) for line in text.split("\n"))
     if _has_variant(folded):
         return folded.translate(_FOLD)
-    for colon in _COLON_CHARS:  # the common case: no variant, perhaps a colon
-        if colon in folded:
-            folded = folded.replace(colon, COLON)
-    return folded
+    return _colons(folded)
+
+
+def _colons(text: str) -> str:
+    """``text`` with its colons full-width (the common case: no variant to fold, perhaps a colon)."""
+    for colon in _COLON_CHARS:
+        if colon in text:
+            text = text.replace(colon, COLON)
+    return text
 
 
 _COLON_CHARS = "".join(map(chr, _COLONS))
@@ -206,6 +213,13 @@ def _has_variant(text: str) -> bool:
 @cache
 def _variants() -> _tablefile.CharClass:
     return _tablefile.CharClass(_tablefile.VARIANTS, opencc=True)
+
+
+@cache
+def _foldable() -> _tablefile.CharClass:
+    """The characters of a key ``t2s`` converts (``t2s-witnesses``) and the variants :data:`_FOLD` folds,
+    in one class: a line of neither (most lines of a simplified text) is looked at once, not twice."""
+    return _tablefile.CharClass(_tablefile.WITNESSES, _tablefile.VARIANTS, opencc=True)
 
 
 def _fold_line(line: str) -> str:

@@ -78,17 +78,25 @@ def _run(
     layout = Layout(source) if body else None
     for _ in range(MAX_PASSES):
         text, made, last = _pass(text, target, options, body, last, layout)
-        seen = Counter(_flag_key(c) for c in changes if not c.applied)
-        fresh: list[Change] = []
-        for c in made:
-            if not c.applied and seen[_flag_key(c)] > 0:  # flagged again by a later pass: one flag
-                seen[_flag_key(c)] -= 1
-                continue
-            fresh.append(c)
-        changes = _joined(changes, fresh)
+        changes = _joined(changes, _unflagged(changes, made))
         if not any(c.applied for c in made):
             break
     return text, changes
+
+
+def _unflagged(changes: list[Change], made: list[Change]) -> list[Change]:
+    """A pass's changes ``made`` without the flags that ``changes`` (the passes before) already raise: a
+    text flagged again by a later pass is flagged once (the flags counted only when the pass raised one)."""
+    if all(c.applied for c in made):
+        return made
+    seen = Counter(_flag_key(c) for c in changes if not c.applied)
+    fresh: list[Change] = []
+    for c in made:
+        if not c.applied and seen[_flag_key(c)] > 0:
+            seen[_flag_key(c)] -= 1
+            continue
+        fresh.append(c)
+    return fresh
 
 
 def _joined(changes: list[Change], fresh: list[Change]) -> list[Change]:

@@ -164,6 +164,7 @@ def detect_script(text: str, *more: str) -> str:
     return _classify(trad, sum(_marks(t, "s2t") for t in parts))
 
 
+@_memo.lru_cache(maxsize=64)
 def _s2t_at_most(text: str) -> int:
     """A bound on :func:`_marks` of ``text`` under ``s2t``, without OpenCC: its characters that ``s2t``
     may change (the shipped ``s2t-changeable`` table).  A traditional text holds a few (``台``, ``面``:
@@ -172,6 +173,7 @@ def _s2t_at_most(text: str) -> int:
     return _tablefile.s2t_changeable().count(text)
 
 
+@_memo.lru_cache(maxsize=64)
 def _t2s_at_least(text: str) -> int:
     """A bound from below on :func:`_marks` of ``text`` under ``t2s``, without OpenCC: its characters
     that ``t2s`` changes wherever they stand (the shipped ``t2s-certain`` table; 0 if the table does
