@@ -6,6 +6,8 @@ import codecs
 import math
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from normalize.encoding import _cjkscore, _holes
 
@@ -303,3 +305,32 @@ def test_one_character_free_costs_are_the_models_and_kept_across_renewals() -> N
     _memo.renew()
     assert [_bigram.free_cost(ch) for ch in chars] == first
     assert _bigram.free_cost("的国") == _bigram._free_cost("的国")  # longer texts: the memo
+
+
+_PIECE_CHARS = "的国國们們发發后後乾干著着5５12Ａa，,「」『』〔〕（）()?!:。\u4dff\U00020001#"
+
+
+def _free_cost_whole(text: str) -> float:
+    """:func:`._bigram.free_cost` as the model defines it: the text simplified and normalized whole."""
+    from normalize.encoding import _bigram
+
+    s = _bigram._norm(_cjkscore.to_simplified(text))
+    if not s:
+        return 0.0
+    tables = _bigram._tables()
+    first = ord(s[0])
+    return -math.log(tables[1].get(first, tables[2])) + _bigram._chain(tables, first, s[1:])
+
+
+@given(st.text(alphabet=_PIECE_CHARS, max_size=10))
+@example("的国")
+@example("後來")  # a phrase OpenCC converts: normalized whole
+@example("12国")  # a run of digits is one number
+@example("")
+def test_a_short_texts_free_cost_put_together_by_character_is_the_whole_texts(text: str) -> None:
+    """The cost of a short piece (the lost-byte search ranks tens of thousands) is put together from its
+    characters' normal forms when each is its own (no t2s key, no digit): to the last bit the cost of the
+    text normalized whole."""
+    from normalize.encoding import _bigram
+
+    assert _bigram._free_cost(text) == _free_cost_whole(text)
