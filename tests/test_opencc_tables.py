@@ -81,6 +81,8 @@ def test_a_table_of_another_opencc_release_is_not_trusted(monkeypatch: pytest.Mo
     monkeypatch.setattr(_tablefile, "_opencc_version", lambda: "0.0.1")
     other = _tablefile.CharClass(_tablefile.WITNESSES, opencc=True)
     assert not other.valid and other.search("中文") and other.search("")
+    both = _tablefile.CharClass(_tablefile.WITNESSES, _tablefile.VARIANTS, opencc=True)
+    assert not both.valid and both.search("中文")  # tables of several: trusted only if every one is
 
 
 def test_characters_beyond_the_bmp_are_found() -> None:
@@ -159,10 +161,12 @@ def test_t2s_changes_at_least_the_certain_characters(text: str) -> None:
 
 def test_the_certain_characters_are_not_counted_with_another_opencc(monkeypatch: pytest.MonkeyPatch) -> None:
     _tablefile.t2s_certain.cache_clear()
+    _script._t2s_at_least.cache_clear()  # the last counts are kept: a process has one OpenCC
     monkeypatch.setattr(_tablefile, "_opencc_version", lambda: "0.0.1")
     try:
         assert _script._t2s_at_least("國務院") == 0
     finally:
         monkeypatch.undo()
         _tablefile.t2s_certain.cache_clear()
+        _script._t2s_at_least.cache_clear()
     assert _script._t2s_at_least("國務院") == 2
