@@ -207,25 +207,10 @@ def free_cost(text: str) -> float:
 
 
 def _free_cost(text: str) -> float:
-    if len(text) <= PLAIN_LEN:
-        codes: list[int] = []
-        for ch in text:
-            code = _plain_code(ch)
-            if code < 0:
-                break
-            codes.append(code)
-        else:  # every character is its own simplified form and no digit: normalized one by one
-            if not codes:
-                return 0.0
-            tables = _tables()
-            first = codes[0]
-            total = 0.0
-            prev = first
-            for cp in codes[1:]:  # as _chain adds them
-                total -= math.log(_prob(tables, prev, cp))
-                prev = cp
-            return -math.log(tables[1].get(first, tables[2])) + total
-    s = _norm(_cjkscore.to_simplified(text))
+    if len(text) <= PLAIN_LEN and all(map(_plain, text)):
+        s = text.translate(_FOLD)  # each character its own simplified form, no digit: normalized alone
+    else:
+        s = _norm(_cjkscore.to_simplified(text))
     if not s:
         return 0.0
     tables = _tables()
@@ -235,21 +220,20 @@ def _free_cost(text: str) -> float:
 
 
 PLAIN_LEN = 8
-"""Longest text whose :func:`free_cost` is put together character by character when it can be (the
-pieces the lost-byte search ranks are three characters long)."""
-_PLAIN: dict[str, int] = _memo.memo({})
+"""Longest text whose :func:`free_cost` normalizes it character by character when it can (the pieces
+the lost-byte search ranks are three characters long)."""
+_PLAIN: dict[str, bool] = _memo.memo({})
 
 
-def _plain_code(ch: str) -> int:
-    """The code point the model reads ``ch`` as, if it reads it so wherever it stands: not a character of
-    a key OpenCC's ``t2s`` converts (:func:`._tablefile.t2s_witnesses`: a text of none such is its own
-    ``t2s``), nor a digit (a run of digits is read as one ``#``); else -1.  A text of such characters is
-    normalized (:func:`_norm` after ``t2s``) character by character, without a conversion or a pattern."""
+def _plain(ch: str) -> bool:
+    """Whether the model reads ``ch`` the same wherever it stands: not a character of a key OpenCC's
+    ``t2s`` converts (:func:`._tablefile.t2s_witnesses`: a text of none such is its own ``t2s``), nor a
+    digit (a run of digits is read as one ``#``).  A text of such characters is normalized (:func:`_norm`
+    after ``t2s``) by folding each, without a conversion or a pattern."""
     got = _PLAIN.get(ch)
     if got is None:
         folded = ch.translate(_FOLD)
-        plain = len(folded) == 1 and not "0" <= folded <= "9" and not _tablefile.t2s_witnesses().search(ch)
-        got = ord(folded) if plain else -1
+        got = not "0" <= folded <= "9" and not _tablefile.t2s_witnesses().search(ch)
         if len(_PLAIN) >= _cjkscore.MEMO_SIZE * 8:
             _PLAIN.clear()
         _PLAIN[ch] = got
