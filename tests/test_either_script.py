@@ -21,6 +21,7 @@ from pypinyin import Style, pinyin
 
 from normalize import Result, process_bytes
 from normalize.formats._view import view
+from normalize.text._chars import ZERO_WIDTH
 from normalize.text._pinyin import remove_pinyin
 from normalize.text._script import convert
 
@@ -250,6 +251,20 @@ def test_view_offsets_hold(text: str) -> None:
     for i in range(len(v.text)):  # each character of the view stands for the original character at its offset
         assert v.text[i] == view(text[v.at(i)]).text
         assert view(v.restore(v.text[i:] + "〔")).text == v.text[i:] + "〔"  # restored, it reads the same
+
+
+@given(st.text(alphabet="原標題数據 \n(biāo)" + ZERO_WIDTH, max_size=40))
+@example("數據\u2060中文")
+@example("\ufeff數據")
+def test_the_view_holds_no_invisible_character(text: str) -> None:
+    """Each invisible character the text stage removes is dropped, whichever it is (each is looked for
+    before the pattern runs), and the view still maps back to the text's own offsets."""
+    v = view(text)
+    assert not any(ch in v.text for ch in ZERO_WIDTH)
+    assert len(v.text) == len(text) - sum(map(text.count, ZERO_WIDTH)) - (
+        len(text) - len(remove_pinyin(text, "v")[0])
+    )
+    assert all(text[v.at(i)] not in ZERO_WIDTH for i in range(len(v.text)))
 
 
 def test_paragraph_views_are_kept_but_not_whole_documents() -> None:

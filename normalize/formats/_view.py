@@ -151,12 +151,18 @@ def _view(text: str) -> View:
 def _deletions(text: str) -> list[tuple[int, int]]:
     """Spans of what the text stage removes as no text of its own: pinyin annotations (``(yōu)`` after
     ``優``) and invisible characters; in order, not overlapping."""
-    spans = [(m.start(), m.end()) for m in _INVISIBLE.finditer(text)]
+    spans = [(m.start(), m.end()) for m in _INVISIBLE.finditer(text)] if _has_invisible(text) else []
     if "(" in text or "（" in text:
         _, changes = remove_pinyin(text, "view")
         spans += [(c.start, c.end) for c in changes if c.applied]
         spans.sort()
     return spans
+
+
+def _has_invisible(text: str) -> bool:
+    """Whether ``text`` holds an invisible character: one substring search per character (at memchr
+    speed), where the regex steps through the text (15 times slower on a line of Chinese text)."""
+    return any(ch in text for ch in ZERO_WIDTH)
 
 
 def fold(text: str) -> str:
