@@ -200,3 +200,41 @@ def test_a_pass_skips_only_steps_that_would_change_nothing(text: str, script: st
     options = TextOptions(script=script)
     normalize = normalize_body if body else normalize_field
     assert normalize(text, "t", options) == _every_step_each_pass(text, options, body)
+
+
+@given(
+    st.text(alphabet="中文，。abc\n\r \u3000\u00a0\t\u200b\u2028\x0c\x85e\u0301", max_size=40),
+    st.booleans(),
+    st.sampled_from([frozenset(), frozenset({2})]),
+)
+@example("中文\n\n中文", True, frozenset())
+@example("中文\n", True, frozenset())
+@example("\n中文", False, frozenset())
+@example("中文\u2028中文", True, frozenset())
+@example("中文\u00a0中文", False, frozenset())
+@example("中文", True, frozenset())
+def test_the_whitespace_rule_passes_plain_lines_by_unchanged(
+    text: str, body: bool, wrapped: frozenset[int]
+) -> None:
+    """A text the first look calls plain lines is one the whole rule would leave as it is."""
+    from normalize.text import _whitespace
+
+    ruled = _whitespace._rule(text, "text", [], body, wrapped)
+    if _whitespace._plain_lines(text):
+        assert ruled == (text, [])
+    assert (
+        _whitespace.normalize_whitespace(text, "text", body=body, wrapped=wrapped)[0]
+        == (
+            _whitespace._rule(
+                text,
+                "text",
+                [
+                    c
+                    for c in _whitespace._nfc_changes(text, "text")
+                    if c.before.strip(_whitespace._SPACE_CHARS)
+                ],
+                body,
+                wrapped,
+            )[0]
+        )
+    )
