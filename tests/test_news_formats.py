@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from normalize import process
@@ -251,3 +252,19 @@ def test_a_web_copy_under_the_pages_title(script: str) -> None:
         rec["articleBody"]
         == "国民党台北市长候选人丁守中今日召开教育政策记者会，表示目前当务之急就是公幼数量不足。"
     )
+
+
+_BRACKETED_SPEC = re.compile(r"\s*[□■●◆◇▲△○◎☆★]*\s*[（(【\[]?\s*(?P<in>.*?)\s*[）)】\]]?\s*")
+"""What :func:`normalize.formats._newsmeta._bracketed` finds, as the pattern it replaces."""
+
+
+@given(st.text(alphabet="□●★ \u3000\t\n（(【[）)】]记者王文", max_size=24))
+@example("（记者 王文）")
+@example("★ 【记者王文】 ")
+@example("( )")
+@example(" \n ")
+@example("记者\n王文")
+@example("）)")
+def test_the_inside_of_a_bracketed_line_is_the_patterns(f: str) -> None:
+    m = _BRACKETED_SPEC.fullmatch(f)
+    assert nm._bracketed(f) == (None if m is None else m.span("in"))

@@ -107,7 +107,42 @@ EDITOR = re.compile(
 )
 EDITOR_LABEL = re.compile(rf"^\s*[（(【\[]?\s*(?:责任编辑|责编){_COLON}")
 """The label alone (:data:`EDITOR` also reads the name)."""
-_BRACKETED = re.compile(r"\s*[□■●◆◇▲△○◎☆★]*\s*[（(【\[]?\s*(?P<in>.*?)\s*[）)】\]]?\s*")
+_MARKS = "□■●◆◇▲△○◎☆★"
+_OPENERS = "（(【["
+_CLOSERS = "）)】]"
+
+
+def _bracketed(f: str) -> tuple[int, int] | None:
+    r"""Where the inside of ``f`` is: after the white space, marks (:data:`_MARKS`) and one opening bracket
+    it may open with, before the one closing bracket and white space it may end with; None if that holds
+    a line feed.  The span of ``in`` where ``\s*[MARKS]*\s*[OPENERS]?\s*(?P<in>.*?)\s*[CLOSERS]?\s*``
+    matches all of ``f`` (and None where it does not), found from both ends: a lazy group against the end
+    of a line tries every length: 12 µs on a line of 96 characters (0.3 µs for the patterns tried
+    before it), for every line the rules look at."""
+    n = len(f)
+    i = 0
+    while i < n and f[i].isspace():
+        i += 1
+    while i < n and f[i] in _MARKS:
+        i += 1
+    while i < n and f[i].isspace():
+        i += 1
+    if i < n and f[i] in _OPENERS:
+        i += 1
+    while i < n and f[i].isspace():
+        i += 1
+    j = n
+    while j > i and f[j - 1].isspace():
+        j -= 1
+    if j > i and f[j - 1] in _CLOSERS:
+        j -= 1
+        while j > i and f[j - 1].isspace():
+            j -= 1
+    if "\n" in f[i:j]:
+        return None
+    return i, j
+
+
 # a credit of the words or the pictures set with a slash: ``文/图 某某``, ``文/本报记者 某某``, ``图／某某``
 _SLASH_CREDIT = re.compile(
     r"\s*[□■●◆◇▲△○◎☆★]*\s*(?P<t>文\s*[/／·]\s*图|图\s*[/／·]\s*文|文|图|摄影|摄)"
@@ -392,7 +427,7 @@ def _classify(s: str) -> LineInfo | None:
         # 责任编辑： with what reads as no name (蔡慧?: a character lost on the way): the line is page
         # furniture all the same (the schema forbids it in a body); nobody is credited
         return LineInfo("editor")
-    if (inner := _BRACKETED.fullmatch(f)) and (authors := _byline(v, inner.start("in"), inner.end("in"))):
+    if (inner := _bracketed(f)) and (authors := _byline(v, *inner)):
         return LineInfo("reporter", {"author": authors})
     if (credit := _SLASH_CREDIT.fullmatch(f)) and (authors := _slash_credit(v, credit)):
         return LineInfo("reporter", {"author": authors})
