@@ -171,3 +171,20 @@ def test_a_title_longer_than_the_schema_allows_is_cut_and_logged_not_quarantined
     assert rec["headline"] == title[:200]
     (cut,) = [c for c in rec["wasGeneratedBy"]["changes"] if c["kind"] == "field.cut"]
     assert (cut["target"], cut["start"], cut["end"], cut["before"]) == ("headline", 200, 288, title[200:])
+
+
+def test_a_promo_block_with_a_picture_goes_and_a_paragraph_with_one_stays() -> None:
+    """A block holding a picture is dropped when its text is short and reads as a promotion (or it has
+    none); a paragraph with a picture in it stays."""
+    body = (
+        '<div><img src="/qr.png"><p>扫码关注本报微信公众号</p></div>\n'
+        '<p><img src="/photo.jpg">正文内容在这里，继续说明有关的情况和要求，并且要足够长才行。</p>\n'
+        '<p><img src="/logo.png"></p>\n'
+        "<p>第二段也是正文，说明执行中的有关要求，由各地结合实际情况认真组织实施。</p>\n"
+    )
+    result = process_bytes(f"---\ntitle: 关于印发通知\n---\n{body}".encode(), "post.md")
+    (record,) = result.records
+    text = record.data["articleBody"]
+    assert "扫码关注" not in text and "正文内容在这里" in text
+    removed = [c for c in record.data["wasGeneratedBy"]["changes"] if c["kind"] == "boilerplate.removed"]
+    assert [c["note"] for c in removed if "扫码" in c["before"]] == ["promo block"]

@@ -34,6 +34,11 @@ here so that a document of another format need not import it), so that the front
 it says."""
 _KEY_LINE = {"---": re.compile(r"^\s*\w+\s*:", re.M), "+++": re.compile(r"^\s*[\w\"-]+\s*=", re.M)}
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "svg", "template")
+_DROPPED = lxml.etree.XPath("|".join(f"//{t}" for t in _DROP_TAGS))
+_COMMENTS = lxml.etree.XPath("//comment()")
+_IMAGES = lxml.etree.XPath(".//img/@src")
+"""The body's searches, compiled once (``element.xpath`` parses its expression at every call: the search
+for a block's images, made for every block, took 16 µs, 4.5 compiled)."""
 _BLOCK_TAGS = {
     "p",
     "div",
@@ -225,9 +230,9 @@ class FrontMatterFormat:
         # (a promo block included) has a parent and can be dropped
         root = lxml.html.Element("div")
         root.append(parsed)
-        for comment in root.xpath("//comment()"):
+        for comment in _COMMENTS(root):
             dom.remove(comment)  # keeps its tail; the control characters lxml refuses to set go
-        for el in root.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
+        for el in _DROPPED(root):
             if not _attached(el, root):  # inside one dropped already: its text was logged with it
                 continue
             text = el.text_content().strip() if el.tag != "style" else ""
@@ -241,7 +246,7 @@ class FrontMatterFormat:
             marks = f"{el.get('class', '')} {el.get('id', '')}"
             if _FURNITURE.search(marks):
                 text = " ".join(el.text_content().split())
-                promo_images.update(str(s) for s in el.xpath(".//img/@src"))
+                promo_images.update(str(s) for s in _IMAGES(el))
                 if text:
                     _newsbody.log_removal(
                         doc, Block(text), "boilerplate.removed", f"page furniture ({marks.strip()})"
@@ -250,9 +255,11 @@ class FrontMatterFormat:
         for el in list(root.iterdescendants("div", "section", "p", "aside")):
             if not _attached(el, root):
                 continue
+            imgs = _IMAGES(el)
+            if not imgs:
+                continue
             text = " ".join(el.text_content().split())
-            imgs = el.xpath(".//img/@src")
-            if imgs and len(text) <= 60 and (not text or nm.PROMO.search(view(text).text)):
+            if len(text) <= 60 and (not text or nm.PROMO.search(view(text).text)):
                 promo_images.update(str(s) for s in imgs)
                 if text:
                     _newsbody.log_removal(doc, Block(text), "boilerplate.removed", "promo block")
