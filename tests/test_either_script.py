@@ -267,6 +267,16 @@ def test_the_view_holds_no_invisible_character(text: str) -> None:
     assert all(text[v.at(i)] not in ZERO_WIDTH for i in range(len(v.text)))
 
 
+def test_views_of_one_text_are_equal_values() -> None:
+    from normalize.formats import _view
+
+    text = "原標(biāo)題\u200b:數據"
+    a, b = _view._view(text), _view._view(text)
+    assert a is not b and a == b and hash(a) == hash(b) and repr(a) == repr(b)
+    assert a != _view._view(text + "。") and a != text
+    assert (a.original, a.text, a.cuts, a.shifts) == (text, "原标题：数据", (2, 3), (6, 7))
+
+
 def test_paragraph_views_are_kept_but_not_whole_documents() -> None:
     from normalize.formats import _view
 
