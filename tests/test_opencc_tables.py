@@ -191,3 +191,29 @@ def test_the_certain_characters_are_not_counted_with_another_opencc(monkeypatch:
         _tablefile.t2s_certain.cache_clear()
         _script._t2s_at_least.cache_clear()
     assert _script._t2s_at_least("國務院") == 2
+
+
+@given(st.text(alphabet="國語发展\n a", max_size=30), st.data())
+def test_a_whole_conversions_edits_by_line_are_its_runs_joined(text: str, data: st.DataObject) -> None:
+    """Found from both ends of each line, the edits are those of the runs of changed characters joined line
+    by line; None when a line feed of the text is not one in the conversion (the runs then cross it)."""
+    converted = "".join(data.draw(st.sampled_from([ch, "国", "\n", "b"])) for ch in text)
+    got = _script._line_edits(text, converted)
+    moved = any(a == "\n" != b for a, b in zip(text, converted, strict=True))
+    assert (got is None) is moved
+    if got is not None:
+        assert got == _script._by_line(text, _script._edits(text, converted), set())
+    assert _script._line_edits(text, converted + "b") is None
+
+
+def test_a_traditional_body_is_one_change_a_line() -> None:
+    assert _script._line_edits("國語a語\n中文\n發達中", "国语a语\n中文\n发达中") == [
+        (0, 4, "国语a语"),
+        (8, 10, "发达"),
+    ]
+    text = "國語的發展\n歷史"
+    _out, changes = _script.convert_script(text, "text", "zh-Hans")
+    assert [(c.start, c.end, c.before, c.after) for c in changes] == [
+        (0, 4, "國語的發", "国语的发"),
+        (6, 7, "歷", "历"),
+    ]

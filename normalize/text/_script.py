@@ -253,9 +253,13 @@ def convert_script(text: str, target: str, script: str) -> tuple[str, list[Chang
     kind = f"script.{config}"
     flags = [] if not (full and config == "t2s") else _variant_flags(text, converted, target, kind)
     flags = [c for c in flags if c.start not in usage]
-    pieces = _split_at(_edits(text, converted), usage)
-    if full:
-        pieces = _by_line(text, pieces, {*usage, *(c.start for c in flags)})
+    joined = _line_edits(text, converted) if full and not usage and not flags else None
+    if joined is not None:
+        pieces = joined
+    else:
+        pieces = _split_at(_edits(text, converted), usage)
+        if full:
+            pieces = _by_line(text, pieces, {*usage, *(c.start for c in flags)})
     changes: list[Change] = []
     for s, e, repl in pieces:
         before = text[s:e]
@@ -327,6 +331,34 @@ def _by_line(text: str, edits: list[tuple[int, int, str]], apart: set[int]) -> l
                 out[-1] = (start, e, prev + gap + repl)
                 continue
         out.append((s, e, repl))
+    return out
+
+
+def _line_edits(text: str, converted: str) -> list[tuple[int, int, str]] | None:
+    """:func:`_by_line` of :func:`_edits` with nothing kept apart, for a ``converted`` of the same length
+    whose line feeds stand where those of ``text`` do (else None): each line's edit runs from its first
+    changed character to its last, found from both ends of the line (a traditional body changes
+    nearly every line near both ends), where the runs were listed character by character and joined."""
+    if len(text) != len(converted):
+        return None
+    out: list[tuple[int, int, str]] = []
+    n = len(text)
+    start = 0
+    while start <= n:
+        end = text.find("\n", start)
+        if end < 0:
+            end = n
+        elif converted[end] != "\n":
+            return None
+        if text[start:end] != converted[start:end]:
+            a = start
+            while text[a] == converted[a]:
+                a += 1
+            b = end - 1
+            while text[b] == converted[b]:
+                b -= 1
+            out.append((a, b + 1, converted[a : b + 1]))
+        start = end + 1
     return out
 
 
