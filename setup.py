@@ -38,6 +38,7 @@ COMPILED = [
     "normalize/encoding/_incremental.py",
     "normalize/encoding/_insertion.py",
     "normalize/encoding/_mojibake.py",
+    "normalize/encoding/_tablefile.py",
     "normalize/formats/_gongwen.py",
     "normalize/formats/_htmldom.py",
     "normalize/formats/_htmlmain.py",
@@ -61,8 +62,10 @@ COMPILED = [
     "normalize/text/_whitespace.py",
 ]
 """Paths of the compiled modules.  A module stays Python if it holds codecs (mypyc checks declared types at
-run time, and a codec is handed a ``memoryview`` where ``bytes`` is declared), exceptions, or classes whose
-objects are pickled to worker processes (``TextOptions``: a compiled frozen dataclass cannot be unpickled)."""
+run time, and a codec is handed a ``memoryview`` where ``bytes`` is declared), exceptions derived from a
+built-in one other than ``Exception`` (mypyc: "inheriting from most builtin types is unimplemented"), or
+classes whose objects are pickled to worker processes (``TextOptions``: a compiled frozen dataclass cannot
+be unpickled)."""
 
 MYPY_OPTIONS = [
     "--ignore-missing-imports",

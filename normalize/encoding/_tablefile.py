@@ -48,7 +48,7 @@ _UNSIGNED = {array.array(code).itemsize: code for code in "QLIH"}
 """Array type code of the unsigned integers of each size (2, 4, 8 bytes) on this platform."""
 
 
-class TableError(RuntimeError):
+class TableError(Exception):
     """A shipped table is missing, damaged, or counted with other parameters than the code's."""
 
 
