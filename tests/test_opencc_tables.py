@@ -46,6 +46,42 @@ def test_every_phrase_t2s_changes_holds_a_witness() -> None:
 _ALPHABET = "回覆答复毛坏坯乾燥於是干燥关于中文國語漢字發展，。 \n𠀀𠁞丽丸乁憑藉慰藉深沈沉aZ1"
 
 
+@pytest.mark.parametrize("config", _tablefile.REGIONAL_WITNESSED)
+def test_every_key_a_regional_config_changes_holds_a_witness(config: str) -> None:
+    witnesses = _tablefile.witnesses_of(config)
+    assert witnesses.valid
+    changed = [
+        key
+        for name in _tablebuild.opencc_dicts(config)
+        for key, values in _tablebuild.opencc_entries(name)
+        if values and values[0] != key
+    ]
+    assert len(changed) > 300
+    assert all(witnesses.search(key) for key in changed)
+    converter = opencc.OpenCC(config)
+    every = {chr(cp) for cp in _CJK if converter.convert(chr(cp)) != chr(cp)}
+    assert every and all(witnesses.search(ch) for ch in every)
+
+
+_REGIONAL = "說為著裡台溫衛戶稅脫悅峯着爲衆裏僞啓綫中文國語，。 \n"
+
+
+@given(st.text(alphabet=_REGIONAL, max_size=40), st.sampled_from(_tablefile.REGIONAL_WITNESSED))
+@example("為眾裡著說", "t2tw")
+@example("爲衆裏着説", "t2hk")
+def test_convert_regional_is_opencc(text: str, config: str) -> None:
+    """A text without a witness is returned uncalled; every text comes back as OpenCC converts it."""
+    assert _script.convert(config, text) == opencc.OpenCC(config).convert(text)
+
+
+def test_a_taiwan_text_is_told_with_one_conversion(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = _script._converter
+    monkeypatch.setattr(_script, "_converter", lambda cfg: (calls.append(cfg), real(cfg))[1])
+    assert _script._variants("為了眾人，台灣的說法") == "tw2s"  # t2hk changes 說: Taiwan's, not Hong Kong's
+    assert calls == ["t2hk"]
+
+
 @given(st.text(alphabet=_ALPHABET, max_size=40))
 @example("")
 @example("憑藉")

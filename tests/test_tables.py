@@ -153,8 +153,10 @@ def test_pinyin_annotations_use_the_shipped_readings_not_pypinyin() -> None:
         "assert converter_versions()['pypinyin'] == "
         "_tablefile.header(_tablefile.PINYIN)['sources']['pypinyin']['version']"
     )
-    # 優 is traditional: the conversion bounds the text's markers by the certain and changeable characters
-    want = [_tablefile.PINYIN, _tablefile.WITNESSES, _tablefile.CHANGEABLE, _tablefile.CERTAIN]
+    # 優 is traditional: the conversion bounds the text's markers by the certain and changeable characters,
+    # and asks whose variants it uses of the regional configs' witnesses
+    regional = [_tablefile.witnesses_name(c) for c in _tablefile.REGIONAL_WITNESSED]
+    want = [_tablefile.PINYIN, _tablefile.WITNESSES, _tablefile.CHANGEABLE, _tablefile.CERTAIN, *regional]
     assert sorted(got["loaded"]) == sorted(want) and not got["imported"]
 
 

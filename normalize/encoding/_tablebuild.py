@@ -22,7 +22,8 @@ jieba or snownlp loads models and costs seconds):
   the layout rules' view of the text (:mod:`normalize.formats._view`);
 * ``t2s-witnesses``: a character of each key that OpenCC's ``t2s`` converts (:func:`witnesses`), read
   from its dictionaries with the ``opencc_dict`` tool the package ships, for :mod:`normalize.text._script`
-  and the scoring models (:func:`._cjkscore.to_simplified`);
+  and the scoring models (:func:`._cjkscore.to_simplified`); ``t2tw-witnesses`` and ``t2hk-witnesses``
+  likewise for OpenCC's ``t2tw`` and ``t2hk`` (which region's variants a traditional text uses);
 * ``s2t-changeable``: every character OpenCC's ``s2t`` may change (:func:`changeable`), and
   ``t2s-certain``: every character its ``t2s`` changes wherever it stands (:func:`certain`), read the
   same way, for script detection and conversion (:mod:`normalize.text._script`).
@@ -429,6 +430,15 @@ def build() -> dict[str, bytes]:
             {"dicts": opencc_dicts(WITNESSED)},
             {"chars": witnesses()},
         ),
+        **{
+            _tablefile.witnesses_name(config): _tablefile.dumps(
+                _tablefile.witnesses_name(config),
+                {"opencc": {"version": version("opencc"), "configs": config}},
+                {"dicts": opencc_dicts(config)},
+                {"chars": witnesses(config)},
+            )
+            for config in _tablefile.REGIONAL_WITNESSED
+        },
         _tablefile.CHANGEABLE: _tablefile.dumps(
             _tablefile.CHANGEABLE,
             {"opencc": {"version": version("opencc"), "configs": CHANGEABLE}},

@@ -176,6 +176,11 @@ layout rules' view folds."""
 WITNESSES = "t2s-witnesses"
 """For every key of OpenCC ``t2s``'s dictionaries that it converts to something else, one character
 (:func:`._tablebuild.witnesses`): a text holding none of them is its own ``t2s``."""
+REGIONAL_WITNESSED = ("t2tw", "t2hk")
+"""The OpenCC configs whose ``{config}-witnesses`` tables (:func:`witnesses_of`) tell which texts they leave
+alone: whether a traditional text uses one region's variants is asked of both, for every text converted
+to simplified (:func:`normalize.text._script._variants`), and a text in Taiwan's standard holds no key of
+``t2tw``'s dictionaries (nor one in Hong Kong's of ``t2hk``'s)."""
 CHANGEABLE = "s2t-changeable"
 """Every character OpenCC's ``s2t`` may change (:func:`._tablebuild.changeable`): how many of them a
 text holds bounds how many ``s2t`` changes."""
@@ -394,6 +399,20 @@ def t2s_witnesses() -> CharClass:
     """The ``t2s-witnesses`` table as a :class:`CharClass`: a text holding none of its characters is its
     own OpenCC ``t2s`` (:func:`._tablebuild.witnesses`), without a call."""
     return CharClass(WITNESSES, opencc=True)
+
+
+def witnesses_name(config: str) -> str:
+    """The name of the witnesses table of the OpenCC config ``config`` (``t2s`` has :data:`WITNESSES`)."""
+    return WITNESSES if config == "t2s" else f"{config}-witnesses"
+
+
+@cache
+def witnesses_of(config: str) -> CharClass:
+    """The :func:`witnesses_name` table of ``config`` (``t2s`` or one of :data:`REGIONAL_WITNESSED`) as a
+    :class:`CharClass`: a text holding none of its characters is its own conversion by ``config``."""
+    if config == "t2s":
+        return t2s_witnesses()
+    return CharClass(witnesses_name(config), opencc=True)
 
 
 @cache

@@ -54,11 +54,17 @@ def convert(config: str, text: str) -> str:
     """``text`` converted with the OpenCC config ``config`` (converters are cached).  A text that holds
     no character of a key ``t2s`` converts (the shipped ``t2s-witnesses`` table) is its own ``t2s``,
     without a call: nearly every line and body of a simplified document (a call costs 10 µs and
-    30 ns a character; script detection, the layout rules' view and the text stage each make one)."""
-    if config == "t2s" and not _tablefile.t2s_witnesses().search(text):
+    30 ns a character; script detection, the layout rules' view and the text stage each make one).
+    Likewise for ``t2tw`` and ``t2hk`` (:data:`_WITNESSED`), which every traditional text converted to
+    simplified is given to see whose variants it uses: a text in Taiwan's standard is its own ``t2tw``."""
+    if config in _WITNESSED and not _tablefile.witnesses_of(config).search(text):
         return text
     out: str = _converter(config).convert(text)  # type: ignore[attr-defined]
     return out
+
+
+_WITNESSED = frozenset(("t2s", *_tablefile.REGIONAL_WITNESSED))
+"""The configs whose shipped witnesses (:func:`._tablefile.witnesses_of`) spare :func:`convert` the call."""
 
 
 @_memo.cache
