@@ -101,6 +101,43 @@ def test_the_models_t2s_is_opencc(text: str) -> None:
     assert _cjkscore.to_simplified(text) == _T2S.convert(text)  # again, from the memo if it was kept
 
 
+_PHRASES = sorted(
+    key
+    for name in _tablebuild.opencc_dicts("t2s")
+    for key, _values in _tablebuild.opencc_entries(name)
+    if len(key) > 1
+)
+
+
+@given(
+    st.lists(st.sampled_from([*_PHRASES, *"國語發展乾於著干后面台後麵臺一上不"]), max_size=4).map("".join),
+    st.sampled_from(["", "國", "乾", "中"]),
+)
+@example("乾隆", "")
+@example("乾", "隆")
+def test_a_short_piece_converted_by_character_is_opencc(text: str, more: str) -> None:
+    """Every key of ``t2s`` longer than one character, in short pieces with others and cut anywhere: the
+    models' conversion is OpenCC's, whether the piece went character by character or not."""
+    for piece in {text + more, more + text, text[1:], text[:-1], text[: _cjkscore.CHARWISE_LEN]}:
+        _cjkscore._SIMPLIFIED.clear()
+        assert _cjkscore.to_simplified(piece) == _T2S.convert(piece), piece
+
+
+def test_a_short_piece_without_a_phrase_start_costs_no_call_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real = _cjkscore._convert()
+    monkeypatch.setattr(_cjkscore, "_convert", lambda: lambda text: (calls.append(text), real(text))[1])
+    _cjkscore._SIMPLIFIED.clear()
+    _cjkscore._CHAR_SIMPLIFIED.clear()
+    assert _cjkscore.to_simplified("國語經") == "国语经" and calls == ["國", "語", "經"]
+    assert _cjkscore.to_simplified("經國") == "经国" and calls == ["國", "語", "經"]  # each character once
+    # 乾 starts a key (乾隆): the piece goes to OpenCC whole, unless 乾 ends it
+    assert _cjkscore.to_simplified("乾隆學") == "乾隆学" and calls[3:] == ["乾隆學"]
+    assert _cjkscore.to_simplified("學乾") == "学干" and calls[4:] == ["學", "乾"]
+
+
 def test_the_models_t2s_calls_opencc_only_with_a_witness(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = _cjkscore._convert()

