@@ -118,3 +118,23 @@ def test_version_names_the_build(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--version"])
     assert capsys.readouterr().out.strip() == f"normalize {__version__} ({build()})"
+
+
+def test_the_installed_tables_share_their_objects() -> None:
+    """The rows the installed package builds share their code points, and a group's entries of one count
+    share its float: compiled, a read typed ``int`` or ``float`` unboxed the shared object and boxed a new
+    one per entry (the peak RSS of the 1,000 bench documents went from 229 to 254 MB).  Runs against
+    either build; ``nox -s tests`` runs it against the compiled one."""
+    from normalize.encoding import _tablefile
+
+    pairs = {1: {20013: 5, 22269: 1}, 2: {20013: 2}, 3: {22269: 4}}
+    rows = _tablefile.RowTable(
+        _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.row_sections(pairs)))
+    )
+    seconds = [next(k for k in rows.row(a)[0] if k == b) for a, b in ((1, 20013), (2, 20013), (3, 22269))]
+    assert seconds[0] is seconds[1] and seconds[2] == 22269
+    counts = {"中国": 7, "中华": 7, "中间": 9, "中文": 7}
+    table = _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.grouped_sections(counts)))
+    group = _tablefile.GroupedTable(table, lambda n: n / 2).group("中")
+    assert group == {k: n / 2 for k, n in counts.items()}
+    assert group["中国"] is group["中华"] is group["中文"]
