@@ -232,27 +232,6 @@ def test_t2s_changes_at_least_the_certain_characters(text: str) -> None:
     assert _script._t2s_at_least(text) <= _script._marks(text, "t2s")
 
 
-@given(
-    st.lists(
-        st.text(alphabet=_ALPHABET.replace("\n", "") + _BOTH_SCRIPTS, max_size=30), min_size=1, max_size=5
-    )
-)
-@example(["中文", "乾燥於是"])
-@example(["乾隆", "中文", "回覆"])
-@example(["國語", "乾燥"])
-def test_t2s_markers_counted_line_by_line_are_the_whole_texts(lines: list[str]) -> None:
-    """Only the lines holding a witness are converted; the count is OpenCC's over the whole text."""
-    text = "\n".join(lines)
-    whole = _T2S.convert(text)
-    by_line = _script._t2s_marks_by_line(text)
-    if by_line is None:
-        assert any(len(_T2S.convert(line)) != len(line) for line in lines)
-    else:
-        assert len(whole) == len(text) and by_line == sum(map(ne, text, whole))
-    _script._marks.cache_clear()
-    assert _script._marks(text, "t2s") == _script._changed(text, whole)
-
-
 def test_the_certain_characters_are_not_counted_with_another_opencc(monkeypatch: pytest.MonkeyPatch) -> None:
     _tablefile.t2s_certain.cache_clear()
     _script._t2s_at_least.cache_clear()  # the last counts are kept: a process has one OpenCC

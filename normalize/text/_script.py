@@ -113,30 +113,7 @@ def _marks(text: str, config: str) -> int:
     simplified ones) would change.  Cached: script detection and conversion ask about the same text,
     and the text stage's passes to a fixed point ask again (an OpenCC pass over a body costs about
     0.03 ms per 1,000 characters); each count is taken only when the answer depends on it."""
-    if config == "t2s" and "\n" in text and not _t2s_at_least(text):
-        apart = _t2s_marks_by_line(text)
-        if apart is not None:
-            return apart
     return _changed(text, _converted(text, config))
-
-
-def _t2s_marks_by_line(text: str) -> int | None:
-    """:func:`_marks` of ``text`` under ``t2s``, counted over only its lines that hold a character of a key
-    ``t2s`` converts (:func:`._tablefile.t2s_witnesses`); None if the conversion of one of them changes its
-    length (the whole text's count then aligns the characters otherwise).  No key holds a line feed, so
-    OpenCC converts each line as it would alone.  For a simplified text none of whose characters ``t2s``
-    surely changes (:func:`_t2s_at_least` 0: nearly every body that reaches a count), the one line that
-    holds ``乾`` or ``於`` is converted, not the whole body (the witnessed lines held 9% of the characters
-    of such bodies in the bench corpus; 27 of 11,946 had a marker at all)."""
-    witnesses = _tablefile.t2s_witnesses()
-    n = 0
-    for line in text.split("\n"):
-        if witnesses.search(line):
-            converted = convert("t2s", line)
-            if len(converted) != len(line):
-                return None
-            n += sum(map(ne, line, converted))
-    return n
 
 
 @_memo.lru_cache(maxsize=4)
