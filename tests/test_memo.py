@@ -26,6 +26,7 @@ NOT_MEMOS = {
     ("encoding/_holes.py", "decoder"): "a codec's decoder, per codec",
     ("encoding/_tablefile.py", "header"): "a table file's header, per table",
     ("encoding/_tablefile.py", "only_decoded_by"): "a reader family's table, per wider reader",
+    ("encoding/_tablefile.py", "witnesses_of"): "an OpenCC config's witnesses table, per config (three)",
     ("encoding/_tablebuild.py", "first_values"): "build time only: an OpenCC config's entries, per config",
     ("_resources.py", "installed_version"): "a package's installed version, per package",
     ("pipeline.py", "_libc"): "the C library's name and version",
