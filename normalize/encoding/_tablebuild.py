@@ -433,14 +433,7 @@ def build() -> dict[str, bytes]:
 
     pinyin_json = ("pypinyin", "pinyin_dict.json")
     variants = {"version": version("opencc"), "configs": "hk2s"}
-    witnessed = {"version": version("opencc"), "configs": WITNESSED}
     return {
-        _tablefile.WITNESSES: _tablefile.dumps(
-            _tablefile.WITNESSES,
-            {"opencc": witnessed},
-            {"dicts": opencc_dicts(WITNESSED)},
-            {"chars": witnesses()},
-        ),
         **{
             _tablefile.witnesses_name(config): _tablefile.dumps(
                 _tablefile.witnesses_name(config),
@@ -448,7 +441,7 @@ def build() -> dict[str, bytes]:
                 {"dicts": opencc_dicts(config)},
                 {"chars": witnesses(config)},
             )
-            for config in _tablefile.REGIONAL_WITNESSED
+            for config in (WITNESSED, *_tablefile.REGIONAL_WITNESSED)
         },
         _tablefile.CHANGEABLE: _tablefile.dumps(
             _tablefile.CHANGEABLE,

@@ -145,7 +145,7 @@ def _bracketed(f: str) -> tuple[int, int] | None:
 
 # a credit of the words or the pictures set with a slash: ``文/图 某某``, ``文/本报记者 某某``, ``图／某某``
 _SLASH_CREDIT = re.compile(
-    r"\s*[□■●◆◇▲△○◎☆★]*\s*(?P<t>文\s*[/／·]\s*图|图\s*[/／·]\s*文|文|图|摄影|摄)"
+    rf"\s*[{_MARKS}]*\s*(?P<t>文\s*[/／·]\s*图|图\s*[/／·]\s*文|文|图|摄影|摄)"
     r"(?:\s*[/／:：]\s*|\s+)(?P<rest>\S.*?)\s*"
 )
 # ``本报北京3月14日电``: where and when the paper's own report was filed

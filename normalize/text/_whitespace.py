@@ -46,7 +46,9 @@ from ._chars import CONTROLS, HSPACE, ZERO_WIDTH, is_chinese, is_han, is_strict_
 
 STEP = "whitespace"
 
-_LINE_RE = re.compile(r"([^\r\n\u2028\u2029\f\v]*)(\r\n|[\r\n\u2028\u2029\f\v]|$)")
+_OTHER_BREAKS = "\r\u2028\u2029\f\v"
+"""The line ends other than the line feed (``\\r\\n`` is one line end, of two characters)."""
+_LINE_RE = re.compile(f"([^\n{_OTHER_BREAKS}]*)(\r\n|[\n{_OTHER_BREAKS}]|$)")
 _INVISIBLE = ZERO_WIDTH + CONTROLS
 _LEAD_RE = re.compile(f"^[{HSPACE}{_INVISIBLE}]+")
 _TRAIL_RE = re.compile(f"[{HSPACE}{_INVISIBLE}]+$")
@@ -81,8 +83,6 @@ def normalize_whitespace(
     return _rule(text, target, changes, body, wrapped)
 
 
-_OTHER_BREAKS = "\r\u2028\u2029\f\v"
-"""The line ends of :data:`_LINE_RE` but the line feed."""
 _SPACE_OR_INVISIBLE_RE = re.compile(f"[{HSPACE}{_INVISIBLE}]")
 """One character of :data:`_RUN_RE` (searched for without the repeat, the search runs 2.6 times as fast)."""
 
@@ -283,7 +283,7 @@ def _nfc_changes(text: str, target: str) -> list[Change]:
 LINES_STEP = "lines"
 _ANNOTATED_END = re.compile(r"(\S)[(（][a-zA-ZüÜāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ0-5 ]{1,40}[)）]\Z")
 """A character with its pinyin reading at the end of a line (the reading step removes it later)."""
-_BREAK_RUN_RE = re.compile(f"[\\s{_INVISIBLE}]*[\\r\\n\\u2028\\u2029\\f\\v][\\s{_INVISIBLE}]*")
+_BREAK_RUN_RE = re.compile(f"[\\s{_INVISIBLE}]*[\\n{_OTHER_BREAKS}][\\s{_INVISIBLE}]*")
 """A line break with the white space and invisible characters around it."""
 
 
