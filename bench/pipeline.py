@@ -15,11 +15,13 @@ What is measured, and why this way:
 * **Throughput** (at the first size): the ``normalize`` command in a fresh process, exactly as typed by a
   user (``-o DIR --jobs 1``, ``--jsonl FILE --jobs 1``, ``--archive DIR --jobs 1``, ``-o DIR`` with the
   default jobs, ``-o DIR --jobs 2``), and the peer (``bench/peer.py``: chardet → ftfy → OpenCC →
-  trafilatura → json, one process over the same files).  Wall time includes start-up, once per run, for
-  both.  The machine is shared and its speed drifts, so absolute figures are only indicative: what counts
-  are ratios between runs made close together.  Each repeat runs every command once (the order rotated
-  from one repeat to the next), the ratio to the peer is taken within the repeat, and the tables give
-  medians over the repeats.
+  trafilatura → json, one process over the same files; and ``--jobs 2``, the same in a two-process pool,
+  to show what a second process gives on this machine to a pipeline that does no more).  Wall time
+  includes start-up, once per run, for both.  The machine is shared and its speed drifts, so absolute
+  figures are only indicative: what counts are ratios between runs made close together.  Each repeat runs
+  every command once, the two runs of each targeted ratio one right after the other, in an order that
+  is reversed from one repeat to the next (:data:`FIRST_ORDER`); the ratios are taken within the repeat,
+  and the tables give medians over the repeats.
 * **Peak RSS** of each run: ``ru_maxrss`` of the command's process from ``os.wait4``, the largest resident
   set of that process and of every worker it waited for, i.e. the peak of the largest single process.
   The command is started and waited for by a small launcher process (:data:`_LAUNCHER`), not by this
@@ -74,6 +76,7 @@ if str(BENCH) not in sys.path:
 import corpus  # noqa: E402  (bench/ is not a package: its modules import each other by path)
 
 PEER = "peer (chardet → ftfy → OpenCC → trafilatura)"
+PEER2 = "peer --jobs 2"
 OURS = {
     "-o DIR --jobs 1": ["-o", "{out}", "--jobs", "1"],
     "--jsonl FILE --jobs 1": ["--jsonl", "{out}.jsonl", "--jobs", "1"],
@@ -82,6 +85,13 @@ OURS = {
     "-o DIR --jobs 2": ["-o", "{out}", "--jobs", "2"],
 }
 SINGLE, DEFAULT, JOBS2 = "-o DIR --jobs 1", "-o DIR (default jobs)", "-o DIR --jobs 2"
+FIRST_ORDER = [PEER2, JOBS2, SINGLE, PEER, DEFAULT, "--jsonl FILE --jobs 1", "--archive DIR --jobs 1"]
+"""The commands run on the first corpus, in the order of a repeat (the next repeat runs them backwards):
+the runs whose ratios are targets are neighbours (``--jobs 2`` and ``--jobs 1``, ``--jobs 1`` and the
+peer, the peer and the default command), so the machine's speed, which drifts by a quarter within a
+minute here, changes little between the two runs of a ratio, and neither run of a pair always goes first."""
+LATER_ORDER = [SINGLE, PEER, DEFAULT]
+"""The same for the larger corpora (the scaling table)."""
 STAGES = (
     "detect",
     "decode",
@@ -217,8 +227,9 @@ class Runner:
         self.exe = normalize_exe()
 
     def argv(self, label: str, paths: list[Path], out: Path) -> list[str]:
-        if label == PEER:
-            return [sys.executable, str(BENCH / "peer.py"), *map(str, paths), "-o", str(out)]
+        if label in (PEER, PEER2):
+            jobs = ["--jobs", "2"] if label == PEER2 else []
+            return [sys.executable, str(BENCH / "peer.py"), *map(str, paths), "-o", str(out), *jobs]
         return [self.exe, *map(str, paths), *(a.format(out=out) for a in OURS[label])]
 
     def run(self, label: str, paths: list[Path]) -> Run:
@@ -266,7 +277,7 @@ class Measured:
     def inconsistent(self, *labels: str) -> bool:
         """Did these normalize runs fail different numbers of documents?  Then they did not do the same
         work (the tree changed under the benchmark, or a worker crashed) and their ratios mean nothing."""
-        counts = set().union(*(self.failures(label) for label in labels if label != PEER))
+        counts = set().union(*(self.failures(label) for label in labels if label not in (PEER, PEER2)))
         return len(counts) > 1
 
     def drift(self) -> float | None:
@@ -288,10 +299,12 @@ class Measured:
 
 
 def measure(runner: Runner, root: Path, labels: list[str], repeat: int, progress: Console) -> Measured:
+    """Every command of ``labels`` ``repeat`` times: in that order, then backwards, and so on
+    (:data:`FIRST_ORDER`)."""
     files = [p for p, _ in corpus_files(root)]
     runs: dict[str, list[Run]] = {label: [] for label in labels}
     for rep in range(repeat):
-        order = labels[rep % len(labels) :] + labels[: rep % len(labels)]
+        order = labels if rep % 2 == 0 else labels[::-1]
         for label in order:
             progress.log(f"{len(files):,} docs · {label} · repeat {rep + 1}/{repeat}")
             runs[label].append(runner.run(label, [root]))
@@ -514,14 +527,14 @@ def throughput_section(m: Measured, repeat: int) -> Section:
         f"Throughput on {m.docs:,} documents ({m.bytes / 1e6:.1f} MB), median of {repeat}",
         ["command", "docs/s", "MB/s", "× peer", "docs/s min–max", "peak RSS MB", "failed docs"],
     )
-    for label in [PEER, *OURS]:
+    for label in [PEER, PEER2, *OURS]:
         if label not in m.runs:
             continue
         rates = m.rate(label)
         ratio = "1.00" if label == PEER else fmt(med(m.ratio(label, PEER)), 2)
         section.rows.append(
             [
-                label if label == PEER else f"normalize {label}",
+                label if label in (PEER, PEER2) else f"normalize {label}",
                 fmt(med(rates)),
                 fmt(med(rates) * m.bytes / m.docs / 1e6, 2),
                 ratio,
@@ -606,6 +619,11 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
         text += (
             f" at {first.docs:,} docs (the status); at {last.docs:,} docs, where the start-up of "
             f"the workers weighs less, the default command (2 workers): {at_scale:.2f}×"
+        )
+    if PEER2 in first.runs:
+        text += (
+            f"; the peer's own --jobs 2 over its one process, in the same repeats: "
+            f"{med(first.ratio(PEER2, PEER)):.2f}×"
         )
     if first.cpu_ratio(JOBS2, SINGLE):
         text += (
@@ -716,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
         cold = slowest = None
         for k, n in enumerate(sizes):
             root = ensure_corpus(n, args.seed, cache, progress)
-            labels = [PEER, *OURS] if k == 0 else [PEER, SINGLE, DEFAULT]
+            labels = FIRST_ORDER if k == 0 else LATER_ORDER
             results.append(measure(runner, root, labels, repeat, progress))
             if k == 0:
                 sections.append(throughput_section(results[0], repeat))

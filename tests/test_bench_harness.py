@@ -46,3 +46,37 @@ def test_a_command_that_fails_stops_the_harness_with_its_exit_code(tmp_path: Pat
     code = "import sys; print('broken', file=sys.stderr); sys.exit(3)"
     with pytest.raises(SystemExit, match=r"exited with 3:\n.*broken"):
         harness.run_command([sys.executable, "-c", code], tmp_path / "stderr.log")
+
+
+def test_the_runs_of_each_targeted_ratio_are_neighbours_and_take_turns_first(tmp_path: Path) -> None:
+    """The machine's speed drifts within a minute: the two runs of each ratio the targets judge run one
+    right after the other, and which one runs first alternates from one repeat to the next."""
+    harness = _harness()
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.txt").write_text("正文\n", encoding="utf-8")
+    order: list[str] = []
+
+    class Recorder:
+        def run(self, label: str, paths: list[Path]) -> object:
+            order.append(label)
+            return harness.Run(seconds=1.0, rss_mb=1.0, returncode=0, failures=0)
+
+    repeat = 4
+    progress = harness.Console(file=open(tmp_path / "log", "w"))  # noqa: SIM115
+    measured = harness.measure(Recorder(), root, harness.FIRST_ORDER, repeat, progress)
+    labels = harness.FIRST_ORDER
+    assert sorted(order) == sorted(labels * repeat)
+    assert all(len(runs) == repeat for runs in measured.runs.values())
+    runs = [order[k * len(labels) : (k + 1) * len(labels)] for k in range(repeat)]
+    pairs = [
+        (harness.JOBS2, harness.SINGLE),
+        (harness.SINGLE, harness.PEER),
+        (harness.DEFAULT, harness.PEER),
+    ]
+    for a, b in pairs:
+        firsts = set()
+        for run in runs:
+            assert abs(run.index(a) - run.index(b)) == 1, (a, b, run)
+            firsts.add(run.index(a) < run.index(b))
+        assert firsts == {True, False}, f"{a} always ran on the same side of {b}"
