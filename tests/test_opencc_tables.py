@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from normalize.encoding import _cjkscore, _tablebuild, _tablefile
+from normalize.encoding import _cjkscore, _holes, _tablebuild, _tablefile
 from normalize.text import _script
 
 _T2S = opencc.OpenCC("t2s")
@@ -269,3 +269,44 @@ def test_a_traditional_body_is_one_change_a_line() -> None:
         (0, 4, "國語的發", "国语的发"),
         (6, 7, "歷", "历"),
     ]
+
+
+def _script_by_opencc(ch: str) -> int:
+    """The mojibake search's script of one character as OpenCC's converters tell it (the definition)."""
+    if _T2S.convert(ch) != ch:
+        return 1
+    return -1 if _S2T.convert(ch) != ch else 0
+
+
+def test_the_characters_s2t_changes_alone_are_the_table() -> None:
+    alone = _tablefile.s2t_alone()
+    assert alone.valid
+    table = _tablefile.load(_tablefile.ALONE).text("chars")
+    assert table == "".join(sorted(table)) and len(table) > 4000
+    changed = "".join(chr(cp) for cp in _CJK if _S2T.convert(chr(cp)) != chr(cp))
+    assert changed and all(alone.search(ch) for ch in changed)
+    assert not any(alone.search(chr(cp)) for cp in _CJK if chr(cp) not in changed)
+    assert alone.search("发") and not alone.search("面")  # 面 changes only in a phrase (面条 -> 麵條)
+
+
+def test_the_mojibake_searchs_script_of_a_character_is_opencc_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Told from the shipped tables without loading ``s2t`` (0.07-0.1 s a process); with another OpenCC
+    release, by ``s2t`` itself: the same answers."""
+    chars = [chr(cp) for cp in _CJK[::7]] + list(_BOTH_SCRIPTS)
+    expected = [_script_by_opencc(ch) for ch in chars]
+    assert {-1, 0, 1} <= set(expected)
+    _holes._s2t.cache_clear()
+    _holes._script.cache_clear()
+    assert [_holes._script(ch) for ch in chars] == expected
+    assert _holes._s2t.cache_info().misses == 0
+    _holes._script.cache_clear()
+    _tablefile.s2t_alone.cache_clear()
+    monkeypatch.setattr(_tablefile, "_opencc_version", lambda: "0.0.1")
+    try:
+        assert not _tablefile.s2t_alone().valid
+        assert [_holes._script(ch) for ch in chars] == expected
+        assert _holes._s2t.cache_info().misses == 1
+    finally:
+        monkeypatch.undo()
+        _holes._script.cache_clear()
+        _tablefile.s2t_alone.cache_clear()

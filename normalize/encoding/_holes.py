@@ -210,6 +210,9 @@ def _script(ch: str) -> int:
     """1 for a traditional-only character, -1 for a simplified-only one, 0 for either."""
     if _cjkscore.to_simplified(ch) != ch:
         return 1
+    alone = _tablefile.s2t_alone()
+    if alone.valid:
+        return -1 if alone.search(ch) else 0
     conv = _s2t()
     trad: str = conv.convert(ch)  # type: ignore[attr-defined]
     return -1 if trad != ch else 0

@@ -27,6 +27,8 @@ jieba or snownlp loads models and costs seconds):
 * ``s2t-changeable``: every character OpenCC's ``s2t`` may change (:func:`changeable`), and
   ``t2s-certain``: every character its ``t2s`` changes wherever it stands (:func:`certain`), read the
   same way, for script detection and conversion (:mod:`normalize.text._script`);
+* ``s2t-alone``: every character OpenCC's ``s2t`` changes when given it alone (:func:`changed_alone`),
+  for the simplified-only test of the mojibake search (:func:`._holes.char_script`);
 * ``t2s-phrase-starts``: the first character of every key of ``t2s`` longer than one character
   (:func:`phrase_starts`), for the scoring models' conversion of short pieces character by character
   (:func:`._cjkscore.to_simplified`).
@@ -344,6 +346,15 @@ def changeable(config: str = CHANGEABLE) -> str:
     return "".join(sorted(out))
 
 
+def changed_alone(config: str = CHANGEABLE) -> str:
+    """Every character that OpenCC's ``config``, given it alone, turns into something else, sorted: the
+    characters of :func:`changeable` (no other can change) asked of the installed converter one by one."""
+    import opencc
+
+    convert = opencc.OpenCC(config).convert
+    return "".join(ch for ch in changeable(config) if convert(ch) != ch)
+
+
 CERTAIN = "t2s"
 """The OpenCC config of the ``t2s-certain`` and ``t2s-phrase-starts`` tables."""
 
@@ -448,6 +459,12 @@ def build() -> dict[str, bytes]:
             {"opencc": {"version": version("opencc"), "configs": CHANGEABLE}},
             {"dicts": opencc_dicts(CHANGEABLE)},
             {"chars": changeable()},
+        ),
+        _tablefile.ALONE: _tablefile.dumps(
+            _tablefile.ALONE,
+            {"opencc": {"version": version("opencc"), "configs": CHANGEABLE}},
+            {"dicts": opencc_dicts(CHANGEABLE)},
+            {"chars": changed_alone()},
         ),
         _tablefile.CERTAIN: _tablefile.dumps(
             _tablefile.CERTAIN,

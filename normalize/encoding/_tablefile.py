@@ -184,6 +184,9 @@ to simplified (:func:`normalize.text._script._variants`), and a text in Taiwan's
 CHANGEABLE = "s2t-changeable"
 """Every character OpenCC's ``s2t`` may change (:func:`._tablebuild.changeable`): how many of them a
 text holds bounds how many ``s2t`` changes."""
+ALONE = "s2t-alone"
+"""Every character OpenCC's ``s2t`` changes when given it alone (:func:`._tablebuild.changed_alone`):
+whether a character has a traditional form, without loading ``s2t``'s dictionaries (0.07-0.1 s)."""
 CERTAIN = "t2s-certain"
 """Every character OpenCC's ``t2s`` changes wherever it stands (:func:`._tablebuild.certain`): how many
 of them a text holds is at most how many ``t2s`` changes."""
@@ -421,6 +424,13 @@ def witnesses_of(config: str) -> CharClass:
     if config == "t2s":
         return t2s_witnesses()
     return CharClass(witnesses_name(config), opencc=True)
+
+
+@cache
+def s2t_alone() -> CharClass:
+    """The ``s2t-alone`` table as a :class:`CharClass` (:data:`ALONE`).  With another OpenCC installed it
+    is not :attr:`~CharClass.valid`: then ask ``s2t`` itself."""
+    return CharClass(ALONE, opencc=True)
 
 
 @cache
