@@ -48,7 +48,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -401,6 +401,17 @@ def pinyin_sections(path: Path) -> dict[str, Section]:
     }
 
 
+def opencc_chars(name: str, config: str, chars: Callable[[str], str]) -> bytes:
+    """The table ``name`` of the characters ``chars(config)`` derives from the OpenCC config ``config``
+    (a :class:`._tablefile.CharClass`, trusted only for the OpenCC release named in its header)."""
+    return _tablefile.dumps(
+        name,
+        {"opencc": {"version": version("opencc"), "configs": config}},
+        {"dicts": opencc_dicts(config)},
+        {"chars": chars(config)},
+    )
+
+
 def build() -> dict[str, bytes]:
     """Every table's file bytes, counted from the installed sources (about 5 s)."""
     dict_txt = ("jieba", "dict.txt")
@@ -446,38 +457,13 @@ def build() -> dict[str, bytes]:
     variants = {"version": version("opencc"), "configs": "hk2s"}
     return {
         **{
-            _tablefile.witnesses_name(config): _tablefile.dumps(
-                _tablefile.witnesses_name(config),
-                {"opencc": {"version": version("opencc"), "configs": config}},
-                {"dicts": opencc_dicts(config)},
-                {"chars": witnesses(config)},
-            )
+            (name := _tablefile.witnesses_name(config)): opencc_chars(name, config, witnesses)
             for config in (WITNESSED, *_tablefile.REGIONAL_WITNESSED)
         },
-        _tablefile.CHANGEABLE: _tablefile.dumps(
-            _tablefile.CHANGEABLE,
-            {"opencc": {"version": version("opencc"), "configs": CHANGEABLE}},
-            {"dicts": opencc_dicts(CHANGEABLE)},
-            {"chars": changeable()},
-        ),
-        _tablefile.ALONE: _tablefile.dumps(
-            _tablefile.ALONE,
-            {"opencc": {"version": version("opencc"), "configs": CHANGEABLE}},
-            {"dicts": opencc_dicts(CHANGEABLE)},
-            {"chars": changed_alone()},
-        ),
-        _tablefile.CERTAIN: _tablefile.dumps(
-            _tablefile.CERTAIN,
-            {"opencc": {"version": version("opencc"), "configs": CERTAIN}},
-            {"dicts": opencc_dicts(CERTAIN)},
-            {"chars": certain()},
-        ),
-        _tablefile.PHRASE_STARTS: _tablefile.dumps(
-            _tablefile.PHRASE_STARTS,
-            {"opencc": {"version": version("opencc"), "configs": CERTAIN}},
-            {"dicts": opencc_dicts(CERTAIN)},
-            {"chars": phrase_starts()},
-        ),
+        _tablefile.CHANGEABLE: opencc_chars(_tablefile.CHANGEABLE, CHANGEABLE, changeable),
+        _tablefile.ALONE: opencc_chars(_tablefile.ALONE, CHANGEABLE, changed_alone),
+        _tablefile.CERTAIN: opencc_chars(_tablefile.CERTAIN, CERTAIN, certain),
+        _tablefile.PHRASE_STARTS: opencc_chars(_tablefile.PHRASE_STARTS, CERTAIN, phrase_starts),
         _tablefile.VARIANTS: _tablefile.dumps(
             _tablefile.VARIANTS, {"opencc": variants}, {"from": HK_VARIANTS_FROM}, {"chars": hk_variants()}
         ),
