@@ -101,16 +101,12 @@ def run(paths: list[Path], out: Path, jobs: int = 1) -> tuple[int, int]:
     """Convert every file (in ``jobs`` processes); (documents, failures)."""
     out.mkdir(parents=True, exist_ok=True)
     work = ((path, root, out) for path, root in iter_files(paths))
-    docs = failures = 0
     if jobs > 1:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for ok in pool.imap_unordered(_one, work, chunksize=8):
-                docs, failures = docs + 1, failures + (not ok)
+            oks = list(pool.imap_unordered(_one, work, chunksize=8))
     else:
-        for item in work:
-            ok = _one(item)
-            docs, failures = docs + 1, failures + (not ok)
-    return docs, failures
+        oks = [_one(item) for item in work]
+    return len(oks), oks.count(False)
 
 
 def _one(item: tuple[Path, Path, Path]) -> bool:

@@ -70,9 +70,12 @@ def test_the_runs_of_each_targeted_ratio_are_neighbours_and_alternate(tmp_path: 
     assert sorted(order) == sorted(labels * repeat)
     assert all(len(runs) == repeat for runs in measured.runs.values())
     runs = [order[k * len(labels) : (k + 1) * len(labels)] for k in range(repeat)]
-    pairs = [(harness.SINGLE, harness.PEER)]
-    pairs += [(harness.JOBS2, harness.SINGLE), (harness.DEFAULT, harness.PEER)] if first else []
-    pairs += [] if first else [(harness.DEFAULT, harness.SINGLE)]
+    single, peer, default = harness.SINGLE, harness.PEER, harness.DEFAULT
+    pairs = (
+        [(single, peer), (harness.JOBS2, single), (default, peer)]
+        if first
+        else [(single, peer), (default, single)]
+    )
     for a, b in pairs:
         firsts = set()
         for run in runs:
