@@ -242,7 +242,7 @@ class Runner:
     and 5 repeats about 1 GB, at 100,000 documents about 2.5 GB a run."""
 
     def __init__(self, scratch: Path) -> None:
-        self.work = scratch
+        self.scratch = scratch
         self.exe = normalize_exe()
         self._runs = 0
 
@@ -254,16 +254,16 @@ class Runner:
 
     def run(self, label: str, paths: list[Path]) -> Run:
         self._runs += 1
-        scratch = self.work / "runs" / f"{self._runs:04d}"
-        scratch.mkdir(parents=True)
-        run = run_command(self.argv(label, paths, scratch / "out"), scratch / "stderr.log")
+        folder = self.scratch / "runs" / f"{self._runs:04d}"
+        folder.mkdir(parents=True)
+        run = run_command(self.argv(label, paths, folder / "out"), folder / "stderr.log")
         if label == SINGLE:
-            run.drift = in_run_drift(scratch / "out")
+            run.drift = in_run_drift(folder / "out")
         return run
 
     def clear(self) -> None:
         """Delete the outputs of every run so far."""
-        shutil.rmtree(self.work / "runs", ignore_errors=True)
+        shutil.rmtree(self.scratch / "runs", ignore_errors=True)
 
 
 def in_run_drift(out: Path) -> float | None:
