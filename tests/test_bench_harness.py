@@ -107,3 +107,9 @@ def test_the_report_names_the_file_system_the_outputs_go_to() -> None:
     assert harness.file_system(Path("/proc/self")) == "proc"
     root = next(ln.split()[2] for ln in Path("/proc/mounts").read_text().splitlines() if ln.split()[1] == "/")
     assert harness.file_system(Path("/")) == root
+
+
+def test_a_targeted_ratio_shows_how_far_its_repeats_stray() -> None:
+    harness = _harness()
+    assert harness.spread([1.71, 1.49, 1.87]) == " (repeats 1.49–1.87)"
+    assert harness.spread([1.71]) == ""
