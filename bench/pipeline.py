@@ -229,17 +229,9 @@ def normalize_exe() -> str:
 
 class Runner:
     """Builds the command lines and runs each in a folder of its own under ``scratch``, kept until
-    :meth:`clear`.
-
-    Why not one folder emptied before every run: on ext4 a file created within a minute or so of
-    thousands being deleted costs the kernel far more (the inode allocator skips the inodes freed
-    recently, ``recently_deleted``): ``-o DIR --jobs 1`` on 1,000 documents spent 1.3-2.0 s in the kernel
-    writing into a folder emptied just before, 0.4 s into a new folder on the same disk, out of 10-12 s.
-    A user's run does not follow the deletion of the previous one's 1,400 files, and the cost fell on
-    whichever command came next: in the command's own process (``--jobs 1``), or in the one that writes
-    the files while two workers run (``--jobs 2``).  So every run writes into a new folder, and the
-    outputs of a size are deleted together once its runs are done (:meth:`clear`): at 1,000 documents
-    and 5 repeats about 1 GB, at 100,000 documents about 2.5 GB a run."""
+    :meth:`clear` (why: "Where the outputs go" in this module's docstring; on ext4 the kernel walks past
+    the inodes freed recently, ``recently_deleted``, when it creates a file).  A size's outputs take
+    about 1 GB at 1,000 documents and 5 repeats, about 2.5 GB a run at 100,000 documents."""
 
     def __init__(self, scratch: Path) -> None:
         self.scratch = scratch
