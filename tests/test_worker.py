@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import pickle
@@ -99,10 +100,51 @@ def test_slim_results_keep_the_record_bytes_ids_and_change_counts_only() -> None
 
 
 def test_batches_close_at_count_and_size() -> None:
-    small = [_worker.BytesItem(b"x" * 10, f"s{i}") for i in range(20)]
-    assert [len(b) for b in _worker.batches(small)] == [8, 8, 4]
+    most = _worker.MAX_BATCH
+    small = [_worker.BytesItem(b"x" * 10, f"s{i}") for i in range(2 * most + 4)]
+    assert [len(b) for b in _worker.batches(small)] == [most, most, 4]
     big = _worker.BytesItem(b"x" * _worker.BATCH_BYTES, "big")
     assert [len(b) for b in _worker.batches([small[0], big, small[1], small[2]])] == [2, 2]
+
+
+def test_batches_shrink_towards_the_end_when_the_total_is_known() -> None:
+    """Guided self-scheduling: full batches while plenty remain, then each at most the remaining
+    documents over TAIL_SHARE x workers, down to single documents; every item once, in order."""
+    most, share = _worker.MAX_BATCH, _worker.TAIL_SHARE
+    items = [_worker.BytesItem(b"x", f"s{i}") for i in range(1000)]
+    for workers in (1, 2, 4):
+        sizes = [len(b) for b in _worker.batches(items, total=len(items), workers=workers)]
+        assert sum(sizes) == len(items)
+        assert sizes[0] == most and sizes[-1] == 1
+        assert sizes == sorted(sizes, reverse=True)  # never larger again
+        left = len(items)
+        for n in sizes:
+            assert n == max(1, min(most, -(-left // (share * workers))))
+            left -= n
+    # a count that fell short (files added since): the rest go one by one; one too high: no harm
+    assert [len(b) for b in _worker.batches(items[:10], total=6, workers=2)] == [2, 1, 1, 1, 1, 1, 1, 1, 1]
+    assert [len(b) for b in _worker.batches(items[:5], total=50, workers=2)] == [5]
+    names = [
+        it.name
+        for b in _worker.batches(items, total=len(items), workers=2)
+        for it in b
+        if isinstance(it, _worker.BytesItem)
+    ]
+    assert names == [it.name for it in items]
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe sizes are a Linux feature")
+def test_a_pools_result_pipe_holds_a_whole_batchs_results() -> None:
+    """The pipe the workers send their results through is widened from the system's 64 KB, so a
+    worker hands a batch's results over in one write (RESULT_PIPE_BYTES)."""
+    pool = _worker.Pool(1)
+    try:
+        writer = pool.executor._result_queue._writer  # type: ignore[attr-defined]
+        size = fcntl.fcntl(writer.fileno(), fcntl.F_GETPIPE_SZ)
+        assert pool.executor.submit(_worker.run_batch, [], Options()).result(timeout=60) == []
+    finally:
+        pool.shutdown()
+    assert size >= _worker.RESULT_PIPE_BYTES > 64 * 1024
 
 
 # --- the reorder buffer -----------------------------------------------------------------------------
@@ -200,7 +242,13 @@ def test_pools_are_rotated_and_the_results_do_not_change(
     try:
         results = list(
             _worker.ordered_results(
-                items, Options(), pool.executor, 2, restart=pool.restart, rotate=pool.rotate
+                items,
+                Options(),
+                pool.executor,
+                2,
+                batch=lambda xs: _worker.batches(xs, max_items=2),
+                restart=pool.restart,
+                rotate=pool.rotate,
             )
         )
     finally:

@@ -36,6 +36,7 @@ import traceback
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -299,11 +300,12 @@ class Summary:
 
 
 def _results(
-    entries: Iterator[_read.Entry], options: Options, pool: _worker.Pool | None, jobs: int
+    entries: Iterator[_read.Entry], options: Options, pool: _worker.Pool | None, jobs: int, total: int
 ) -> Iterator[tuple[Result, Path]]:
-    """Every input's result with its path, in input order: in this process without a pool, else
-    from the pool's workers as they complete, put back in order
-    (:func:`normalize._worker.ordered_results`); a pool whose worker dies is replaced."""
+    """Every input's result with its path, in input order: in this process one by one without a
+    pool, else from the pool's workers in batches as they complete, put back in order
+    (:func:`normalize._worker.ordered_results`; the batches shrink towards the ``total``-th input); a
+    pool whose worker dies is replaced."""
     paths: deque[Path] = deque()  # the paths of the inputs in flight (bounded by the window)
 
     def items() -> Iterator[_worker.Item]:
@@ -315,12 +317,18 @@ def _results(
             yield _worker.PathItem(e.path, e.root, e.problem)
 
     if pool is None:
-        for batch in _worker.batches(items()):
-            for result in _worker.run_batch(batch, options):
+        for item in items():
+            for result in _worker.run_batch([item], options):
                 yield result, paths.popleft()
         return
     results = _worker.ordered_results(
-        items(), options, pool.executor, jobs, restart=pool.restart, rotate=pool.rotate
+        items(),
+        options,
+        pool.executor,
+        jobs,
+        batch=partial(_worker.batches, total=total, workers=jobs),
+        restart=pool.restart,
+        rotate=pool.rotate,
     )
     for result in results:
         yield result, paths.popleft()
@@ -398,7 +406,11 @@ def _run_with(
     try:
         with progress:
             task = progress.add_task("normalizing", total=total)
-            pairs = dask_run.pairs() if dask_run is not None else _results(_inputs(args), options, pool, jobs)
+            pairs = (
+                dask_run.pairs()
+                if dask_run is not None
+                else _results(_inputs(args), options, pool, jobs, total)
+            )
             for result, path in pairs:
                 before = len(summary.failed)
                 sink.write(result, summary)
