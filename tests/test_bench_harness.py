@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -113,3 +114,48 @@ def test_a_targeted_ratio_shows_how_far_its_repeats_stray() -> None:
     harness = _harness()
     assert harness.spread([1.71, 1.49, 1.87]) == " (repeats 1.49–1.87)"
     assert harness.spread([1.71]) == ""
+
+
+def test_the_drift_is_the_same_documents_at_the_end_of_a_run_over_the_start(tmp_path: Path) -> None:
+    """Records of the first tenth, given again after the corpus, land directly in the output folder;
+    their first-time twins in the corpus's subfolders: the figure is the second span over the first."""
+    harness = _harness()
+    out = tmp_path / "out"
+    (out / "000").mkdir(parents=True)
+    second = 10**9
+
+    def write(path: Path, at: int) -> None:
+        path.write_text("{}\n")
+        os.utime(path, ns=(at, at))
+
+    t0 = 1_700_000_000 * second
+    tenth = ["000000.jsonld", "000001-1.jsonld", "000001-2.jsonld", "000002.jsonld"]
+    for i, name in enumerate(tenth):
+        write(out / "000" / name, t0 + i * second)  # 3 s from the first to the last
+    for i in range(3, 20):  # the rest of the corpus: not part of either span
+        write(out / "000" / f"{i:06d}.jsonld", t0 + i * 7 * second)
+    for i, name in enumerate(tenth):
+        write(out / name, t0 + 500 * second + i * 2 * second)  # 6 s: twice as long at the end
+    assert harness.same_tenth_drift(out) == pytest.approx(2.0)
+    (out / "000" / "000002.jsonld").unlink()  # a record given again without its first-time twin
+    assert harness.same_tenth_drift(out) is None
+
+
+def test_the_first_tenth_is_taken_in_run_order_and_only_where_it_can_be_told_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness = _harness()
+    monkeypatch.setattr(harness, "DRIFT_FROM", 20)
+    root = tmp_path / "corpus"
+    for folder in ("000", "001"):
+        (root / folder).mkdir(parents=True)
+        for i in range(10):
+            (root / folder / f"{folder}{i:03d}.txt").write_text("正文。\n", encoding="utf-8")
+    tenth = harness.first_tenth(root)
+    assert tenth == [path for path, _ in harness.corpus_files(root)][:2]
+    assert tenth is not None and all(p.parent == root / "000" for p in tenth)
+    monkeypatch.setattr(harness, "DRIFT_FROM", 21)
+    assert harness.first_tenth(root) is None  # too few documents for a tenth to mean anything
+    monkeypatch.setattr(harness, "DRIFT_FROM", 20)
+    (root / "loose.txt").write_text("正文。\n", encoding="utf-8")
+    assert harness.first_tenth(root) is None  # its record would have the same name both times
