@@ -350,18 +350,27 @@ class Window(Generic[T]):
 
     Each document is admitted with a sequence number before it is submitted; it counts against
     ``bound`` from then until it is released in order, so at most ``bound`` documents are in flight
-    or waiting behind a slower one, whatever the completion order (memory stays bounded).
+    or waiting behind a slower one, whatever the completion order (memory stays bounded).  With
+    ``max_bytes``, a batch's source bytes count too, until its last document is released: at most
+    ``max_bytes`` are in flight or waiting, or a single batch larger than that, alone.
     """
 
-    def __init__(self, bound: int) -> None:
+    def __init__(self, bound: int, max_bytes: int | None = None) -> None:
         if bound < 1:
             raise ValueError("bound must be >= 1")
         self.bound = bound
+        self.max_bytes = max_bytes
         self._admitted = 0
         self._released = 0
         self._held: dict[int, T] = {}
+        self._bytes = 0
+        self._batch_bytes: dict[int, int] = {}
+        """The source bytes of each batch admitted with a size, by the sequence number of its last
+        document (they leave the window with it)."""
         self.high_water = 0
         """The most documents ever admitted and not yet released."""
+        self.high_water_bytes = 0
+        """The most source bytes ever admitted and not yet released."""
 
     @property
     def room(self) -> int:
@@ -373,13 +382,29 @@ class Window(Generic[T]):
         """Documents completed but waiting for an earlier one."""
         return len(self._held)
 
-    def admit(self, n: int) -> int:
-        """Admit ``n`` documents; returns the sequence number of the first."""
+    def fits(self, n: int, size: int = 0) -> bool:
+        """Whether ``n`` documents of ``size`` source bytes may be admitted now: there is room for as
+        many documents and, with ``max_bytes``, for their bytes, or the window is empty."""
+        if n > self.room:
+            return False
+        return (
+            self.max_bytes is None or self._bytes + size <= self.max_bytes or self._admitted == self._released
+        )
+
+    def admit(self, n: int, size: int = 0) -> int:
+        """Admit ``n`` documents of ``size`` source bytes in all; returns the sequence number of the
+        first."""
         if n > self.room:
             raise OverflowError(f"{n} documents do not fit: {self.room} of {self.bound} free")
+        if not self.fits(n, size):
+            raise OverflowError(f"{size} bytes do not fit: {self._bytes} of {self.max_bytes} taken")
         first = self._admitted
         self._admitted += n
+        if size and n:
+            self._bytes += size
+            self._batch_bytes[first + n - 1] = size
         self.high_water = max(self.high_water, self._admitted - self._released)
+        self.high_water_bytes = max(self.high_water_bytes, self._bytes)
         return first
 
     def complete(self, first: int, results: Sequence[T]) -> None:
@@ -393,6 +418,7 @@ class Window(Generic[T]):
         """Release the results that are next in order."""
         while self._released in self._held:
             result = self._held.pop(self._released)
+            self._bytes -= self._batch_bytes.pop(self._released, 0)
             self._released += 1
             yield result
 
@@ -402,6 +428,13 @@ class Window(Generic[T]):
 WINDOW_PER_JOB = 4 * MAX_BATCH
 """Documents in flight or waiting per worker: four full batches, enough to keep a worker busy behind a
 document that is many times slower than the rest."""
+WINDOW_BYTES_PER_JOB = 8 * BATCH_BYTES
+"""Source bytes in flight or waiting per worker (a batch larger than the whole window goes alone).
+A result held in the command's process takes about 4.4 times its source (the source and its records,
+:data:`RESULT_PIPE_BYTES`): with two workers, at most 2 MB of sources and some 9 MB of results, also
+when the documents are large (counted in documents only, the window could hold 256 documents of up to
+the input size limit each).  About 120 bench documents (8.8 KB each on average), near
+:data:`WINDOW_PER_JOB`."""
 
 
 def ordered_results(
@@ -417,7 +450,8 @@ def ordered_results(
 ) -> Iterator[Result]:
     """Run ``items`` in batches on ``pool``, taking results as they complete, and yield them in input
     order (the same order and bytes as running them one by one).  At most ``window.bound``
-    documents (default ``jobs`` x :data:`WINDOW_PER_JOB`) are in flight or waiting at any time.
+    documents (default ``jobs`` x :data:`WINDOW_PER_JOB`) and ``window.max_bytes`` of source (default
+    ``jobs`` x :data:`WINDOW_BYTES_PER_JOB`) are in flight or waiting at any time.
 
     A batch whose worker died: without ``restart``, one failed result per document.  With
     ``restart`` (a function that replaces the broken pool and returns the new one), the documents of
@@ -428,7 +462,7 @@ def ordered_results(
     ``rotate``: told how many documents were submitted to the current pool after each submission;
     when it returns a new pool, the next batches go there, while those in flight on the old one
     complete (:meth:`Pool.rotate`)."""
-    window = window if window is not None else Window(jobs * WINDOW_PER_JOB)
+    window = window if window is not None else Window(jobs * WINDOW_PER_JOB, jobs * WINDOW_BYTES_PER_JOB)
     # future -> (first sequence number, items, pool generation, run alone?)
     pending: dict[Future[list[Result]], tuple[int, list[Item], int, bool]] = {}
     suspects: deque[tuple[int, Item]] = deque()
@@ -453,8 +487,8 @@ def ordered_results(
                     window.complete(seq, [failed(item, _died(exc), options)])
                     replace(generation)
         else:
-            while nxt is not None and window.room >= len(nxt):
-                first = window.admit(len(nxt))
+            while nxt is not None and window.fits(len(nxt), size := _source_bytes(nxt)):
+                first = window.admit(len(nxt), size)
                 try:
                     pending[pool.submit(run_batch, nxt, options)] = (first, nxt, generation, False)
                     submitted += len(nxt)
@@ -486,6 +520,10 @@ def ordered_results(
                     continue
             window.complete(first, results)
         yield from window.ready()
+
+
+def _source_bytes(batch: list[Item]) -> int:
+    return sum(item.size() for item in batch)
 
 
 def _died(exc: BaseException) -> str:

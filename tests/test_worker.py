@@ -212,6 +212,83 @@ def test_scheduler_keeps_order_and_bound_behind_a_slow_document(monkeypatch: pyt
     assert when_slow_done[0] <= 6  # ... and nothing more was submitted until it was done
 
 
+def test_window_bounds_the_source_bytes_in_flight_and_lets_a_bigger_batch_go_alone() -> None:
+    window: _worker.Window[int] = _worker.Window(100, max_bytes=1000)
+    a = window.admit(2, 600)
+    assert window.fits(1, 400) and not window.fits(1, 401)
+    with pytest.raises(OverflowError, match="bytes do not fit"):
+        window.admit(1, 401)
+    b = window.admit(1, 400)
+    window.complete(b, [3])  # done before the first batch: held, and its bytes still count
+    assert list(window.ready()) == [] and not window.fits(1, 1)
+    window.complete(a, [1, 2])
+    assert list(window.ready()) == [1, 2, 3]
+    assert window.fits(1, 5000)  # empty: a batch larger than the window goes, alone
+    c = window.admit(1, 5000)
+    assert window.room == 99 and not window.fits(1, 1)
+    window.complete(c, [4])
+    assert list(window.ready()) == [4] and window.fits(2, 1000)
+    assert window.high_water_bytes == 5000
+
+
+def test_scheduler_keeps_the_source_bytes_in_flight_under_the_windows_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Large documents behind a slow one: the window fills up by bytes long before it would by number,
+    and nothing more is submitted until the slow one is done."""
+    started: list[str] = []
+    when_slow_done: list[int] = []
+
+    def fake_batch(items: Sequence[_worker.Item], options: Options) -> list[Result]:
+        names = [it.name for it in items if isinstance(it, _worker.BytesItem)]
+        started.extend(names)
+        if "0" in names:
+            time.sleep(0.3)
+            when_slow_done.append(len(started))
+        return [Result(name=n, source=b"") for n in names]
+
+    monkeypatch.setattr(_worker, "run_batch", fake_batch)
+    items = [_worker.BytesItem(b"x" * 1000, str(i)) for i in range(40)]
+    window: _worker.Window[Result] = _worker.Window(1000, max_bytes=5000)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = _worker.ordered_results(
+            items, Options(), pool, 2, window=window, batch=lambda xs: _worker.batches(xs, max_items=1)
+        )
+        names = [r.name for r in results]
+    assert names == [str(i) for i in range(40)]
+    assert window.high_water_bytes == 5000 and window.high_water == 5
+    assert when_slow_done[0] <= 5
+
+
+def test_the_default_window_counts_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a window given, the scheduler's own bounds the source bytes in flight per job
+    (WINDOW_BYTES_PER_JOB), well before its bound in documents: large documents behind a slow one."""
+    made: list[_worker.Window[Result]] = []
+
+    class Recorded(_worker.Window[Result]):
+        def __init__(self, bound: int, max_bytes: int | None = None) -> None:
+            super().__init__(bound, max_bytes)
+            made.append(self)
+
+    def fake_batch(items: Sequence[_worker.Item], options: Options) -> list[Result]:
+        names = [it.name for it in items if isinstance(it, _worker.BytesItem)]
+        if "0" in names:
+            time.sleep(0.3)
+        return [Result(name=n, source=b"") for n in names]
+
+    monkeypatch.setattr(_worker, "Window", Recorded)
+    monkeypatch.setattr(_worker, "run_batch", fake_batch)
+    big = _worker.BATCH_BYTES  # each a batch of its own
+    items = [_worker.BytesItem(b"x" * big, str(i)) for i in range(30)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        got = [r.name for r in _worker.ordered_results(items, Options(), pool, 2)]
+    assert got == [str(i) for i in range(30)]
+    (window,) = made
+    assert window.bound == 2 * _worker.WINDOW_PER_JOB and window.max_bytes == 2 * _worker.WINDOW_BYTES_PER_JOB
+    assert window.high_water_bytes == window.max_bytes  # filled by bytes behind the slow document ...
+    assert window.high_water == window.max_bytes // big < window.bound  # ... not by number
+
+
 def test_a_dead_worker_fails_its_documents_not_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
     def dying(items: Sequence[_worker.Item], options: Options) -> list[Result]:
         raise RuntimeError("worker killed")
