@@ -8,7 +8,7 @@ import os
 import pickle
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -185,11 +185,11 @@ def test_window_rejects_unknown_and_repeated_completions() -> None:
         window.complete(first + 2, ["c"])
 
 
-def test_scheduler_keeps_order_and_bound_behind_a_slow_document(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first document is slow: the others complete first and wait in the buffer, never more than
-    its bound, and everything comes out in input order."""
-    started: list[str] = []
-    when_slow_done: list[int] = []
+def _slow_first(
+    started: list[str], when_slow_done: list[int]
+) -> Callable[[Sequence[_worker.Item], Options], list[Result]]:
+    """A stand-in for run_batch: a result named after each item; the item "0" takes 0.3 s, and how
+    many items had started by the time it was done goes to ``when_slow_done``."""
 
     def fake_batch(items: Sequence[_worker.Item], options: Options) -> list[Result]:
         names = [it.name for it in items if isinstance(it, _worker.BytesItem)]
@@ -199,7 +199,15 @@ def test_scheduler_keeps_order_and_bound_behind_a_slow_document(monkeypatch: pyt
             when_slow_done.append(len(started))
         return [Result(name=n, source=b"") for n in names]
 
-    monkeypatch.setattr(_worker, "run_batch", fake_batch)
+    return fake_batch
+
+
+def test_scheduler_keeps_order_and_bound_behind_a_slow_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first document is slow: the others complete first and wait in the buffer, never more than
+    its bound, and everything comes out in input order."""
+    started: list[str] = []
+    when_slow_done: list[int] = []
+    monkeypatch.setattr(_worker, "run_batch", _slow_first(started, when_slow_done))
     items = [_worker.BytesItem(b"x", str(i)) for i in range(60)]
     window: _worker.Window[Result] = _worker.Window(6)
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -238,16 +246,7 @@ def test_scheduler_keeps_the_source_bytes_in_flight_under_the_windows_bound(
     and nothing more is submitted until the slow one is done."""
     started: list[str] = []
     when_slow_done: list[int] = []
-
-    def fake_batch(items: Sequence[_worker.Item], options: Options) -> list[Result]:
-        names = [it.name for it in items if isinstance(it, _worker.BytesItem)]
-        started.extend(names)
-        if "0" in names:
-            time.sleep(0.3)
-            when_slow_done.append(len(started))
-        return [Result(name=n, source=b"") for n in names]
-
-    monkeypatch.setattr(_worker, "run_batch", fake_batch)
+    monkeypatch.setattr(_worker, "run_batch", _slow_first(started, when_slow_done))
     items = [_worker.BytesItem(b"x" * 1000, str(i)) for i in range(40)]
     window: _worker.Window[Result] = _worker.Window(1000, max_bytes=5000)
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -270,14 +269,8 @@ def test_the_default_window_counts_bytes(monkeypatch: pytest.MonkeyPatch) -> Non
             super().__init__(bound, max_bytes)
             made.append(self)
 
-    def fake_batch(items: Sequence[_worker.Item], options: Options) -> list[Result]:
-        names = [it.name for it in items if isinstance(it, _worker.BytesItem)]
-        if "0" in names:
-            time.sleep(0.3)
-        return [Result(name=n, source=b"") for n in names]
-
     monkeypatch.setattr(_worker, "Window", Recorded)
-    monkeypatch.setattr(_worker, "run_batch", fake_batch)
+    monkeypatch.setattr(_worker, "run_batch", _slow_first([], []))
     big = _worker.BATCH_BYTES  # each a batch of its own
     items = [_worker.BytesItem(b"x" * big, str(i)) for i in range(30)]
     with ThreadPoolExecutor(max_workers=2) as pool:
