@@ -5,8 +5,8 @@ function over a picklable batch; a Dask task runs exactly that, so the records a
 the local executor, and the cluster engine (scheduling, retries, worker restarts, elastic clusters,
 dashboards) is Dask's, not ours.  What this module adds is only what the pipeline needs around it:
 
-* **batches as tasks**: one task per batch of :func:`normalize._worker.batches` (up to 8 documents or
-  32 KB of source), so the scheduler's cost per task (about a millisecond) is spread over several
+* **batches as tasks**: one task per batch of :func:`normalize._worker.batches` (up to 32 documents or
+  128 KB of source), so the scheduler's cost per task (about a millisecond) is spread over several
   documents; a document travels as its path or URL, and is read by the worker that runs it;
 * **warm workers**: :class:`WarmPlugin` loads the model tables once per worker process
   (:func:`normalize._worker.warm`), also on a worker that joins or is restarted later;
@@ -456,8 +456,10 @@ class DaskRun:
         t0 = time.perf_counter()
         client, plan = self.client, self.plan
         nthreads = sum(client.nthreads().values()) or 1
+        # results that carry their records are also bounded by their sources' bytes; receipts are small
         window: _worker.Window[Result] = _worker.Window(
-            max(nthreads * self.window_per_worker, self.max_items)
+            max(nthreads * self.window_per_worker, self.max_items),
+            None if plan.receipts else nthreads * _worker.WINDOW_BYTES_PER_JOB,
         )
         manifest = _shards.Manifest(plan.shard_format, plan.fingerprint)
         shards: dict[tuple[int, int], _shards.ShardInfo] = {}
@@ -496,9 +498,9 @@ class DaskRun:
                         seq, first, item, part = suspects.popleft()
                         submit(seq, first, [item], part, True)
                 else:
-                    while nxt is not None and window.room >= len(nxt[1]):
+                    while nxt is not None and window.fits(len(nxt[1]), size := _worker.source_bytes(nxt[1])):
                         seq, batch = nxt
-                        submit(seq, window.admit(len(batch)), cast(list[AnyItem], batch), None, False)
+                        submit(seq, window.admit(len(batch), size), cast(list[AnyItem], batch), None, False)
                         nxt = next(todo, None)
                 self.stats.client_s += time.perf_counter() - mark
                 fut, value = next(done)

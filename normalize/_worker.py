@@ -487,7 +487,7 @@ def ordered_results(
                     window.complete(seq, [failed(item, _died(exc), options)])
                     replace(generation)
         else:
-            while nxt is not None and window.fits(len(nxt), size := _source_bytes(nxt)):
+            while nxt is not None and window.fits(len(nxt), size := source_bytes(nxt)):
                 first = window.admit(len(nxt), size)
                 try:
                     pending[pool.submit(run_batch, nxt, options)] = (first, nxt, generation, False)
@@ -522,7 +522,8 @@ def ordered_results(
         yield from window.ready()
 
 
-def _source_bytes(batch: list[Item]) -> int:
+def source_bytes(batch: Sequence[Item]) -> int:
+    """The source bytes of ``batch`` (what a :class:`Window` with ``max_bytes`` counts)."""
     return sum(item.size() for item in batch)
 
 
