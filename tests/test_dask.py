@@ -242,6 +242,37 @@ def test_two_workers_same_records_as_local_executor(client: Client, tmp_path: Pa
     assert _archive_content(tmp_path / "arc2") == _archive_content(tmp_path / "arc1")
 
 
+def test_results_with_records_are_bounded_by_bytes_receipts_are_not(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client's reorder window counts the source bytes of the batches in flight when the results
+    carry their records (here squeezed to one batch at a time: still the same records, in order),
+    and only documents when receipts come back."""
+    made: list[_worker.Window[Result]] = []
+
+    class Recorded(_worker.Window[Result]):
+        def __init__(self, bound: int, max_bytes: int | None = None) -> None:
+            super().__init__(bound, max_bytes)
+            made.append(self)
+
+    corpus = _corpus(tmp_path / "in")
+    reference = _reference(corpus, tmp_path)
+    monkeypatch.setattr(_worker, "Window", Recorded)
+    monkeypatch.setattr(_worker, "WINDOW_BYTES_PER_JOB", 1)
+    results, _ = _dask.run([str(corpus)], client=client, max_items=2)
+    assert _records(results) == reference
+    (window,) = made
+    assert window.max_bytes == 2  # two single-threaded workers
+    sizes = [sum(p.stat().st_size for p in batch) for batch in _pairs(sorted(corpus.iterdir()))]
+    assert window.high_water_bytes == max(sizes) and window.high_water <= 2  # one batch at a time
+    _dask.run([str(corpus)], client=client, shards=f"file://{tmp_path}/shards", max_items=2)
+    assert made[1].max_bytes is None
+
+
+def _pairs(paths: list[Path]) -> list[list[Path]]:
+    return [paths[i : i + 2] for i in range(0, len(paths), 2)]
+
+
 def _iter(corpus: Path) -> Iterator[tuple[Path, Path]]:
     from normalize import _read
 
