@@ -298,6 +298,13 @@ towards the end of a run, so the workers run out of work together rather than on
 whole batch alone."""
 
 
+class Batch(list[Item]):
+    """Consecutive items (:func:`batches`) with their source bytes, counted once as they were batched
+    (:func:`source_bytes` reads them here instead of asking every item again)."""
+
+    nbytes = 0
+
+
 def batches(
     items: Iterable[Item],
     max_items: int = MAX_BATCH,
@@ -305,24 +312,24 @@ def batches(
     *,
     total: int | None = None,
     workers: int = 1,
-) -> Iterator[list[Item]]:
+) -> Iterator[Batch]:
     """``items`` in consecutive batches of 1 to ``max_items``, each closed at ``max_bytes`` of source;
     given how many items there are (``total``: a count taken beforehand, which may be off if the
     inputs changed since) and the ``workers`` that run them, each batch also holds at most the
-    remaining items over :data:`TAIL_SHARE` x ``workers`` (at least one)."""
-    batch: list[Item] = []
-    size = 0
+    remaining items over :data:`TAIL_SHARE` x ``workers`` (at least one).  Each batch is a
+    :class:`Batch`: a list that also knows its source bytes."""
+    batch = Batch()
     left = total
     most = max_items if left is None else _share(left, max_items, workers)
     for item in items:
         batch.append(item)
-        size += item.size()
-        if len(batch) >= most or size >= max_bytes:
+        batch.nbytes += item.size()
+        if len(batch) >= most or batch.nbytes >= max_bytes:
             yield batch
             if left is not None:
                 left -= len(batch)
                 most = _share(left, max_items, workers)
-            batch, size = [], 0
+            batch = Batch()
     if batch:
         yield batch
 
@@ -523,8 +530,9 @@ def ordered_results(
 
 
 def source_bytes(batch: Sequence[Item]) -> int:
-    """The source bytes of ``batch`` (what a :class:`Window` with ``max_bytes`` counts)."""
-    return sum(item.size() for item in batch)
+    """The source bytes of ``batch`` (what a :class:`Window` with ``max_bytes`` counts): as counted
+    by :func:`batches`, or asked of each item for a batch made otherwise."""
+    return batch.nbytes if isinstance(batch, Batch) else sum(item.size() for item in batch)
 
 
 def _died(exc: BaseException) -> str:

@@ -107,6 +107,24 @@ def test_batches_close_at_count_and_size() -> None:
     assert [len(b) for b in _worker.batches([small[0], big, small[1], small[2]])] == [2, 2]
 
 
+def test_a_batch_counts_its_source_bytes_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scheduler's window reads a batch's bytes as batches() counted them: an input's size (a
+    stat for a file) is asked once, however often the scheduler looks at a batch waiting for room."""
+    asked: list[str] = []
+    real = _worker.BytesItem.size
+
+    def size(self: _worker.BytesItem) -> int:
+        asked.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(_worker.BytesItem, "size", size)
+    items = [_worker.BytesItem(b"x" * (i + 1), f"s{i}") for i in range(5)]
+    (batch,) = _worker.batches(items)
+    assert [_worker.source_bytes(batch) for _ in range(3)] == [15, 15, 15]
+    assert asked == [it.name for it in items]
+    assert _worker.source_bytes(list(items)) == 15  # a batch made otherwise: asked of its items
+
+
 def test_batches_shrink_towards_the_end_when_the_total_is_known() -> None:
     """Guided self-scheduling: full batches while plenty remain, then each at most the remaining
     documents over TAIL_SHARE x workers, down to single documents; every item once, in order."""
