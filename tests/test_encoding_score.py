@@ -170,6 +170,65 @@ def test_free_cost_ranks_common_text_before_rare() -> None:
     assert _bigram.free_cost("中国") == _bigram.free_cost("中國")  # scored as simplified
 
 
+_PIECE_CHARS = (
+    "中国人民共和发展经济的了是在"  # simplified, plain
+    "國華說學體會經們發這從個來對時過還應當與為門開關長東車書馬乾幹髮麵裡臺灣"  # t2s witnesses
+    "0123456789０１２３４５６７８９"  # digits, run together by the model
+    "「」『』【】〔〕（）()?!,;:，。、“”‘’ abcXYZａｂ・ーあア\ufffd\U00020000\U0002a6d6"
+)
+
+
+def _phrase_starts(n: int) -> str:
+    from normalize.encoding import _tablefile
+
+    starts = _tablefile.t2s_phrase_starts()
+    found = "".join(chr(cp) for cp in range(0x4E00, 0xA000) if starts.search(chr(cp)))
+    return found[:: max(1, len(found) // n)]
+
+
+@given(st.data())
+@example(None)
+def test_free_cost_of_three_is_free_cost_of_the_first_three(data: st.DataObject | None) -> None:
+    """The search's fast path gives the same float as free_cost of the piece's first three characters,
+    for every kind of character: plain, converted alone or with the next (a t2s phrase), digits (a run of
+    them is one), folded marks, beyond the BMP; asked before and after free_cost (memos either way)."""
+    from normalize.encoding import _bigram
+
+    chars = _PIECE_CHARS + _phrase_starts(60)
+    if data is None:  # every pair of kinds at least once, deterministically
+        pieces = [a + b + c for a in chars[::7] for b in chars[::5] for c in "发國1"]
+        pieces += list(chars) + [a + b for a in chars[::3] for b in chars[::4]] + ["", "國華說學"]
+        # t2s phrases that OpenCC converts otherwise than character by character, first or after one
+        phrases = ["乾元", "彷彿", "復甦", "憑藉", "張昇", "哪吒", "傢俱"]
+        assert any(
+            _bigram.free_cost(w) != _bigram.free_cost("".join(map(_cjkscore.char_simplified, w)))
+            for w in phrases
+        )
+        pieces += [w + c for w in phrases for c in "发國1"] + [c + w for w in phrases for c in "发國1"]
+    else:
+        pieces = data.draw(st.lists(st.text(st.sampled_from(chars), max_size=5), min_size=1, max_size=50))
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            fast = _bigram.free_cost_of_three(piece)
+            assert fast == _bigram.free_cost(piece[:3]), piece
+        else:
+            slow = _bigram.free_cost(piece[:3])
+            assert _bigram.free_cost_of_three(piece) == slow, piece
+
+
+@given(st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, math.inf]), max_size=80), st.integers(0, 60))
+def test_smallest_are_the_first_of_the_sorted_indices(values: list[float], n: int) -> None:
+    want = sorted(sorted(range(len(values)), key=values.__getitem__)[:n])
+    assert _holes._smallest(values, n) == want
+
+
+@given(st.binary(max_size=2), st.integers(0, 255), st.binary(max_size=4), st.integers(1, 7))
+def test_ending_is_the_last_bytes_of_the_whole(head: bytes, v: int, tail: bytes, n: int) -> None:
+    whole = head + bytes((v,)) + tail
+    if n <= len(whole):
+        assert _holes._ending(head, v, tail, n) == whole[len(whole) - n :]
+
+
 def test_likeliest_keeps_the_cheapest_candidates_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_holes, "SCORED_PER_HOLE", 2)
     passing = [(v, ("", b""), c, [(v, "x", b"")]) for v, c in enumerate([3.0, 1.0, 2.5, 0.5])]

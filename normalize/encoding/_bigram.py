@@ -206,6 +206,116 @@ def free_cost(text: str) -> float:
     return c
 
 
+_Chain = tuple[int, int, float]
+"""A normalized text of at most two characters, as :func:`free_cost_of_three` chains it after a first
+character: (its length, its first code point, the log of the bigram probability of its second after
+its first); length -1: longer (not chained here)."""
+_Lead = tuple[int, bool, bool, int]
+"""A piece's first character as :func:`free_cost_of_three` reads it: (its code point folded, -1 if that
+is not one character other than an ASCII digit; whether it is a witness of ``t2s``; whether a ``t2s``
+phrase starts with it; the code point of its ``t2s`` alone folded, -1 as the first, -2 not yet made)."""
+_Rest = tuple[bool, bool, _Chain, _Chain | None]
+"""The characters after a piece's first, as :func:`free_cost_of_three` reads them: (whether one is a
+witness of ``t2s``, whether a ``t2s`` phrase starts before the last, their chain normalized as they
+are, their chain converted character by character (None: not yet made))."""
+_LEADS: dict[str, _Lead] = _memo.memo({})
+_RESTS: dict[str, _Rest] = _memo.memo({})
+
+
+def free_cost_of_three(piece: str) -> float:
+    """:func:`free_cost` of ``piece[:3]``, the same float, without making, normalizing and memoizing that
+    text: the lost-byte search ranks thousands of pieces a hole by their first three characters
+    (:func:`._holes._likeliest`), pieces that share what follows their first character (the bytes after
+    the hole) and differ in it, a character met once.  The first is normalized alone and the rest once
+    for all (as :func:`_free_cost` normalizes the whole where the two parts cannot affect each other: no
+    ``t2s`` phrase starting in it, no run of digits across), and the cost is summed term by term in
+    :func:`_free_cost`'s order; the last bigram, the same for every first character, is kept."""
+    if len(piece) < 2:
+        return free_cost(piece)
+    first = piece[0]
+    lead = _LEADS.get(first)
+    if lead is None:
+        lead = _lead(first)
+    rest = piece[1:3]
+    got = _RESTS.get(rest)
+    if got is None:
+        got = _rest(rest)
+    witnessed, started, as_is, charwise = got
+    if not witnessed and not lead[1]:  # to_simplified keeps the text: normalized as it is
+        cp, chain = lead[0], as_is
+    elif lead[2] or started:  # OpenCC converts the text whole
+        cp, chain = -1, as_is
+    else:  # converted character by character
+        cp = lead[3]
+        if cp == -2:
+            cp = _converted_lead(first)
+        if charwise is None:
+            charwise = _converted_rest(rest)
+        chain = charwise
+    n = chain[0]
+    if cp < 0 or n < 0:
+        return free_cost(piece[:3])
+    tables = _tables()
+    total = 0.0  # as _chain sums it
+    if n:
+        total -= math.log(_prob(tables, cp, chain[1]))
+        if n == 2:
+            total -= chain[2]
+    return -math.log(tables[1].get(cp, tables[2])) + total
+
+
+def _folded_code(text: str) -> int:
+    """The code point of ``text`` folded, if that is one character other than an ASCII digit; else -1."""
+    folded = text.translate(_FOLD)
+    return ord(folded) if len(folded) == 1 and not "0" <= folded <= "9" else -1
+
+
+def _lead(ch: str) -> _Lead:
+    witness = _tablefile.t2s_witnesses().search(ch)
+    got = (_folded_code(ch), witness, _tablefile.t2s_phrase_starts().search(ch), -2)
+    if len(_LEADS) >= _cjkscore.MEMO_SIZE * 8:
+        _LEADS.clear()
+    _LEADS[ch] = got
+    return got
+
+
+def _converted_lead(ch: str) -> int:
+    cp = _folded_code(_cjkscore.char_simplified(ch))
+    lead = _LEADS.get(ch)
+    if lead is not None:
+        _LEADS[ch] = (lead[0], lead[1], lead[2], cp)
+    return cp
+
+
+def _chained(s: str) -> _Chain:
+    if len(s) > 2:
+        return -1, 0, 0.0
+    if len(s) < 2:
+        return len(s), ord(s) if s else 0, 0.0
+    return 2, ord(s[0]), math.log(_prob(_tables(), ord(s[0]), ord(s[1])))
+
+
+def _rest(rest: str) -> _Rest:
+    got = (
+        _tablefile.t2s_witnesses().search(rest),
+        _tablefile.t2s_phrase_starts().search(rest[:-1]),
+        _chained(_norm(rest)),
+        None,
+    )
+    if len(_RESTS) >= _cjkscore.MEMO_SIZE:
+        _RESTS.clear()
+    _RESTS[rest] = got
+    return got
+
+
+def _converted_rest(rest: str) -> _Chain:
+    chain = _chained(_norm("".join(map(_cjkscore.char_simplified, rest))))
+    got = _RESTS.get(rest)
+    if got is not None:
+        _RESTS[rest] = (got[0], got[1], got[2], chain)
+    return chain
+
+
 def _free_cost(text: str) -> float:
     if len(text) <= PLAIN_LEN and all(map(_plain, text)):
         s = text.translate(_FOLD)  # each character its own simplified form, no digit: normalized alone

@@ -160,7 +160,7 @@ def to_simplified(text: str) -> str:
     if not _tablefile.t2s_witnesses().search(text):
         return text
     if len(text) <= CHARWISE_LEN and not _tablefile.t2s_phrase_starts().search(text[:-1]):
-        new = "".join(map(_char_simplified, text))
+        new = "".join(map(char_simplified, text))
     else:
         new = _convert()(text)
     if len(text) <= MEMO_MAX_LEN:
@@ -178,7 +178,7 @@ pieces of three characters, 94% of them without such a start)."""
 _CHAR_SIMPLIFIED: dict[str, str] = _memo.memo({})
 
 
-def _char_simplified(ch: str) -> str:
+def char_simplified(ch: str) -> str:
     """OpenCC ``t2s`` of the character ``ch`` alone (memoized)."""
     out = _CHAR_SIMPLIFIED.get(ch)
     if out is None:

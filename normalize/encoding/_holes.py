@@ -22,6 +22,7 @@ from __future__ import annotations
 import array
 import bisect
 import codecs
+import heapq
 import itertools
 import math
 import re
@@ -724,7 +725,8 @@ SCORED_PER_HOLE = 48
 """Candidates of a hole scored by the full models; when the reader lets more through, the likeliest
 by the cost so far and the bigram model on their piece alone (:func:`_likeliest`) are."""
 QUICK = 3
-"""Characters of a piece priced by :func:`._bigram.free_cost` for :func:`_likeliest`."""
+"""Characters of a piece priced by :func:`._bigram.free_cost` for :func:`_likeliest` (which asks
+:func:`._bigram.free_cost_of_three`: the same cost of the first three)."""
 
 
 def _let_through(
@@ -784,12 +786,11 @@ def _likeliest(
                 if piece:
                     got = of.get(v)
                     if got is None:
-                        got = of[v] = after(piece[0]) + _bigram.free_cost(piece[:QUICK])
+                        got = of[v] = after(piece[0]) + _bigram.free_cost_of_three(piece)
                     q = got
                 parts.append(q)
         quick += [c0 + q for q in parts]
-    order = sorted(range(len(quick)), key=quick.__getitem__)[:SCORED_PER_HOLE]
-    order.sort()
+    order = _smallest(quick, SCORED_PER_HOLE)
     out: list[tuple[int, int, str, bytes, tuple[str, bytes], float]] = []
     it = iter(order)
     n = next(it, None)
@@ -804,6 +805,27 @@ def _likeliest(
             break
         base = end
     return out
+
+
+def _smallest(values: list[float], n: int) -> list[int]:
+    """The indices of the ``n`` smallest of ``values`` in index order; of equal values, the first
+    (``sorted(range(len(values)), key=values.__getitem__)[:n]``, sorted: the same indices, without
+    sorting the thousands of candidates of a hole whose character lost both its bytes)."""
+    if len(values) <= n:
+        return list(range(len(values)))
+    if n <= 0:
+        return []
+    bound = heapq.nsmallest(n, values)[-1]
+    below: list[int] = []
+    ties: list[int] = []
+    for k, q in enumerate(values):
+        if q < bound:
+            below.append(k)
+        elif q == bound:
+            ties.append(k)
+    below += ties[: n - len(below)]
+    below.sort()
+    return below
 
 
 def _cost_after(
@@ -1022,7 +1044,6 @@ def _decode_values(
     t0 = tail[0] if tail else -1
     for v in allowed:
         entries[v] = None
-        chunk = head + bytes((v,)) + tail
         first: tuple[str, int] | None
         if not head and t0 >= 0:  # _boundary of a byte pair, inline (the common case)
             i = v << 8 | t0
@@ -1047,7 +1068,7 @@ def _decode_values(
             continue
         text, used = first
         if used < 0:
-            dec = _decode_piece(codec, chunk, last)
+            dec = _decode_piece(codec, head + bytes((v,)) + tail, last)
         else:
             if used not in rests:
                 rests[used] = _decode_piece(codec, tail[used:], last)
@@ -1056,7 +1077,16 @@ def _decode_values(
         if dec is None:
             continue
         piece, pend = dec
-        entries[v] = (v, piece + right if last else piece, chunk[len(chunk) - pend :] if pend else b"")
+        entries[v] = (v, piece + right if last else piece, _ending(head, v, tail, pend) if pend else b"")
+
+
+def _ending(head: bytes, v: int, tail: bytes, n: int) -> bytes:
+    """The last ``n`` bytes of ``head``, the byte ``v`` and ``tail`` (an unfinished character's), made
+    only for a value that leaves one."""
+    if n <= len(tail):
+        return tail[len(tail) - n :]
+    chunk = head + bytes((v,)) + tail
+    return chunk[len(chunk) - n :]
 
 
 PIECES_KEPT = 512
