@@ -173,9 +173,9 @@ mojibake searches, 50,000 still gave 34 young collections, 4.9% of the time: the
 holds tens of thousands of candidates of a hole at once, and a collection that falls then walks them
 all (30 ms), only to see them freed by their counts a moment later.  At 100,000: 8 (1.9%); at 200,000:
 one (0.3%), with the same peak RSS (253 MB).  What the collector finds meanwhile (cycles) waits a
-little longer: bounded, and little (the memos' renewal collects too).  Set for the process when it first runs a document and kept (put
-back after each document, the young generation was collected at once, every document: 1.3% of the
-time), never lowered (a higher setting of the caller's stays)."""
+little longer: bounded, and little (the memos' renewal collects too).  Set for the process when it
+first runs a document and kept (put back after each document, the young generation was collected at
+once, every document: 1.3% of the time), never lowered (a higher setting of the caller's stays)."""
 
 
 def _raise_young_generation() -> None:

@@ -576,6 +576,7 @@ def solve(
         nxt = len(data) if last else holes[k + 1]
         allowed = _allowed(seq, h, codec, None if h in free else reader, after, at_end)
         allowed_at.append(allowed)
+        which = tuple(allowed)  # the key of the lists of _pieces, made once for the hole's states
         tail = data[h + 1 : nxt]
         # the hole before, when adjacent, could not be checked against the reader: its following
         # byte was unknown.  Check the pair now.
@@ -608,7 +609,7 @@ def solve(
         for i, (c0, vals, text, head) in enumerate(beam):
             opts = decodes.get(head)
             if opts is None:
-                opts = decodes[head] = _pieces(codec, head, allowed, tail, last, right)
+                opts = decodes[head] = _pieces(codec, head, allowed, tail, last, right, which)
             if pair_reader:
                 opts = _let_through(
                     pair_reader, classes, vals[-1] if vals else 0, opts, tail_fails, pair_tail, pair_end
@@ -1002,20 +1003,28 @@ _PIECES: dict[tuple[str, bytes, bytes, bool, str], _Values] = _memo.memo({})
 
 
 def _pieces(
-    codec: str, head: bytes, allowed: list[int], tail: bytes, last: bool, right: str
+    codec: str,
+    head: bytes,
+    allowed: list[int],
+    tail: bytes,
+    last: bool,
+    right: str,
+    which: tuple[int, ...] | None = None,
 ) -> list[tuple[int, str, bytes]]:
     """(value, decoded piece, bytes of an unfinished character at its end) for each allowed value of a
     hole between ``head`` (the unfinished character before it) and ``tail`` (the known bytes up to the
     next hole) that decodes strictly; ``right`` is appended to the piece of the last hole.  Memoized:
     the same bytes are decoded for every state of the beam and in every search of the same run, and
-    value by value, since the searches of a run by two readers allow it nearly the same values."""
+    value by value, since the searches of a run by two readers allow it nearly the same values.
+    ``which``: ``tuple(allowed)``, if the caller has it."""
     key = (codec, head, tail, last, right if last else "")
     values = _PIECES.get(key)
     if values is None:
         if len(_PIECES) >= PIECES_KEPT:
             _PIECES.clear()
         values = _PIECES[key] = _Values()
-    which = tuple(allowed)
+    if which is None:
+        which = tuple(allowed)
     got = values.lists.get(which)
     if got is not None:
         return got
@@ -1043,30 +1052,43 @@ def _decode_values(
     classes = _pair_classes(codec)
     t0 = tail[0] if tail else -1
     for v in allowed:
-        entries[v] = None
-        first: tuple[str, int] | None
+        text = ""
+        used = 0
         if not head and t0 >= 0:  # _boundary of a byte pair, inline (the common case)
             i = v << 8 | t0
             cls = classes[i] or _pair_class(codec, v, t0)
             if cls == ERROR:
+                entries[v] = None
                 continue
-            if cls == BOTH:
-                first = _pair_text(codec, i), 1
-            elif cls == FIRST:
-                first = _pair_text(codec, i), 0
+            if cls in (BOTH, FIRST):
+                text = _pair_text(codec, i)
+                used = 1 if cls == BOTH else 0
             else:
                 first = _boundary(codec, bytes((v,)), tail)
+                if first is None:
+                    entries[v] = None
+                    continue
+                text, used = first
         elif len(head) == 1:  # _boundary of a whole pair, inline (the second of two lost bytes)
             i = head[0] << 8 | v
             cls = classes[i] or _pair_class(codec, head[0], v)
             if cls == ERROR:
+                entries[v] = None
                 continue
-            first = (_pair_text(codec, i), 0) if cls == BOTH else _boundary(codec, head + bytes((v,)), tail)
+            if cls == BOTH:
+                text = _pair_text(codec, i)
+            else:
+                first = _boundary(codec, head + bytes((v,)), tail)
+                if first is None:
+                    entries[v] = None
+                    continue
+                text, used = first
         else:
             first = _boundary(codec, head + bytes((v,)), tail)
-        if first is None:
-            continue
-        text, used = first
+            if first is None:
+                entries[v] = None
+                continue
+            text, used = first
         if used < 0:
             dec = _decode_piece(codec, head + bytes((v,)) + tail, last)
         else:
@@ -1075,6 +1097,7 @@ def _decode_values(
             rest = rests[used]
             dec = None if rest is None else (text + rest[0], rest[1])
         if dec is None:
+            entries[v] = None
             continue
         piece, pend = dec
         entries[v] = (v, piece + right if last else piece, _ending(head, v, tail, pend) if pend else b"")
