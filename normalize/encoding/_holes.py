@@ -768,7 +768,7 @@ def _likeliest(
     only on the context's last character, the state's unfinished bytes and the value, so states that
     share those share it (a beam holds many such states), and states that share their list of values
     too share the list of those parts: a candidate costs one addition until it is chosen."""
-    afters: dict[str, Callable[[str], float]] = {}
+    afters: dict[str, _bigram.AfterCosts] = {}  # called as a method: a native call when compiled
     prices: dict[tuple[str, bytes], dict[int, float]] = {}
     lists: dict[tuple[str, int], list[float]] = {}
     quick: list[float] = []
@@ -780,14 +780,16 @@ def _likeliest(
             of = prices.get((last, head))
             if of is None:
                 of = prices[last, head] = {}
-            after = afters.get(last) or afters.setdefault(last, _bigram.AfterCosts(last).of)
+            after = afters.get(last)
+            if after is None:
+                after = afters[last] = _bigram.AfterCosts(last)
             parts = lists[key] = []
             for v, piece, _pend in opts:
                 q = 0.0
                 if piece:
                     got = of.get(v)
                     if got is None:
-                        got = of[v] = after(piece[0]) + _bigram.free_cost_of_three(piece)
+                        got = of[v] = after.of(piece[0]) + _bigram.free_cost_of_three(piece)
                     q = got
                 parts.append(q)
         quick += [c0 + q for q in parts]
