@@ -45,8 +45,13 @@ What is measured, and why this way:
   few documents with a long mojibake search it happens to hold (run alone, the last 1,000 of the 10,000
   documents took 1.07-1.20x the time of the first 1,000).  So from :data:`DRIFT_FROM` documents on, one
   more ``--jobs 1`` run is given the corpus and then its first tenth again: the same documents timed at
-  the start and at the end of one long run (:func:`same_tenth_drift`), and the flatness target is
-  judged on that.
+  the start and at the end of one long run (:func:`same_tenth_drift`).  That run is made side by side
+  with the peer given the same files (:meth:`Runner.beside`: both started together, one core each, two
+  single processes that do not slow each other down here), so that the machine's speed over those minutes
+  is measured too: the peer keeps no state from one document to the next, and its own figure is the
+  machine's.  The flatness target is judged on ours over the peer's; and the two runs' wall times give
+  the single-process ratio at that size at one and the same machine speed (the sequential repeats at
+  10,000 documents and more are one each, minutes apart).
 
 * **Where the outputs go**: every run writes into a new folder of its own, and a size's outputs are
   deleted together when its runs are done (:class:`Runner`): on ext4, files created just after thousands
@@ -72,6 +77,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -250,16 +256,22 @@ class Runner:
         folder = self._folder()
         return run_command(self.argv(label, paths, folder / "out"), folder / "stderr.log")
 
-    def drift(self, root: Path) -> float | None:
-        """``-o DIR --jobs 1`` over the corpus ``root`` and then its first tenth again: the time of those
-        documents at the end of the run over their time at its start (:func:`same_tenth_drift`; None
-        when the corpus does not allow it, :func:`first_tenth`)."""
+    def beside(self, root: Path) -> Beside | None:
+        """``-o DIR --jobs 1`` and the peer, started together, each over the corpus ``root`` and then its
+        first tenth again (:class:`Beside`; None when the corpus does not allow it, :func:`first_tenth`)."""
         tenth = first_tenth(root)
         if not tenth:
             return None
-        folder = self._folder()
-        run_command(self.argv(SINGLE, [root, *tenth], folder / "out"), folder / "stderr.log")
-        return same_tenth_drift(folder / "out")
+        ours, peer = self._folder(), self._folder()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = [
+                pool.submit(run_command, self.argv(label, [root, *tenth], f / "out"), f / "stderr.log")
+                for label, f in ((SINGLE, ours), (PEER, peer))
+            ]
+            done = [r.result() for r in runs]
+        return Beside(
+            done[0], done[1], same_tenth_drift(ours / "out"), same_tenth_drift(peer / "out", PEER_SUFFIX)
+        )
 
     def _folder(self) -> Path:
         self._runs += 1
@@ -274,7 +286,32 @@ class Runner:
 
 DRIFT_FROM = 10_000
 """Corpus size from which the drift of the per-document cost within a run is measured
-(:meth:`Runner.drift`): a tenth then holds at least 1,000 documents."""
+(:meth:`Runner.beside`): a tenth then holds at least 1,000 documents."""
+PEER_SUFFIX = ".json"
+"""The suffix of the peer's records (``bench/peer.py``: one file per document, named as ours are)."""
+
+
+@dataclass
+class Beside:
+    """``-o DIR --jobs 1`` and the peer run at the same time over the same files: a corpus and then its
+    first tenth again (:meth:`Runner.beside`)."""
+
+    ours: Run
+    peer: Run
+    drift: float | None
+    """Ours: the first tenth's time at the end of the run over its time at the start."""
+    peer_drift: float | None
+    """The same of the peer, which keeps nothing from one document to the next: the machine's drift."""
+
+    def ratio(self) -> float:
+        """Our docs/s over the peer's, both at the machine's speed of the same minutes."""
+        return self.peer.seconds / self.ours.seconds
+
+    def relative_drift(self) -> float | None:
+        """Our drift over the peer's: what of it is ours, not the machine's (None without both)."""
+        if self.drift is None or not self.peer_drift:
+            return None
+        return self.drift / self.peer_drift
 
 
 def first_tenth(root: Path) -> list[Path] | None:
@@ -287,17 +324,18 @@ def first_tenth(root: Path) -> list[Path] | None:
     return [path for path, _ in files[: len(files) // 10]]
 
 
-def same_tenth_drift(out: Path) -> float | None:
-    """Of a ``-o OUT`` run over a corpus and then its first tenth again (:meth:`Runner.drift`): the
+def same_tenth_drift(out: Path, suffix: str = ".jsonld") -> float | None:
+    """Of a ``-o OUT`` run over a corpus and then its first tenth again (:meth:`Runner.beside`): the
     time the tenth took the second time over the first, from the records' modification times (written
     one by one, in input order).  Given alone, a file's records land directly in ``OUT``; the first
     time, in the subfolders of the corpus, under the same names.  Each span runs from the first record
     of the tenth to its last.  The same documents at the start and at the end of one run: the mix of
     documents cannot make the figure, and only the machine's speed changing within the run (seen: a
-    quarter within a minute) can.  None if a record given again has no first-time twin, or has two."""
-    again = {p.name: p.stat().st_mtime_ns for p in out.glob("*.jsonld")}
+    quarter within a minute) can.  None if a record given again has no first-time twin, or has two.
+    ``suffix``: the records' (the peer's are ``.json``)."""
+    again = {p.name: p.stat().st_mtime_ns for p in out.glob(f"*{suffix}")}
     before: dict[str, list[int]] = {}
-    for p in out.rglob("*.jsonld"):
+    for p in out.rglob(f"*{suffix}"):
         if p.parent != out and p.name in again:
             before.setdefault(p.name, []).append(p.stat().st_mtime_ns)
     if len(again) < 2 or set(before) != set(again) or any(len(t) != 1 for t in before.values()):
@@ -314,9 +352,9 @@ class Measured:
     docs: int
     bytes: int
     runs: dict[str, list[Run]]
-    drift: float | None = None
-    """The first tenth's time again at the end of a ``--jobs 1`` run over its time at the start
-    (:meth:`Runner.drift`); None under :data:`DRIFT_FROM` documents."""
+    beside: Beside | None = None
+    """``--jobs 1`` and the peer side by side, the first tenth again at the end (:meth:`Runner.beside`);
+    None under :data:`DRIFT_FROM` documents."""
 
     def rate(self, label: str) -> list[float]:
         return [self.docs / r.seconds for r in self.runs[label]]
@@ -613,10 +651,11 @@ def scaling_section(results: list[Measured]) -> Section:
             "--jobs 1 docs/s",
             "ms/doc",
             "cost vs first",
-            "first tenth again at the end / at the start",
+            "first tenth again at the end / at the start: ours, the peer's, ours over the peer's",
             "default docs/s",
             "peer docs/s",
             "--jobs 1 × peer",
+            "--jobs 1 × peer, side by side",
             "peak RSS MB (--jobs 1 / default)",
         ],
     )
@@ -624,7 +663,7 @@ def scaling_section(results: list[Measured]) -> Section:
     for m in results:
         cost = 1e3 / med(m.rate(SINGLE))
         base = base or cost
-        drift = m.drift
+        b = m.beside
         section.rows.append(
             [
                 f"{m.docs:,}",
@@ -632,14 +671,22 @@ def scaling_section(results: list[Measured]) -> Section:
                 fmt(med(m.rate(SINGLE))),
                 fmt(cost, 2),
                 fmt(cost / base, 2),
-                "-" if drift is None else fmt(drift, 2),
+                "-" if b is None else _drifts(b),
                 fmt(med(m.rate(DEFAULT))),
                 fmt(med(m.rate(PEER))),
                 fmt(med(m.ratio(SINGLE, PEER)), 2),
+                "-" if b is None else fmt(b.ratio(), 2),
                 f"{fmt(peak_rss(m, SINGLE), 0)} / {fmt(peak_rss(m, DEFAULT), 0)}",
             ]
         )
     return section
+
+
+def _drifts(b: Beside) -> str:
+    def one(x: float | None) -> str:
+        return "?" if x is None else fmt(x, 2)
+
+    return f"{one(b.drift)}, {one(b.peer_drift)}, {one(b.relative_drift())}"
 
 
 def spread(ratios: list[float]) -> str:
@@ -695,15 +742,25 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
         (rss <= TARGET_RSS_MB) if at_scale else None,
         f"{rss:.0f} MB at {last.docs:,} docs" + ("" if at_scale else " (run --sizes …,100000 to check)"),
     )
-    drift = last.drift
+    beside = last.beside
+    drift = None if beside is None else beside.relative_drift()
+    if beside is not None:
+        side = beside.ratio()
+        row(
+            f"single process ≥ 1.0× peer docs/s at {last.docs:,} docs, side by side",
+            side,
+            side >= TARGET_SINGLE,
+            f"{side:.2f}× (one run each, started together)",
+            not last.inconsistent(SINGLE),
+        )
     if len(results) > 1:
         flat = (1 / med(last.rate(SINGLE))) / (1 / med(first.rate(SINGLE)))
-        within = (
-            ""
-            if drift is None
-            else f"; the first tenth again at the end of a {last.docs:,}-document run: "
-            f"{drift:.2f}× its time at the start"
-        )
+        within = ""
+        if beside is not None and drift is not None:
+            within = (
+                f"; the first tenth again at the end of a {last.docs:,}-document run over its time at the "
+                f"start: {drift:.2f}× the peer's beside it (ours, the peer's, ours over: {_drifts(beside)})"
+            )
         row(
             f"per-document cost flat {first.docs:,} → {last.docs:,}",
             flat,
@@ -816,8 +873,8 @@ def main(argv: list[str] | None = None) -> int:
             labels = FIRST_ORDER if k == 0 else LATER_ORDER
             results.append(measure(runner, root, labels, repeat, progress))
             if n >= DRIFT_FROM:
-                progress.log(f"{n:,} docs · {SINGLE}, then the first tenth again (drift)")
-                results[-1].drift = runner.drift(root)
+                progress.log(f"{n:,} docs · {SINGLE} beside the peer, then the first tenth again (drift)")
+                results[-1].beside = runner.beside(root)
             runner.clear()
             if k == 0:
                 sections.append(throughput_section(results[0], repeat))

@@ -116,29 +116,76 @@ def test_a_targeted_ratio_shows_how_far_its_repeats_stray() -> None:
     assert harness.spread([1.71]) == ""
 
 
-def test_the_drift_is_the_same_documents_at_the_end_of_a_run_over_the_start(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".jsonld", ".json"], ids=["ours", "the peer's"])
+def test_the_drift_is_the_same_documents_at_the_end_of_a_run_over_the_start(
+    tmp_path: Path, suffix: str
+) -> None:
     """Records of the first tenth, given again after the corpus, land directly in the output folder;
-    their first-time twins in the corpus's subfolders: the figure is the second span over the first."""
+    their first-time twins in the corpus's subfolders: the figure is the second span over the first.
+    The peer's records (``.json``) are read the same way; the other kind's are not counted."""
     harness = _harness()
     out = tmp_path / "out"
     (out / "000").mkdir(parents=True)
     second = 10**9
+    other = ".json" if suffix == ".jsonld" else ".jsonld"
 
     def write(path: Path, at: int) -> None:
         path.write_text("{}\n")
         os.utime(path, ns=(at, at))
 
     t0 = 1_700_000_000 * second
-    tenth = ["000000.jsonld", "000001-1.jsonld", "000001-2.jsonld", "000002.jsonld"]
+    tenth = [f"000000{suffix}", f"000001-1{suffix}", f"000001-2{suffix}", f"000002{suffix}"]
     for i, name in enumerate(tenth):
         write(out / "000" / name, t0 + i * second)  # 3 s from the first to the last
     for i in range(3, 20):  # the rest of the corpus: not part of either span
-        write(out / "000" / f"{i:06d}.jsonld", t0 + i * 7 * second)
+        write(out / "000" / f"{i:06d}{suffix}", t0 + i * 7 * second)
     for i, name in enumerate(tenth):
         write(out / name, t0 + 500 * second + i * 2 * second)  # 6 s: twice as long at the end
-    assert harness.same_tenth_drift(out) == pytest.approx(2.0)
-    (out / "000" / "000002.jsonld").unlink()  # a record given again without its first-time twin
-    assert harness.same_tenth_drift(out) is None
+    write(out / f"000009{other}", t0 + 900 * second)  # no twin, and not of this kind: ignored
+    assert harness.same_tenth_drift(out, suffix) == pytest.approx(2.0)
+    (out / "000" / f"000002{suffix}").unlink()  # a record given again without its first-time twin
+    assert harness.same_tenth_drift(out, suffix) is None
+
+
+def test_ours_and_the_peer_run_side_by_side_on_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The drift run and the peer's start together (their spans overlap), each given the corpus and its
+    first tenth again; the ratio is of their wall times, the drift ours over the peer's."""
+    import threading
+    import time
+
+    harness = _harness()
+    monkeypatch.setattr(harness, "DRIFT_FROM", 20)
+    root = tmp_path / "corpus"
+    (root / "000").mkdir(parents=True)
+    for i in range(20):
+        (root / "000" / f"{i:03d}.txt").write_text("正文。\n", encoding="utf-8")
+    spans: dict[str, tuple[float, float]] = {}
+    argvs: dict[str, list[str]] = {}
+    lock = threading.Lock()
+
+    def fake(argv: list[str], log: Path, env: dict[str, str] | None = None) -> object:
+        who = "peer" if any(a.endswith("peer.py") for a in argv) else "ours"
+        start = time.monotonic()
+        time.sleep(0.3)
+        with lock:
+            spans[who] = (start, time.monotonic())
+            argvs[who] = argv
+        return harness.Run(2.0 if who == "ours" else 1.8, 100.0, 0, 0)
+
+    monkeypatch.setattr(harness, "run_command", fake)
+    monkeypatch.setattr(harness, "normalize_exe", lambda: "normalize")
+    beside = harness.Runner(tmp_path / "scratch").beside(root)
+    assert beside is not None
+    (a0, a1), (b0, b1) = spans["ours"], spans["peer"]
+    assert a0 < b1 and b0 < a1  # at the same time
+    given = [str(root), *map(str, harness.first_tenth(root))]
+    assert all(a in argvs[who] for who in argvs for a in given)
+    assert beside.ratio() == pytest.approx(0.9)
+    assert beside.drift is None and beside.relative_drift() is None  # no records were written
+    both = harness.Beside(beside.ours, beside.peer, 1.3, 1.25)
+    assert both.relative_drift() == pytest.approx(1.04)
 
 
 def test_the_first_tenth_is_taken_in_run_order_and_only_where_it_can_be_told_apart(
