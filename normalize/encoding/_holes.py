@@ -1055,7 +1055,7 @@ def _decode_values(
     t0 = tail[0] if tail else -1
     for v in allowed:
         text = ""
-        used = 0
+        used = ASK  # until the pair tables answer
         if not head and t0 >= 0:  # _boundary of a byte pair, inline (the common case)
             i = v << 8 | t0
             cls = classes[i] or _pair_class(codec, v, t0)
@@ -1065,12 +1065,6 @@ def _decode_values(
             if cls in (BOTH, FIRST):
                 text = _pair_text(codec, i)
                 used = 1 if cls == BOTH else 0
-            else:
-                first = _boundary(codec, bytes((v,)), tail)
-                if first is None:
-                    entries[v] = None
-                    continue
-                text, used = first
         elif len(head) == 1:  # _boundary of a whole pair, inline (the second of two lost bytes)
             i = head[0] << 8 | v
             cls = classes[i] or _pair_class(codec, head[0], v)
@@ -1079,13 +1073,8 @@ def _decode_values(
                 continue
             if cls == BOTH:
                 text = _pair_text(codec, i)
-            else:
-                first = _boundary(codec, head + bytes((v,)), tail)
-                if first is None:
-                    entries[v] = None
-                    continue
-                text, used = first
-        else:
+                used = 0
+        if used == ASK:
             first = _boundary(codec, head + bytes((v,)), tail)
             if first is None:
                 entries[v] = None
@@ -1103,6 +1092,11 @@ def _decode_values(
             continue
         piece, pend = dec
         entries[v] = (v, piece + right if last else piece, _ending(head, v, tail, pend) if pend else b"")
+
+
+ASK = -2
+"""In :func:`_decode_values`: the bytes a value's first character takes of the tail are not known from
+the pair tables (:func:`_boundary` is asked; it answers -1 for a character that does not end soon)."""
 
 
 def _ending(head: bytes, v: int, tail: bytes, n: int) -> bytes:
