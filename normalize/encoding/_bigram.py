@@ -213,7 +213,8 @@ its first); length -1: longer (not chained here)."""
 _Lead = tuple[int, bool, bool, int]
 """A piece's first character as :func:`free_cost_of_three` reads it: (its code point folded, -1 if that
 is not one character other than an ASCII digit; whether it is a witness of ``t2s``; whether a ``t2s``
-phrase starts with it; the code point of its ``t2s`` alone folded, -1 as the first, -2 not yet made)."""
+phrase starts with it; the code point of its ``t2s`` alone folded, -1 as the first, or -1 if a phrase
+starts with it)."""
 _Rest = tuple[bool, bool, _Chain, _Chain | None]
 """The characters after a piece's first, as :func:`free_cost_of_three` reads them: (whether one is a
 witness of ``t2s``, whether a ``t2s`` phrase starts before the last, their chain normalized as they
@@ -247,8 +248,6 @@ def free_cost_of_three(piece: str) -> float:
         cp, chain = -1, as_is
     else:  # converted character by character
         cp = lead[3]
-        if cp == -2:
-            cp = _converted_lead(first)
         if charwise is None:
             charwise = _converted_rest(rest)
         chain = charwise
@@ -272,19 +271,15 @@ def _folded_code(text: str) -> int:
 
 def _lead(ch: str) -> _Lead:
     witness = _tablefile.t2s_witnesses().search(ch)
-    got = (_folded_code(ch), witness, _tablefile.t2s_phrase_starts().search(ch), -2)
+    start = _tablefile.t2s_phrase_starts().search(ch)
+    folded = _folded_code(ch)
+    # a character that is no witness is its own t2s (as to_simplified takes it, without a call)
+    converted = -1 if start else _folded_code(_cjkscore.char_simplified(ch)) if witness else folded
+    got = (folded, witness, start, converted)
     if len(_LEADS) >= _cjkscore.MEMO_SIZE * 8:
         _LEADS.clear()
     _LEADS[ch] = got
     return got
-
-
-def _converted_lead(ch: str) -> int:
-    cp = _folded_code(_cjkscore.char_simplified(ch))
-    lead = _LEADS.get(ch)
-    if lead is not None:
-        _LEADS[ch] = (lead[0], lead[1], lead[2], cp)
-    return cp
 
 
 def _chained(s: str) -> _Chain:
