@@ -744,3 +744,65 @@ def test_repeat_bonus_counts_what_repeats(text: str, context: str, doc: frozense
         assert _holes._repeat_bonus(text, context) == _repeat_bonus_reference(text, context, doc)
     finally:
         _holes.DOCUMENT_PAIRS.reset(token)
+
+
+# --- private-use characters at the edges of a repair ------------------------------------------------
+
+_INDENT = "\u3000\u3000"  # a paragraph's indent; Big5 (cp950) writes it A140 A140, GB18030 reads that as U+E4C6
+_BODY = "关于立案，规定根据刑事诉讼法的有关规定"
+_READ_AS_BIG5 = _BODY.encode("gb18030").decode("cp950")
+
+
+def _fix(line: str, start: int, end: int, after: str, written: str = "") -> Any:
+    return _mojibake._Fix(start, end, after, "mojibake.gb18030-as-big5", 0.9, 100.0, "", written=written)
+
+
+def test_private_edges_trimmed_keep_the_true_characters() -> None:
+    line = "<p>" + _INDENT + _READ_AS_BIG5 + "</p>"
+    start, end = 3, 3 + len(_INDENT + _READ_AS_BIG5)
+    assert (_INDENT + _READ_AS_BIG5).encode("cp950").decode("gb18030").startswith("\ue4c6\ue4c6")
+    fix = _mojibake._without_private_edges(line, _fix(line, start, end, "\ue4c6\ue4c6" + _BODY))
+    assert fix is not None
+    assert (fix.start, fix.end, fix.after) == (start + 2, end, _BODY)
+    assert line[fix.start : fix.end] == _READ_AS_BIG5
+
+
+def test_private_edges_trimmed_at_the_end_and_in_what_is_written() -> None:
+    line = _READ_AS_BIG5 + _INDENT
+    written = _BODY[:-1] + "\ufffd\ufffd" + "\ue4c6\ue4c6"
+    fix = _mojibake._without_private_edges(line, _fix(line, 0, len(line), _BODY + "\ue4c6\ue4c6", written))
+    assert fix is not None
+    assert (fix.start, fix.end, fix.after, fix.written) == (0, len(_READ_AS_BIG5), _BODY, written[:-2])
+
+
+def test_private_edges_left_where_the_reading_does_not_split_there() -> None:
+    # the private-use character is not what the edge characters read as: the fix stays whole
+    line = _INDENT + _READ_AS_BIG5
+    fix = _mojibake._without_private_edges(line, _fix(line, 0, len(line), "\ue000\ue4c6" + _BODY))
+    assert fix is not None and (fix.start, fix.end) == (0, len(line))
+    # one inside the text is the reading's own (a user-defined character of the source), not an edge
+    inner = _BODY[:3] + "\ue4c6" + _BODY[3:]
+    fix = _mojibake._without_private_edges(_READ_AS_BIG5, _fix(_READ_AS_BIG5, 0, len(_READ_AS_BIG5), inner))
+    assert fix is not None and fix.after == inner
+    # the written text must agree: a written text that does not begin with them keeps the fix whole
+    fix = _mojibake._without_private_edges(line, _fix(line, 0, len(line), "\ue4c6\ue4c6" + _BODY, _BODY))
+    assert fix is not None and (fix.start, fix.after) == (0, "\ue4c6\ue4c6" + _BODY)
+
+
+def test_private_edges_only_nothing_left_to_change() -> None:
+    assert _mojibake._without_private_edges(_INDENT, _fix(_INDENT, 0, 2, "\ue4c6\ue4c6")) is None
+
+
+def test_repair_never_writes_an_indent_as_private_use() -> None:
+    # a line of the bench corpus (bench/corpus.py, seed 0, document 9195): GB18030 text read as Big5
+    # with lost bytes after an indent left as it was; the search over the whole run read the indent
+    # too, and wrote U+E4C6 twice in its place
+    line = (
+        "<p>\u3000\u3000壽衾蕾偶ㄛ寞隅跦擂倢岈咂冾楊衄壽寞隅枑堤ㄛ鼠假儂壽婓彶善�佸鬄麮嬦滿募竺鯤腕鰷鄘"
+        "１蛻縳奼併羌憿滓鬷菙桫祳朴掃屎腕麶橦麜橨瘣薷椅佸鬄麮嬦滿��佸鬄麮嬦瘓玴疚城祥�壽祥蕾偶燴蚕祥"
+        "夔傖蕾ㄛ楷堤▲籵眭蕾偶抎◎奀ㄛ茼絞蔚衄壽痐隴茼蜆蕾偶腔第"
+    )
+    fixed, changes = repair(line + "\n")
+    assert "\ue4c6" not in fixed and fixed.startswith("<p>\u3000\u3000关于立案，规定根据")
+    applied = [c for c in changes if c.applied]
+    assert applied and all(not re.search("[\ue000-\uf8ff]", c.after) for c in applied)

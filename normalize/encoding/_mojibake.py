@@ -436,15 +436,16 @@ def _repair_line(line: str, offset: int) -> list[Change]:
         return legacy
     if latin is not None:
         return [latin]
-    options: list[_Fix] = []
+    found: list[_Fix] = []
     if not _mostly_lost(line):
-        options += _whole_line(line)
-        options += _misaligned(line)
+        found += _whole_line(line)
+        found += _misaligned(line)
         for m in _RUN_RE.finditer(line):
             for s, e in _pieces(line, m.start(), m.end()):
                 fix = _best_transcode(line, s, e)
                 if fix is not None:
-                    options.append(fix)
+                    found.append(fix)
+    options = [trimmed for fix in found if (trimmed := _without_private_edges(line, fix)) is not None]
     fixes: list[_Fix] = []
     taken: list[tuple[int, int]] = []
     for fix in sorted(options, key=lambda f: -f.gain):
@@ -506,6 +507,62 @@ def _repair_line(line: str, offset: int) -> list[Change]:
         )
     changes.sort(key=lambda c: c.start)
     return changes
+
+
+_PRIVATE_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+"""Private-use code points: what a codec maps its user-defined byte pairs to (GB18030's A140-A7FE,
+AAA1-AFFE, F8A1-FEFE ...), no character of any text."""
+
+
+def _without_private_edges(line: str, fix: _Fix) -> _Fix | None:
+    """``fix`` without the characters at either edge of its span that its reading turns into
+    private-use characters (None if nothing else is left to change): the span was drawn too wide, over
+    characters that were right as they stood.  A paragraph's indent ``\u3000\u3000`` before GB18030
+    text read as Big5 (``\u3000\u3000壽衾蕾偶``) is Big5's A140 twice, which GB18030 reads as its
+    user-defined U+E4C6: a search over the whole run wrote ``\ue4c6\ue4c6关于立案``, an invented
+    character in place of a true one.  An edge is trimmed only where the reading splits there: the
+    characters cut off, encoded by the reader of one of the fix's hypotheses and decoded by its codec,
+    give exactly the private-use characters ``after`` begins (ends) with."""
+    if not _PRIVATE_RE.search(fix.after):
+        return fix
+    seg = line[fix.start : fix.end]
+    for kind, reader, true in HYPOTHESES:
+        if kind != fix.kind:
+            continue
+        head, made_head = _private_edge(seg, fix.after, reader, true, front=True)
+        tail, made_tail = _private_edge(seg[head:], fix.after[len(made_head) :], reader, true, front=False)
+        if not head and not tail:
+            continue
+        cut = len(fix.after) - len(made_tail)
+        after = fix.after[len(made_head) : cut]
+        written = fix.written
+        if written:
+            if not (written.startswith(made_head) and written.endswith(made_tail)):
+                continue
+            written = written[len(made_head) : len(written) - len(made_tail)]
+        start, end = fix.start + head, fix.end - tail
+        if start >= end or after == line[start:end]:
+            return None
+        fix.start, fix.end, fix.after, fix.written = start, end, after, written
+        return fix
+    return fix
+
+
+def _private_edge(seg: str, after: str, reader: str, true: str, *, front: bool) -> tuple[int, str]:
+    """How many characters at the front (else the back) of ``seg`` ``reader`` and ``true`` read as
+    nothing but private-use characters that ``after`` begins (ends) with, and those characters."""
+    best = (0, "")
+    for n in range(1, len(seg) + 1):
+        part = seg[:n] if front else seg[-n:]
+        try:
+            made = part.encode(reader).decode(true)
+        except (UnicodeError, LookupError):
+            break
+        fits = after.startswith(made) if front else after.endswith(made)
+        if not made or not fits or len(_PRIVATE_RE.findall(made)) != len(made):
+            break
+        best = (n, made)
+    return best
 
 
 SHOWN_BEFORE = 4
@@ -971,9 +1028,10 @@ def _same_kind_followups(line: str, fixes: list[_Fix], taken: list[tuple[int, in
             if gain >= need and _common_share(after) >= _common_share(seg):
                 conf = 0.7 if not solved.margins else min(0.7, _margin_conf(gain, solved.margins))
                 note = "same codec pair as the rest of the line"
-                extra.append(
-                    _Fix(s, e, after, kind, conf, 0.0, note, raw_context=True, written=solved.doubted)
-                )
+                fix = _Fix(s, e, after, kind, conf, 0.0, note, raw_context=True, written=solved.doubted)
+                trimmed = _without_private_edges(line, fix)
+                if trimmed is not None:
+                    extra.append(trimmed)
                 break
     return sorted(fixes + extra, key=lambda f: f.start)
 
