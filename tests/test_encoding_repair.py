@@ -806,3 +806,32 @@ def test_repair_never_writes_an_indent_as_private_use() -> None:
     assert "\ue4c6" not in fixed and fixed.startswith("<p>\u3000\u3000关于立案，规定根据")
     applied = [c for c in changes if c.applied]
     assert applied and all(not re.search("[\ue000-\uf8ff]", c.after) for c in applied)
+
+
+# --- text in another script is not mojibake ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "韩国综艺节目 음악캠프 和 무릎팍도사 在中国也有很多观众。",  # Hangul syllables
+        "网友留言：ㅋㅋㅋㅋ 太好笑了",  # Hangul letters
+        "语言：English | Русский | 日本語",  # Cyrillic
+        "主演：キム・ジョングク，第一集今晚播出。",  # katakana with its middle dot and long mark
+        "组织结构图如下：\n┌──────────┴──────────┐\n│    办公室    │",  # a chart drawn in line characters
+    ],
+)
+def test_foreign_script_runs_are_not_flagged(line: str) -> None:
+    fixed, changes = repair(line + "\n")
+    assert fixed == line + "\n" and changes == []
+
+
+def test_mixed_scripts_of_a_wrong_codec_still_flagged() -> None:
+    # GB18030 read as EUC-KR (no codec pair of the repair): Hangul and Hanja scattered together
+    line = "中华人民共和国国务院办公厅关于印发通知".encode("gb18030").decode("euc_kr", errors="replace")
+    assert re.search("[\uac00-\ud7a3]", line) and re.search("[\u4e00-\u9fff]", line)
+    fixed, changes = repair(line + "\n")
+    assert fixed == line + "\n"
+    assert [c.kind for c in changes] == ["mojibake.unrecoverable"] and not changes[0].applied
+    # and a run of Bopomofo alone is GB18030's fullwidth digits read as Big5, not Taiwanese phonetics
+    assert not _mojibake._ONE_SCRIPT_RE.fullmatch("１９９４".encode("gb18030").decode("cp950"))

@@ -1652,9 +1652,26 @@ def _extend_rare(line: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_ONE_SCRIPT_RE = re.compile(
+    "[\u3131-\u318e\uac00-\ud7a3]+|[\u0400-\u052f]+|[\u0370-\u03ff]+|[\u30a1-\u30ff]+|[\u3041-\u309f\u30fc]+"
+    "|[\u2190-\u21ff\u2500-\u259f]+"
+)
+"""A run in one writing system other than Han alone: Hangul (syllables and letters), Cyrillic, Greek,
+katakana (with its middle dot and long mark), hiragana; or a drawing of box lines, blocks and arrows.
+Text in another language is written in its own script throughout (``박명수의``, ``ㅋㅋ``,
+``Русский``, ``キム・ジョングク``), and a chart drawn in a page (``┌───┬───┐``) in line characters
+alone; a Chinese text decoded by the wrong codec scatters each pair of bytes over the other codec's
+whole table, Han characters, symbols and foreign letters together (``鍥藉姟闄㈠姙鍏厖``,
+``ㄠㄨㄨㄣ爛ㄨ堎``).  Bopomofo is not among them: GB18030's fullwidth digits and marks read as Big5
+are Bopomofo alone (``１９９４`` -> ``ㄠㄨㄨㄣ``)."""
+
+
 def _looks_garbled(seg: str) -> bool:
+    """Whether the non-ASCII run ``seg``, which no codec pair repaired, reads as mojibake: enough odd
+    characters (:data:`_ODD`), not all of one foreign script (:data:`_ONE_SCRIPT_RE`), and implausible
+    as Chinese."""
     odd = len(_ODD_RE.findall(seg))
-    if odd * 4 < len(seg):
+    if odd * 4 < len(seg) or _ONE_SCRIPT_RE.fullmatch(seg):
         return False
     _charge(UNITS["model"])
     return _cjkscore.cost_per_char(seg) > 11.0
