@@ -88,3 +88,30 @@ def test_text_that_opens_with_a_bracket_is_text() -> None:
     assert not_a_document(text) is None
     res = process_bytes(text.encode(), "note.txt")
     assert res.ok and res.records
+
+
+# --- Japanese is not Chinese --------------------------------------------------------------------------
+
+JAPANESE = (
+    "東京の天気\n\n東京都の天気は晴れです。今日は日曜日で、多くの人が公園に集まっています。"
+    "桜の花が満開で、家族連れが写真を撮っていました。気象庁によると、明日は雨が降る見込みです。\n"
+)
+
+
+@pytest.mark.parametrize("wrap", ["{}", "<html><head><title>天気</title></head><body><p>{}</p></body></html>"])
+def test_japanese_text_is_refused_not_converted(wrap: str) -> None:
+    result = process_bytes(wrap.format(JAPANESE).encode("utf-8"), "tokyo.txt")
+    assert result.records == [] and result.error is not None
+    assert result.error.startswith("not Chinese: Japanese text (kana are ")
+    assert result.source == wrap.format(JAPANESE).encode("utf-8")  # kept for the archive, as read
+
+
+def test_chinese_quoting_japanese_is_still_chinese() -> None:
+    # a Chinese article that quotes Japanese titles: a few kana among many Han characters
+    text = "新片上映\n\n" + ("这部名为《君の名は。》的动画电影在国内上映后，票房表现十分出色，观众评价很高。" * 6)
+    result = process_bytes(text.encode("utf-8"), "film.txt")
+    assert result.error is None and result.records
+    # a short text with few Han characters: its kana are a large share, but too few to decide by
+    short = "访日札记\n\n导游说：ありがとうございます。我们点头回礼，继续前行。\n"
+    result = process_bytes(short.encode("utf-8"), "note.txt")
+    assert result.error is None and result.records

@@ -32,7 +32,12 @@ CONTROLS = "".join(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F
 decoder strips C0 bytes of byte-oriented encodings; these come through UTF-16/32, numeric character
 references, or a C1 character the mojibake repair could not read as Windows-1252."""
 
+KANA = "\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fd\u30fe\u31f0-\u31ff"
+"""Japanese kana (a regex class body): hiragana and katakana with their iteration marks, the small
+katakana extension; not the middle dot ``・`` and the long mark ``ー``, which Chinese text borrows."""
+
 _HAN_RE = re.compile(f"[{HAN}]")
+_KANA_RE = re.compile(f"[{KANA}]")
 _HAN_RUN_RE = re.compile(f"[{HAN}]+")
 _STRICT = frozenset(STRICT_PUNCT)
 _CJK_PUNCT = frozenset(CJK_PUNCT)
@@ -62,3 +67,12 @@ def has_han(text: str) -> bool:
 
 def han_runs(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _HAN_RUN_RE.finditer(text)]
+
+
+def kana_share(text: str, least: int) -> float:
+    """Kana over kana and Han characters in ``text``, when it holds at least ``least`` kana; 0.0 when
+    fewer (then Han characters are not counted: a text without kana costs one scan)."""
+    kana = len(_KANA_RE.findall(text))
+    if kana < least:
+        return 0.0
+    return kana / (kana + len(_HAN_RE.findall(text)))
