@@ -13,6 +13,9 @@ spaces:
 * ``...`` (three or six dots) -> ``……`` after a Chinese character (``punct.ellipsis``).
 * URLs, e-mail addresses and HTML character references (``&nbsp;``) are left untouched; spaces
   around a converted mark are absorbed into its change (full-width marks carry their own spacing).
+* A line of Latin text is not Chinese text, whatever Chinese it quotes: a line with at least
+  :data:`LATIN_WORDS_PER_HAN` Latin words per Han character (``held in Beijing (北京) on Monday,
+  drew 300 delegates``, an English abstract of a policy document) keeps its punctuation.
 * A ``?`` right between two Han characters (or a Han character and ``，。、；：``, which no question mark
   stands before), in a text that writes no other ASCII punctuation next to Chinese and not after a
   question particle (``吗呢么吧``), is flagged, not converted: it is
@@ -26,12 +29,19 @@ import re
 
 from .._document import Change
 from .._edits import apply_changes
-from ._chars import HTML_REFERENCE, is_chinese, is_han
+from ._chars import HAN, HTML_REFERENCE, is_chinese, is_han
 
 STEP = "punctuation"
 UNCLEAR = "punct.unclear"
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _CANDIDATE_RE = re.compile(r"[,;:?!()（）]|\.{3}(?:\.{3})?")
+LATIN_WORDS_PER_HAN = 3
+"""Latin words (two letters or more) per Han character from which a line is Latin text (see the module
+docstring).  A Chinese line that names things in English (``数据管理能力成熟度模型(DCMM)贯标``, ``使用
+Python的pandas库读取CSV文件``) has far fewer; an English sentence that glosses a name in Chinese
+(``said Li Wei (李伟), a spokesman``) has tens per character."""
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+_HAN_CHAR_RE = re.compile(f"[{HAN}]")
 _PROTECTED_RE = re.compile(
     r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
     r"|www\.[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
@@ -44,7 +54,7 @@ def fullwidth_punctuation(text: str, target: str, *, ellipsis: bool = True) -> t
     """Convert ASCII punctuation in Chinese context to full-width forms (see the module docstring)."""
     if not any(c in text for c in ",;:?!()."):
         return text, []
-    protected = [m.span() for m in _PROTECTED_RE.finditer(text)]
+    protected = [m.span() for m in _PROTECTED_RE.finditer(text)] + _latin_lines(text)
     cands = [m for m in _CANDIDATE_RE.finditer(text) if not _inside(m.start(), protected)]
     if not cands:
         return text, []
@@ -71,6 +81,21 @@ def fullwidth_punctuation(text: str, target: str, *, ellipsis: bool = True) -> t
             changes.append(Change(UNCLEAR, target, a, b, mark, mark, STEP, 0.5, False, note))
     changes = _drop_overlaps(changes)
     return apply_changes(text, changes), changes
+
+
+def _latin_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of the lines of ``text`` that are Latin text (:data:`LATIN_WORDS_PER_HAN`)."""
+    if not _LATIN_WORD_RE.search(text):
+        return []
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        words = len(_LATIN_WORD_RE.findall(line))
+        if words and words >= LATIN_WORDS_PER_HAN * len(_HAN_CHAR_RE.findall(line)):
+            spans.append((start, end))
+        start = end + 1
+    return spans
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
