@@ -75,4 +75,9 @@ def kana_share(text: str, least: int) -> float:
     kana = len(_KANA_RE.findall(text))
     if kana < least:
         return 0.0
-    return kana / (kana + len(_HAN_RE.findall(text)))
+    return kana / (kana + han_count(text))
+
+
+def han_count(text: str) -> int:
+    """The Han characters of ``text``."""
+    return len(_HAN_RE.findall(text))

@@ -29,7 +29,7 @@ import re
 
 from .._document import Change
 from .._edits import apply_changes
-from ._chars import HAN, HTML_REFERENCE, is_chinese, is_han
+from ._chars import HTML_REFERENCE, han_count, is_chinese, is_han
 
 STEP = "punctuation"
 UNCLEAR = "punct.unclear"
@@ -41,7 +41,6 @@ docstring).  A Chinese line that names things in English (``数据管理能力�
 Python的pandas库读取CSV文件``) has far fewer; an English sentence that glosses a name in Chinese
 (``said Li Wei (李伟), a spokesman``) has tens per character."""
 _LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
-_HAN_CHAR_RE = re.compile(f"[{HAN}]")
 _PROTECTED_RE = re.compile(
     r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
     r"|www\.[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
@@ -92,7 +91,7 @@ def _latin_lines(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         end = start + len(line)
         words = len(_LATIN_WORD_RE.findall(line))
-        if words and words >= LATIN_WORDS_PER_HAN * len(_HAN_CHAR_RE.findall(line)):
+        if words and words >= LATIN_WORDS_PER_HAN * han_count(line):
             spans.append((start, end))
         start = end + 1
     return spans
