@@ -748,7 +748,8 @@ def test_repeat_bonus_counts_what_repeats(text: str, context: str, doc: frozense
 
 # --- private-use characters at the edges of a repair ------------------------------------------------
 
-_INDENT = "\u3000\u3000"  # a paragraph's indent; Big5 (cp950) writes it A140 A140, GB18030 reads that as U+E4C6
+# a paragraph's indent; Big5 (cp950) writes it A140 A140, and GB18030 reads that as U+E4C6 twice
+_INDENT = "\u3000\u3000"
 _BODY = "关于立案，规定根据刑事诉讼法的有关规定"
 _READ_AS_BIG5 = _BODY.encode("gb18030").decode("cp950")
 
@@ -835,3 +836,24 @@ def test_mixed_scripts_of_a_wrong_codec_still_flagged() -> None:
     assert [c.kind for c in changes] == ["mojibake.unrecoverable"] and not changes[0].applied
     # and a run of Bopomofo alone is GB18030's fullwidth digits read as Big5, not Taiwanese phonetics
     assert not _mojibake._ONE_SCRIPT_RE.fullmatch("１９９４".encode("gb18030").decode("cp950"))
+
+
+# --- readings in zhuyin ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["床(ㄔㄨㄤˊ)前明月光，疑是地上霜。", "<ruby>床<rt>ㄔㄨㄤˊ</rt></ruby>前明月光", "光（ㄍㄨㄤ）明"],
+)
+def test_a_reading_in_zhuyin_is_neither_repaired_nor_flagged(line: str) -> None:
+    # ㄔㄨㄤˊ is also what GB18030's ％９５＝ reads as in Big5: alone after the character it reads, a reading
+    assert "％９５＝".encode("gb18030").decode("cp950") == "ㄔㄨㄤˊ"
+    assert repair(line + "\n") == (line + "\n", [])
+
+
+def test_fullwidth_signs_read_as_big5_are_still_repaired() -> None:
+    # the same syllable in a line read by the wrong codec throughout, and digits that are no one syllable
+    fixed, _ = repair("比例为(％９５＝)".encode("gb18030").decode("cp950") + "\n")
+    assert fixed == "比例为(％９５＝)\n"
+    fixed, _ = repair("增长了１９９４年".encode("gb18030").decode("cp950") + "\n")
+    assert fixed == "增长了１９９４年\n"

@@ -813,3 +813,45 @@ def test_a_sentence_about_a_reporting_hotline_is_no_site_notice() -> None:
     rec = _record(_page("", f"<p>{said}</p><div>违法和不良信息举报电话：12377</div>"))
     body = rec["articleBody"]
     assert said in body and "12377" not in body
+
+
+# --- ruby annotations ----------------------------------------------------------------------------------
+
+_POEM = (
+    "这首诗是唐代诗人李白的代表作之一，写于开元十四年九月十五日左右。诗人在扬州旅舍，仰望天空一轮皓月，"
+    "思乡之情油然而生，写下了这首传诵千古的名诗。全诗语言清新朴素，韵味含蓄无穷，历来广为传诵。"
+)
+
+
+def _ruby_page(line: str) -> bytes:
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>静夜思 - 语文网</title></head><body>'
+        f'<div class="nav">首页 &gt; 古诗</div><article><h1>静夜思</h1><p>{line}</p><p>{_POEM}</p>'
+        "</article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "ruby",
+    [
+        "<ruby>床<rt>chuáng</rt></ruby><ruby>前<rt>qián</rt></ruby><ruby>明<rt>míng</rt></ruby>",
+        "<ruby>床<rp>(</rp><rt>chuáng</rt><rp>)</rp></ruby><ruby>前<rp>(</rp><rt>qián</rt><rp>)</rp></ruby>"
+        "<ruby>明<rp>(</rp><rt>míng</rt><rp>)</rp></ruby>",
+        "<ruby>床<rt><span>chuáng</span></rt>前<rt>qián</rt>明<rt>míng</rt></ruby>",
+    ],
+)
+def test_ruby_readings_are_removed_as_pinyin(ruby: str) -> None:
+    result = process_bytes(_ruby_page(ruby + "月光，疑是地上霜。"), "poem.html")
+    assert result.error is None
+    body = result.records[0].data["articleBody"]
+    assert body.startswith("床前明月光，疑是地上霜。\n"), body[:40]
+    changes = result.records[0].data["wasGeneratedBy"]["changes"]
+    removed = [c["before"] for c in changes if c["kind"] == "pinyin.removed"]
+    assert removed == ["(chuáng)", "(qián)", "(míng)"]
+
+
+def test_ruby_that_is_no_pinyin_stays_in_brackets() -> None:
+    # a zhuyin (Bopomofo) reading is no pinyin: kept, apart from the text it annotates (in brackets,
+    # full-width next to Chinese), and not taken for GB18030 read as Big5 (ㄔㄨㄤˊ is ％９５＝ so read)
+    result = process_bytes(_ruby_page("<ruby>床<rt>ㄔㄨㄤˊ</rt></ruby>前明月光，疑是地上霜。"), "poem.html")
+    assert result.records[0].data["articleBody"].startswith("床（ㄔㄨㄤˊ）前明月光")

@@ -98,7 +98,10 @@ JAPANESE = (
 )
 
 
-@pytest.mark.parametrize("wrap", ["{}", "<html><head><title>天気</title></head><body><p>{}</p></body></html>"])
+_PAGE = "<html><head><title>天気</title></head><body><p>{}</p></body></html>"
+
+
+@pytest.mark.parametrize("wrap", ["{}", _PAGE])
 def test_japanese_text_is_refused_not_converted(wrap: str) -> None:
     result = process_bytes(wrap.format(JAPANESE).encode("utf-8"), "tokyo.txt")
     assert result.records == [] and result.error is not None
@@ -108,7 +111,9 @@ def test_japanese_text_is_refused_not_converted(wrap: str) -> None:
 
 def test_chinese_quoting_japanese_is_still_chinese() -> None:
     # a Chinese article that quotes Japanese titles: a few kana among many Han characters
-    text = "新片上映\n\n" + ("这部名为《君の名は。》的动画电影在国内上映后，票房表现十分出色，观众评价很高。" * 6)
+    text = (
+        "新片上映\n\n" + "这部名为《君の名は。》的动画电影在国内上映后，票房表现十分出色，观众评价很高。" * 6
+    )
     result = process_bytes(text.encode("utf-8"), "film.txt")
     assert result.error is None and result.records
     # a short text with few Han characters: its kana are a large share, but too few to decide by

@@ -445,7 +445,13 @@ def _repair_line(line: str, offset: int) -> list[Change]:
                 fix = _best_transcode(line, s, e)
                 if fix is not None:
                     found.append(fix)
-    options = [trimmed for fix in found if (trimmed := _without_private_edges(line, fix)) is not None]
+    options: list[_Fix] = []
+    for fix in found:
+        if _zhuyin_reading(line, fix.start, fix.end):
+            continue  # a reading in zhuyin, not mojibake
+        trimmed = _without_private_edges(line, fix)
+        if trimmed is not None:
+            options.append(trimmed)
     fixes: list[_Fix] = []
     taken: list[tuple[int, int]] = []
     for fix in sorted(options, key=lambda f: -f.gain):
@@ -546,6 +552,28 @@ def _without_private_edges(line: str, fix: _Fix) -> _Fix | None:
         fix.start, fix.end, fix.after, fix.written = start, end, after, written
         return fix
     return fix
+
+
+_ZHUYIN_SYLLABLE_RE = re.compile(
+    "\u02d9?[\u3105-\u3119]?[\u3127-\u3129]?[\u311a-\u3126]?[\u02ca\u02c7\u02cb]?"
+)
+"""One syllable in zhuyin (Bopomofo): a light-tone dot, an initial, a medial, a final, a tone mark."""
+_BEFORE_READING_RE = re.compile(r"(?:<[^<>]*>|[ (（\[【])*\Z")
+"""What may stand between a character and its reading: brackets, spaces, tags (``<rt>``)."""
+
+
+def _zhuyin_reading(line: str, start: int, end: int) -> bool:
+    """Whether ``line[start:end]`` is a reading in zhuyin: one zhuyin syllable right after
+    a Han character (``床(ㄔㄨㄤˊ)``, ``<ruby>床<rt>ㄔㄨㄤˊ</rt>``), the way Taiwanese texts annotate a
+    character.  GB18030's fullwidth signs read as Big5 are Bopomofo too (``％９５＝`` -> ``ㄔㄨㄤˊ``), so
+    such a syllable alone reads as mojibake to the models; but a reading is one syllable per character,
+    and a run of fullwidth signs is seldom exactly one well-formed syllable."""
+    seg = line[start:end]
+    if len(seg) > 5 or not _ZHUYIN_SYLLABLE_RE.fullmatch(seg) or not re.search("[\u3105-\u3129]", seg):
+        return False
+    gap = _BEFORE_READING_RE.search(line, 0, start)
+    at = gap.start() if gap else start
+    return at > 0 and _cjkscore.is_han(line[at - 1])
 
 
 def _private_edge(seg: str, after: str, reader: str, true: str, *, front: bool) -> tuple[int, str]:
@@ -1632,7 +1660,12 @@ def _flags(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]
             found.append((s, e, "replacement characters: the original bytes are lost"))
     for m in _RUN_RE.finditer(line):
         seg = m.group(0)
-        if len(seg) >= 4 and free(m.start(), m.end()) and _looks_garbled(seg):
+        if (
+            len(seg) >= 4
+            and free(m.start(), m.end())
+            and _looks_garbled(seg)
+            and not _zhuyin_reading(line, m.start(), m.end())
+        ):
             found.append((m.start(), m.end(), "reads as mojibake; no codec pair explains it"))
     found.sort()
     return found

@@ -134,6 +134,20 @@ def strip_invisible(root: Element) -> None:
         remove(el)
 
 
+def bracket_ruby(root: Element) -> None:
+    """Write each ruby annotation (``<rt>``) in brackets where the page gives none (``<rp>``): read as
+    text, ``<ruby>優<rt>yōu</rt></ruby>化`` is ``優(yōu)化``, the form the text stage's pinyin rule knows
+    (its readings are removed there, each a recorded change), not ``優yōu化``, which nothing can tell
+    apart from the text.  A page that gives ``<rp>(</rp>`` reads so already."""
+    for rt in elements(root, "//ruby/rt[not(preceding-sibling::*[1][self::rp])]"):
+        annotation = text_of(rt).strip()
+        if not annotation:
+            continue
+        for child in list(rt):
+            rt.remove(child)
+        rt.text = f"({annotation})"
+
+
 @dataclass(slots=True)
 class Segment:
     """One line of visible text and where it sits in the page."""

@@ -71,6 +71,7 @@ class HtmlFormat:
         root = dom.parse(doc.text)
         meta = hmeta.read(root)
         dom.strip_invisible(root)
+        dom.bracket_ruby(root)
         for el, text in hm.drop_furniture(root):
             if text:
                 marks = " ".join(x for x in (el.tag, el.get("class"), el.get("id")) if x)
