@@ -34,9 +34,11 @@ KIND = "pinyin.removed"
 
 _LETTERS = "a-z\u00e0-\u024f\u1e00-\u1eff\u0300-\u036f:"
 _SYLLABLE_RE = re.compile(f"[{_LETTERS}]{{1,7}}[0-5]?[{_LETTERS}]{{0,5}}")
-# a hard wrap may fall anywhere in an annotated line, inside the annotation too: ``關(g`` / ``uān)於``
+# a hard wrap may fall anywhere in an annotated line, inside the annotation too: ``關(g`` / ``uān)於``;
+# a title's lines are joined before this rule sees them, the wrap inside a reading then a space (``(x uǎn)``)
 _WRAP = "[ \t\u3000]*\r?\n[ \t\u3000]*"
-_ANNOTATION_RE = re.compile(f"[(（]([{_LETTERS}0-5]{{0,12}})(?:{_WRAP})?([{_LETTERS}0-5]{{0,12}})[)）]")
+_INSIDE = f"{_WRAP}|[ \t]{{1,2}}"
+_ANNOTATION_RE = re.compile(f"[(（]([{_LETTERS}0-5]{{0,12}})(?:{_INSIDE})?([{_LETTERS}0-5]{{0,12}})[)）]")
 # an annotation at the start of a line belongs to the character that ends the line before (``關`` /
 # ``(guān)於``): a line of text never opens with a reading
 _OWNER_BEFORE_WRAP_RE = re.compile(f"(\\S){_WRAP}\\Z")
