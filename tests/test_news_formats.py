@@ -127,6 +127,13 @@ def test_byline_line(line: str, authors: list[tuple[str, str]] | None) -> None:
             "info",
             {"sourcePublisher": "人民網", "author": [{"name": "李四", "jobTitle": "作者"}]},
         ),
+        # a date the page got wrong is not taken (no day of the calendar, no time of day); the line is
+        # what it is all the same
+        ("发布时间：2024-02-30 10:00　来源：市政府办公室", "info", {"sourcePublisher": "市政府办公室"}),
+        ("2023-04-31　新华网", "datetime", {"sourcePublisher": "新华网"}),
+        ("2023年02月29日 10:00", "datetime", {}),
+        ("2024年02月29日 24:30", "datetime", {}),
+        ("2024年02月29日 23:30", "datetime", {"date": "2024-02-29T23:30:00"}),
     ],
 )
 def test_marker_lines_whatever_the_script(line: str, kind: str, fields: dict[str, Any]) -> None:
@@ -268,3 +275,12 @@ _BRACKETED_SPEC = re.compile(r"\s*[□■●◆◇▲△○◎☆★]*\s*[（(�
 def test_the_inside_of_a_bracketed_line_is_the_patterns(f: str) -> None:
     m = _BRACKETED_SPEC.fullmatch(f)
     assert nm._bracketed(f) == (None if m is None else m.span("in"))
+
+
+def test_a_page_line_with_no_day_of_the_calendar_is_none() -> None:
+    assert nm.page_line("某某日报　2021年03月14日　第6版") == {
+        "datePublished": "2021-03-14",
+        "publisher": "某某日报",
+        "printSection": "第6版",
+    }
+    assert nm.page_line("某某日报　2021年02月30日　星期二") is None

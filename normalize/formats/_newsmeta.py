@@ -15,6 +15,7 @@ what they return (values, offsets) is taken from the line as given.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -441,7 +442,9 @@ def _classify(s: str) -> LineInfo | None:
         return LineInfo("end-mark")
     if (m := DATETIME_LINE.match(f)) and len(f) <= 60:
         rest = v.group(m, "rest").strip()
-        extra: dict[str, Any] = {"date": _iso_from_match(m)}
+        extra: dict[str, Any] = {}
+        if (date := _iso_from_match(m)) is not None:
+            extra["date"] = date
         if rest:
             rv = view(rest)
             if sm := SOURCE.match(rv.text):
@@ -478,7 +481,8 @@ def _info_line(v: View) -> LineInfo | None:
         dm = DATETIME_LINE.match(head)
         if dm is None or dm["rest"].strip():
             return None
-        fields["date"] = _iso_from_match(dm)
+        if (date := _iso_from_match(dm)) is not None:
+            fields["date"] = date
     elif len(labels) < 2 and tool is None:  # one labelled value with the page's tools: a line of facts
         return None
     for i, m in enumerate(labels):
@@ -492,7 +496,8 @@ def _info_line(v: View) -> LineInfo | None:
             dm = DATETIME_LINE.match(f[a:b])
             if dm is None or dm["rest"].strip():
                 return None
-            fields.setdefault("date", _iso_from_match(dm))
+            if (date := _iso_from_match(dm)) is not None:
+                fields.setdefault("date", date)
         elif kind == "source" and a < b:
             fields["sourcePublisher"] = v.source(a, b)
         elif kind in ("author", "editor"):
@@ -530,10 +535,10 @@ def page_line(line: str) -> dict[str, str] | None:
         return None
     out: dict[str, str] = {}
     if m["date"]:
-        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
-        if not (1 <= mo <= 12 and 1 <= d <= 31):
+        try:
+            out["datePublished"] = dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
+        except ValueError:  # no day of the calendar: no masthead
             return None
-        out["datePublished"] = f"{y:04d}-{mo:02d}-{d:02d}"
     if m["paper"]:
         out["publisher"] = v.group(m, "paper")
     if m["page"]:
@@ -581,11 +586,17 @@ def _crumbs(v: View) -> list[tuple[int, int]]:
     return out
 
 
-def _iso_from_match(m: re.Match[str]) -> str:
+def _iso_from_match(m: re.Match[str]) -> str | None:
+    """The date (and time) of a match of :data:`DATETIME_LINE` in ISO 8601; None when it is no day of the
+    calendar or no time of day (``2024-02-30``, ``25:61``): a date the page got wrong is not taken (nor
+    guessed), the line it stands on is still what it is."""
     y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
-    if m["H"] is not None:
-        return f"{y:04d}-{mo:02d}-{d:02d}T{int(m['H']):02d}:{int(m['M']):02d}:{int(m['S'] or 0):02d}"
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+    try:
+        if m["H"] is not None:
+            return dt.datetime(y, mo, d, int(m["H"]), int(m["M"]), int(m["S"] or 0)).isoformat()
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
 
 
 def reporter_prefix(text: str) -> tuple[int, list[dict[str, str]]] | None:
