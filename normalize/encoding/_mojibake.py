@@ -515,9 +515,11 @@ def _repair_line(line: str, offset: int) -> list[Change]:
     return changes
 
 
-_PRIVATE_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
-"""Private-use code points: what a codec maps its user-defined byte pairs to (GB18030's A140-A7FE,
-AAA1-AFFE, F8A1-FEFE ...), no character of any text."""
+_PRIVATE = "\ue000-\uf8ff\U000f0000-\U0010ffff"
+"""Private-use code points (a regex class body): what a codec maps its user-defined byte pairs to
+(GB18030's A140-A7FE, AAA1-AFFE, F8A1-FEFE ...), no character of any text."""
+_PRIVATE_RE = re.compile(f"[{_PRIVATE}]")
+_ALL_PRIVATE_RE = re.compile(f"[{_PRIVATE}]+")
 
 
 def _without_private_edges(line: str, fix: _Fix) -> _Fix | None:
@@ -554,28 +556,6 @@ def _without_private_edges(line: str, fix: _Fix) -> _Fix | None:
     return fix
 
 
-_ZHUYIN_SYLLABLE_RE = re.compile(
-    "\u02d9?[\u3105-\u3119]?[\u3127-\u3129]?[\u311a-\u3126]?[\u02ca\u02c7\u02cb]?"
-)
-"""One syllable in zhuyin (Bopomofo): a light-tone dot, an initial, a medial, a final, a tone mark."""
-_BEFORE_READING_RE = re.compile(r"(?:<[^<>]*>|[ (（\[【])*\Z")
-"""What may stand between a character and its reading: brackets, spaces, tags (``<rt>``)."""
-
-
-def _zhuyin_reading(line: str, start: int, end: int) -> bool:
-    """Whether ``line[start:end]`` is a reading in zhuyin: one zhuyin syllable right after
-    a Han character (``床(ㄔㄨㄤˊ)``, ``<ruby>床<rt>ㄔㄨㄤˊ</rt>``), the way Taiwanese texts annotate a
-    character.  GB18030's fullwidth signs read as Big5 are Bopomofo too (``％９５＝`` -> ``ㄔㄨㄤˊ``), so
-    such a syllable alone reads as mojibake to the models; but a reading is one syllable per character,
-    and a run of fullwidth signs is seldom exactly one well-formed syllable."""
-    seg = line[start:end]
-    if len(seg) > 5 or not _ZHUYIN_SYLLABLE_RE.fullmatch(seg) or not re.search("[\u3105-\u3129]", seg):
-        return False
-    gap = _BEFORE_READING_RE.search(line, 0, start)
-    at = gap.start() if gap else start
-    return at > 0 and _cjkscore.is_han(line[at - 1])
-
-
 def _private_edge(seg: str, after: str, reader: str, true: str, *, front: bool) -> tuple[int, str]:
     """How many characters at the front (else the back) of ``seg`` ``reader`` and ``true`` read as
     nothing but private-use characters that ``after`` begins (ends) with, and those characters."""
@@ -587,10 +567,33 @@ def _private_edge(seg: str, after: str, reader: str, true: str, *, front: bool) 
         except (UnicodeError, LookupError):
             break
         fits = after.startswith(made) if front else after.endswith(made)
-        if not made or not fits or len(_PRIVATE_RE.findall(made)) != len(made):
+        if not fits or not _ALL_PRIVATE_RE.fullmatch(made):
             break
         best = (n, made)
     return best
+
+
+_ZHUYIN_SYLLABLE_RE = re.compile(
+    "\u02d9?[\u3105-\u3119]?[\u3127-\u3129]?[\u311a-\u3126]?[\u02ca\u02c7\u02cb]?"
+)
+"""One syllable in zhuyin (Bopomofo): a light-tone dot, an initial, a medial, a final, a tone mark."""
+_BOPOMOFO_RE = re.compile("[\u3105-\u3129]")
+_BEFORE_READING_RE = re.compile(r"(?:<[^<>]*>|[ (（\[【])*\Z")
+"""What may stand between a character and its reading: brackets, spaces, tags (``<rt>``)."""
+
+
+def _zhuyin_reading(line: str, start: int, end: int) -> bool:
+    """Whether ``line[start:end]`` is a reading in zhuyin: one zhuyin syllable right after
+    a Han character (``床(ㄔㄨㄤˊ)``, ``<ruby>床<rt>ㄔㄨㄤˊ</rt>``), the way Taiwanese texts annotate a
+    character.  GB18030's fullwidth signs read as Big5 are Bopomofo too (``％９５＝`` -> ``ㄔㄨㄤˊ``), so
+    such a syllable alone reads as mojibake to the models; but a reading is one syllable per character,
+    and a run of fullwidth signs is seldom exactly one well-formed syllable."""
+    seg = line[start:end]
+    if len(seg) > 5 or not _ZHUYIN_SYLLABLE_RE.fullmatch(seg) or not _BOPOMOFO_RE.search(seg):
+        return False
+    gap = _BEFORE_READING_RE.search(line, 0, start)
+    at = gap.start() if gap else start
+    return at > 0 and _cjkscore.is_han(line[at - 1])
 
 
 SHOWN_BEFORE = 4
