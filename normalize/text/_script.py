@@ -22,6 +22,7 @@ partial one, a character per change, each with its own confidence.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections.abc import Iterator
@@ -236,9 +237,9 @@ def convert_script(text: str, target: str, script: str) -> tuple[str, list[Chang
     kind = f"script.{config}"
     flags = [] if not (full and config == "t2s") else _variant_flags(text, converted, target, kind)
     flags = [c for c in flags if c.start not in usage]
-    joined = _line_edits(text, converted) if full and not usage and not flags else None
+    joined = _line_edits(text, converted) if full else None
     if joined is not None:
-        pieces = joined
+        pieces = _apart_in_lines(text, converted, joined, usage, {*usage, *(c.start for c in flags)})
     else:
         pieces = _split_at(_edits(text, converted), usage)
         if full:
@@ -317,6 +318,32 @@ def _by_line(text: str, edits: list[tuple[int, int, str]], apart: set[int]) -> l
     return out
 
 
+def _apart_in_lines(
+    text: str,
+    converted: str,
+    joined: list[tuple[int, int, str]],
+    usage: dict[int, tuple[str, float]],
+    apart: set[int],
+) -> list[tuple[int, int, str]]:
+    """:func:`_by_line` of :func:`_split_at` of :func:`_edits`, from the lines' edits ``joined``
+    (:func:`_line_edits`): only a line whose edit holds a position of ``apart`` is listed run by run
+    and joined again around it (no edit crosses a line feed, so a line is joined alone as it is in the
+    whole text).  A traditional body read in context (``著``) or flagged in a few places has hundreds
+    of lines whose runs were listed, cut and joined one by one, to give back their lines' edits."""
+    if not apart:
+        return joined
+    marks = sorted(apart)
+    out: list[tuple[int, int, str]] = []
+    for a, b, repl in joined:
+        k = bisect.bisect_left(marks, a)
+        if k < len(marks) and marks[k] < b:
+            runs = [(a + s, a + e, r) for s, e, r in _runs(text[a:b], converted[a:b])]
+            out.extend(_by_line(text, _split_at(runs, usage), apart))
+        else:
+            out.append((a, b, repl))
+    return out
+
+
 def _line_edits(text: str, converted: str) -> list[tuple[int, int, str]] | None:
     """:func:`_by_line` of :func:`_edits` with nothing kept apart, for a ``converted`` of the same length
     whose line feeds stand where those of ``text`` do (else None): each line's edit runs from its first
@@ -387,10 +414,11 @@ def _variant_flags(text: str, converted: str, target: str, kind: str) -> list[Ch
     alt = convert("tw2s", text)
     if len(alt) != len(text) or len(converted) != len(text):
         return []
+    # where the readings differ, found at C speed (a few places in a body), then those t2s kept
     return [
         Change(kind, target, i, i + 1, text[i], text[i], STEP, 0.5, False, f"as a Taiwan variant: {alt[i]}")
-        for i, (a, b, c) in enumerate(zip(text, converted, alt, strict=True))
-        if a == b and c != b
+        for i in compress(count(), map(ne, converted, alt))
+        if text[i] == converted[i]
     ]
 
 
