@@ -226,3 +226,43 @@ def test_a_short_run_of_mojibake_after_latin_text_is_repaired(line: str) -> None
     assert "锛" in bad  # ） is EF BC 89
     fixed, changes = repair(bad)
     assert fixed == line and changes and all(c.applied for c in changes)
+
+
+@pytest.mark.parametrize("codec", _tablefile.PAIR_CODECS)
+def test_shipped_byte_pairs_are_what_the_codec_makes_of_them(codec: str) -> None:
+    # every pair, as the search tables it when it meets one (the fresh count above compares the file)
+    from normalize.encoding import _holes
+
+    shipped = _holes._shipped_pairs(codec)
+    assert shipped is not None
+    classes, chars = shipped
+    for a in range(0x80, 0x100, 7):
+        for b in range(256):
+            i = a << 8 | b
+            cls = _holes.pair_class_of(codec, a, b)
+            assert classes[i] == cls, (codec, hex(i))
+            if cls in (_holes.BOTH, _holes.FIRST):
+                assert chars[i] == _holes.pair_char_of(codec, a, b), (codec, hex(i))
+                text = bytes((a, b)).decode(codec, errors="strict") if cls == _holes.BOTH else None
+                if text is not None and len(text) == 1:
+                    assert chr(chars[i] - 1) == text
+
+
+def test_a_pair_table_the_codec_disagrees_with_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a Python whose codec maps a pair otherwise than the tables say fills its own, as pairs are met
+    from normalize.encoding import _holes
+
+    table = _tablefile.loads(_tablefile.path(_tablefile.PAIRS).read_bytes())
+    classes = table.ints("cp950.classes")
+    k = (1 << 16) // (_holes.PAIRS_CHECKED - 1) * 0xA4  # a pair the load checks (A4 00)
+    classes[k] = _holes.ERROR if classes[k] != _holes.ERROR else _holes.BOTH
+    raw = dict(table.raw)
+    raw["cp950.classes"] = memoryview(classes.tobytes())
+    monkeypatch.setattr(_holes, "_pairs_table", lambda: _tablefile.Table(table.name, table.header, raw))
+    assert _holes._shipped_pairs("cp950") is None
+    assert _holes._shipped_pairs("gbk") is not None  # the others stand
+    monkeypatch.setattr(_holes, "_PAIR_CLASSES", {})
+    monkeypatch.setattr(_holes, "_PAIR_CHARS", {})
+    assert not any(_holes._pair_classes("cp950"))  # filled as pairs are met
+    assert _holes._pair_class("cp950", 0xA4, 0x40) == _holes.BOTH  # 一
+    assert _holes._pair_text("cp950", 0xA440) == "一"

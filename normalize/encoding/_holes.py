@@ -309,11 +309,13 @@ a character of the first byte alone, the second starting the next; anything else
 character begun)."""
 _PAIR_CLASSES: dict[str, bytearray] = {}
 """codec -> the class of each byte pair (index ``a << 8 | b``; 0 = not yet asked): 64 kB a codec,
-filled as pairs are met, never emptied."""
+shipped whole for the codecs of :data:`._tablefile.PAIR_CODECS`, else filled as pairs are met; never
+emptied."""
 _PAIR_CHARS: dict[str, array.array[int]] = {}
 """codec -> the character of each byte pair of class BOTH or FIRST that makes one (its code point + 1;
-0 = not yet asked, :data:`_SEVERAL` = two characters): 256 kB a codec, filled as pairs are met, never
-emptied (a search for a character both of whose bytes were lost meets some 24,000 pairs at once)."""
+0 = not yet asked, :data:`_SEVERAL` = two characters): 256 kB a codec, shipped as the classes are, else
+filled as pairs are met; never emptied (a search for a character both of whose bytes were lost meets
+some 24,000 pairs at once)."""
 _SEVERAL = 0xFFFFFFFF
 _PAIR_TEXTS: dict[tuple[str, int], str] = _memo.memo({})
 """(codec, ``a << 8 | b``) -> the text of a pair of class BOTH or FIRST that makes two characters
@@ -324,10 +326,14 @@ _NO_CLASSES = bytearray()
 
 
 def _pair_classes(codec: str) -> bytearray:
-    """The table of :func:`_pair_class` for ``codec`` (0 where not yet known)."""
+    """The table of :func:`_pair_class` for ``codec`` (0 where not yet known): the shipped one of a
+    codec of :data:`._tablefile.PAIR_CODECS` (:func:`_shipped_pairs`), else filled as pairs are met."""
     classes = _PAIR_CLASSES.get(codec)
     if classes is None:
-        classes = _PAIR_CLASSES[codec] = bytearray(1 << 16)
+        shipped = _shipped_pairs(codec)
+        classes = _PAIR_CLASSES[codec] = shipped[0] if shipped else bytearray(1 << 16)
+        if shipped and codec not in _PAIR_CHARS:
+            _PAIR_CHARS[codec] = shipped[1]
     return classes
 
 
@@ -337,24 +343,71 @@ def _pair_class(codec: str, a: int, b: int) -> int:
     i = a << 8 | b
     got = classes[i]
     if not got:
-        start = _start(codec, bytes((a, b)))
-        if start is None:
-            got = ERROR
-        elif start[0] and not start[1]:
-            got = BOTH
-        elif start[0] and start[1] == bytes((b,)):
-            got = FIRST
-        else:
-            got = OTHER
-        classes[i] = got
+        got = classes[i] = pair_class_of(codec, a, b)
     return got
+
+
+def pair_class_of(codec: str, a: int, b: int) -> int:
+    """The class of the bytes ``a b`` under ``codec``, decoded (what :func:`_pair_class` tables)."""
+    start = _start(codec, bytes((a, b)))
+    if start is None:
+        return ERROR
+    if start[0] and not start[1]:
+        return BOTH
+    if start[0] and start[1] == bytes((b,)):
+        return FIRST
+    return OTHER
+
+
+def pair_char_of(codec: str, a: int, b: int) -> int:
+    """What :func:`_pair_text` tables for the bytes ``a b`` of class BOTH or FIRST under ``codec``: the
+    code point of the one character they make + 1, or :data:`_SEVERAL` when they make two."""
+    start = _start(codec, bytes((a, b)))
+    assert start is not None
+    return ord(start[0]) + 1 if len(start[0]) == 1 else _SEVERAL
+
+
+PAIRS_CHECKED = 257
+"""Byte pairs of each shipped table (every 255th) decoded again when it is loaded: a Python whose codec
+maps them otherwise than the one the tables were built with gets tables filled as pairs are met."""
+
+
+def _shipped_pairs(codec: str) -> tuple[bytearray, array.array[int]] | None:
+    """The shipped classes and characters of ``codec``'s byte pairs (:data:`._tablefile.PAIRS`), or None
+    (another codec, no table, or one this Python's codec disagrees with).  Filling them as pairs were met
+    took some 1.7 µs a pair, 60 ms over the 1,000 bench documents in every process (a search for a
+    character both of whose bytes were lost meets thousands of pairs at once)."""
+    if codec not in _tablefile.PAIR_CODECS:
+        return None
+    try:
+        table = _pairs_table()
+        classes = bytearray(iter(table.ints(f"{codec}.classes")))  # the values (an array's buffer: its bytes)
+        chars = table.ints(f"{codec}.chars")
+    except (_tablefile.TableError, KeyError, ValueError):
+        return None
+    if len(classes) != 1 << 16 or len(chars) != 1 << 16:
+        return None
+    for i in range(0, 1 << 16, (1 << 16) // (PAIRS_CHECKED - 1)):
+        a, b = i >> 8, i & 0xFF
+        cls = pair_class_of(codec, a, b)
+        if classes[i] != cls or (cls in (BOTH, FIRST) and chars[i] != pair_char_of(codec, a, b)):
+            return None
+    return classes, chars
+
+
+@cache
+def _pairs_table() -> _tablefile.Table:
+    return _tablefile.load(_tablefile.PAIRS)
 
 
 def _pair_text(codec: str, i: int) -> str:
     """The text of the byte pair ``i`` (``a << 8 | b``) of class BOTH or FIRST."""
     chars = _PAIR_CHARS.get(codec)
     if chars is None:
-        chars = _PAIR_CHARS[codec] = array.array("I", bytes(4 << 16))
+        _pair_classes(codec)  # the shipped tables, if any
+        chars = _PAIR_CHARS.get(codec)
+        if chars is None:
+            chars = _PAIR_CHARS[codec] = array.array("I", bytes(4 << 16))
     cp = chars[i]
     if cp and cp != _SEVERAL:
         return chr(cp - 1)

@@ -15,6 +15,9 @@ jieba or snownlp loads models and costs seconds):
   normalized lines (:func:`count_bigrams`), for :mod:`._bigram`;
 * ``codec-duplicates``: the characters that Python's Big5 codecs decode from two byte pairs
   (:func:`codec_duplicates`), for :mod:`._holes`;
+* ``codec-pairs``: the class of every byte pair under each double-byte codec the mojibake search
+  reads (an error, one character, a character and the start of another, a longer one begun) and the
+  character it makes (:func:`pair_sections`), for :mod:`._holes`;
 * ``big5hkscs-only``, ``gb18030-only``: the characters Python's ``big5hkscs`` (``gb18030``) decodes
   from a byte pair and ``cp950`` (``gbk``) has no bytes for (:func:`decoded_only_by`), for
   :mod:`._mojibake` (which decoder of an encoding read a line);
@@ -40,6 +43,7 @@ versions the counts came from) and the sha256 of the source file.
 from __future__ import annotations
 
 import argparse
+import array
 import hashlib
 import importlib.util
 import json
@@ -216,6 +220,24 @@ def codec_duplicates(reader: str) -> dict[str, bytes]:
         if own != pair:
             out[ch] = pair
     return out
+
+
+def pair_sections(codec: str) -> dict[str, Section]:
+    """``{codec}.classes`` and ``{codec}.chars``: for every byte pair ``a b`` (index ``a << 8 | b``), its
+    class under ``codec`` (:func:`._holes.pair_class_of`) and, for a pair of class BOTH or FIRST, the
+    character it makes (:func:`._holes.pair_char_of`; 0 for the others), as :mod:`._holes` tables them
+    when it meets a pair (65,536 decodes a codec, some 0.1 s)."""
+    from . import _holes
+
+    classes: list[int] = []
+    chars: list[int] = []
+    for a in range(256):
+        for b in range(256):
+            cls = _holes.pair_class_of(codec, a, b)
+            classes.append(cls)
+            chars.append(_holes.pair_char_of(codec, a, b) if cls in (_holes.BOTH, _holes.FIRST) else 0)
+    wide = array.array(_tablefile.uints([0xFFFFFFFF]).typecode, chars)  # 32 bits: the marker of two
+    return {f"{codec}.classes": uints(classes), f"{codec}.chars": wide}
 
 
 def decoded_only_by(reader: str, other: str) -> str:
@@ -497,6 +519,12 @@ def build() -> dict[str, bytes]:
         },
         _tablefile.DUPLICATES: _tablefile.dumps(
             _tablefile.DUPLICATES, {"python": python}, {"readers": list(DUPLICATE_READERS)}, dup_sections
+        ),
+        _tablefile.PAIRS: _tablefile.dumps(
+            _tablefile.PAIRS,
+            {"python": {"version": platform.python_version(), "codecs": " ".join(_tablefile.PAIR_CODECS)}},
+            {"codecs": list(_tablefile.PAIR_CODECS)},
+            {k: v for codec in _tablefile.PAIR_CODECS for k, v in pair_sections(codec).items()},
         ),
     }
 

@@ -163,6 +163,12 @@ PREFIXES = "cjk-prefixes"
 COMMON = "cjk-common"
 BIGRAMS = "bigrams"
 DUPLICATES = "codec-duplicates"
+PAIRS = "codec-pairs"
+"""What each codec of :data:`PAIR_CODECS` makes of every byte pair (:func:`._tablebuild.pair_sections`):
+the lost-byte search asks it of thousands of pairs (:func:`._holes._pair_class`)."""
+PAIR_CODECS = ("gb18030", "gbk", "cp950", "big5hkscs")
+"""The codecs whose byte pairs are shipped (:data:`PAIRS`): the double-byte codecs the mojibake search
+reads and writes."""
 READER_FAMILIES = (("big5hkscs", "cp950"), ("gb18030", "gbk"))
 """Pairs of decoders of one encoding, the wider first: the wider decodes byte pairs the narrower turns
 into U+FFFD (a ``{wider}-only`` table each: :func:`only_decoded_by`)."""
