@@ -395,8 +395,8 @@ def _shipped_pairs(codec: str) -> tuple[bytearray, array.array[int]] | None:
     return classes, chars
 
 
-@cache
 def _pairs_table() -> _tablefile.Table:
+    """The shipped byte pairs, read for each codec when it is first met (not kept: 1.5 MB)."""
     return _tablefile.load(_tablefile.PAIRS)
 
 
