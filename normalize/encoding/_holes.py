@@ -367,9 +367,10 @@ def pair_char_of(codec: str, a: int, b: int) -> int:
     return ord(start[0]) + 1 if len(start[0]) == 1 else _SEVERAL
 
 
-PAIRS_CHECKED = 257
-"""Byte pairs of each shipped table (every 255th) decoded again when it is loaded: a Python whose codec
-maps them otherwise than the one the tables were built with gets tables filled as pairs are met."""
+PAIRS_STEP = 251
+"""Every so many byte pairs of a shipped table (a prime: 262 pairs with every trail byte among them) are
+decoded again when it is loaded: a Python whose codec maps one of them otherwise than the one the
+tables were built with fills its own tables as pairs are met."""
 
 
 def _shipped_pairs(codec: str) -> tuple[bytearray, array.array[int]] | None:
@@ -387,7 +388,7 @@ def _shipped_pairs(codec: str) -> tuple[bytearray, array.array[int]] | None:
         return None
     if len(classes) != 1 << 16 or len(chars) != 1 << 16:
         return None
-    for i in range(0, 1 << 16, (1 << 16) // (PAIRS_CHECKED - 1)):
+    for i in range(0, 1 << 16, PAIRS_STEP):
         a, b = i >> 8, i & 0xFF
         cls = pair_class_of(codec, a, b)
         if classes[i] != cls or (cls in (BOTH, FIRST) and chars[i] != pair_char_of(codec, a, b)):
