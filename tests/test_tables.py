@@ -51,22 +51,17 @@ def test_grouped_table_reads_back_every_entry() -> None:
     assert grouped.group("x") == {} and grouped.loaded["x"] == {}
 
 
-def test_a_grouped_table_reuses_the_key_strings_of_the_table_it_shares() -> None:
-    words = {"中国": 7, "中国人": 2, "国家": 9}
-    prefixes = {"中": 9, "中国": 9, "中国人": 2, "中华": 4, "国": 9}
-
-    def table(counts: dict[str, int]) -> _tablefile.GroupedTable:
-        loaded = _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.grouped_sections(counts)))
-        return _tablefile.GroupedTable(loaded, float)
-
-    shared = table(words)
-    alone = table(prefixes)
-    loaded = _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.grouped_sections(prefixes)))
-    sharing = _tablefile.GroupedTable(loaded, float, shared)
-    assert sharing.items() == alone.items() == {k: float(n) for k, n in prefixes.items()}
-    word_keys = {k: k for k in shared.items()}
-    for key in sharing.items():
-        assert (key is word_keys[key]) if key in words else key not in word_keys
+def test_a_sorted_table_answers_as_the_grouped_table_of_the_same_sections() -> None:
+    counts = {"中": 9, "中国": 9, "中国人": 2, "中华": 4, "国": 9, "#月": 5, "𠀀𠀁": 2, "第#": 1 << 20}
+    table = _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.grouped_sections(counts)))
+    grouped = _tablefile.GroupedTable(table, lambda n: n / 2)
+    ordered = _tablefile.SortedTable(table, lambda n: n / 2)
+    assert ordered.items() == grouped.items() == {k: n / 2 for k, n in counts.items()}
+    for key in [*counts, "中国人民", "中人", "国家", "x", "𠀀", "#", "第", "a#", "中国\n"]:
+        assert ordered.get(key) == grouped.get(key)
+        assert (key in ordered) is (key in counts)
+    assert ordered.get("中华") == 2.0 and ordered.get("中国人民") is None
+    assert ordered.loaded["x"] == ([], 0)  # a character no key starts with: an empty group, kept
 
 
 def test_built_rows_share_their_code_points() -> None:

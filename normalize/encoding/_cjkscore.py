@@ -100,12 +100,12 @@ def char_costs(chars: Mapping[str, int]) -> dict[str, float]:
 
 
 @cache
-def _prefix_costs() -> _tablefile.GroupedTable:
+def _prefix_costs() -> _tablefile.SortedTable:
     """Cost of each prefix (1..MAX_PREFIX chars) of the dictionary words (a text cut inside a word)."""
     table = _tablefile.load(_tablefile.PREFIXES)
     table.params(max_prefix=MAX_PREFIX)
     log_total = math.log(table.ints("total")[0])
-    return _tablefile.GroupedTable(table, lambda f: log_total - math.log(f) + PREFIX_PENALTY, _tables()[0])
+    return _tablefile.SortedTable(table, lambda f: log_total - math.log(f) + PREFIX_PENALTY)
 
 
 @cache

@@ -63,10 +63,9 @@ class _Context:
     model look for them)."""
     pens_all: float
     """... and those it has in any case."""
-    heads: tuple[tuple[str, dict[str, float]], ...]
-    """(the context from a start of :attr:`straddling`, the word prefixes that begin with its first
-    character): a word straddles into a piece only if the head and the piece's first character are
-    a word prefix (:func:`corrections`)."""
+    heads: tuple[str, ...]
+    """The context from each start of :attr:`straddling`: a word straddles into a piece only if the
+    head and the piece's first character are a word prefix (:func:`corrections`)."""
     numbers: bool
     """A number (NUMBER) ends the context: number words are not in the prefix table."""
     digit_end: bool
@@ -126,15 +125,13 @@ def _context(ctx: str) -> _Context:
             if wc is not None and base + wc < forward[j]:
                 forward[j] = base + wc
     straddling: list[tuple[int, str, dict[str, float]]] = []
-    heads: list[tuple[str, dict[str, float]]] = []
-    prefixes = _cjkscore._prefix_costs()
+    heads: list[str] = []
     for start in range(max(0, n - _cjkscore.MAX_WORD + 1), n):
         words = _cjkscore.words_from(prepared[start])
         if words:
             head = prepared[start:]
             straddling.append((start, head, words))
-            group = prefixes.loaded.get(head[0])
-            heads.append((head, prefixes.group(head[0]) if group is None else group))
+            heads.append(head)
     punct = not _PUNCT.isdisjoint(prepared)
     normed = _bigram._norm(simple)
     got = _Context(
@@ -529,7 +526,8 @@ def corrections(c: _Context, p: _Piece) -> int:
     if c.numbers or first == _cjkscore.NUMBER:
         need = STRADDLE
     else:
-        for head, prefixes in c.heads:
+        prefixes = _cjkscore._prefix_costs()
+        for head in c.heads:
             if head + first in prefixes:
                 need = STRADDLE
                 break

@@ -14,7 +14,9 @@ modules, so changing a penalty needs no rebuild), in a form that loads in millis
   character of its keys and a group becomes a dict only when a key starting with that character
   is first looked up (:class:`GroupedTable`).  Building a dict of a third of a million strings
   takes 100-200 ms however it is stored (marshal, pickle, split text); a document touches a few
-  hundred groups, and a lookup in a small dict is as fast as in the big one;
+  hundred groups, and a lookup in a small dict is as fast as in the big one.  A table asked about
+  few of its keys (the word prefixes) builds no dict: a group is a sorted list, searched by
+  bisection (:class:`SortedTable`);
 * the bigram counts likewise by their first character (:class:`RowTable`).
 """
 
@@ -24,6 +26,7 @@ import array
 import json
 import re
 import sys
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -248,17 +251,11 @@ class GroupedTable:
     first use.  The hot loop of :func:`._cjkscore.cost` reads :attr:`loaded` directly and calls
     :meth:`group` only for a character it has not met yet."""
 
-    __slots__ = ("_count_ids", "_key_ends", "_rests", "_shared", "_text_ends", "_values", "_where", "loaded")
+    __slots__ = ("_count_ids", "_key_ends", "_rests", "_text_ends", "_values", "_where", "loaded")
 
-    def __init__(
-        self, table: Table, cost: Callable[[int], float], shared: GroupedTable | None = None
-    ) -> None:
-        """``cost``: the value of a key, from its count (computed once per distinct count); ``shared``:
-        a table holding many of the same keys (the words of the word prefixes), whose key strings
-        this one's groups reuse instead of holding equal copies (built, the tables hold one another's
-        groups whole: half a million keys of 2-4 characters cost about 80 bytes each)."""
+    def __init__(self, table: Table, cost: Callable[[int], float]) -> None:
+        """``cost``: the value of a key, from its count (computed once per distinct count)."""
         self.loaded: dict[str, dict[str, float]] = _memo.memo({})
-        self._shared = shared
         self._where = {ch: g for g, ch in enumerate(table.text("firsts"))}
         self._rests = bytes(table.raw["rests"])
         self._text_ends = table.ints("text_ends")
@@ -279,14 +276,7 @@ class GroupedTable:
             rests = self._rests[t0 : self._text_ends[g]].decode(TEXT).split("\n")
             values = self._values
             ids = self._count_ids[k0 : self._key_ends[g]]
-            keys: Iterable[str] = map(first.__add__, rests)
-            if self._shared is not None:
-                other = self._shared.loaded.get(first)
-                if other is None:
-                    other = self._shared.group(first)
-                same = {k: k for k in other}
-                keys = [same.get(k, k) for k in keys]
-            out = dict(zip(keys, [values[i] for i in ids], strict=True))
+            out = dict(zip(map(first.__add__, rests), [values[i] for i in ids], strict=True))
         self.loaded[first] = out
         return out
 
@@ -301,6 +291,65 @@ class GroupedTable:
         out: dict[str, float] = {}
         for first in self._where:
             out.update(self.loaded.get(first) or self.group(first))
+        return out
+
+
+class SortedTable:
+    """``str -> float`` read from :func:`grouped_sections` like :class:`GroupedTable`, for a table that
+    is asked about few of its keys: a group is kept as the sorted list of its keys' rests (their
+    characters after the first) and a key is found by bisection, no dict built.  The word prefixes
+    (:func:`._cjkscore._prefix_costs`) are such a table: over 500 bench documents a process asked
+    about 13,000 distinct prefixes (18,000 times) and, with a dict per group, built 158,000 of them
+    (some 45 ms, again in every worker)."""
+
+    __slots__ = ("_count_ids", "_key_ends", "_rests", "_text_ends", "_values", "_where", "loaded")
+
+    def __init__(self, table: Table, cost: Callable[[int], float]) -> None:
+        """``cost``: the value of a key, from its count (computed once per distinct count)."""
+        self.loaded: dict[str, tuple[list[str], int]] = _memo.memo({})
+        """First character -> (its group's rests in order, the group's first key's index)."""
+        self._where = {ch: g for g, ch in enumerate(table.text("firsts"))}
+        self._rests = bytes(table.raw["rests"])
+        self._text_ends = table.ints("text_ends")
+        self._key_ends = table.ints("key_ends")
+        self._count_ids = table.ints("count_ids")
+        self._values: list[Any] = [cost(n) for n in table.ints("counts")]
+
+    def _group(self, first: str) -> tuple[list[str], int]:
+        g = self._where.get(first)
+        out: tuple[list[str], int] = ([], 0)
+        if g is not None:
+            t0 = self._text_ends[g - 1] if g else 0
+            k0 = self._key_ends[g - 1] if g else 0
+            out = (self._rests[t0 : self._text_ends[g]].decode(TEXT).split("\n"), k0)
+        self.loaded[first] = out
+        return out
+
+    def _index(self, key: str) -> int:
+        """The index of ``key`` among all keys (-1: not a key)."""
+        got = self.loaded.get(key[0])
+        if got is None:
+            got = self._group(key[0])
+        rests, k0 = got
+        rest = key[1:]
+        i = bisect_left(rests, rest)
+        return k0 + i if i < len(rests) and rests[i] == rest else -1
+
+    def get(self, key: str) -> float | None:
+        """The value of ``key`` (None if it is not a key)."""
+        i = self._index(key)
+        return None if i < 0 else self._values[self._count_ids[i]]
+
+    def __contains__(self, key: str) -> bool:
+        return self._index(key) >= 0
+
+    def items(self) -> dict[str, float]:
+        """Every entry (all groups read: for tests and tools, not the hot path)."""
+        out: dict[str, float] = {}
+        for first in self._where:
+            rests, k0 = self.loaded.get(first) or self._group(first)
+            for i, rest in enumerate(rests):
+                out[first + rest] = self._values[self._count_ids[k0 + i]]
         return out
 
 
