@@ -21,7 +21,11 @@ _CHUNK = 1 << 16
 
 class _Iconv:
     def __init__(self) -> None:
-        lib = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        # the symbols the interpreter is linked with first: glibc's iconv is there, and
+        # ``find_library`` runs ``ldconfig -p`` in a child process (a fork of a pool worker)
+        lib = ctypes.CDLL(None, use_errno=True)
+        if not hasattr(lib, "iconv_open"):
+            lib = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
         if not hasattr(lib, "iconv_open"):  # macOS keeps it in libiconv
             lib = ctypes.CDLL(ctypes.util.find_library("iconv"), use_errno=True)
         self.open = lib.iconv_open
@@ -80,7 +84,7 @@ def _iconv() -> _Iconv | None:
     try:
         conv = _Iconv()
         text, used, err = conv.convert(b"\xc4\xa1", "EUC-TW", "UTF-8")  # CNS 11643 plane 1: 一
-    except (OSError, AttributeError, LookupError):
+    except (OSError, AttributeError, LookupError, TypeError):  # TypeError: no CDLL(None) (Windows)
         return None
     return conv if (text, used, err) == ("一".encode(), 2, 0) else None
 
