@@ -67,6 +67,37 @@ def test_default_jobs_follow_cpu_affinity(monkeypatch: pytest.MonkeyPatch) -> No
     assert _worker.default_jobs() == 3
 
 
+def test_the_default_starts_a_worker_per_sixteen_documents_at_most(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    per = _worker.DOCS_PER_STARTED_WORKER
+    counts = (1, per, per + 1, 2 * per, 3 * per + 1, 1000)
+    assert [_worker.jobs_for(0, n) for n in counts] == [1, 1, 2, 2, 4, 4]
+    assert [_worker.jobs_for(2, n) for n in (1, 2, 3, 1000)] == [1, 2, 2, 2]  # asked for: as asked
+
+
+def test_a_few_documents_run_in_the_command_s_own_process_unless_workers_are_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    real = _worker.Pool
+
+    def pool(jobs: int) -> _worker.Pool:
+        started.append(jobs)
+        return real(jobs)
+
+    monkeypatch.setattr(_worker, "Pool", pool)
+    monkeypatch.setattr(_worker, "default_jobs", lambda: 2)
+    assert main([str(SEEDS), "-o", str(tmp_path / "default"), "-q"]) == 0
+    assert started == []  # five documents: no worker started
+    assert main([str(SEEDS), "-o", str(tmp_path / "two"), "-q", "--jobs", "2"]) == 0
+    assert started == [2]
+
+    def written(out: Path) -> dict[Path, bytes]:
+        return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    assert written(tmp_path / "default") == written(tmp_path / "two") != {}
+
+
 def test_run_batch_results_are_slim_and_picklable() -> None:
     items: list[_worker.Item] = [_worker.PathItem(p, SEEDS) for p in sorted(SEEDS.iterdir())[:2]]
     items.append(_worker.BytesItem(b"", "empty.txt"))

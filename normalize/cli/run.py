@@ -110,7 +110,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=_jobs,
         default=0,
         metavar="N",
-        help="worker processes (default: one per core; 1 = no worker processes; same output for any N)",
+        help=(
+            "worker processes (default 0: one per core, at most one per 16 documents; "
+            "1 = no worker processes; same output for any N)"
+        ),
     )
     parser.add_argument(
         "--report",
@@ -399,7 +402,7 @@ def _run_with(
         transient=True,
         disable=not show_progress,
     )
-    jobs = max(1, min(args.jobs or _worker.default_jobs(), total))  # no more workers than documents
+    jobs = _worker.jobs_for(args.jobs, total)
     # the pool's processes start before the progress bar starts its thread: a process forked while
     # another thread runs may inherit a lock that thread held
     pool = _worker.Pool(jobs) if jobs > 1 and dask_run is None else None
