@@ -246,16 +246,14 @@ def _running_sum(values: Iterable[int]) -> Iterable[int]:
         yield total
 
 
-class GroupedTable:
-    """``str -> float`` read from :func:`grouped_sections`, a dict per first character, built on
-    first use.  The hot loop of :func:`._cjkscore.cost` reads :attr:`loaded` directly and calls
-    :meth:`group` only for a character it has not met yet."""
+class _Groups:
+    """The sections of :func:`grouped_sections` read back, a group at a time (:class:`GroupedTable`,
+    :class:`SortedTable`)."""
 
-    __slots__ = ("_count_ids", "_key_ends", "_rests", "_text_ends", "_values", "_where", "loaded")
+    __slots__ = ("_count_ids", "_key_ends", "_rests", "_text_ends", "_values", "_where")
 
     def __init__(self, table: Table, cost: Callable[[int], float]) -> None:
         """``cost``: the value of a key, from its count (computed once per distinct count)."""
-        self.loaded: dict[str, dict[str, float]] = _memo.memo({})
         self._where = {ch: g for g, ch in enumerate(table.text("firsts"))}
         self._rests = bytes(table.raw["rests"])
         self._text_ends = table.ints("text_ends")
@@ -266,17 +264,38 @@ class GroupedTable:
         compiled build would unbox a ``float`` read from the list and box a new one per entry, 24 bytes
         each, over half a million entries)."""
 
+    def _read(self, first: str) -> tuple[list[str], int, int] | None:
+        """The rests (characters after the first) of the keys that start with ``first``, in order, and
+        the indices of the first of those keys and of the key after the last (None: no key starts so)."""
+        g = self._where.get(first)
+        if g is None:
+            return None
+        t0 = self._text_ends[g - 1] if g else 0
+        k0 = self._key_ends[g - 1] if g else 0
+        return self._rests[t0 : self._text_ends[g]].decode(TEXT).split("\n"), k0, self._key_ends[g]
+
+
+class GroupedTable(_Groups):
+    """``str -> float`` read from :func:`grouped_sections`, a dict per first character, built on
+    first use.  The hot loop of :func:`._cjkscore.cost` reads :attr:`loaded` directly and calls
+    :meth:`group` only for a character it has not met yet."""
+
+    __slots__ = ("loaded",)
+
+    def __init__(self, table: Table, cost: Callable[[int], float]) -> None:
+        super().__init__(table, cost)
+        self.loaded: dict[str, dict[str, float]] = _memo.memo({})
+
     def group(self, first: str) -> dict[str, float]:
         """The entries whose key starts with ``first`` (empty if none)."""
-        g = self._where.get(first)
+        read = self._read(first)
         out: dict[str, float] = {}
-        if g is not None:
-            t0 = self._text_ends[g - 1] if g else 0
-            k0 = self._key_ends[g - 1] if g else 0
-            rests = self._rests[t0 : self._text_ends[g]].decode(TEXT).split("\n")
+        if read is not None:
+            rests, k0, k1 = read
             values = self._values
-            ids = self._count_ids[k0 : self._key_ends[g]]
-            out = dict(zip(map(first.__add__, rests), [values[i] for i in ids], strict=True))
+            out = dict(
+                zip(map(first.__add__, rests), [values[i] for i in self._count_ids[k0:k1]], strict=True)
+            )
         self.loaded[first] = out
         return out
 
@@ -294,34 +313,23 @@ class GroupedTable:
         return out
 
 
-class SortedTable:
+class SortedTable(_Groups):
     """``str -> float`` read from :func:`grouped_sections` like :class:`GroupedTable`, for a table that
-    is asked about few of its keys: a group is kept as the sorted list of its keys' rests (their
-    characters after the first) and a key is found by bisection, no dict built.  The word prefixes
-    (:func:`._cjkscore._prefix_costs`) are such a table: over 500 bench documents a process asked
-    about 13,000 distinct prefixes (18,000 times) and, with a dict per group, built 158,000 of them
-    (some 45 ms, again in every worker)."""
+    is asked about few of its keys: a group is kept as the sorted list of its keys' rests and a key is
+    found by bisection, no dict built.  The word prefixes (:func:`._cjkscore._prefix_costs`) are such
+    a table: over 500 bench documents a process asked about 13,000 distinct prefixes (18,000 times)
+    and, with a dict per group, built 158,000 of them (some 45 ms, again in every worker)."""
 
-    __slots__ = ("_count_ids", "_key_ends", "_rests", "_text_ends", "_values", "_where", "loaded")
+    __slots__ = ("loaded",)
 
     def __init__(self, table: Table, cost: Callable[[int], float]) -> None:
-        """``cost``: the value of a key, from its count (computed once per distinct count)."""
+        super().__init__(table, cost)
         self.loaded: dict[str, tuple[list[str], int]] = _memo.memo({})
-        """First character -> (its group's rests in order, the group's first key's index)."""
-        self._where = {ch: g for g, ch in enumerate(table.text("firsts"))}
-        self._rests = bytes(table.raw["rests"])
-        self._text_ends = table.ints("text_ends")
-        self._key_ends = table.ints("key_ends")
-        self._count_ids = table.ints("count_ids")
-        self._values: list[Any] = [cost(n) for n in table.ints("counts")]
+        """First character -> (its group's rests in order, the index of the group's first key)."""
 
     def _group(self, first: str) -> tuple[list[str], int]:
-        g = self._where.get(first)
-        out: tuple[list[str], int] = ([], 0)
-        if g is not None:
-            t0 = self._text_ends[g - 1] if g else 0
-            k0 = self._key_ends[g - 1] if g else 0
-            out = (self._rests[t0 : self._text_ends[g]].decode(TEXT).split("\n"), k0)
+        read = self._read(first)
+        out: tuple[list[str], int] = ([], 0) if read is None else (read[0], read[1])
         self.loaded[first] = out
         return out
 
