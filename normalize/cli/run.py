@@ -111,8 +111,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=0,
         metavar="N",
         help=(
-            "worker processes (default 0: one per core, at most one per 16 documents; "
-            "1 = no worker processes; same output for any N)"
+            f"worker processes (default 0: one per core, at most one per {_worker.DOCS_PER_STARTED_WORKER} "
+            "documents; 1 = no worker processes; same output for any N)"
         ),
     )
     parser.add_argument(
