@@ -44,14 +44,17 @@ What is measured, and why this way:
   between runs minutes apart, and with the documents: a tenth of the corpus differs from another by the
   few documents with a long mojibake search it happens to hold (run alone, the last 1,000 of the 10,000
   documents took 1.07-1.20x the time of the first 1,000).  So from :data:`DRIFT_FROM` documents on, one
-  more ``--jobs 1`` run is given the corpus and then its first tenth again: the same documents timed at
-  the start and at the end of one long run (:func:`same_tenth_drift`).  That run is made side by side
-  with the peer given the same files (:meth:`Runner.beside`: both started together, one core each, two
-  single processes that do not slow each other down here), so that the machine's speed over those minutes
-  is measured too: the peer keeps no state from one document to the next, and its own figure is the
-  machine's.  The flatness target is judged on ours over the peer's; and the two runs' wall times give
-  the single-process ratio at that size at one and the same machine speed (the sequential repeats at
-  10,000 documents and more are one each, minutes apart).
+  more ``--jobs 1`` run is given the corpus with a probe (its first hundredth) given again before each
+  tenth of it and after the last (:func:`probe_inputs`): the same documents timed at eleven points of
+  one long run, a straight line fitted through them (:func:`drift_of`; one point alone moves with the
+  machine: the same documents, alone in one process, took 0.86-1.20 times as much CPU time at the end of
+  a run as at its start, from one run of the same code to the next).  That run is made side by side
+  with the peer given the same inputs (:meth:`Runner.beside`: both started together, one core each), so
+  that the machine's speed over those minutes is measured too: the peer keeps no state from one
+  document to the next, and its own figure is the machine's.  The flatness target is judged on ours
+  over the peer's; and the two runs' wall times give the single-process ratio at that size at one and
+  the same machine speed (the sequential repeats at 10,000 documents and more are one each, minutes
+  apart).
 
 * **Where the outputs go**: every run writes into a new folder of its own, and a size's outputs are
   deleted together when its runs are done (:class:`Runner`): on ext4, files created just after thousands
@@ -257,21 +260,21 @@ class Runner:
         return run_command(self.argv(label, paths, folder / "out"), folder / "stderr.log")
 
     def beside(self, root: Path) -> Beside | None:
-        """``-o DIR --jobs 1`` and the peer, started together, each over the corpus ``root`` and then its
-        first tenth again (:class:`Beside`; None when the corpus does not allow it, :func:`first_tenth`)."""
-        tenth = first_tenth(root)
-        if not tenth:
+        """``-o DIR --jobs 1`` and the peer, started together, each over the corpus ``root`` with the
+        probe given again before each tenth of it and after the last (:func:`probe_inputs`;
+        :class:`Beside`; None when the corpus does not allow it)."""
+        inputs = probe_inputs(root, self.scratch / "probes")
+        if not inputs:
             return None
         ours, peer = self._folder(), self._folder()
         with ThreadPoolExecutor(max_workers=2) as pool:
             runs = [
-                pool.submit(run_command, self.argv(label, [root, *tenth], f / "out"), f / "stderr.log")
+                pool.submit(run_command, self.argv(label, inputs, f / "out"), f / "stderr.log")
                 for label, f in ((SINGLE, ours), (PEER, peer))
             ]
             done = [r.result() for r in runs]
-        return Beside(
-            done[0], done[1], same_tenth_drift(ours / "out"), same_tenth_drift(peer / "out", PEER_SUFFIX)
-        )
+        shutil.rmtree(self.scratch / "probes", ignore_errors=True)
+        return Beside(done[0], done[1], probe_spans(ours / "out"), probe_spans(peer / "out", PEER_SUFFIX))
 
     def _folder(self) -> Path:
         self._runs += 1
@@ -286,63 +289,111 @@ class Runner:
 
 DRIFT_FROM = 10_000
 """Corpus size from which the drift of the per-document cost within a run is measured
-(:meth:`Runner.beside`): a tenth then holds at least 1,000 documents."""
+(:meth:`Runner.beside`): a probe then holds at least 100 documents."""
 PEER_SUFFIX = ".json"
 """The suffix of the peer's records (``bench/peer.py``: one file per document, named as ours are)."""
+PROBES = 11
+"""How many times the probe runs in a drift run: at the start, then after each tenth of the corpus."""
 
 
 @dataclass
 class Beside:
-    """``-o DIR --jobs 1`` and the peer run at the same time over the same files: a corpus and then its
-    first tenth again (:meth:`Runner.beside`)."""
+    """``-o DIR --jobs 1`` and the peer run at the same time over the same inputs: the corpus with the
+    probe given again before each tenth and after the last (:meth:`Runner.beside`)."""
 
     ours: Run
     peer: Run
-    drift: float | None
-    """Ours: the first tenth's time at the end of the run over its time at the start."""
-    peer_drift: float | None
-    """The same of the peer, which keeps nothing from one document to the next: the machine's drift."""
+    spans: list[float] | None
+    """Ours: the seconds each probe took, in run order (:func:`probe_spans`)."""
+    peer_spans: list[float] | None
+    """The same of the peer, which keeps nothing from one document to the next."""
 
     def ratio(self) -> float:
         """Our docs/s over the peer's, both at the machine's speed of the same minutes."""
         return self.peer.seconds / self.ours.seconds
 
+    @property
+    def drift(self) -> float | None:
+        """Ours: the probe's time at the end of the run over its time at the start (:func:`drift_of`)."""
+        return drift_of(self.spans)
+
+    @property
+    def peer_drift(self) -> float | None:
+        """The same of the peer: the machine's drift over those minutes."""
+        return drift_of(self.peer_spans)
+
     def relative_drift(self) -> float | None:
         """Our drift over the peer's: what of it is ours, not the machine's (None without both)."""
-        if self.drift is None or not self.peer_drift:
+        ours, peer = self.drift, self.peer_drift
+        if ours is None or not peer:
             return None
-        return self.drift / self.peer_drift
+        return ours / peer
 
 
-def first_tenth(root: Path) -> list[Path] | None:
-    """The first tenth of the corpus ``root``'s files, in the order a run takes them; None if a file
-    lies directly in ``root`` (given again alone, its record would take the same name as the first
-    time: the two could not be told apart) or the corpus is under :data:`DRIFT_FROM` documents."""
+def probe_inputs(root: Path, scratch: Path) -> list[Path] | None:
+    """The inputs of a drift run over the corpus ``root``: its folders in run order, cut into ten
+    tenths, with the probe before each tenth and after the last; None if the corpus is under
+    :data:`DRIFT_FROM` documents, has fewer than ten folders, or a file lies directly in ``root``.
+
+    The probe is the corpus's first hundredth (at least 100 documents), copied (hard links where the
+    file system allows) :data:`PROBES` times under ``scratch``: copy ``k`` as ``pKK/pKK/NAME``, given
+    as the folder ``pKK``, so that each copy's records land in a folder ``pKK`` of their own, apart
+    from the corpus's and from each other's (:func:`probe_spans`).  The same documents are timed at
+    eleven points of one run: their mix cannot make the drift, and one slow minute of the machine
+    moves one point, not the figure (:func:`drift_of`)."""
     files = corpus_files(root)
-    if len(files) < DRIFT_FROM or any(path.parent == top for path, top in files):
+    folders = sorted({path.relative_to(top).parts[0] for path, top in files})
+    if len(files) < DRIFT_FROM or len(folders) < 10 or any(path.parent == top for path, top in files):
         return None
-    return [path for path, _ in files[: len(files) // 10]]
+    probe = [path for path, _ in files[: max(100, len(files) // 100)]]
+    shutil.rmtree(scratch, ignore_errors=True)
+    inputs: list[Path] = []
+    for k in range(PROBES):
+        name = f"p{k:02d}"
+        (scratch / name / name).mkdir(parents=True)
+        for path in probe:
+            copy = scratch / name / name / path.name
+            try:
+                os.link(path, copy)
+            except OSError:
+                shutil.copyfile(path, copy)
+        inputs.append(scratch / name)
+        start, end = len(folders) * k // 10, len(folders) * (k + 1) // 10
+        inputs += [root / f for f in folders[start:end]] if k < 10 else []
+    return inputs
 
 
-def same_tenth_drift(out: Path, suffix: str = ".jsonld") -> float | None:
-    """Of a ``-o OUT`` run over a corpus and then its first tenth again (:meth:`Runner.beside`): the
-    time the tenth took the second time over the first, from the records' modification times (written
-    one by one, in input order).  Given alone, a file's records land directly in ``OUT``; the first
-    time, in the subfolders of the corpus, under the same names.  Each span runs from the first record
-    of the tenth to its last.  The same documents at the start and at the end of one run: the mix of
-    documents cannot make the figure, and only the machine's speed changing within the run (seen: a
-    quarter within a minute) can.  None if a record given again has no first-time twin, or has two.
-    ``suffix``: the records' (the peer's are ``.json``)."""
-    again = {p.name: p.stat().st_mtime_ns for p in out.glob(f"*{suffix}")}
-    before: dict[str, list[int]] = {}
-    for p in out.rglob(f"*{suffix}"):
-        if p.parent != out and p.name in again:
-            before.setdefault(p.name, []).append(p.stat().st_mtime_ns)
-    if len(again) < 2 or set(before) != set(again) or any(len(t) != 1 for t in before.values()):
+def probe_spans(out: Path, suffix: str = ".jsonld") -> list[float] | None:
+    """Of a drift run's ``-o OUT`` (:func:`probe_inputs`): the seconds each copy of the probe took, in
+    run order, from the records' modification times (written one by one, in input order): from the
+    first record of copy ``k`` (``OUT/pKK/``) to its last.  None unless every copy wrote the same
+    records, at least two.  ``suffix``: the records' (the peer's are ``.json``)."""
+    spans, names = [], None
+    for k in range(PROBES):
+        times = {p.name: p.stat().st_mtime_ns for p in (out / f"p{k:02d}").glob(f"*{suffix}")}
+        if len(times) < 2 or (names is not None and set(times) != names):
+            return None
+        names = set(times)
+        spans.append((max(times.values()) - min(times.values())) / 1e9)
+    return spans
+
+
+def drift_of(spans: list[float] | None) -> float | None:
+    """The probe's time at the end of a run over its time at the start, read off a straight line
+    fitted to the times of its copies after the first (the first runs cold: the tables' groups and
+    the memos are built during it): the Theil-Sen line (the median of the slopes between every two
+    points), which one or two points thrown off by a slow minute of the machine do not move much.
+    Alone over the same 10,000 documents and their tenth again, single spans of ours drifted 0.86 to
+    1.20 in CPU time, from one run to the next of the same code."""
+    if not spans or len(spans) < 3:
         return None
-    first = [t for (t,) in before.values()]
-    start, end = max(first) - min(first), max(again.values()) - min(again.values())
-    return end / start if start > 0 else None
+    points = list(enumerate(spans))[1:]
+    slope = statistics.median(
+        (b - a) / (j - i) for n, (i, a) in enumerate(points) for j, b in points[n + 1 :]
+    )
+    middle = statistics.median(y - slope * x for x, y in points)
+    first, last = middle + slope * points[0][0], middle + slope * points[-1][0]
+    return last / first if first > 0 else None
 
 
 @dataclass
@@ -353,7 +404,7 @@ class Measured:
     bytes: int
     runs: dict[str, list[Run]]
     beside: Beside | None = None
-    """``--jobs 1`` and the peer side by side, the first tenth again at the end (:meth:`Runner.beside`);
+    """``--jobs 1`` and the peer side by side, the probe timed through the run (:meth:`Runner.beside`);
     None under :data:`DRIFT_FROM` documents."""
 
     def rate(self, label: str) -> list[float]:
@@ -651,7 +702,7 @@ def scaling_section(results: list[Measured]) -> Section:
             "--jobs 1 docs/s",
             "ms/doc",
             "cost vs first",
-            "first tenth again at the end / at the start: ours, the peer's, ours over the peer's",
+            "probe at the end / at the start: ours, the peer's, ours over the peer's",
             "default docs/s",
             "peer docs/s",
             "--jobs 1 × peer",
@@ -687,6 +738,10 @@ def _drifts(b: Beside) -> str:
         return "?" if x is None else fmt(x, 2)
 
     return f"{one(b.drift)}, {one(b.peer_drift)}, {one(b.relative_drift())}"
+
+
+def _spans(spans: list[float] | None) -> str:
+    return "?" if spans is None else " ".join(fmt(x, 2) for x in spans)
 
 
 def spread(ratios: list[float]) -> str:
@@ -758,8 +813,10 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
         within = ""
         if beside is not None and drift is not None:
             within = (
-                f"; the first tenth again at the end of a {last.docs:,}-document run over its time at the "
-                f"start: {drift:.2f}× the peer's beside it (ours, the peer's, ours over: {_drifts(beside)})"
+                f"; a probe (the first hundredth, timed {PROBES} times through a {last.docs:,}-document "
+                f"run) at the end over at the start, on the line fitted through its times: {drift:.2f}× "
+                f"the peer's beside it (ours, the peer's, ours over: {_drifts(beside)}; its seconds, "
+                f"ours: {_spans(beside.spans)}; the peer's: {_spans(beside.peer_spans)})"
             )
         row(
             f"per-document cost flat {first.docs:,} → {last.docs:,}",
@@ -873,7 +930,7 @@ def main(argv: list[str] | None = None) -> int:
             labels = FIRST_ORDER if k == 0 else LATER_ORDER
             results.append(measure(runner, root, labels, repeat, progress))
             if n >= DRIFT_FROM:
-                progress.log(f"{n:,} docs · {SINGLE} beside the peer, then the first tenth again (drift)")
+                progress.log(f"{n:,} docs · {SINGLE} beside the peer, a probe through the run (drift)")
                 results[-1].beside = runner.beside(root)
             runner.clear()
             if k == 0:

@@ -117,50 +117,61 @@ def test_a_targeted_ratio_shows_how_far_its_repeats_stray() -> None:
 
 
 @pytest.mark.parametrize("suffix", [".jsonld", ".json"], ids=["ours", "the peer's"])
-def test_the_drift_is_the_same_documents_at_the_end_of_a_run_over_the_start(
-    tmp_path: Path, suffix: str
-) -> None:
-    """Records of the first tenth, given again after the corpus, land directly in the output folder;
-    their first-time twins in the corpus's subfolders: the figure is the second span over the first.
-    The peer's records (``.json``) are read the same way; the other kind's are not counted."""
+def test_each_copy_of_the_probe_is_timed_from_its_own_folder(tmp_path: Path, suffix: str) -> None:
+    """Copy ``k`` of the probe writes its records into ``OUT/pKK/``: its span runs from the first to
+    the last of them.  The peer's records (``.json``) are read the same way; the other kind's are not
+    counted, nor are the corpus's records.  A copy that wrote other records than the rest: no spans."""
     harness = _harness()
     out = tmp_path / "out"
-    (out / "000").mkdir(parents=True)
     second = 10**9
     other = ".json" if suffix == ".jsonld" else ".jsonld"
 
     def write(path: Path, at: int) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("{}\n")
         os.utime(path, ns=(at, at))
 
     t0 = 1_700_000_000 * second
-    tenth = [f"000000{suffix}", f"000001-1{suffix}", f"000001-2{suffix}", f"000002{suffix}"]
-    for i, name in enumerate(tenth):
-        write(out / "000" / name, t0 + i * second)  # 3 s from the first to the last
-    for i in range(3, 20):  # the rest of the corpus: not part of either span
-        write(out / "000" / f"{i:06d}{suffix}", t0 + i * 7 * second)
-    for i, name in enumerate(tenth):
-        write(out / name, t0 + 500 * second + i * 2 * second)  # 6 s: twice as long at the end
-    write(out / f"000009{other}", t0 + 900 * second)  # no twin, and not of this kind: ignored
-    assert harness.same_tenth_drift(out, suffix) == pytest.approx(2.0)
-    (out / "000" / f"000002{suffix}").unlink()  # a record given again without its first-time twin
-    assert harness.same_tenth_drift(out, suffix) is None
+    for k in range(harness.PROBES):
+        for i in range(3):  # copy k takes k + 1 seconds from its first record to its last
+            write(out / f"p{k:02d}" / f"00000{i}{suffix}", t0 + 100 * k * second + i * (k + 1) * second // 2)
+        write(out / f"p{k:02d}" / f"000009{other}", t0 + 100 * k * second + 50 * second)
+        write(out / f"{k:06d}{suffix}", t0 + 100 * k * second + 60 * second)  # the corpus's
+    assert harness.probe_spans(out, suffix) == pytest.approx([k + 1 for k in range(harness.PROBES)])
+    (out / "p04" / f"000002{suffix}").unlink()
+    assert harness.probe_spans(out, suffix) is None
 
 
-def test_ours_and_the_peer_run_side_by_side_on_the_same_files(
+def test_the_drift_is_read_off_a_line_fitted_through_the_probes_after_the_first() -> None:
+    """The first copy runs cold and is left out; one point thrown off does not move the line."""
+    harness = _harness()
+    steady = [9.0] + [2.0 + 0.1 * k for k in range(1, 11)]  # 2.1 at the first point after the cold one
+    assert harness.drift_of(steady) == pytest.approx(3.0 / 2.1)
+    thrown = list(steady)
+    thrown[5] *= 3  # a slow minute of the machine
+    assert harness.drift_of(thrown) == pytest.approx(3.0 / 2.1)
+    flat = [9.0] + [2.0] * 10
+    flat[10] = 2.6  # the last point alone is slow: not a drift
+    assert harness.drift_of(flat) == pytest.approx(1.0)
+    assert harness.drift_of([1.0, 2.0]) is None and harness.drift_of(None) is None
+
+
+def test_ours_and_the_peer_run_side_by_side_on_the_same_inputs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The drift run and the peer's start together (their spans overlap), each given the corpus and its
-    first tenth again; the ratio is of their wall times, the drift ours over the peer's."""
+    """The drift run and the peer's start together (their spans overlap), each given the corpus's
+    folders with a copy of the probe before each tenth and after the last; the ratio is of their wall
+    times, the drift ours over the peer's."""
     import threading
     import time
 
     harness = _harness()
     monkeypatch.setattr(harness, "DRIFT_FROM", 20)
     root = tmp_path / "corpus"
-    (root / "000").mkdir(parents=True)
-    for i in range(20):
-        (root / "000" / f"{i:03d}.txt").write_text("正文。\n", encoding="utf-8")
+    for f in range(10):
+        (root / f"{f:03d}").mkdir(parents=True)
+        for i in range(2):
+            (root / f"{f:03d}" / f"{f:03d}{i:03d}.txt").write_text("正文。\n", encoding="utf-8")
     spans: dict[str, tuple[float, float]] = {}
     argvs: dict[str, list[str]] = {}
     lock = threading.Lock()
@@ -176,33 +187,49 @@ def test_ours_and_the_peer_run_side_by_side_on_the_same_files(
 
     monkeypatch.setattr(harness, "run_command", fake)
     monkeypatch.setattr(harness, "normalize_exe", lambda: "normalize")
-    beside = harness.Runner(tmp_path / "scratch").beside(root)
+    scratch = tmp_path / "scratch"
+    beside = harness.Runner(scratch).beside(root)
     assert beside is not None
     (a0, a1), (b0, b1) = spans["ours"], spans["peer"]
     assert a0 < b1 and b0 < a1  # at the same time
-    given = [str(root), *map(str, harness.first_tenth(root))]
-    assert all(a in argvs[who] for who in argvs for a in given)
+    given = [a for a in argvs["ours"] if a.startswith(str(tmp_path))][:-1]  # the last: -o DIR
+    probes = [str(scratch / "probes" / f"p{k:02d}") for k in range(harness.PROBES)]
+    expected = [x for f in range(10) for x in (probes[f], str(root / f"{f:03d}"))] + [probes[-1]]
+    assert given == expected
+    assert all(a in argvs["peer"] for a in expected)
     assert beside.ratio() == pytest.approx(0.9)
     assert beside.drift is None and beside.relative_drift() is None  # no records were written
-    both = harness.Beside(beside.ours, beside.peer, 1.3, 1.25)
-    assert both.relative_drift() == pytest.approx(1.04)
+    both = harness.Beside(beside.ours, beside.peer, [3.0] + [1.0] * 9 + [1.3], [3.0] + [1.0] * 9 + [1.25])
+    assert both.drift == pytest.approx(1.0)  # one slow point at the end: not a drift
+    both = harness.Beside(beside.ours, beside.peer, [3.0] + [1.0 + k / 30 for k in range(1, 11)], [3.0] * 11)
+    assert both.relative_drift() == pytest.approx(both.drift) == pytest.approx((4 / 3) / (31 / 30))
 
 
-def test_the_first_tenth_is_taken_in_run_order_and_only_where_it_can_be_told_apart(
+def test_the_probe_is_the_first_hundredth_and_only_where_it_can_be_told_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     harness = _harness()
     monkeypatch.setattr(harness, "DRIFT_FROM", 20)
     root = tmp_path / "corpus"
-    for folder in ("000", "001"):
-        (root / folder).mkdir(parents=True)
-        for i in range(10):
-            (root / folder / f"{folder}{i:03d}.txt").write_text("正文。\n", encoding="utf-8")
-    tenth = harness.first_tenth(root)
-    assert tenth == [path for path, _ in harness.corpus_files(root)][:2]
-    assert tenth is not None and all(p.parent == root / "000" for p in tenth)
-    monkeypatch.setattr(harness, "DRIFT_FROM", 21)
-    assert harness.first_tenth(root) is None  # too few documents for a tenth to mean anything
+    for f in range(10):
+        (root / f"{f:03d}").mkdir(parents=True)
+        for i in range(12):
+            (root / f"{f:03d}" / f"{f:03d}{i:03d}.txt").write_text(f"正文{f}{i}。\n", encoding="utf-8")
+    scratch = tmp_path / "probes"
+    inputs = harness.probe_inputs(root, scratch)
+    assert inputs is not None
+    first = [path for path, _ in harness.corpus_files(root)][:100]  # at least 100 documents
+    for k in range(harness.PROBES):
+        copies = sorted((scratch / f"p{k:02d}" / f"p{k:02d}").iterdir())
+        assert [p.name for p in copies] == [p.name for p in first]
+        assert [p.read_bytes() for p in copies] == [p.read_bytes() for p in first]
+    monkeypatch.setattr(harness, "DRIFT_FROM", 121)
+    assert harness.probe_inputs(root, scratch) is None  # too few documents
     monkeypatch.setattr(harness, "DRIFT_FROM", 20)
     (root / "loose.txt").write_text("正文。\n", encoding="utf-8")
-    assert harness.first_tenth(root) is None  # its record would have the same name both times
+    assert harness.probe_inputs(root, scratch) is None  # not in a folder: no tenths of folders
+    (root / "loose.txt").unlink()
+    for i in range(12):
+        (root / "009" / f"009{i:03d}.txt").unlink()
+    (root / "009").rmdir()
+    assert harness.probe_inputs(root, scratch) is None  # nine folders: no tenths
