@@ -145,14 +145,19 @@ def run_batch(items: Sequence[Item], options: Options) -> list[Result]:
     return results
 
 
-RENEW_EVERY = 5_000
+RENEW_EVERY = 2_500
 """Documents a process runs between two renewals of its memos (:func:`normalize._memo.renew`: the
 memos and the model tables' built groups are emptied, the freed heap given back).  A process that
 never renews keeps growing: over the bench corpus in one process, 248 MB at 5,000 documents, 265 MB
 at 12,500, 298 MB at 100,000, with no live object growing (heap left behind by memos filled and
-emptied).  Renewed every 2,500 documents, the same process stayed at 231-236 MB up to 12,500, for
-1.6% more CPU time (about 1 s a renewal: the memos refill within a few hundred documents).  The same
-in the command's own process (``--jobs 1``), a pool's workers (replaced only every
+emptied).  The peak is set by how far the memos grow between two renewals: over the first 20,000
+documents of the 100,000-document bench corpus in one process (the compiled build, two hash seeds),
+renewed every 5,000 documents the peak resident size was 290 and 291 MiB, every 2,500 documents 272
+and 273 MiB, in the same CPU time (88.7 and 95.1 s against 87.8 and 96.8 s: the memos refill within a
+few hundred documents).  Over all 100,000 (hash seed 0), 325 and 308 MiB: the heap a renewal
+cannot give back (long-lived entries pin the allocator's arenas) still grows, by an amount that
+differs from run to run (the bench's command process, renewing every 5,000: 297 MiB).  The same in
+the command's own process (``--jobs 1``), a pool's workers (replaced only every
 :data:`DOCS_PER_WORKER`) and a Dask worker."""
 
 _ran = 0
