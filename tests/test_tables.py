@@ -3,6 +3,7 @@ exactly, loaded only by the documents that need them, and named by the versions 
 
 from __future__ import annotations
 
+import array
 import json
 import re
 import subprocess
@@ -61,7 +62,9 @@ def test_a_sorted_table_answers_as_the_grouped_table_of_the_same_sections() -> N
         assert ordered.get(key) == grouped.get(key)
         assert (key in ordered) is (key in counts)
     assert ordered.get("中华") == 2.0 and ordered.get("中国人民") is None
-    assert ordered.loaded["x"] == ([], 0)  # a character no key starts with: an empty group, kept
+    assert ordered.loaded["x"] == ("", array.array("I", [0]), 0)  # no key starts with it: kept, empty
+    text, starts, k0 = ordered.loaded["中"]  # one string for the group, not one per key
+    assert text == "\n华\n国\n国人\n" and list(starts) == [0, 1, 3, 5, 8] and k0 == 1  # after "#月"
 
 
 def test_built_rows_share_their_code_points() -> None:

@@ -26,10 +26,10 @@ import array
 import json
 import re
 import sys
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -264,15 +264,21 @@ class _Groups:
         compiled build would unbox a ``float`` read from the list and box a new one per entry, 24 bytes
         each, over half a million entries)."""
 
-    def _read(self, first: str) -> tuple[list[str], int, int] | None:
-        """The rests (characters after the first) of the keys that start with ``first``, in order, and
-        the indices of the first of those keys and of the key after the last (None: no key starts so)."""
+    def _text(self, first: str) -> tuple[str, int, int] | None:
+        """The rests (characters after the first) of the keys that start with ``first``, in order, each
+        but the last followed by a line feed, and the indices of the first of those keys and of the key
+        after the last (None: no key starts so)."""
         g = self._where.get(first)
         if g is None:
             return None
         t0 = self._text_ends[g - 1] if g else 0
         k0 = self._key_ends[g - 1] if g else 0
-        return self._rests[t0 : self._text_ends[g]].decode(TEXT).split("\n"), k0, self._key_ends[g]
+        return self._rests[t0 : self._text_ends[g]].decode(TEXT), k0, self._key_ends[g]
+
+    def _read(self, first: str) -> tuple[list[str], int, int] | None:
+        """:meth:`_text` as the list of the rests."""
+        got = self._text(first)
+        return None if got is None else (got[0].split("\n"), got[1], got[2])
 
 
 class GroupedTable(_Groups):
@@ -315,21 +321,26 @@ class GroupedTable(_Groups):
 
 class SortedTable(_Groups):
     """``str -> float`` read from :func:`grouped_sections` like :class:`GroupedTable`, for a table that
-    is asked about few of its keys: a group is kept as the sorted list of its keys' rests and a key is
-    found by bisection, no dict built.  The word prefixes (:func:`._cjkscore._prefix_costs`) are such
-    a table: over 500 bench documents a process asked about 13,000 distinct prefixes (18,000 times)
-    and, with a dict per group, built 158,000 of them (some 45 ms, again in every worker)."""
+    is asked about few of its keys: a group is kept as its keys' rests (the characters after the first)
+    in order, in one string, with where each starts, and a key is found by bisection; no dict is built,
+    nor a string per key.  The word prefixes (:func:`._cjkscore._prefix_costs`) are such a table: over
+    500 bench documents a process asked it about 13,000 distinct prefixes (18,000 times) and, with a
+    dict per group, built 158,000 of them (some 45 ms, again in every worker); kept as a list of
+    strings per group, the groups read over 1,000 documents held 243,000 strings (20 MiB)."""
 
     __slots__ = ("loaded",)
 
     def __init__(self, table: Table, cost: Callable[[int], float]) -> None:
         super().__init__(table, cost)
-        self.loaded: dict[str, tuple[list[str], int]] = _memo.memo({})
-        """First character -> (its group's rests in order, the index of the group's first key)."""
+        self.loaded: dict[str, tuple[str, array.array[int], int]] = _memo.memo({})
+        """First character -> (its group's rests, each followed by a line feed; where each rest starts
+        in that string, then its length; the index of the group's first key)."""
 
-    def _group(self, first: str) -> tuple[list[str], int]:
-        read = self._read(first)
-        out: tuple[list[str], int] = ([], 0) if read is None else (read[0], read[1])
+    def _group(self, first: str) -> tuple[str, array.array[int], int]:
+        got = self._text(first)
+        text, k0 = ("", 0) if got is None else (got[0] + "\n", got[1])
+        lengths = map(len, text.split("\n")[:-1])
+        out = (text, array.array("I", accumulate(map((1).__add__, lengths), initial=0)), k0)
         self.loaded[first] = out
         return out
 
@@ -338,10 +349,18 @@ class SortedTable(_Groups):
         got = self.loaded.get(key[0])
         if got is None:
             got = self._group(key[0])
-        rests, k0 = got
+        text, starts, k0 = got
         rest = key[1:]
-        i = bisect_left(rests, rest)
-        return k0 + i if i < len(rests) and rests[i] == rest else -1
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:  # the first rest not before ``rest``
+            mid = (lo + hi) // 2
+            if text[starts[mid] : starts[mid + 1] - 1] < rest:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(starts) - 1 and text[starts[lo] : starts[lo + 1] - 1] == rest:
+            return k0 + lo
+        return -1
 
     def get(self, key: str) -> float | None:
         """The value of ``key`` (None if it is not a key)."""
@@ -355,9 +374,9 @@ class SortedTable(_Groups):
         """Every entry (all groups read: for tests and tools, not the hot path)."""
         out: dict[str, float] = {}
         for first in self._where:
-            rests, k0 = self.loaded.get(first) or self._group(first)
-            for i, rest in enumerate(rests):
-                out[first + rest] = self._values[self._count_ids[k0 + i]]
+            text, starts, k0 = self.loaded.get(first) or self._group(first)
+            for i in range(len(starts) - 1):
+                out[first + text[starts[i] : starts[i + 1] - 1]] = self._values[self._count_ids[k0 + i]]
         return out
 
 
