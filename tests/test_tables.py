@@ -62,9 +62,29 @@ def test_a_sorted_table_answers_as_the_grouped_table_of_the_same_sections() -> N
         assert ordered.get(key) == grouped.get(key)
         assert (key in ordered) is (key in counts)
     assert ordered.get("中华") == 2.0 and ordered.get("中国人民") is None
-    assert ordered.loaded["x"] == ("", array.array("I", [0]), 0)  # no key starts with it: kept, empty
-    text, starts, k0 = ordered.loaded["中"]  # one string for the group, not one per key
-    assert text == "\n华\n国\n国人\n" and list(starts) == [0, 1, 3, 5, 8] and k0 == 1  # after "#月"
+    assert ordered.loaded["x"] == ("\n", [], array.array("I", [0]), 0)  # no key starts with it: kept
+    text, heads, marks, k0 = ordered.loaded["中"]  # one string for the group, not one per key
+    assert text == "\n\n华\n国\n国人\n" and heads == [""] and list(marks) == [0, 8] and k0 == 1
+
+
+def test_a_sorted_table_finds_every_key_across_its_stretches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys are found in the first, a middle and the last stretch of a group, whatever its length, and
+    no query finds a key it is not (a line feed in it could match across two)."""
+    keys = ["中" + "".join(chr(0x4E00 + (i * 7919 + j) % 500) for j in range(i % 3)) for i in range(40)]
+    counts = {k: i + 1 for i, k in enumerate(sorted(set(keys)))}
+    table = _tablefile.loads(_tablefile.dumps("t", {}, {}, _tablefile.grouped_sections(counts)))
+    grouped = _tablefile.GroupedTable(table, float)
+    for stride in (1, 2, 3, 16, 64):
+        monkeypatch.setattr(_tablefile.SortedTable, "STRIDE", stride)
+        ordered = _tablefile.SortedTable(table, float)
+        assert ordered.items() == grouped.items()
+        for key in counts:
+            assert ordered.get(key) == counts[key]
+            assert (key + "一" in ordered) is (key + "一" in counts)
+            assert (key[:-1] + "乙" in ordered) is (key[:-1] + "乙" in counts)
+        pair = sorted(counts)[1:3]
+        assert ordered.get(pair[0] + "\n" + pair[1][1:]) is None
+        assert ordered.get("中\n") is None and "乙" not in ordered
 
 
 def test_built_rows_share_their_code_points() -> None:

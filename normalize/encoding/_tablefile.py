@@ -26,6 +26,7 @@ import array
 import json
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -321,26 +322,39 @@ class GroupedTable(_Groups):
 
 class SortedTable(_Groups):
     """``str -> float`` read from :func:`grouped_sections` like :class:`GroupedTable`, for a table that
-    is asked about few of its keys: a group is kept as its keys' rests (the characters after the first)
-    in order, in one string, with where each starts, and a key is found by bisection; no dict is built,
-    nor a string per key.  The word prefixes (:func:`._cjkscore._prefix_costs`) are such a table: over
-    500 bench documents a process asked it about 13,000 distinct prefixes (18,000 times) and, with a
-    dict per group, built 158,000 of them (some 45 ms, again in every worker); kept as a list of
-    strings per group, the groups read over 1,000 documents held 243,000 strings (20 MiB)."""
+    is asked about few of its keys: no dict is built, nor a string per key.  A group is kept as its
+    keys' rests (the characters after the first) in one string, each between two line feeds, with
+    every :data:`STRIDE`-th rest apart and where it starts: a key is found by bisection among those,
+    then by a search for the line-delimited rest within that stretch of :data:`STRIDE` rests.
+
+    The word prefixes (:func:`._cjkscore._prefix_costs`) are such a table: over 500 bench documents a
+    process asked it about 13,000 distinct prefixes (18,000 times) and, with a dict per group, built
+    158,000 of them (some 45 ms, again in every worker); kept as a sorted list of strings per group,
+    the groups read over 1,000 documents held 243,000 strings (20 MiB)."""
+
+    STRIDE = 16
+    """Rests per stretch: one string of every this many is kept apart, for the bisection."""
 
     __slots__ = ("loaded",)
 
     def __init__(self, table: Table, cost: Callable[[int], float]) -> None:
         super().__init__(table, cost)
-        self.loaded: dict[str, tuple[str, array.array[int], int]] = _memo.memo({})
-        """First character -> (its group's rests, each followed by a line feed; where each rest starts
-        in that string, then its length; the index of the group's first key)."""
+        self.loaded: dict[str, tuple[str, list[str], array.array[int], int]] = _memo.memo({})
+        """First character -> (its group's rests, each between two line feeds; the first rest of each
+        stretch; where each stretch starts in that string (the line feed before its first rest), then
+        the last line feed; the index of the group's first key)."""
 
-    def _group(self, first: str) -> tuple[str, array.array[int], int]:
+    def _group(self, first: str) -> tuple[str, list[str], array.array[int], int]:
         got = self._text(first)
-        text, k0 = ("", 0) if got is None else (got[0] + "\n", got[1])
-        lengths = map(len, text.split("\n")[:-1])
-        out = (text, array.array("I", accumulate(map((1).__add__, lengths), initial=0)), k0)
+        if got is None:
+            out: tuple[str, list[str], array.array[int], int] = ("\n", [], array.array("I", [0]), 0)
+        else:
+            rests = got[0].split("\n")
+            ends = list(accumulate(map((1).__add__, map(len, rests)), initial=0))
+            marks = array.array("I", ends[:: self.STRIDE])
+            if (len(ends) - 1) % self.STRIDE:
+                marks.append(ends[-1])
+            out = ("\n" + got[0] + "\n", rests[:: self.STRIDE], marks, got[1])
         self.loaded[first] = out
         return out
 
@@ -349,18 +363,16 @@ class SortedTable(_Groups):
         got = self.loaded.get(key[0])
         if got is None:
             got = self._group(key[0])
-        text, starts, k0 = got
+        text, heads, marks, k0 = got
         rest = key[1:]
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:  # the first rest not before ``rest``
-            mid = (lo + hi) // 2
-            if text[starts[mid] : starts[mid + 1] - 1] < rest:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < len(starts) - 1 and text[starts[lo] : starts[lo + 1] - 1] == rest:
-            return k0 + lo
-        return -1
+        if "\n" in rest:  # no key holds one (and it would match across two)
+            return -1
+        b = bisect_right(heads, rest) - 1
+        if b < 0:
+            return -1
+        lo = marks[b]
+        at = text.find("\n" + rest + "\n", lo, marks[b + 1] + 1)
+        return -1 if at < 0 else k0 + b * self.STRIDE + text.count("\n", lo, at)
 
     def get(self, key: str) -> float | None:
         """The value of ``key`` (None if it is not a key)."""
@@ -374,9 +386,9 @@ class SortedTable(_Groups):
         """Every entry (all groups read: for tests and tools, not the hot path)."""
         out: dict[str, float] = {}
         for first in self._where:
-            text, starts, k0 = self.loaded.get(first) or self._group(first)
-            for i in range(len(starts) - 1):
-                out[first + text[starts[i] : starts[i + 1] - 1]] = self._values[self._count_ids[k0 + i]]
+            text, heads, _, k0 = self.loaded.get(first) or self._group(first)
+            for i, rest in enumerate(text[1:-1].split("\n") if heads else []):
+                out[first + rest] = self._values[self._count_ids[k0 + i]]
         return out
 
 
