@@ -45,8 +45,9 @@ What is measured, and why this way:
   few documents with a long mojibake search it happens to hold (run alone, the last 1,000 of the 10,000
   documents took 1.07-1.20x the time of the first 1,000).  So from :data:`DRIFT_FROM` documents on, one
   more ``--jobs 1`` run is given the corpus with a probe (its first hundredth) given again before each
-  tenth of it and after the last (:func:`probe_inputs`): the same documents timed at eleven points of
-  one long run, a straight line fitted through them (:func:`drift_of`; one point alone moves with the
+  stretch of it and after the last (:func:`probe_inputs`; up to ten stretches, each longer than the
+  memos live, :func:`stretches`): the same documents timed at several points of one long run, a
+  straight line fitted through them (:func:`drift_of`; one point alone moves with the
   machine: the same documents, alone in one process, took 0.86-1.20 times as much CPU time at the end of
   a run as at its start, from one run of the same code to the next).  That run is made side by side
   with the peer given the same inputs (:meth:`Runner.beside`: both started together, one core each), so
@@ -261,7 +262,7 @@ class Runner:
 
     def beside(self, root: Path) -> Beside | None:
         """``-o DIR --jobs 1`` and the peer, started together, each over the corpus ``root`` with the
-        probe given again before each tenth of it and after the last (:func:`probe_inputs`;
+        probe given again before each stretch of it and after the last (:func:`probe_inputs`;
         :class:`Beside`; None when the corpus does not allow it)."""
         inputs = probe_inputs(root, self.scratch / "probes")
         if not inputs:
@@ -292,14 +293,14 @@ DRIFT_FROM = 10_000
 (:meth:`Runner.beside`): a probe then holds at least 100 documents."""
 PEER_SUFFIX = ".json"
 """The suffix of the peer's records (``bench/peer.py``: one file per document, named as ours are)."""
-PROBES = 11
-"""How many times the probe runs in a drift run: at the start, then after each tenth of the corpus."""
+STRETCHES = 10
+"""The most stretches a drift run cuts the corpus into (:func:`probe_inputs`)."""
 
 
 @dataclass
 class Beside:
     """``-o DIR --jobs 1`` and the peer run at the same time over the same inputs: the corpus with the
-    probe given again before each tenth and after the last (:meth:`Runner.beside`)."""
+    probe given again before each stretch and after the last (:meth:`Runner.beside`)."""
 
     ours: Run
     peer: Run
@@ -331,24 +332,26 @@ class Beside:
 
 
 def probe_inputs(root: Path, scratch: Path) -> list[Path] | None:
-    """The inputs of a drift run over the corpus ``root``: its folders in run order, cut into ten
-    tenths, with the probe before each tenth and after the last; None if the corpus is under
-    :data:`DRIFT_FROM` documents, has fewer than ten folders, or a file lies directly in ``root``.
+    """The inputs of a drift run over the corpus ``root``: its folders in run order, cut into
+    stretches (:func:`stretches`), with the probe before each stretch and after the last; None if the
+    corpus is under :data:`DRIFT_FROM` documents, cannot be cut into two stretches or more, or a file
+    lies directly in ``root``.
 
     The probe is the corpus's first hundredth (at least 100 documents), copied (hard links where the
-    file system allows) :data:`PROBES` times under ``scratch``: copy ``k`` as ``pKK/pKK/NAME``, given
-    as the folder ``pKK``, so that each copy's records land in a folder ``pKK`` of their own, apart
-    from the corpus's and from each other's (:func:`probe_spans`).  The same documents are timed at
-    eleven points of one run: their mix cannot make the drift, and one slow minute of the machine
-    moves one point, not the figure (:func:`drift_of`)."""
+    file system allows) once per stretch and once more under ``scratch``: copy ``k`` as
+    ``pKK/pKK/NAME``, given as the folder ``pKK``, so that each copy's records land in a folder ``pKK``
+    of their own, apart from the corpus's and from each other's (:func:`probe_spans`).  The same
+    documents are timed at several points of one run: their mix cannot make the drift, and one slow
+    minute of the machine moves one point, not the figure (:func:`drift_of`)."""
     files = corpus_files(root)
     folders = sorted({path.relative_to(top).parts[0] for path, top in files})
-    if len(files) < DRIFT_FROM or len(folders) < 10 or any(path.parent == top for path, top in files):
-        return None
     probe = [path for path, _ in files[: max(100, len(files) // 100)]]
+    cuts = min(stretches(len(files), len(probe)), len(folders))
+    if len(files) < DRIFT_FROM or cuts < 2 or any(path.parent == top for path, top in files):
+        return None
     shutil.rmtree(scratch, ignore_errors=True)
     inputs: list[Path] = []
-    for k in range(PROBES):
+    for k in range(cuts + 1):
         name = f"p{k:02d}"
         (scratch / name / name).mkdir(parents=True)
         for path in probe:
@@ -358,24 +361,39 @@ def probe_inputs(root: Path, scratch: Path) -> list[Path] | None:
             except OSError:
                 shutil.copyfile(path, copy)
         inputs.append(scratch / name)
-        start, end = len(folders) * k // 10, len(folders) * (k + 1) // 10
-        inputs += [root / f for f in folders[start:end]] if k < 10 else []
+        start, end = len(folders) * k // cuts, len(folders) * (k + 1) // cuts
+        inputs += [root / f for f in folders[start:end]] if k < cuts else []
     return inputs
+
+
+def stretches(docs: int, probe: int) -> int:
+    """Into how many stretches a drift run cuts a corpus of ``docs`` documents, given a probe of
+    ``probe`` documents: at most :data:`STRETCHES`, each long enough that the memos are renewed
+    (:data:`normalize._worker.RENEW_EVERY`) between two copies of the probe.  A copy that meets the
+    memos its previous copy filled runs warm: over 10,000 documents cut into ten, renewing every
+    2,500, the copies took 0.32 and 0.34 s before the first renewal, 0.44 to 0.55 s after it (the
+    cold first copy: 0.51 s), a step the line fitted through them read as a drift of 1.16."""
+    from normalize._worker import RENEW_EVERY
+
+    return min(STRETCHES, docs // (RENEW_EVERY + probe))
 
 
 def probe_spans(out: Path, suffix: str = ".jsonld") -> list[float] | None:
     """Of a drift run's ``-o OUT`` (:func:`probe_inputs`): the seconds each copy of the probe took, in
     run order, from the records' modification times (written one by one, in input order): from the
     first record of copy ``k`` (``OUT/pKK/``) to its last.  None unless every copy wrote the same
-    records, at least two.  ``suffix``: the records' (the peer's are ``.json``)."""
+    records, at least two, and there are three copies or more.  ``suffix``: the records' (the peer's
+    are ``.json``)."""
     spans, names = [], None
-    for k in range(PROBES):
+    for k in range(STRETCHES + 1):
+        if not (out / f"p{k:02d}").is_dir():
+            break
         times = {p.name: p.stat().st_mtime_ns for p in (out / f"p{k:02d}").glob(f"*{suffix}")}
         if len(times) < 2 or (names is not None and set(times) != names):
             return None
         names = set(times)
         spans.append((max(times.values()) - min(times.values())) / 1e9)
-    return spans
+    return spans if len(spans) >= 3 else None
 
 
 def drift_of(spans: list[float] | None) -> float | None:
@@ -813,8 +831,9 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
         within = ""
         if beside is not None and drift is not None:
             within = (
-                f"; a probe (the first hundredth, timed {PROBES} times through a {last.docs:,}-document "
-                f"run) at the end over at the start, on the line fitted through its times: {drift:.2f}× "
+                f"; a probe (the first hundredth, timed {len(beside.spans or [])} times through a "
+                f"{last.docs:,}-document run) at the end over at the start, on the line fitted "
+                f"through its times: {drift:.2f}× "
                 f"the peer's beside it (ours, the peer's, ours over: {_drifts(beside)}; its seconds, "
                 f"ours: {_spans(beside.spans)}; the peer's: {_spans(beside.peer_spans)})"
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -132,13 +133,18 @@ def test_each_copy_of_the_probe_is_timed_from_its_own_folder(tmp_path: Path, suf
         os.utime(path, ns=(at, at))
 
     t0 = 1_700_000_000 * second
-    for k in range(harness.PROBES):
+    for k in range(harness.STRETCHES + 1):
         for i in range(3):  # copy k takes k + 1 seconds from its first record to its last
             write(out / f"p{k:02d}" / f"00000{i}{suffix}", t0 + 100 * k * second + i * (k + 1) * second // 2)
         write(out / f"p{k:02d}" / f"000009{other}", t0 + 100 * k * second + 50 * second)
         write(out / f"{k:06d}{suffix}", t0 + 100 * k * second + 60 * second)  # the corpus's
-    assert harness.probe_spans(out, suffix) == pytest.approx([k + 1 for k in range(harness.PROBES)])
-    (out / "p04" / f"000002{suffix}").unlink()
+    assert harness.probe_spans(out, suffix) == pytest.approx([k + 1 for k in range(harness.STRETCHES + 1)])
+    shutil.rmtree(out / "p03")  # the copies are read up to the first missing one
+    assert harness.probe_spans(out, suffix) == pytest.approx([1, 2, 3])
+    shutil.rmtree(out / "p02")  # fewer than three: no line through the warm ones
+    assert harness.probe_spans(out, suffix) is None
+    (out / "p02").mkdir()
+    (out / "p01" / f"000002{suffix}").unlink()  # a copy that wrote other records than the rest
     assert harness.probe_spans(out, suffix) is None
 
 
@@ -167,6 +173,7 @@ def test_ours_and_the_peer_run_side_by_side_on_the_same_inputs(
 
     harness = _harness()
     monkeypatch.setattr(harness, "DRIFT_FROM", 20)
+    monkeypatch.setattr(harness, "stretches", lambda docs, probe: 10)
     root = tmp_path / "corpus"
     for f in range(10):
         (root / f"{f:03d}").mkdir(parents=True)
@@ -193,7 +200,7 @@ def test_ours_and_the_peer_run_side_by_side_on_the_same_inputs(
     (a0, a1), (b0, b1) = spans["ours"], spans["peer"]
     assert a0 < b1 and b0 < a1  # at the same time
     given = [a for a in argvs["ours"] if a.startswith(str(tmp_path))][:-1]  # the last: -o DIR
-    probes = [str(scratch / "probes" / f"p{k:02d}") for k in range(harness.PROBES)]
+    probes = [str(scratch / "probes" / f"p{k:02d}") for k in range(11)]
     expected = [x for f in range(10) for x in (probes[f], str(root / f"{f:03d}"))] + [probes[-1]]
     assert given == expected
     assert all(a in argvs["peer"] for a in expected)
@@ -210,6 +217,8 @@ def test_the_probe_is_the_first_hundredth_and_only_where_it_can_be_told_apart(
 ) -> None:
     harness = _harness()
     monkeypatch.setattr(harness, "DRIFT_FROM", 20)
+    cuts = 10
+    monkeypatch.setattr(harness, "stretches", lambda docs, probe: cuts)
     root = tmp_path / "corpus"
     for f in range(10):
         (root / f"{f:03d}").mkdir(parents=True)
@@ -219,17 +228,35 @@ def test_the_probe_is_the_first_hundredth_and_only_where_it_can_be_told_apart(
     inputs = harness.probe_inputs(root, scratch)
     assert inputs is not None
     first = [path for path, _ in harness.corpus_files(root)][:100]  # at least 100 documents
-    for k in range(harness.PROBES):
+    for k in range(11):
         copies = sorted((scratch / f"p{k:02d}" / f"p{k:02d}").iterdir())
         assert [p.name for p in copies] == [p.name for p in first]
         assert [p.read_bytes() for p in copies] == [p.read_bytes() for p in first]
+    cuts = 3  # the ten folders in three stretches, a copy of the probe before each and after the last
+    inputs = harness.probe_inputs(root, scratch)
+    folders = [root / f"{f:03d}" for f in range(10)]
+    probes = [scratch / f"p{k:02d}" for k in range(4)]
+    assert inputs == [probes[0], *folders[:3], probes[1], *folders[3:6], probes[2], *folders[6:], probes[3]]
+    assert not (scratch / "p04").exists()
     monkeypatch.setattr(harness, "DRIFT_FROM", 121)
     assert harness.probe_inputs(root, scratch) is None  # too few documents
     monkeypatch.setattr(harness, "DRIFT_FROM", 20)
     (root / "loose.txt").write_text("正文。\n", encoding="utf-8")
-    assert harness.probe_inputs(root, scratch) is None  # not in a folder: no tenths of folders
+    assert harness.probe_inputs(root, scratch) is None  # not in a folder: no stretches of folders
     (root / "loose.txt").unlink()
-    for i in range(12):
-        (root / "009" / f"009{i:03d}.txt").unlink()
-    (root / "009").rmdir()
-    assert harness.probe_inputs(root, scratch) is None  # nine folders: no tenths
+    cuts = 1
+    assert harness.probe_inputs(root, scratch) is None  # one stretch: no line through two points
+
+
+def test_the_probe_meets_memos_renewed_since_its_last_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each stretch holds more documents than a process runs between two renewals of its memos, the
+    probe's copy included; ten at most."""
+    harness = _harness()
+    from normalize import _worker
+
+    monkeypatch.setattr(_worker, "RENEW_EVERY", 2_500)
+    assert harness.stretches(10_000, 100) == 3
+    assert harness.stretches(100_000, 1_000) == 10
+    assert harness.stretches(5_000, 100) == 1
+    monkeypatch.setattr(_worker, "RENEW_EVERY", 5_000)
+    assert harness.stretches(10_000, 100) == 1
