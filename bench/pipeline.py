@@ -369,10 +369,12 @@ def probe_inputs(root: Path, scratch: Path) -> list[Path] | None:
 def stretches(docs: int, probe: int) -> int:
     """Into how many stretches a drift run cuts a corpus of ``docs`` documents, given a probe of
     ``probe`` documents: at most :data:`STRETCHES`, each long enough that the memos are renewed
-    (:data:`normalize._worker.RENEW_EVERY`) between two copies of the probe.  A copy that meets the
-    memos its previous copy filled runs warm: over 10,000 documents cut into ten, renewing every
-    2,500, the copies took 0.32 and 0.34 s before the first renewal, 0.44 to 0.55 s after it (the
-    cold first copy: 0.51 s), a step the line fitted through them read as a drift of 1.16."""
+    (:data:`normalize._worker.RENEW_EVERY`) between two copies of the probe: no copy meets the memos
+    its previous copy filled, each meets memos that other documents filled.  Cut into ten, 10,000
+    documents renewing every 2,500, the copies took 0.32 and 0.34 s before the first renewal, 0.44 to
+    0.55 s after it (the cold first copy: 0.51 s), which the fitted line read as a drift of 1.16.  Cut
+    so (three stretches), a bench run still saw 0.32 s, then 0.49 s twice (bench/RESULTS.md,
+    2026-12-05): warm memos are not the whole of that step."""
     from normalize._worker import RENEW_EVERY
 
     return min(STRETCHES, docs // (RENEW_EVERY + probe))
