@@ -157,9 +157,8 @@ and 273 MiB, in the same CPU time (88.7 and 95.1 s against 87.8 and 96.8 s: the 
 few hundred documents).  Over all 100,000 (hash seed 0), 325 and 308 MiB (286 MiB once the
 word-prefix table held no string per key): the heap a renewal cannot give back (long-lived entries
 pin the allocator's arenas) still grows, by an amount that differs from run to run (the bench's
-command process, renewing every 5,000: 297 MiB).  The same in
-the command's own process (``--jobs 1``), a pool's workers (replaced only every
-:data:`DOCS_PER_WORKER`) and a Dask worker."""
+command process, renewing every 5,000: 297 MiB).  The same in the command's own process
+(``--jobs 1``), a pool's workers (replaced only every :data:`DOCS_PER_WORKER`) and a Dask worker."""
 
 _ran = 0
 """Documents run in this process since its memos were last renewed."""

@@ -351,9 +351,7 @@ class SortedTable(_Groups):
         else:
             rests = got[0].split("\n")
             ends = list(accumulate(map((1).__add__, map(len, rests)), initial=0))
-            marks = array.array("I", ends[:: self.STRIDE])
-            if (len(ends) - 1) % self.STRIDE:
-                marks.append(ends[-1])
+            marks = array.array("I", [*ends[: -1 : self.STRIDE], ends[-1]])
             out = ("\n" + got[0] + "\n", rests[:: self.STRIDE], marks, got[1])
         self.loaded[first] = out
         return out
