@@ -45,15 +45,17 @@ What is measured, and why this way:
   few documents with a long mojibake search it happens to hold (run alone, the last 1,000 of the 10,000
   documents took 1.07-1.20x the time of the first 1,000).  So from :data:`DRIFT_FROM` documents on, one
   more ``--jobs 1`` run is given the corpus with a probe (its first hundredth) given again before each
-  stretch of it and after the last (:func:`probe_inputs`; up to ten stretches, each longer than the
-  memos live, :func:`stretches`): the same documents timed at several points of one long run, a
+  stretch of it and after the last (:func:`probe_inputs`; up to ten stretches, each at least ten
+  times the probe, :func:`stretches`): the same documents timed at several points of one long run, a
   straight line fitted through them (:func:`drift_of`; one point alone moves with the
   machine: the same documents, alone in one process, took 0.86-1.20 times as much CPU time at the end of
   a run as at its start, from one run of the same code to the next).  That run is made side by side
   with the peer given the same inputs (:meth:`Runner.beside`: both started together, one core each), so
   that the machine's speed over those minutes is measured too: the peer keeps no state from one
-  document to the next, and its own figure is the machine's.  The flatness target is judged on ours
-  over the peer's; and the two runs' wall times give the single-process ratio at that size at one and
+  document to the next, and its own figure is the machine's.  Each copy's time is also split into the
+  time the process spent on a core and waiting in a run queue for one (the launcher's trace,
+  :data:`_LAUNCHER`): a copy slowed by waiting was the machine's doing.  The flatness target is judged
+  on ours over the peer's; and the two runs' wall times give the single-process ratio at that size at one and
   the same machine speed (the sequential repeats at 10,000 documents and more are one each, minutes
   apart).
 
@@ -71,6 +73,8 @@ The targets of the speed issue are checked in a last table.  Nothing is appended
 from __future__ import annotations
 
 import argparse
+import bisect
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -189,30 +193,55 @@ in every fresh process (about 0.1 s of normalize's start-up), a cost no installe
 _LAUNCHER = """
 import os, subprocess, sys, time
 start = time.perf_counter()
-child = subprocess.Popen(sys.argv[2:])
-_, status, usage = os.wait4(child.pid, 0)
+child = subprocess.Popen(sys.argv[3:])
+trace = None if sys.argv[2] == "-" else open(sys.argv[2], "w")
+while True:
+    pid, status, usage = os.wait4(child.pid, 0 if trace is None else os.WNOHANG)
+    if pid:
+        break
+    ran = waited = 0
+    try:
+        for task in os.listdir(f"/proc/{child.pid}/task"):
+            with open(f"/proc/{child.pid}/task/{task}/schedstat") as f:
+                a, b, _ = f.read().split()
+            ran, waited = ran + int(a), waited + int(b)
+        trace.write(f"{time.time()!r} {ran} {waited}\\n")
+    except (OSError, ValueError):
+        pass
+    time.sleep(TRACE_EVERY)
 seconds = time.perf_counter() - start
 with open(sys.argv[1], "w") as out:
     cpu = usage.ru_utime + usage.ru_stime
     out.write(f"{seconds!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {cpu!r}")
 """
-"""Runs a command (``sys.argv[2:]``) and writes its wall time, ``ru_maxrss`` (KB), exit code and CPU
+"""Runs a command (``sys.argv[3:]``) and writes its wall time, ``ru_maxrss`` (KB), exit code and CPU
 time (user + system, of the command and the workers it waited for) to the file ``sys.argv[1]``: a
 process this small as the command's parent keeps the harness's own peak out of the command's (see the
-module's docstring); its own start-up is outside the time measured."""
+module's docstring); its own start-up is outside the time measured.  Unless ``sys.argv[2]`` is ``-``,
+it also writes there, every :data:`TRACE_EVERY` seconds, a line ``TIME RAN WAITED``: the wall clock
+(``time.time()``, the clock of the files' modification times), and the nanoseconds the command's
+process (all its threads, not its workers) has spent on a core and waiting in a run queue for one
+(``/proc/PID/task/*/schedstat``, Linux; elsewhere nothing is written): how much of a stretch of
+wall time was the command's own work, and how much it stood ready while something else ran."""
+
+TRACE_EVERY = 0.02
+"""Seconds between two lines of a command's trace (:data:`_LAUNCHER`)."""
 
 
 FIRST_RUN = "first run: ONE_DOC, no pattern cache"
 """The cold-start row of a run without the compiled-pattern cache (``NORMALIZE_CACHE_DIR=off``)."""
 
 
-def run_command(argv: list[str], log: Path, env: dict[str, str] | None = None) -> Run:
+def run_command(
+    argv: list[str], log: Path, env: dict[str, str] | None = None, trace: Path | None = None
+) -> Run:
     """Run ``argv`` to completion (through :data:`_LAUNCHER`): wall time, peak RSS (of the command's
     process or its largest waited-for worker), exit code and the number of documents it reported as
     failed (``prog: NAME: cause`` lines)."""
     measured = log.with_suffix(".run")
     with open(os.devnull, "wb") as devnull, log.open("wb") as err:
-        launcher = [sys.executable, "-c", _LAUNCHER, str(measured), *argv]
+        script = _LAUNCHER.replace("TRACE_EVERY", repr(TRACE_EVERY))
+        launcher = [sys.executable, "-c", script, str(measured), str(trace or "-"), *argv]
         child = {**_ENV, **(env or {})}
         subprocess.run(launcher, stdout=devnull, stderr=err, cwd=log.parent, env=child, check=False)
     text = log.read_text(encoding="utf-8", errors="replace")
@@ -270,12 +299,22 @@ class Runner:
         ours, peer = self._folder(), self._folder()
         with ThreadPoolExecutor(max_workers=2) as pool:
             runs = [
-                pool.submit(run_command, self.argv(label, inputs, f / "out"), f / "stderr.log")
+                pool.submit(
+                    run_command, self.argv(label, inputs, f / "out"), f / "stderr.log", None, f / "trace"
+                )
                 for label, f in ((SINGLE, ours), (PEER, peer))
             ]
             done = [r.result() for r in runs]
         shutil.rmtree(self.scratch / "probes", ignore_errors=True)
-        return Beside(done[0], done[1], probe_spans(ours / "out"), probe_spans(peer / "out", PEER_SUFFIX))
+        windows = probe_windows(ours / "out"), probe_windows(peer / "out", PEER_SUFFIX)
+        return Beside(
+            done[0],
+            done[1],
+            None if windows[0] is None else [end - start for start, end in windows[0]],
+            None if windows[1] is None else [end - start for start, end in windows[1]],
+            usage_in(read_trace(ours / "trace"), windows[0]),
+            usage_in(read_trace(peer / "trace"), windows[1]),
+        )
 
     def _folder(self) -> Path:
         self._runs += 1
@@ -308,6 +347,11 @@ class Beside:
     """Ours: the seconds each probe took, in run order (:func:`probe_spans`)."""
     peer_spans: list[float] | None
     """The same of the peer, which keeps nothing from one document to the next."""
+    usage: tuple[list[float], list[float]] | None = None
+    """Ours: over each copy of the probe, the seconds the command's process spent on a core, and
+    waiting in a run queue for one while something else ran (:func:`usage_in`; None untraced)."""
+    peer_usage: tuple[list[float], list[float]] | None = None
+    """The same of the peer."""
 
     def ratio(self) -> float:
         """Our docs/s over the peer's, both at the machine's speed of the same minutes."""
@@ -322,6 +366,15 @@ class Beside:
     def peer_drift(self) -> float | None:
         """The same of the peer: the machine's drift over those minutes."""
         return drift_of(self.peer_spans)
+
+    @property
+    def cpu_drift(self) -> float | None:
+        """Ours: :attr:`drift` in the time spent on a core (a run queue's wait left out)."""
+        return None if self.usage is None else drift_of(self.usage[0])
+
+    @property
+    def peer_cpu_drift(self) -> float | None:
+        return None if self.peer_usage is None else drift_of(self.peer_usage[0])
 
     def relative_drift(self) -> float | None:
         """Our drift over the peer's: what of it is ours, not the machine's (None without both)."""
@@ -368,25 +421,24 @@ def probe_inputs(root: Path, scratch: Path) -> list[Path] | None:
 
 def stretches(docs: int, probe: int) -> int:
     """Into how many stretches a drift run cuts a corpus of ``docs`` documents, given a probe of
-    ``probe`` documents: at most :data:`STRETCHES`, each long enough that the memos are renewed
-    (:data:`normalize._worker.RENEW_EVERY`) between two copies of the probe: no copy meets the memos
-    its previous copy filled, each meets memos that other documents filled.  Cut into ten, 10,000
-    documents renewing every 2,500, the copies took 0.32 and 0.34 s before the first renewal, 0.44 to
-    0.55 s after it (the cold first copy: 0.51 s), which the fitted line read as a drift of 1.16.  Cut
-    so (three stretches), a bench run still saw 0.32 s, then 0.49 s twice (bench/RESULTS.md,
-    2026-12-05): warm memos are not the whole of that step."""
-    from normalize._worker import RENEW_EVERY
+    ``probe`` documents: at most :data:`STRETCHES`, each at least ten times the probe (the copies add
+    at most a tenth to the run).  The copies need not be further apart than the memos live
+    (:data:`normalize._worker.RENEW_EVERY`): timed in one process over 10,000 documents cut into ten
+    (the compiled build, four runs, two of them beside a twin), the copy just after the first renewal
+    took 0.32-0.36 s against 0.28-0.31 s for the one before it, and the copies after later renewals
+    no more than their neighbours.  Cut into three instead (so that a renewal fell between every two
+    copies), three warm points were left, and one of them thrown off by the machine moved the line
+    (bench/RESULTS.md, 2026-12-05: 0.32 s, then 0.49 s twice)."""
+    return max(0, min(STRETCHES, docs // (10 * probe)))
 
-    return min(STRETCHES, docs // (RENEW_EVERY + probe))
 
-
-def probe_spans(out: Path, suffix: str = ".jsonld") -> list[float] | None:
-    """Of a drift run's ``-o OUT`` (:func:`probe_inputs`): the seconds each copy of the probe took, in
-    run order, from the records' modification times (written one by one, in input order): from the
-    first record of copy ``k`` (``OUT/pKK/``) to its last.  None unless every copy wrote the same
-    records, at least two, and there are three copies or more.  ``suffix``: the records' (the peer's
-    are ``.json``)."""
-    spans, names = [], None
+def probe_windows(out: Path, suffix: str = ".jsonld") -> list[tuple[float, float]] | None:
+    """Of a drift run's ``-o OUT`` (:func:`probe_inputs`): when each copy of the probe began and ended,
+    in run order, from the records' modification times (written one by one, in input order; seconds
+    of the wall clock): from the first record of copy ``k`` (``OUT/pKK/``) to its last.  None unless
+    every copy wrote the same records, at least two, and there are three copies or more.  ``suffix``:
+    the records' (the peer's are ``.json``)."""
+    windows, names = [], None
     for k in range(STRETCHES + 1):
         if not (out / f"p{k:02d}").is_dir():
             break
@@ -394,8 +446,47 @@ def probe_spans(out: Path, suffix: str = ".jsonld") -> list[float] | None:
         if len(times) < 2 or (names is not None and set(times) != names):
             return None
         names = set(times)
-        spans.append((max(times.values()) - min(times.values())) / 1e9)
-    return spans if len(spans) >= 3 else None
+        windows.append((min(times.values()) / 1e9, max(times.values()) / 1e9))
+    return windows if len(windows) >= 3 else None
+
+
+def probe_spans(out: Path, suffix: str = ".jsonld") -> list[float] | None:
+    """The seconds each copy of the probe took (:func:`probe_windows`)."""
+    windows = probe_windows(out, suffix)
+    return None if windows is None else [end - start for start, end in windows]
+
+
+def read_trace(path: Path) -> list[tuple[float, float, float]]:
+    """A command's trace (:data:`_LAUNCHER`) as ``(wall clock, seconds on a core, seconds waiting for
+    one)``, in order; empty where none was written."""
+    rows = []
+    with contextlib.suppress(OSError):
+        for line in path.read_text().splitlines():
+            with contextlib.suppress(ValueError):
+                at, ran, waited = line.split()
+                rows.append((float(at), int(ran) / 1e9, int(waited) / 1e9))
+    return rows
+
+
+def usage_in(
+    trace: list[tuple[float, float, float]], windows: list[tuple[float, float]] | None
+) -> tuple[list[float], list[float]] | None:
+    """Over each of ``windows`` (:func:`probe_windows`), the seconds the traced process spent on a core
+    and waiting in a run queue (:func:`read_trace`; linear between two lines of the trace); None
+    without windows, or where the trace does not cover them."""
+    if not windows or len(trace) < 2 or windows[0][0] < trace[0][0] or windows[-1][1] > trace[-1][0]:
+        return None
+    times = [row[0] for row in trace]
+
+    def at(t: float, col: int) -> float:
+        i = min(max(bisect.bisect_left(times, t), 1), len(trace) - 1)
+        (t0, *a), (t1, *b) = trace[i - 1], trace[i]
+        share = (t - t0) / (t1 - t0) if t1 > t0 else 1.0
+        return a[col] + share * (b[col] - a[col])
+
+    ran = [at(end, 0) - at(start, 0) for start, end in windows]
+    waited = [at(end, 1) - at(start, 1) for start, end in windows]
+    return ran, waited
 
 
 def drift_of(spans: list[float] | None) -> float | None:
@@ -760,6 +851,18 @@ def _drifts(b: Beside) -> str:
     return f"{one(b.drift)}, {one(b.peer_drift)}, {one(b.relative_drift())}"
 
 
+def _usage(b: Beside) -> str:
+    """What of each copy's time was spent on a core, and waiting for one (:attr:`Beside.usage`)."""
+    text = ""
+    for who, usage, drift in (("ours", b.usage, b.cpu_drift), ("the peer's", b.peer_usage, b.peer_cpu_drift)):
+        if usage is not None:
+            text += (
+                f"; {who} on a core: {_spans(usage[0])}, waiting for one: {_spans(usage[1])}, "
+                f"drift on a core {'?' if drift is None else fmt(drift, 2)}"
+            )
+    return text
+
+
 def _spans(spans: list[float] | None) -> str:
     return "?" if spans is None else " ".join(fmt(x, 2) for x in spans)
 
@@ -837,7 +940,7 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
                 f"{last.docs:,}-document run) at the end over at the start, on the line fitted "
                 f"through its times: {drift:.2f}× "
                 f"the peer's beside it (ours, the peer's, ours over: {_drifts(beside)}; its seconds, "
-                f"ours: {_spans(beside.spans)}; the peer's: {_spans(beside.peer_spans)})"
+                f"ours: {_spans(beside.spans)}; the peer's: {_spans(beside.peer_spans)})" + _usage(beside)
             )
         row(
             f"per-document cost flat {first.docs:,} → {last.docs:,}",

@@ -162,6 +162,48 @@ def test_the_drift_is_read_off_a_line_fitted_through_the_probes_after_the_first(
     assert harness.drift_of([1.0, 2.0]) is None and harness.drift_of(None) is None
 
 
+@pytest.mark.skipif(not Path("/proc/self/schedstat").exists(), reason="the trace reads Linux's schedstat")
+def test_the_launcher_traces_the_time_its_command_spends_on_a_core(tmp_path: Path) -> None:
+    """A traced command's lines go up with its own work: a command that computes for about half a
+    second shows that much time on a core, one that sleeps as long shows next to none."""
+    harness = _harness()
+    busy = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"
+    idle = "import time; time.sleep(0.5)"
+    for code, low, high in ((busy, 0.4, 5.0), (idle, 0.0, 0.2)):
+        trace = tmp_path / "trace"
+        run = harness.run_command([sys.executable, "-c", code], tmp_path / "stderr.log", trace=trace)
+        rows = harness.read_trace(trace)
+        assert run.returncode == 0 and len(rows) >= 5
+        assert [r[0] for r in rows] == sorted(r[0] for r in rows)
+        assert [r[1] for r in rows] == sorted(r[1] for r in rows)
+        assert low <= rows[-1][1] - rows[0][1] <= high
+    untraced = harness.run_command([sys.executable, "-c", idle], tmp_path / "stderr.log")
+    assert untraced.returncode == 0 and not (tmp_path / "-").exists()
+
+
+def test_a_probes_time_on_a_core_is_read_off_the_trace_between_its_first_and_last_record(
+    tmp_path: Path,
+) -> None:
+    """Linear between two lines of the trace; windows the trace does not cover give nothing."""
+    harness = _harness()
+    trace = tmp_path / "trace"
+    # from t=100 s on: 0.5 s on a core and 0.1 s waiting per second of wall time; a damaged last line
+    trace.write_text("".join(f"{100 + t} {t * 500_000_000} {t * 100_000_000}\n" for t in range(11)) + "1 2\n")
+    rows = harness.read_trace(trace)
+    assert len(rows) == 11 and rows[2] == (102.0, 1.0, 0.2)
+    windows = [(100.5, 101.5), (102.25, 106.25), (109.0, 110.0)]
+    ran, waited = harness.usage_in(rows, windows)
+    assert ran == pytest.approx([0.5, 2.0, 0.5]) and waited == pytest.approx([0.1, 0.4, 0.1])
+    assert harness.usage_in(rows, [(99.0, 101.0)]) is None  # before the trace began
+    assert harness.usage_in(rows, [(109.0, 111.0)]) is None  # after it ended
+    assert harness.usage_in([], windows) is None and harness.usage_in(rows, None) is None
+    assert harness.read_trace(tmp_path / "missing") == []
+    beside = harness.Beside(harness.Run(1.0, 1.0, 0, 0), harness.Run(1.0, 1.0, 0, 0), [1.0] * 4, [1.0] * 4)
+    assert beside.cpu_drift is None
+    beside.usage = ([3.0, 1.0, 1.5, 2.0], [0.0] * 4)
+    assert beside.cpu_drift == pytest.approx(2.0)
+
+
 def test_ours_and_the_peer_run_side_by_side_on_the_same_inputs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -183,7 +225,9 @@ def test_ours_and_the_peer_run_side_by_side_on_the_same_inputs(
     argvs: dict[str, list[str]] = {}
     lock = threading.Lock()
 
-    def fake(argv: list[str], log: Path, env: dict[str, str] | None = None) -> object:
+    def fake(
+        argv: list[str], log: Path, env: dict[str, str] | None = None, trace: Path | None = None
+    ) -> object:
         who = "peer" if any(a.endswith("peer.py") for a in argv) else "ours"
         start = time.monotonic()
         time.sleep(0.3)
@@ -248,15 +292,10 @@ def test_the_probe_is_the_first_hundredth_and_only_where_it_can_be_told_apart(
     assert harness.probe_inputs(root, scratch) is None  # one stretch: no line through two points
 
 
-def test_the_probe_meets_memos_renewed_since_its_last_copy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each stretch holds more documents than a process runs between two renewals of its memos, the
-    probe's copy included; ten at most."""
+def test_the_stretches_are_ten_at_most_and_each_ten_probes_long_at_least() -> None:
     harness = _harness()
-    from normalize import _worker
-
-    monkeypatch.setattr(_worker, "RENEW_EVERY", 2_500)
-    assert harness.stretches(10_000, 100) == 3
+    assert harness.stretches(10_000, 100) == 10
     assert harness.stretches(100_000, 1_000) == 10
-    assert harness.stretches(5_000, 100) == 1
-    monkeypatch.setattr(_worker, "RENEW_EVERY", 5_000)
-    assert harness.stretches(10_000, 100) == 1
+    assert harness.stretches(5_000, 100) == 5
+    assert harness.stretches(1_500, 100) == 1
+    assert harness.stretches(50, 100) == 0
