@@ -427,7 +427,8 @@ def stretches(docs: int, probe: int) -> int:
     (the compiled build, four runs in two pairs side by side), the copy just after the first renewal
     took 0.32-0.36 s against 0.28-0.31 s for the one before it, and the copies just after the later
     renewals took 0.29-0.42 s against 0.28-0.41 s for the ones before them (in one run copies 7 to 9,
-    the first of them just after a renewal, took 0.39-0.42 s, and the last, also just after one, 0.30 s).  Cut into three instead, so that a renewal fell between every two copies, three warm
+    the first of them just after a renewal, took 0.39-0.42 s, and the last, also just after one,
+    0.30 s).  Cut into three instead, so that a renewal fell between every two copies, three warm
     points were left, and one of them thrown off moved the line (bench/RESULTS.md, 2026-12-05: 0.32 s,
     then 0.49 s twice)."""
     return max(0, min(STRETCHES, docs // (10 * probe)))
