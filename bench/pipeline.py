@@ -1022,7 +1022,16 @@ def machine(scratch: Path) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000", help="comma-separated corpus sizes (default 1000)")
-    ap.add_argument("--repeat", type=int, default=3, help="runs of every command per size (default 3)")
+    ap.add_argument(
+        "--repeat", type=int, default=3, help="runs of every command at the first size (default 3)"
+    )
+    ap.add_argument(
+        "--repeat-larger",
+        type=int,
+        default=1,
+        help="runs of every command at each larger size (default 1: at 100,000 documents a run of the "
+        "peer takes some 9 minutes)",
+    )
     ap.add_argument("--quick", action="store_true", help="200 documents, 1 repeat: checks the harness works")
     ap.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     ap.add_argument("--cache", type=Path, help="keep generated corpora in DIR and reuse them")
@@ -1054,7 +1063,8 @@ def main(argv: list[str] | None = None) -> int:
         for k, n in enumerate(sizes):
             root = ensure_corpus(n, args.seed, cache, progress)
             labels = FIRST_ORDER if k == 0 else LATER_ORDER
-            results.append(measure(runner, root, labels, repeat, progress))
+            times = repeat if k == 0 else (1 if args.quick else max(1, args.repeat_larger))
+            results.append(measure(runner, root, labels, times, progress))
             if n >= DRIFT_FROM:
                 progress.log(f"{n:,} docs · {SINGLE} beside the peer, a probe through the run (drift)")
                 results[-1].beside = runner.beside(root)
