@@ -299,3 +299,37 @@ def test_the_stretches_are_ten_at_most_and_each_ten_probes_long_at_least() -> No
     assert harness.stretches(5_000, 100) == 5
     assert harness.stretches(1_500, 100) == 1
     assert harness.stretches(50, 100) == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--sizes", "1000,10000,100000", "--repeat", "3"], [(1000, 3), (10000, 1), (100000, 1)]),
+        (["--sizes", "1000,10000", "--repeat", "5", "--repeat-larger", "2"], [(1000, 5), (10000, 2)]),
+        (["--quick"], [(200, 1)]),
+    ],
+)
+def test_the_first_size_is_repeated_and_the_larger_ones_once_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], expected: list[tuple[int, int]]
+) -> None:
+    """A run of the peer over 100,000 documents takes some 9 minutes: ``--repeat`` is for the first
+    size, where the ratios the targets judge are taken; ``--repeat-larger`` for the rest."""
+    harness = _harness()
+    asked: list[tuple[int, int]] = []
+
+    def measure(runner: object, root: Path, labels: list[str], repeat: int, progress: object) -> object:
+        asked.append((int(root.name), repeat))
+        return harness.Measured(int(root.name), 1, {harness.SINGLE: [harness.Run(1.0, 1.0, 0, 0)]})
+
+    monkeypatch.setattr(harness, "normalize_exe", lambda: "normalize")
+    monkeypatch.setattr(harness, "machine", lambda scratch: {})
+    monkeypatch.setattr(harness, "ensure_corpus", lambda n, seed, base, progress: tmp_path / str(n))
+    monkeypatch.setattr(harness, "measure", measure)
+    monkeypatch.setattr(harness.Runner, "beside", lambda self, root: None)
+    monkeypatch.setattr(harness, "throughput_section", lambda m, repeat: harness.Section("t", []))
+    monkeypatch.setattr(harness, "stage_sections", lambda *a: ([], None))
+    monkeypatch.setattr(harness, "cold_start", lambda *a: (harness.Section("c", []), None))
+    monkeypatch.setattr(harness, "scaling_section", lambda results: harness.Section("s", []))
+    monkeypatch.setattr(harness, "targets_section", lambda *a: harness.Section("g", []))
+    assert harness.main([*argv, "--cache", str(tmp_path / "cache")]) == 0
+    assert asked == expected
