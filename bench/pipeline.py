@@ -310,8 +310,8 @@ class Runner:
         return Beside(
             done[0],
             done[1],
-            None if windows[0] is None else [end - start for start, end in windows[0]],
-            None if windows[1] is None else [end - start for start, end in windows[1]],
+            lengths(windows[0]),
+            lengths(windows[1]),
             usage_in(read_trace(ours / "trace"), windows[0]),
             usage_in(read_trace(peer / "trace"), windows[1]),
         )
@@ -431,7 +431,7 @@ def stretches(docs: int, probe: int) -> int:
     0.30 s).  Cut into three instead, so that a renewal fell between every two copies, three warm
     points were left, and one of them thrown off moved the line (bench/RESULTS.md, 2026-12-05: 0.32 s,
     then 0.49 s twice)."""
-    return max(0, min(STRETCHES, docs // (10 * probe)))
+    return min(STRETCHES, docs // (10 * probe))
 
 
 def probe_windows(out: Path, suffix: str = ".jsonld") -> list[tuple[float, float]] | None:
@@ -454,7 +454,11 @@ def probe_windows(out: Path, suffix: str = ".jsonld") -> list[tuple[float, float
 
 def probe_spans(out: Path, suffix: str = ".jsonld") -> list[float] | None:
     """The seconds each copy of the probe took (:func:`probe_windows`)."""
-    windows = probe_windows(out, suffix)
+    return lengths(probe_windows(out, suffix))
+
+
+def lengths(windows: list[tuple[float, float]] | None) -> list[float] | None:
+    """How long each of ``windows`` (start, end) lasted."""
     return None if windows is None else [end - start for start, end in windows]
 
 
