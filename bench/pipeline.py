@@ -1,6 +1,6 @@
 """Pipeline benchmark: ``normalize`` as a user runs it, side by side with the peer pipeline, on a corpus.
 
-    python bench/pipeline.py                                # 1,000 documents, 3 repeats
+    python bench/pipeline.py                                # 1,000 documents, 5 repeats
     python bench/pipeline.py --quick                        # 200 documents, 1 repeat (checks the harness)
     python bench/pipeline.py --sizes 1000,10000,100000 --cache ~/.cache/normalize-bench --out run.md
 
@@ -115,6 +115,12 @@ FIRST_ORDER = [PEER2, JOBS2, SINGLE, PEER, DEFAULT, "--jsonl FILE --jobs 1", "--
 the runs whose ratios are targets are neighbours (``--jobs 2`` and ``--jobs 1``, ``--jobs 1`` and the
 peer, the peer and the default command), so the machine's speed, which drifts by a quarter within a
 minute here, changes little between the two runs of a ratio, and neither run of a pair always goes first."""
+REPEAT = 5
+"""Repeats of every command at the first size, by default (``--repeat``).  The ratios the targets judge
+are medians over them, and one repeat's ratio strays far: ``--jobs 2`` over ``--jobs 1`` ranged over
+1.51-1.92 within one run of nine repeats (median 1.78); over the pipeline code of e8f5e3d on, the medians
+of runs of three repeats were 1.79, 1.65 and 1.71, those of five and nine repeats 1.85, 1.77 and 1.78.
+Two more repeats cost about 80 s."""
 LATER_ORDER = [PEER, SINGLE, DEFAULT]
 """The same for the larger corpora (the scaling table: ``--jobs 1`` over the peer, and the default
 command over ``--jobs 1``, the two workers' gain where their start-up weighs less)."""
@@ -1027,7 +1033,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000", help="comma-separated corpus sizes (default 1000)")
     ap.add_argument(
-        "--repeat", type=int, default=3, help="runs of every command at the first size (default 3)"
+        "--repeat",
+        type=int,
+        default=REPEAT,
+        help=f"runs of every command at the first size (default {REPEAT})",
     )
     ap.add_argument(
         "--repeat-larger",
