@@ -119,8 +119,8 @@ REPEAT = 5
 """Repeats of every command at the first size, by default (``--repeat``).  The ratios the targets judge
 are medians over them, and one repeat's ratio strays far: ``--jobs 2`` over ``--jobs 1`` ranged over
 1.51-1.92 within one run of nine repeats (median 1.78); over the pipeline code of e8f5e3d on, the medians
-of runs of three repeats were 1.79, 1.65 and 1.71, those of five and nine repeats 1.85, 1.77 and 1.78.
-Two more repeats cost about 80 s."""
+of runs of three repeats were 1.79, 1.65 and 1.71, those of five and nine repeats 1.85, 1.77, 1.78, 1.84
+and 1.77.  A repeat of the seven commands takes about half a minute at 1,000 documents."""
 LATER_ORDER = [PEER, SINGLE, DEFAULT]
 """The same for the larger corpora (the scaling table: ``--jobs 1`` over the peer, and the default
 command over ``--jobs 1``, the two workers' gain where their start-up weighs less)."""
