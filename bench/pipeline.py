@@ -350,7 +350,7 @@ class Beside:
     ours: Run
     peer: Run
     spans: list[float] | None
-    """Ours: the seconds each probe took, in run order (:func:`probe_spans`)."""
+    """Ours: the seconds each probe took, in run order (:func:`probe_windows`)."""
     peer_spans: list[float] | None
     """The same of the peer, which keeps nothing from one document to the next."""
     usage: tuple[list[float], list[float]] | None = None
@@ -399,7 +399,7 @@ def probe_inputs(root: Path, scratch: Path) -> list[Path] | None:
     The probe is the corpus's first hundredth (at least 100 documents), copied (hard links where the
     file system allows) once per stretch and once more under ``scratch``: copy ``k`` as
     ``pKK/pKK/NAME``, given as the folder ``pKK``, so that each copy's records land in a folder ``pKK``
-    of their own, apart from the corpus's and from each other's (:func:`probe_spans`).  The same
+    of their own, apart from the corpus's and from each other's (:func:`probe_windows`).  The same
     documents are timed at several points of one run: their mix cannot make the drift, and one slow
     minute of the machine moves one point, not the figure (:func:`drift_of`)."""
     files = corpus_files(root)
@@ -456,11 +456,6 @@ def probe_windows(out: Path, suffix: str = ".jsonld") -> list[tuple[float, float
         names = set(times)
         windows.append((min(times.values()) / 1e9, max(times.values()) / 1e9))
     return windows if len(windows) >= 3 else None
-
-
-def probe_spans(out: Path, suffix: str = ".jsonld") -> list[float] | None:
-    """The seconds each copy of the probe took (:func:`probe_windows`)."""
-    return lengths(probe_windows(out, suffix))
 
 
 def lengths(windows: list[tuple[float, float]] | None) -> list[float] | None:
@@ -1076,7 +1071,7 @@ def main(argv: list[str] | None = None) -> int:
         for k, n in enumerate(sizes):
             root = ensure_corpus(n, args.seed, cache, progress)
             labels = FIRST_ORDER if k == 0 else LATER_ORDER
-            times = repeat if k == 0 else (1 if args.quick else max(1, args.repeat_larger))
+            times = repeat if k == 0 else max(1, args.repeat_larger)  # --quick: one size
             results.append(measure(runner, root, labels, times, progress))
             if n >= DRIFT_FROM:
                 progress.log(f"{n:,} docs · {SINGLE} beside the peer, a probe through the run (drift)")

@@ -138,14 +138,16 @@ def test_each_copy_of_the_probe_is_timed_from_its_own_folder(tmp_path: Path, suf
             write(out / f"p{k:02d}" / f"00000{i}{suffix}", t0 + 100 * k * second + i * (k + 1) * second // 2)
         write(out / f"p{k:02d}" / f"000009{other}", t0 + 100 * k * second + 50 * second)
         write(out / f"{k:06d}{suffix}", t0 + 100 * k * second + 60 * second)  # the corpus's
-    assert harness.probe_spans(out, suffix) == pytest.approx([k + 1 for k in range(harness.STRETCHES + 1)])
+    assert harness.lengths(harness.probe_windows(out, suffix)) == pytest.approx(
+        [k + 1 for k in range(harness.STRETCHES + 1)]
+    )
     shutil.rmtree(out / "p03")  # the copies are read up to the first missing one
-    assert harness.probe_spans(out, suffix) == pytest.approx([1, 2, 3])
+    assert harness.lengths(harness.probe_windows(out, suffix)) == pytest.approx([1, 2, 3])
     shutil.rmtree(out / "p02")  # fewer than three: no line through the warm ones
-    assert harness.probe_spans(out, suffix) is None
+    assert harness.lengths(harness.probe_windows(out, suffix)) is None
     (out / "p02").mkdir()
     (out / "p01" / f"000002{suffix}").unlink()  # a copy that wrote other records than the rest
-    assert harness.probe_spans(out, suffix) is None
+    assert harness.lengths(harness.probe_windows(out, suffix)) is None
 
 
 def test_the_drift_is_read_off_a_line_fitted_through_the_probes_after_the_first() -> None:
