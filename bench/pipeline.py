@@ -54,10 +54,16 @@ What is measured, and why this way:
   that the machine's speed over those minutes is measured too: the peer keeps no state from one
   document to the next, and its own figure is the machine's.  Each copy's time is also split into the
   time the process spent on a core and waiting in a run queue for one (the launcher's trace,
-  :data:`_LAUNCHER`): a copy slowed by waiting was the machine's doing.  The flatness target is judged
-  on ours over the peer's; and the two runs' wall times give the single-process ratio at that size at one and
-  the same machine speed (the sequential repeats at 10,000 documents and more are one each, minutes
-  apart).
+  :data:`_LAUNCHER`): a copy slowed by waiting was the machine's doing.  The two runs' wall times give
+  the single-process ratio at that size at one and the same machine speed (the sequential repeats at
+  10,000 documents and more are one each, minutes apart).  But the peer is other work, which the
+  machine slows down differently (at 100,000 documents it drifted 1.01, 0.90 and 0.95 in three runs,
+  ours beside it 1.10, 0.88 and 1.10).  So from :data:`CONTROL_FROM` documents on, the drift run is
+  made a second time, beside fresh ``--jobs 1`` processes that run the probe alone, one after another,
+  on the other core (:meth:`Runner.control`): the same documents and code, from nothing every time, so
+  their times follow the machine only; each copy's time on a core in the long run is compared with
+  the CPU time of the fresh runs that overlapped it.  The flatness target is judged on ours over
+  theirs there (:class:`Control`), on ours over the peer's below it.
 
 * **Where the outputs go**: every run writes into a new folder of its own, and a size's outputs are
   deleted together when its runs are done (:class:`Runner`): on ext4, files created just after thousands
@@ -322,6 +328,39 @@ class Runner:
             usage_in(read_trace(peer / "trace"), windows[1]),
         )
 
+    def control(self, root: Path) -> Control | None:
+        """``-o DIR --jobs 1`` over the same inputs as :meth:`beside`, and beside it, on the other
+        core, the probe alone in a fresh ``--jobs 1`` process after another until that run ends
+        (:class:`Control`; None when the corpus does not allow it).  Each fresh process writes
+        ``--jsonl`` (one file, deleted after its run: thousands of record files created and deleted
+        beside the long run would change what creating a file costs it)."""
+        inputs = probe_inputs(root, self.scratch / "probes")
+        if not inputs:
+            return None
+        ours = self._folder()
+        fresh: list[tuple[float, float, float]] = []
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            long_run = pool.submit(
+                run_command,
+                self.argv(SINGLE, inputs, ours / "out"),
+                ours / "stderr.log",
+                None,
+                ours / "trace",
+            )
+            while not long_run.done():
+                folder = self._folder()
+                out = folder / "out.jsonl"
+                argv = [self.exe, str(inputs[0]), "--jsonl", str(out), "--jobs", "1"]
+                run = run_command(argv, folder / "stderr.log")
+                end = time.time()
+                fresh.append((end - run.seconds, end, run.cpu))
+                out.unlink(missing_ok=True)
+            done = long_run.result()
+        shutil.rmtree(self.scratch / "probes", ignore_errors=True)
+        windows = probe_windows(ours / "out")
+        usage = usage_in(read_trace(ours / "trace"), windows)
+        return Control(done, None if usage is None else usage[0], reference_spans(windows, fresh))
+
     def _folder(self) -> Path:
         self._runs += 1
         folder = self.scratch / "runs" / f"{self._runs:04d}"
@@ -338,6 +377,10 @@ DRIFT_FROM = 10_000
 (:meth:`Runner.beside`): a probe then holds at least 100 documents."""
 PEER_SUFFIX = ".json"
 """The suffix of the peer's records (``bench/peer.py``: one file per document, named as ours are)."""
+CONTROL_FROM = 100_000
+"""Corpus size from which the drift run is also made beside fresh processes running the probe
+(:meth:`Runner.control`), and the flatness target judged on that: the probe then holds 1,000 documents,
+and the start-up each fresh run includes weighs little beside them (:class:`Control`)."""
 STRETCHES = 10
 """The most stretches a drift run cuts the corpus into (:func:`probe_inputs`)."""
 
@@ -388,6 +431,67 @@ class Beside:
         if ours is None or not peer:
             return None
         return ours / peer
+
+
+@dataclass
+class Control:
+    """``-o DIR --jobs 1`` over the drift run's inputs, with the probe run alone in fresh processes
+    beside it (:meth:`Runner.control`).  A fresh process has run nothing before the probe, so its
+    time follows the machine only: over each copy of the probe in the long run, the mean time of the
+    fresh runs that overlapped it is the machine's figure for that copy, for the same documents and
+    the same code (the peer, :class:`Beside`, is other work, which the machine may slow down
+    differently).  Tried by hand, in CPU time, with the first 1,000 documents of the 100,000-document
+    corpus as the probe, timed in one process before and after every 11,000 documents of the rest
+    (the compiled build): each copy took 0.99-1.08 times the mean of the fresh runs beside it (0.99,
+    1.08, 0.99, 1.02, 1.00, 0.99, 1.04, 1.04, 1.02, 1.03), while the copies themselves took 3.73-4.42 s
+    (the machine's speed moving by a tenth within minutes); over 30,000 documents, a copy every 5,000:
+    0.97-1.05, in no order.  Made by this harness over the 100,000-document corpus (the probe's
+    copies 11,000 documents apart), twice: the copies after the first took 0.92-1.09, then 0.96-1.07
+    times the fresh runs' CPU time (ours over theirs 0.89, then 1.01).  A fresh run's CPU time includes the command's start-up (about
+    0.15 s), nothing beside a probe of 1,000 documents (4-6 s), but a large share of one of 100: over
+    the 10,000-document corpus the copies took 0.52-0.79 times the fresh runs' (:data:`CONTROL_FROM`)."""
+
+    ours: Run
+    spans: list[float] | None
+    """The seconds the long run spent on a core over each copy of the probe, in run order
+    (:func:`usage_in`: the launcher's trace over :func:`probe_windows`)."""
+    reference: list[float] | None
+    """For each copy, the mean seconds of the fresh runs of the probe that overlapped it
+    (:func:`reference_spans`)."""
+
+    @property
+    def drift(self) -> float | None:
+        """The long run's drift (:func:`drift_of`)."""
+        return drift_of(self.spans)
+
+    @property
+    def reference_drift(self) -> float | None:
+        """The fresh processes' drift over the same minutes: the machine's."""
+        return drift_of(self.reference)
+
+    def relative_drift(self) -> float | None:
+        """The long run's drift over the fresh processes': what of it the run itself accumulated."""
+        ours, machine = self.drift, self.reference_drift
+        if ours is None or not machine:
+            return None
+        return ours / machine
+
+
+def reference_spans(
+    windows: list[tuple[float, float]] | None, fresh: list[tuple[float, float, float]]
+) -> list[float] | None:
+    """For each of ``windows`` (a copy's start and end), the mean CPU time of the ``fresh`` runs
+    (start, end, CPU seconds) that overlapped it; None without windows or when one has no run beside
+    it."""
+    if windows is None:
+        return None
+    means = []
+    for start, end in windows:
+        near = [cpu for a, b, cpu in fresh if a < end and b > start]
+        if not near:
+            return None
+        means.append(sum(near) / len(near))
+    return means
 
 
 def probe_inputs(root: Path, scratch: Path) -> list[Path] | None:
@@ -524,6 +628,9 @@ class Measured:
     beside: Beside | None = None
     """``--jobs 1`` and the peer side by side, the probe timed through the run (:meth:`Runner.beside`);
     None under :data:`DRIFT_FROM` documents."""
+    control: Control | None = None
+    """``--jobs 1`` with fresh processes running the probe beside it (:meth:`Runner.control`); None
+    under :data:`CONTROL_FROM` documents."""
 
     def rate(self, label: str) -> list[float]:
         return [self.docs / r.seconds for r in self.runs[label]]
@@ -825,6 +932,7 @@ def scaling_section(results: list[Measured]) -> Section:
             "peer docs/s",
             "--jobs 1 × peer",
             "--jobs 1 × peer, side by side",
+            "probe at the end / at the start beside fresh processes running it: ours, theirs, ours over",
             "peak RSS MB (--jobs 1 / default)",
         ],
     )
@@ -845,6 +953,7 @@ def scaling_section(results: list[Measured]) -> Section:
                 fmt(med(m.rate(PEER))),
                 fmt(med(m.ratio(SINGLE, PEER)), 2),
                 "-" if b is None else fmt(b.ratio(), 2),
+                "-" if m.control is None else _control_drifts(m.control),
                 f"{fmt(peak_rss(m, SINGLE), 0)} / {fmt(peak_rss(m, DEFAULT), 0)}",
             ]
         )
@@ -856,6 +965,13 @@ def _drifts(b: Beside) -> str:
         return "?" if x is None else fmt(x, 2)
 
     return f"{one(b.drift)}, {one(b.peer_drift)}, {one(b.relative_drift())}"
+
+
+def _control_drifts(c: Control) -> str:
+    def one(x: float | None) -> str:
+        return "?" if x is None else fmt(x, 2)
+
+    return f"{one(c.drift)}, {one(c.reference_drift)}, {one(c.relative_drift())}"
 
 
 def _usage(b: Beside) -> str:
@@ -927,8 +1043,9 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
         (rss <= TARGET_RSS_MB) if at_scale else None,
         f"{rss:.0f} MB at {last.docs:,} docs" + ("" if at_scale else " (run --sizes …,100000 to check)"),
     )
-    beside = last.beside
-    drift = None if beside is None else beside.relative_drift()
+    beside, control = last.beside, last.control
+    judged = None if control is None else control.relative_drift()
+    drift = judged if judged is not None else (None if beside is None else beside.relative_drift())
     if beside is not None:
         side = beside.ratio()
         row(
@@ -941,13 +1058,27 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
     if len(results) > 1:
         flat = (1 / med(last.rate(SINGLE))) / (1 / med(first.rate(SINGLE)))
         within = ""
-        if beside is not None and drift is not None:
+        beside_text = (
+            f"the peer's beside it (ours, the peer's, ours over: {_drifts(beside)}; its seconds, ours: "
+            f"{_spans(beside.spans)}; the peer's: {_spans(beside.peer_spans)})" + _usage(beside)
+            if beside is not None and beside.relative_drift() is not None
+            else ""
+        )
+        if drift is not None:
+            parts = [beside_text] if beside_text else []
+            copies = beside.spans if beside is not None else None
+            if control is not None and judged is not None:
+                copies = control.spans
+                parts.insert(
+                    0,
+                    f"fresh processes' running it beside (ours, theirs, ours over: "
+                    f"{_control_drifts(control)}; its seconds, ours: {_spans(control.spans)}; theirs: "
+                    f"{_spans(control.reference)})",
+                )
             within = (
-                f"; a probe (the first hundredth, timed {len(beside.spans or [])} times through a "
+                f"; a probe (the first hundredth, timed {len(copies or [])} times through a "
                 f"{last.docs:,}-document run) at the end over at the start, on the line fitted "
-                f"through its times: {drift:.2f}× "
-                f"the peer's beside it (ours, the peer's, ours over: {_drifts(beside)}; its seconds, "
-                f"ours: {_spans(beside.spans)}; the peer's: {_spans(beside.peer_spans)})" + _usage(beside)
+                f"through its times: {drift:.2f}× " + "; and ".join(parts)
             )
         row(
             f"per-document cost flat {first.docs:,} → {last.docs:,}",
@@ -1076,6 +1207,9 @@ def main(argv: list[str] | None = None) -> int:
             if n >= DRIFT_FROM:
                 progress.log(f"{n:,} docs · {SINGLE} beside the peer, a probe through the run (drift)")
                 results[-1].beside = runner.beside(root)
+            if n >= CONTROL_FROM:
+                progress.log(f"{n:,} docs · {SINGLE} beside fresh processes running the probe (drift)")
+                results[-1].control = runner.control(root)
             runner.clear()
             if k == 0:
                 sections.append(throughput_section(results[0], repeat))

@@ -258,6 +258,75 @@ def test_ours_and_the_peer_run_side_by_side_on_the_same_inputs(
     assert both.relative_drift() == pytest.approx(both.drift) == pytest.approx((4 / 3) / (31 / 30))
 
 
+def test_fresh_processes_run_the_probe_beside_the_drift_run_until_it_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control: while ``--jobs 1`` runs the drift run's inputs, the probe's first copy is run
+    again and again in fresh processes, each writing one ``--jsonl`` file that is deleted after it;
+    they stop when the drift run ends."""
+    import threading
+    import time
+
+    harness = _harness()
+    monkeypatch.setattr(harness, "DRIFT_FROM", 20)
+    monkeypatch.setattr(harness, "stretches", lambda docs, probe: 10)
+    root = tmp_path / "corpus"
+    for f in range(10):
+        (root / f"{f:03d}").mkdir(parents=True)
+        for i in range(2):
+            (root / f"{f:03d}" / f"{f:03d}{i:03d}.txt").write_text("正文。\n", encoding="utf-8")
+    scratch = tmp_path / "scratch"
+    long_ended = threading.Event()
+    fresh: list[tuple[list[str], bool]] = []
+
+    def fake(
+        argv: list[str], log: Path, env: dict[str, str] | None = None, trace: Path | None = None
+    ) -> object:
+        if "--jsonl" in argv:  # a fresh process: the probe's first copy alone
+            out = Path(argv[argv.index("--jsonl") + 1])
+            out.write_text("{}\n")
+            fresh.append((argv, long_ended.is_set()))
+            time.sleep(0.02)
+            return harness.Run(0.02, 50.0, 0, 0)
+        time.sleep(0.3)
+        long_ended.set()
+        return harness.Run(2.0, 100.0, 0, 0)
+
+    monkeypatch.setattr(harness, "run_command", fake)
+    monkeypatch.setattr(harness, "normalize_exe", lambda: "normalize")
+    control = harness.Runner(scratch).control(root)
+    assert control is not None
+    assert len(fresh) >= 3
+    assert not any(after for _, after in fresh[:-1])  # none started after the long run had ended
+    assert all(argv[1] == str(scratch / "probes" / "p00") for argv, _ in fresh)
+    assert not list((scratch / "runs").rglob("*.jsonl"))  # each deleted after its run
+    assert control.ours.seconds == 2.0
+    assert control.spans is None and control.relative_drift() is None  # no records were written
+
+
+def test_each_copy_is_compared_with_the_fresh_runs_that_overlapped_it() -> None:
+    """The machine's figure for a copy of the probe: the mean of the fresh runs that overlapped it
+    (a run that ended before the copy began, or began after it ended, is not counted); a copy with
+    none beside it leaves no reference at all."""
+    harness = _harness()
+    windows = [(0.0, 10.0), (10.0, 20.0), (20.0, 30.0)]
+    spans = [(0.0, 4.0), (4.0, 12.0), (12.0, 19.0), (19.0, 26.0), (26.0, 31.0), (31.0, 40.0)]
+    fresh = [(a, b, (b - a) * 0.9) for a, b in spans]  # (start, end, CPU seconds)
+    assert harness.reference_spans(windows, fresh) == pytest.approx([5.4, 6.6, 5.4])  # CPU, not wall
+    assert harness.reference_spans(windows, fresh[:3]) is None  # nothing beside the third copy
+    assert harness.reference_spans(None, fresh) is None
+    slowing = [3.0] + [1.0 + k / 20 for k in range(1, 11)]
+    machine_slows = harness.Control(harness.Run(1.0, 1.0, 0, 0), slowing, slowing)
+    assert machine_slows.drift == pytest.approx(1.5 / 1.05)
+    assert machine_slows.relative_drift() == pytest.approx(1.0)  # all of it the machine's
+    grows = harness.Control(
+        harness.Run(1.0, 1.0, 0, 0),
+        [3.0] + [1.0 + k / 20 for k in range(1, 11)],
+        [3.0] + [1.0 + k / 40 for k in range(1, 11)],
+    )
+    assert grows.relative_drift() == pytest.approx((1.5 / 1.05) / (1.25 / 1.025))
+
+
 def test_the_probe_is_the_first_hundredth_and_only_where_it_can_be_told_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -329,7 +398,13 @@ def test_the_first_size_is_repeated_and_the_larger_ones_once_unless_asked(
     monkeypatch.setattr(harness, "machine", lambda scratch: {})
     monkeypatch.setattr(harness, "ensure_corpus", lambda n, seed, base, progress: tmp_path / str(n))
     monkeypatch.setattr(harness, "measure", measure)
-    monkeypatch.setattr(harness.Runner, "beside", lambda self, root: None)
+    drift_runs: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        harness.Runner, "beside", lambda self, root: drift_runs.append(("peer", int(root.name)))
+    )
+    monkeypatch.setattr(
+        harness.Runner, "control", lambda self, root: drift_runs.append(("fresh", int(root.name)))
+    )
     monkeypatch.setattr(harness, "throughput_section", lambda m, repeat: harness.Section("t", []))
     monkeypatch.setattr(harness, "stage_sections", lambda *a: ([], None))
     monkeypatch.setattr(harness, "cold_start", lambda *a: (harness.Section("c", []), None))
@@ -337,3 +412,34 @@ def test_the_first_size_is_repeated_and_the_larger_ones_once_unless_asked(
     monkeypatch.setattr(harness, "targets_section", lambda *a: harness.Section("g", []))
     assert harness.main([*argv, "--cache", str(tmp_path / "cache")]) == 0
     assert asked == expected
+    # the drift run beside the peer from 10,000 documents, beside fresh processes from 100,000
+    sizes = [n for n, _ in expected]
+    assert drift_runs == [("peer", n) for n in sizes if n >= 10_000] + [
+        ("fresh", n) for n in sizes if n >= 100_000
+    ]
+
+
+def test_the_flatness_target_is_judged_beside_fresh_processes_when_they_ran() -> None:
+    """Ours drifts 1.29 and the peer beside it 1.00, but fresh processes running the probe drifted
+    1.24 over the same minutes: the machine's, so the target passes (1.04); without the control, the
+    peer's figure judges (1.29: fails)."""
+    harness = _harness()
+    run = harness.Run(1.0, 100.0, 0, 0)
+    runs = {label: [run] for label in (harness.SINGLE, harness.PEER, harness.JOBS2, harness.DEFAULT)}
+    first = harness.Measured(1_000, 1, runs)
+    last = harness.Measured(10_000, 1, runs)
+    ours = [3.0] + [1.0 + k / 30 for k in range(1, 11)]  # 1.29 from the second copy to the last
+    machine = [3.0] + [1.0 + k / 36 for k in range(1, 11)]
+    last.beside = harness.Beside(run, run, ours, [3.0] + [1.0] * 10)
+    last.control = harness.Control(run, ours, machine)
+
+    def flat_row(results: list[object]) -> list[str]:
+        rows = harness.targets_section(results, 0.1, 0.1).rows
+        return next(r for r in rows if r[0].startswith("per-document cost flat"))
+
+    judged = flat_row([first, last])
+    assert judged[2] == "PASS"
+    assert f"{last.control.relative_drift():.2f}× fresh processes'" in judged[1]
+    assert "the peer's beside it" in judged[1]
+    last.control = None
+    assert flat_row([first, last])[2] == "FAIL"
