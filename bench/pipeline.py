@@ -353,8 +353,8 @@ class Runner:
                 argv = [self.exe, str(inputs[0]), "--jsonl", str(out), "--jobs", "1"]
                 run = run_command(argv, folder / "stderr.log")
                 end = time.time()
-                fresh.append((end - run.seconds, end, run.cpu))
                 out.unlink(missing_ok=True)
+                fresh.append((end - run.seconds, end, run.cpu))  # (run_command stops on a crash)
             done = long_run.result()
         shutil.rmtree(self.scratch / "probes", ignore_errors=True)
         windows = probe_windows(ours / "out")
@@ -1072,7 +1072,7 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
                 copies = control.spans
                 parts.insert(
                     0,
-                    f"fresh processes' running it beside (ours, theirs, ours over: "
+                    f"that of fresh processes running the probe beside it (ours, theirs, ours over: "
                     f"{_control_drifts(control)}; its seconds, ours: {_spans(control.spans)}; theirs: "
                     f"{_spans(control.reference)})",
                 )

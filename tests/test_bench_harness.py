@@ -439,7 +439,7 @@ def test_the_flatness_target_is_judged_beside_fresh_processes_when_they_ran() ->
 
     judged = flat_row([first, last])
     assert judged[2] == "PASS"
-    assert f"{last.control.relative_drift():.2f}× fresh processes'" in judged[1]
+    assert f"{last.control.relative_drift():.2f}× that of fresh processes running the probe" in judged[1]
     assert "the peer's beside it" in judged[1]
     last.control = None
     assert flat_row([first, last])[2] == "FAIL"
