@@ -427,10 +427,7 @@ class Beside:
 
     def relative_drift(self) -> float | None:
         """Our drift over the peer's: what of it is ours, not the machine's (None without both)."""
-        ours, peer = self.drift, self.peer_drift
-        if ours is None or not peer:
-            return None
-        return ours / peer
+        return over(self.drift, self.peer_drift)
 
 
 @dataclass
@@ -472,10 +469,12 @@ class Control:
 
     def relative_drift(self) -> float | None:
         """The long run's drift over the fresh processes': what of it the run itself accumulated."""
-        ours, machine = self.drift, self.reference_drift
-        if ours is None or not machine:
-            return None
-        return ours / machine
+        return over(self.drift, self.reference_drift)
+
+
+def over(ours: float | None, reference: float | None) -> float | None:
+    """Our drift over a reference's (None without both)."""
+    return None if ours is None or not reference else ours / reference
 
 
 def reference_spans(
@@ -954,25 +953,17 @@ def scaling_section(results: list[Measured]) -> Section:
                 fmt(med(m.rate(PEER))),
                 fmt(med(m.ratio(SINGLE, PEER)), 2),
                 "-" if b is None else fmt(b.ratio(), 2),
-                "-" if m.control is None else _control_drifts(m.control),
+                "-" if m.control is None else _drifts(m.control),
                 f"{fmt(peak_rss(m, SINGLE), 0)} / {fmt(peak_rss(m, DEFAULT), 0)}",
             ]
         )
     return section
 
 
-def _drifts(b: Beside) -> str:
-    def one(x: float | None) -> str:
-        return "?" if x is None else fmt(x, 2)
-
-    return f"{one(b.drift)}, {one(b.peer_drift)}, {one(b.relative_drift())}"
-
-
-def _control_drifts(c: Control) -> str:
-    def one(x: float | None) -> str:
-        return "?" if x is None else fmt(x, 2)
-
-    return f"{one(c.drift)}, {one(c.reference_drift)}, {one(c.relative_drift())}"
+def _drifts(run: Beside | Control) -> str:
+    """A drift run's figures: ours, the reference's (the peer's or the fresh processes'), ours over."""
+    reference = run.peer_drift if isinstance(run, Beside) else run.reference_drift
+    return ", ".join("?" if x is None else fmt(x, 2) for x in (run.drift, reference, run.relative_drift()))
 
 
 def _usage(b: Beside) -> str:
@@ -1073,7 +1064,7 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
                 parts.insert(
                     0,
                     f"that of fresh processes running the probe beside it (ours, theirs, ours over: "
-                    f"{_control_drifts(control)}; its seconds, ours: {_spans(control.spans)}; theirs: "
+                    f"{_drifts(control)}; its seconds, ours: {_spans(control.spans)}; theirs: "
                     f"{_spans(control.reference)})",
                 )
             within = (

@@ -206,6 +206,20 @@ def test_a_probes_time_on_a_core_is_read_off_the_trace_between_its_first_and_las
     assert beside.cpu_drift == pytest.approx(2.0)
 
 
+def _drift_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ModuleType, Path]:
+    """The harness, and a corpus of ten folders of two documents that a drift run cuts into ten
+    stretches (the probe: the first 20 documents, all of them)."""
+    harness = _harness()
+    monkeypatch.setattr(harness, "DRIFT_FROM", 20)
+    monkeypatch.setattr(harness, "stretches", lambda docs, probe: 10)
+    root = tmp_path / "corpus"
+    for f in range(10):
+        (root / f"{f:03d}").mkdir(parents=True)
+        for i in range(2):
+            (root / f"{f:03d}" / f"{f:03d}{i:03d}.txt").write_text("正文。\n", encoding="utf-8")
+    return harness, root
+
+
 def test_ours_and_the_peer_run_side_by_side_on_the_same_inputs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -215,14 +229,7 @@ def test_ours_and_the_peer_run_side_by_side_on_the_same_inputs(
     import threading
     import time
 
-    harness = _harness()
-    monkeypatch.setattr(harness, "DRIFT_FROM", 20)
-    monkeypatch.setattr(harness, "stretches", lambda docs, probe: 10)
-    root = tmp_path / "corpus"
-    for f in range(10):
-        (root / f"{f:03d}").mkdir(parents=True)
-        for i in range(2):
-            (root / f"{f:03d}" / f"{f:03d}{i:03d}.txt").write_text("正文。\n", encoding="utf-8")
+    harness, root = _drift_corpus(tmp_path, monkeypatch)
     spans: dict[str, tuple[float, float]] = {}
     argvs: dict[str, list[str]] = {}
     lock = threading.Lock()
@@ -267,14 +274,7 @@ def test_fresh_processes_run_the_probe_beside_the_drift_run_until_it_ends(
     import threading
     import time
 
-    harness = _harness()
-    monkeypatch.setattr(harness, "DRIFT_FROM", 20)
-    monkeypatch.setattr(harness, "stretches", lambda docs, probe: 10)
-    root = tmp_path / "corpus"
-    for f in range(10):
-        (root / f"{f:03d}").mkdir(parents=True)
-        for i in range(2):
-            (root / f"{f:03d}" / f"{f:03d}{i:03d}.txt").write_text("正文。\n", encoding="utf-8")
+    harness, root = _drift_corpus(tmp_path, monkeypatch)
     scratch = tmp_path / "scratch"
     long_ended = threading.Event()
     fresh: list[tuple[list[str], bool]] = []
