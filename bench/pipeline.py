@@ -1037,8 +1037,20 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
         f"{rss:.0f} MB at {last.docs:,} docs" + ("" if at_scale else " (run --sizes …,100000 to check)"),
     )
     beside, control = last.beside, last.control
-    judged = None if control is None else control.relative_drift()
-    drift = judged if judged is not None else (None if beside is None else beside.relative_drift())
+    measured = []  # (ours over the reference, copies timed, what it is): the first judges
+    if control is not None and (over_fresh := control.relative_drift()) is not None:
+        text = (
+            f"that of fresh processes running the probe beside it (ours, theirs, ours over: "
+            f"{_drifts(control)}; its seconds, ours: {_spans(control.spans)}; theirs: "
+            f"{_spans(control.reference)})"
+        )
+        measured.append((over_fresh, control.spans, text))
+    if beside is not None and (over_peer := beside.relative_drift()) is not None:
+        text = (
+            f"the peer's beside it (ours, the peer's, ours over: {_drifts(beside)}; its seconds, ours: "
+            f"{_spans(beside.spans)}; the peer's: {_spans(beside.peer_spans)})" + _usage(beside)
+        )
+        measured.append((over_peer, beside.spans, text))
     if beside is not None:
         side = beside.ratio()
         row(
@@ -1050,28 +1062,13 @@ def targets_section(results: list[Measured], cold: float | None, slowest: float 
         )
     if len(results) > 1:
         flat = (1 / med(last.rate(SINGLE))) / (1 / med(first.rate(SINGLE)))
-        within = ""
-        beside_text = (
-            f"the peer's beside it (ours, the peer's, ours over: {_drifts(beside)}; its seconds, ours: "
-            f"{_spans(beside.spans)}; the peer's: {_spans(beside.peer_spans)})" + _usage(beside)
-            if beside is not None and beside.relative_drift() is not None
-            else ""
-        )
-        if drift is not None:
-            parts = [beside_text] if beside_text else []
-            copies = beside.spans if beside is not None else None
-            if control is not None and judged is not None:
-                copies = control.spans
-                parts.insert(
-                    0,
-                    f"that of fresh processes running the probe beside it (ours, theirs, ours over: "
-                    f"{_drifts(control)}; its seconds, ours: {_spans(control.spans)}; theirs: "
-                    f"{_spans(control.reference)})",
-                )
+        drift, within = None, ""
+        if measured:
+            drift, copies, _ = measured[0]
             within = (
                 f"; a probe (the first hundredth, timed {len(copies or [])} times through a "
                 f"{last.docs:,}-document run) at the end over at the start, on the line fitted "
-                f"through its times: {drift:.2f}× " + "; and ".join(parts)
+                f"through its times: {drift:.2f}× " + "; and ".join(text for _, _, text in measured)
             )
         row(
             f"per-document cost flat {first.docs:,} → {last.docs:,}",
